@@ -1,0 +1,112 @@
+/**
+ * The second half of the one pipeline: new ledger rows → awards, scores, member facts, stages.
+ * `ingest` runs it on the rows it just appended; `recompute` on the whole ledger, in chunks, in
+ * the same order — so the two give exactly the same result.
+ */
+import type { AwardRow, LedgerActivity } from '../domain/activity.js';
+import { REVERSAL, type Kind } from '../domain/kinds.js';
+import { helpedDeltas, memberDayDeltas } from '../domain/member-facts.js';
+import { localDay } from '../domain/periods.js';
+import { decideAwards, type RuleFacts, type Rules } from '../domain/rules.js';
+import { scoreDeltas } from '../domain/scoring.js';
+import { stageTimeline, type StageRules, type StageTransition } from '../domain/stages.js';
+import { earningTimes, insertAwards, liveAnswers, liveAwardsOfSources } from '../db/awards-repo.js';
+import { botMembers } from '../db/identities-repo.js';
+import type { Tx } from '../db/knex.js';
+import { reversedSources } from '../db/ledger-repo.js';
+import { applyHelped, applyMemberDays, dayUsage, stageFacts } from '../db/member-facts-repo.js';
+import { applyScoreDeltas } from '../db/scores-repo.js';
+import { replaceTransitions, transitionsOf } from '../db/stages-repo.js';
+
+export interface PipelineRules {
+  rules: Rules;
+  stages: StageRules;
+}
+
+export interface StageChange extends StageTransition {
+  memberId: number;
+}
+
+export interface BatchResult {
+  awards: AwardRow[];
+  /** Stage transitions that did not exist before this batch (for announcements). */
+  stageChanges: StageChange[];
+}
+
+const THANKS: Kind[] = ['thanks_given', 'thanks_received'];
+const uniq = <T>(values: Iterable<T>): T[] => [...new Set(values)];
+
+/** Load the slice of history the rules need to decide `batch`. */
+async function loadRuleFacts(db: Tx, batch: readonly LedgerActivity[], rules: Rules): Promise<RuleFacts> {
+  const originals = batch.filter((a) => a.kind !== REVERSAL);
+  const times = batch.map((a) => a.occurredAt);
+  const minAt = Math.min(...times);
+  const maxAt = Math.max(...times);
+
+  const messageMembers = uniq(originals.filter((a) => a.kind === 'message_posted').map((a) => a.memberId));
+  const thanksActs = originals.filter((a) => a.kind === 'thanks_given' || a.kind === 'thanks_received');
+  const thanksMembers = uniq(thanksActs.flatMap((a) => (a.counterpartId === null ? [a.memberId] : [a.memberId, a.counterpartId])));
+  const subjects = uniq(originals.flatMap((a) => (a.kind === 'answer_posted' && a.subjectRef ? [a.subjectRef] : [])));
+  const reversing = uniq(batch.flatMap((a) => (a.kind === REVERSAL && a.reverses ? [a.reverses] : [])));
+
+  const [messages, thanks, answers, targets, reversed, bots] = await Promise.all([
+    messageMembers.length
+      ? earningTimes(db, ['message_posted'], messageMembers, minAt - rules.messageCooldownMs, maxAt + rules.messageCooldownMs)
+      : [],
+    thanksMembers.length ? earningTimes(db, THANKS, thanksMembers, minAt - rules.pairCooldownMs, maxAt + rules.pairCooldownMs) : [],
+    subjects.length ? liveAnswers(db, subjects) : [],
+    reversing.length ? liveAwardsOfSources(db, reversing) : [],
+    reversedSources(db, uniq(originals.map((a) => a.sourceRef)), batch[0]!.id),
+    botMembers(db, uniq(batch.map((a) => a.memberId))),
+  ]);
+
+  // The daily cap needs today's usage for every member and day the batch may touch,
+  // including the days of awards a reversal gives back.
+  const days = [...batch.map((a) => localDay(a.occurredAt, rules.timeZone)), ...targets.map((t) => t.day)].sort();
+  const usage = await dayUsage(db, uniq([...batch.map((a) => a.memberId), ...targets.map((t) => t.memberId)]), days[0]!, days.at(-1)!);
+
+  return {
+    messages: messages.map((m) => ({ memberId: m.memberId, at: m.at })),
+    thanks: thanks.flatMap((t) => (t.counterpartId === null ? [] : [{ kind: t.kind, memberId: t.memberId, counterpartId: t.counterpartId, at: t.at }])),
+    dayUsage: usage,
+    liveAnswers: answers,
+    targets,
+    reversedSources: reversed,
+    bots,
+  };
+}
+
+const sameJourney = (a: readonly StageTransition[], b: readonly StageTransition[]): boolean =>
+  a.length === b.length && a.every((t, i) => t.stage === b[i]!.stage && t.at === b[i]!.at);
+
+/** Rebuild the stage journeys of `memberIds` as of `asOf`; returns the transitions that are new. */
+export async function refreshStages(db: Tx, memberIds: readonly number[], stageRules: StageRules, timeZone: string, asOf: number): Promise<StageChange[]> {
+  if (memberIds.length === 0) return [];
+  const [facts, current] = await Promise.all([stageFacts(db, memberIds), transitionsOf(db, memberIds)]);
+  const changed: Array<{ memberId: number; firstSeenAt: number | null; timeline: StageTransition[] }> = [];
+  const news: StageChange[] = [];
+  for (const memberId of memberIds) {
+    const memberFacts = facts.get(memberId);
+    const timeline = memberFacts ? stageTimeline(memberFacts, asOf, timeZone, stageRules) : [];
+    const before = current.get(memberId) ?? [];
+    if (sameJourney(before, timeline)) continue;
+    changed.push({ memberId, firstSeenAt: timeline[0]?.at ?? null, timeline });
+    const seen = new Set(before.map((t) => `${t.stage}@${t.at}`));
+    for (const t of timeline) if (!seen.has(`${t.stage}@${t.at}`)) news.push({ memberId, ...t });
+  }
+  await replaceTransitions(db, changed);
+  return news;
+}
+
+/** Decide and record everything that follows from `batch` (ledger rows in arrival order). */
+export async function applyLedgerBatch(db: Tx, batch: readonly LedgerActivity[], config: PipelineRules, asOf: number): Promise<BatchResult> {
+  if (batch.length === 0) return { awards: [], stageChanges: [] };
+  const facts = await loadRuleFacts(db, batch, config.rules);
+  const awards = decideAwards(batch, facts, config.rules);
+  await insertAwards(db, awards);
+  await applyScoreDeltas(db, scoreDeltas(awards));
+  await applyMemberDays(db, memberDayDeltas(awards));
+  await applyHelped(db, helpedDeltas(awards));
+  const stageChanges = await refreshStages(db, uniq(awards.map((a) => a.memberId)), config.stages, config.rules.timeZone, asOf);
+  return { awards, stageChanges };
+}

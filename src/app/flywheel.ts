@@ -1,0 +1,45 @@
+/**
+ * The application: every use case over one database, with the rules from the config.
+ * Adapters (web, Discord, Discourse, CLI) hold one of these and only translate.
+ */
+import type { Config } from '../config.js';
+import type { Platform } from '../domain/kinds.js';
+import type { Db } from '../db/knex.js';
+import { migrateLatest } from '../db/migrate.js';
+import type { PipelineRules } from './award-pipeline.js';
+import { createIngest, type Ingest } from './ingest.js';
+import { getLeaderboard, type Leaderboard, type LeaderboardQuery } from './leaderboards.js';
+import { getMember, lookupMember, type MemberProfile } from './members.js';
+import { recompute, reviewStages, type RecomputeResult } from './recompute.js';
+import { WriteLock } from './write-lock.js';
+
+export interface Flywheel {
+  db: Db;
+  config: Config;
+  now: () => number;
+  ingest: Ingest;
+  recompute(onProgress?: (done: number) => void): Promise<RecomputeResult>;
+  reviewStages(): Promise<number>;
+  leaderboard(q: LeaderboardQuery): Promise<Leaderboard>;
+  member(id: number): Promise<MemberProfile>;
+  lookupMember(platform: Platform, externalId: string): Promise<MemberProfile>;
+  migrate(): Promise<string[]>;
+}
+
+export function createFlywheel(db: Db, config: Config, now: () => number = Date.now): Flywheel {
+  const lock = new WriteLock(db);
+  const rules: PipelineRules = { rules: config.rules, stages: config.stages };
+  const tz = config.community.timeZone;
+  return {
+    db,
+    config,
+    now,
+    ingest: createIngest({ lock, config: { ...rules, hiddenByDefault: config.community.hiddenByDefault }, now }),
+    recompute: (onProgress) => recompute(lock, rules, now(), onProgress),
+    reviewStages: () => reviewStages(lock, rules, now()),
+    leaderboard: (q) => getLeaderboard(db, q, tz, now()),
+    member: (id) => getMember(db, id, tz, now()),
+    lookupMember: (platform, externalId) => lookupMember(db, platform, externalId, tz, now()),
+    migrate: () => migrateLatest(db),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * `recompute` — rebuild awards, scores, member facts and stages from the ledger after a rule
+ * change. It replays the ledger in arrival order through the same award pipeline as `ingest`,
+ * so it gives exactly what incremental processing gives. One transaction: readers see the old
+ * numbers until the new ones are complete.
+ */
+import type { Tx } from '../db/knex.js';
+import { readLedger } from '../db/ledger-repo.js';
+import { applyLedgerBatch, refreshStages, type PipelineRules } from './award-pipeline.js';
+import type { WriteLock } from './write-lock.js';
+
+const DERIVED_TABLES = ['stage_transitions', 'member_helped', 'member_days', 'scores', 'awards'] as const;
+const CHUNK = 5000;
+
+export interface RecomputeResult {
+  activities: number;
+  members: number;
+}
+
+export async function recompute(
+  lock: WriteLock,
+  config: PipelineRules,
+  asOf: number,
+  onProgress: (done: number) => void = () => {},
+): Promise<RecomputeResult> {
+  return lock.run(async (trx: Tx) => {
+    for (const table of DERIVED_TABLES) await trx(table).delete();
+    await trx('members').update({ stage: null, stage_since: null, first_seen_at: null });
+    let after = 0;
+    let done = 0;
+    for (;;) {
+      const batch = await readLedger(trx, after, CHUNK);
+      if (batch.length === 0) break;
+      await applyLedgerBatch(trx, batch, config, asOf);
+      after = batch.at(-1)!.id;
+      done += batch.length;
+      onProgress(done);
+    }
+    // Members whose last activity came early still need their monthly reviews up to now.
+    const members = (await trx('members').select('id')).map((r: { id: number }) => r.id);
+    await refreshStages(trx, members, config.stages, config.rules.timeZone, asOf);
+    return { activities: done, members: members.length };
+  });
+}
+
+/** Apply monthly stage reviews (demotions) for everyone up to `asOf`; run daily by `serve`. */
+export async function reviewStages(lock: WriteLock, config: PipelineRules, asOf: number): Promise<number> {
+  return lock.run(async (trx) => {
+    const members = (await trx('members').select('id').whereIn('stage', ['contributor', 'advocate'])).map((r: { id: number }) => r.id);
+    const changes = await refreshStages(trx, members, config.stages, config.rules.timeZone, asOf);
+    return changes.length;
+  });
+}

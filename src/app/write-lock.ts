@@ -1,0 +1,39 @@
+/**
+ * Writes that decide points read history first, so two of them must never interleave:
+ * in-process they queue behind one another; across processes PostgreSQL serialises them with a
+ * transaction-scoped advisory lock, and SQLite's own write lock does (a transaction that loses
+ * the race gets SQLITE_BUSY and is simply run again — it is idempotent by natural keys).
+ */
+import type { Db, Tx } from '../db/knex.js';
+import { isPostgres } from '../db/knex.js';
+
+const ADVISORY_KEY = 0x666c7977; // "flyw"
+const MAX_ATTEMPTS = 8;
+
+const isBusy = (error: unknown): boolean => /SQLITE_BUSY|SQLITE_LOCKED/.test(String((error as { code?: string })?.code ?? error));
+
+export class WriteLock {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly db: Db) {}
+
+  /** Run `fn` in one transaction, alone. */
+  run<T>(fn: (trx: Tx) => Promise<T>): Promise<T> {
+    const result = this.tail.then(() => this.attempt(fn, 1));
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  private async attempt<T>(fn: (trx: Tx) => Promise<T>, attempt: number): Promise<T> {
+    try {
+      return await this.db.transaction(async (trx) => {
+        if (isPostgres(trx)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [ADVISORY_KEY]);
+        return fn(trx);
+      });
+    } catch (error) {
+      if (attempt >= MAX_ATTEMPTS || !isBusy(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+      return this.attempt(fn, attempt + 1);
+    }
+  }
+}

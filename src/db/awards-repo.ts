@@ -1,0 +1,124 @@
+/** Awards: what the rules decided, append-only, plus the history the rules read back. */
+import type { AwardRow } from '../domain/activity.js';
+import type { Kind } from '../domain/kinds.js';
+import type { LiveAward } from '../domain/rules.js';
+import { inChunks, insertRows } from './bulk.js';
+import type { Tx } from './knex.js';
+
+const COLUMNS = [
+  'activity_id',
+  'member_id',
+  'counterpart_member_id',
+  'kind',
+  'platform',
+  'space',
+  'role',
+  'points',
+  'reason',
+  'capped',
+  'production',
+  'participation',
+  'occurred_at',
+  'day',
+  'cancels_activity_id',
+] as const;
+
+export async function insertAwards(db: Tx, rows: readonly AwardRow[]): Promise<void> {
+  await insertRows(
+    db,
+    'awards',
+    COLUMNS,
+    rows.map((r) => [
+      r.activityId,
+      r.memberId,
+      r.counterpartId,
+      r.kind,
+      r.platform,
+      r.space,
+      r.role,
+      r.points,
+      r.reason,
+      r.capped,
+      r.production,
+      r.participation,
+      r.occurredAt,
+      r.day,
+      r.cancelsActivityId,
+    ]),
+  );
+}
+
+const IN_CHUNK = 2000;
+
+/** Earning awards of `kinds` by `memberIds` with occurred_at strictly inside (from, to). */
+export async function earningTimes(
+  db: Tx,
+  kinds: readonly Kind[],
+  memberIds: readonly number[],
+  from: number,
+  to: number,
+): Promise<Array<{ kind: Kind; memberId: number; counterpartId: number | null; at: number }>> {
+  const rows = await inChunks(memberIds, IN_CHUNK, (chunk) =>
+    db('awards')
+      .select('kind', 'member_id', 'counterpart_member_id', 'occurred_at')
+      .whereIn('member_id', chunk)
+      .whereIn('kind', kinds)
+      .andWhere('points', '>', 0)
+      .whereNull('cancels_activity_id')
+      .andWhere('occurred_at', '>', from)
+      .andWhere('occurred_at', '<', to),
+  );
+  return rows.map((r) => ({ kind: r.kind, memberId: r.member_id, counterpartId: r.counterpart_member_id, at: Number(r.occurred_at) }));
+}
+
+const notCancelled = (db: Tx) =>
+  db.raw('NOT EXISTS (SELECT 1 FROM awards r WHERE r.cancels_activity_id = w.activity_id)');
+
+/** Live awards (neither reversals nor already cancelled) of activities from `sources`. */
+export async function liveAwardsOfSources(db: Tx, sources: readonly string[]): Promise<LiveAward[]> {
+  const rows = await inChunks(sources, IN_CHUNK, (chunk) =>
+    db('activities as a')
+      .join('awards as w', 'w.activity_id', 'a.id')
+      .select('w.*', 'a.source_ref', 'a.subject_ref')
+      .whereIn('a.source_ref', chunk)
+      .whereNull('w.cancels_activity_id')
+      .andWhereNot('w.reason', 'reversed')
+      .andWhere(notCancelled(db))
+      .orderBy('w.id'),
+  );
+  return rows.map(
+    (r): LiveAward => ({
+      activityId: Number(r.activity_id),
+      memberId: r.member_id,
+      counterpartId: r.counterpart_member_id,
+      kind: r.kind,
+      platform: r.platform,
+      space: r.space,
+      role: r.role,
+      points: r.points,
+      reason: r.reason,
+      capped: Boolean(r.capped),
+      occurredAt: Number(r.occurred_at),
+      day: r.day,
+      sourceRef: r.source_ref,
+      subjectRef: r.subject_ref,
+      production: Boolean(r.production),
+      participation: Boolean(r.participation),
+    }),
+  );
+}
+
+/** Members whose counted answer to one of `subjects` still stands. */
+export async function liveAnswers(db: Tx, subjects: readonly string[]): Promise<Array<{ memberId: number; subjectRef: string }>> {
+  const rows = await inChunks(subjects, IN_CHUNK, (chunk) =>
+    db('activities as a')
+      .join('awards as w', 'w.activity_id', 'a.id')
+      .select('w.member_id', 'a.subject_ref')
+      .whereIn('a.subject_ref', chunk)
+      .andWhere('w.kind', 'answer_posted')
+      .whereNull('w.cancels_activity_id')
+      .whereIn('w.reason', ['awarded', 'daily_cap'])
+      .andWhere(notCancelled(db)),
+  );
+  return rows.map((r) => ({ memberId: r.member_id, subjectRef: r.subject_ref }));
+}

@@ -1,0 +1,133 @@
+/** Identities → members, resolved for a whole batch in a handful of statements. */
+import type { IdentityRef } from '../domain/activity.js';
+import { inChunks, insertRows } from './bulk.js';
+import type { Tx } from './knex.js';
+
+export const identityKey = (ref: Pick<IdentityRef, 'platform' | 'externalId'>): string => `${ref.platform}|${ref.externalId}`;
+
+interface IdentityRow {
+  id: number;
+  member_id: number;
+  platform: string;
+  external_id: string;
+  username: string | null;
+  display_name: string | null;
+  is_bot: number | boolean;
+  is_staff: number | boolean;
+}
+
+/** Merge repeated refs of one account: the latest names win, flags stick once seen. */
+function mergeRefs(refs: readonly IdentityRef[]): Map<string, IdentityRef> {
+  const merged = new Map<string, IdentityRef>();
+  for (const ref of refs) {
+    const key = identityKey(ref);
+    const prev = merged.get(key);
+    merged.set(
+      key,
+      prev
+        ? {
+            ...prev,
+            username: ref.username ?? prev.username,
+            displayName: ref.displayName ?? prev.displayName,
+            isBot: ref.isBot ?? prev.isBot,
+            isStaff: ref.isStaff ?? prev.isStaff,
+          }
+        : ref,
+    );
+  }
+  return merged;
+}
+
+const nameOf = (ref: IdentityRef): string => (ref.displayName || ref.username || ref.externalId).slice(0, 200);
+
+/**
+ * Find or create the member behind every identity in `refs`, and bring names and bot/staff flags
+ * up to date. Returns identity key → member id.
+ */
+export async function resolveMembers(
+  db: Tx,
+  refs: readonly IdentityRef[],
+  options: { hiddenByDefault: boolean; now: number },
+): Promise<Map<string, number>> {
+  const wanted = mergeRefs(refs);
+  const keys = [...wanted.values()];
+  const existing = await inChunks(keys, 2000, (chunk) =>
+    db<IdentityRow>('identities')
+      .select('id', 'member_id', 'platform', 'external_id', 'username', 'display_name', 'is_bot', 'is_staff')
+      .whereIn(
+        ['platform', 'external_id'],
+        chunk.map((r) => [r.platform, r.externalId]),
+      ),
+  );
+
+  const members = new Map<string, number>();
+  const changedMembers = new Set<number>();
+  for (const row of existing) {
+    const key = `${row.platform}|${row.external_id}`;
+    members.set(key, row.member_id);
+    const ref = wanted.get(key)!;
+    const patch: Record<string, unknown> = {};
+    if (ref.username !== undefined && ref.username !== row.username) patch.username = ref.username;
+    if (ref.displayName !== undefined && ref.displayName !== row.display_name) patch.display_name = ref.displayName;
+    if (ref.isBot !== undefined && ref.isBot !== Boolean(row.is_bot)) patch.is_bot = ref.isBot;
+    if (ref.isStaff !== undefined && ref.isStaff !== Boolean(row.is_staff)) patch.is_staff = ref.isStaff;
+    if (Object.keys(patch).length > 0) {
+      await db('identities').where({ id: row.id }).update(patch);
+      changedMembers.add(row.member_id);
+    }
+  }
+
+  const missing = keys.filter((ref) => !members.has(identityKey(ref)));
+  if (missing.length > 0) {
+    const created = await insertRows<{ id: number; origin: string }>(
+      db,
+      'members',
+      ['origin', 'display_name', 'is_bot', 'is_staff', 'hidden', 'created_at'],
+      missing.map((ref) => [identityKey(ref), nameOf(ref), ref.isBot ?? false, ref.isStaff ?? false, options.hiddenByDefault, options.now]),
+      { returning: ['id', 'origin'] },
+    );
+    for (const row of created) members.set(row.origin, row.id);
+    await insertRows(
+      db,
+      'identities',
+      ['member_id', 'platform', 'external_id', 'username', 'display_name', 'is_bot', 'is_staff', 'created_at'],
+      missing.map((ref) => [
+        members.get(identityKey(ref)),
+        ref.platform,
+        ref.externalId,
+        ref.username ?? null,
+        ref.displayName ?? null,
+        ref.isBot ?? false,
+        ref.isStaff ?? false,
+        options.now,
+      ]),
+    );
+  }
+
+  if (changedMembers.size > 0) await refreshMemberFlags(db, [...changedMembers]);
+  return members;
+}
+
+/** A member is a bot or staff when any of their identities is; their name follows their first identity. */
+export async function refreshMemberFlags(db: Tx, memberIds: readonly number[]): Promise<void> {
+  await inChunks(memberIds, 500, async (chunk) => {
+    await db('members')
+      .whereIn('id', chunk)
+      .update({
+        is_bot: db.raw('EXISTS (SELECT 1 FROM identities i WHERE i.member_id = members.id AND i.is_bot = ?)', [true]),
+        is_staff: db.raw('EXISTS (SELECT 1 FROM identities i WHERE i.member_id = members.id AND i.is_staff = ?)', [true]),
+        display_name: db.raw(
+          `COALESCE((SELECT COALESCE(i.display_name, i.username) FROM identities i
+             WHERE i.member_id = members.id ORDER BY i.id LIMIT 1), members.display_name)`,
+        ),
+      });
+    return [];
+  });
+}
+
+export async function botMembers(db: Tx, memberIds: readonly number[]): Promise<Set<number>> {
+  const rows = await inChunks(memberIds, 2000, (chunk) =>
+    db('members').select('id').whereIn('id', chunk).andWhere('is_bot', true),
+  );
+  return new Set(rows.map((r: { id: number }) => r.id));
+}

@@ -1,0 +1,55 @@
+/**
+ * The knex factory: SQLite (embedded default) or PostgreSQL (scale-out), same code above it.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+import type { Database } from '../config.js';
+
+// COUNT/SUM and bigint columns arrive as strings from pg; every such value here fits a JS number.
+pg.types.setTypeParser(pg.types.builtins.INT8, Number);
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number);
+
+export type Db = Knex;
+export type Tx = Knex | Knex.Transaction;
+
+const SQLITE_PRAGMAS = [
+  'PRAGMA journal_mode = WAL',
+  'PRAGMA synchronous = NORMAL',
+  'PRAGMA foreign_keys = ON',
+  'PRAGMA busy_timeout = 10000',
+  'PRAGMA cache_size = -65536', // 64 MiB, against sqlite3's 2 MiB default
+  'PRAGMA temp_store = MEMORY',
+];
+
+interface SqliteConnection {
+  exec(sql: string, cb: (err: Error | null) => void): void;
+}
+
+export function createDb(database: Database): Db {
+  if (database.client === 'postgres') {
+    return knexFactory({
+      client: 'pg',
+      connection: database.connectionString,
+      pool: { min: 0, max: 10 },
+    });
+  }
+  if (database.filename !== ':memory:') mkdirSync(dirname(database.filename), { recursive: true });
+  return knexFactory({
+    client: 'sqlite3',
+    connection: { filename: database.filename },
+    useNullAsDefault: true,
+    // One connection: SQLite has one writer anyway, and a single connection keeps an in-memory
+    // database whole. Reads are index lookups measured in microseconds.
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) {
+        conn.exec(SQLITE_PRAGMAS.join(';\n'), (err) => done(err, conn));
+      },
+    },
+  });
+}
+
+export const isPostgres = (db: Tx): boolean => db.client.config.client === 'pg';

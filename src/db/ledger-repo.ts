@@ -1,0 +1,124 @@
+/** The immutable activity ledger: append (idempotently, by natural key) and read back in order. */
+import type { LedgerActivity } from '../domain/activity.js';
+import type { LedgerKind, Platform, Role, Space } from '../domain/kinds.js';
+import { insertRows } from './bulk.js';
+import type { Tx } from './knex.js';
+
+export interface NewLedgerRow {
+  key: string;
+  kind: LedgerKind;
+  platform: Platform;
+  memberId: number;
+  counterpartId: number | null;
+  occurredAt: number;
+  space: Space;
+  role: Role;
+  sourceRef: string;
+  subjectRef: string | null;
+  reverses: string | null;
+  url: string | null;
+  payload: string | null;
+  points: number | null;
+}
+
+const COLUMNS = [
+  'natural_key',
+  'kind',
+  'platform',
+  'member_id',
+  'counterpart_member_id',
+  'occurred_at',
+  'space',
+  'role',
+  'source_ref',
+  'subject_ref',
+  'reverses',
+  'source_url',
+  'payload',
+  'points',
+  'recorded_at',
+] as const;
+
+/** Append rows; a natural key already in the ledger is skipped. Returns key → id of the rows written. */
+export async function appendActivities(db: Tx, rows: readonly NewLedgerRow[], now: number): Promise<Map<string, number>> {
+  const written = await insertRows<{ id: number; natural_key: string }>(
+    db,
+    'activities',
+    COLUMNS,
+    rows.map((r) => [
+      r.key,
+      r.kind,
+      r.platform,
+      r.memberId,
+      r.counterpartId,
+      r.occurredAt,
+      r.space,
+      r.role,
+      r.sourceRef,
+      r.subjectRef,
+      r.reverses,
+      r.url,
+      r.payload,
+      r.points,
+      now,
+    ]),
+    { onConflict: 'ON CONFLICT ("natural_key") DO NOTHING', returning: ['id', 'natural_key'] },
+  );
+  return new Map(written.map((w) => [w.natural_key, Number(w.id)]));
+}
+
+interface ActivityRow {
+  id: number;
+  natural_key: string;
+  kind: LedgerKind;
+  platform: Platform;
+  member_id: number;
+  counterpart_member_id: number | null;
+  occurred_at: number;
+  source_ref: string;
+  subject_ref: string | null;
+  reverses: string | null;
+  points: number | null;
+  space: Space;
+}
+
+export const toLedgerActivity = (r: ActivityRow): LedgerActivity => ({
+  id: Number(r.id),
+  key: r.natural_key,
+  kind: r.kind,
+  platform: r.platform,
+  memberId: r.member_id,
+  counterpartId: r.counterpart_member_id,
+  occurredAt: Number(r.occurred_at),
+  sourceRef: r.source_ref,
+  subjectRef: r.subject_ref,
+  reverses: r.reverses,
+  points: r.points,
+  space: r.kind === 'manual_award' ? r.space : null,
+});
+
+/** Ledger rows after `afterId`, in arrival order. */
+export async function readLedger(db: Tx, afterId: number, limit: number): Promise<LedgerActivity[]> {
+  const rows = await db<ActivityRow>('activities')
+    .select('id', 'natural_key', 'kind', 'platform', 'member_id', 'counterpart_member_id', 'occurred_at', 'source_ref', 'subject_ref', 'reverses', 'points', 'space')
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit);
+  return rows.map(toLedgerActivity);
+}
+
+/** Sources that a reversal recorded before `beforeId` already cancelled. */
+export async function reversedSources(db: Tx, sources: readonly string[], beforeId: number): Promise<string[]> {
+  if (sources.length === 0) return [];
+  const rows: Array<{ reverses: string }> = [];
+  for (let i = 0; i < sources.length; i += 2000) {
+    rows.push(
+      ...(await db('activities')
+        .distinct('reverses')
+        .whereIn('reverses', sources.slice(i, i + 2000))
+        .andWhere('kind', 'reversal')
+        .andWhere('id', '<', beforeId)),
+    );
+  }
+  return rows.map((r) => r.reverses);
+}

@@ -1,0 +1,23 @@
+/**
+ * Migrations come from an explicit list (no directory scanning): what runs is what is imported here.
+ * Migrations are never edited once landed; add a new file and a new line.
+ */
+import type { Knex } from 'knex';
+import * as ledger from '../../migrations/20261122000000_ledger.js';
+import type { Db } from './knex.js';
+
+type Migration = Pick<Knex.Migration, 'up' | 'down'>;
+
+const MIGRATIONS: ReadonlyArray<[string, Migration]> = [['20261122000000_ledger', ledger]];
+
+const source: Knex.MigrationSource<[string, Migration]> = {
+  getMigrations: async () => [...MIGRATIONS],
+  getMigrationName: ([name]) => name,
+  getMigration: async ([, migration]) => migration,
+};
+
+/** Apply every pending migration; returns the names applied. */
+export async function migrateLatest(db: Db): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest({ migrationSource: source })) as [number, string[]];
+  return applied;
+}

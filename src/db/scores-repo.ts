@@ -1,0 +1,98 @@
+/** The maintained leaderboard scores: upserted per batch, read by index range scans. */
+import type { Platform, Space } from '../domain/kinds.js';
+import type { Period } from '../domain/periods.js';
+import { ANY, type ScoreDelta } from '../domain/scoring.js';
+import { insertRows } from './bulk.js';
+import type { Tx } from './knex.js';
+
+export async function applyScoreDeltas(db: Tx, deltas: readonly ScoreDelta[]): Promise<void> {
+  await insertRows(
+    db,
+    'scores',
+    ['period', 'period_start', 'space', 'platform', 'member_id', 'points'],
+    deltas.map((d) => [d.period, d.periodStart, d.space, d.platform, d.memberId, d.points]),
+    {
+      onConflict:
+        'ON CONFLICT ("period", "period_start", "space", "platform", "member_id") DO UPDATE SET points = scores.points + excluded.points',
+    },
+  );
+}
+
+export interface BoardQuery {
+  period: Period;
+  periodStart: string;
+  space: Space | null;
+  platform: Platform | null;
+  limit: number;
+  offset: number;
+}
+
+export interface BoardRow {
+  memberId: number;
+  displayName: string;
+  points: number;
+}
+
+/** Members who may appear on public boards: not hidden, not staff, not bots. */
+const listed = (db: Tx) => db.raw('m.hidden = ? AND m.is_staff = ? AND m.is_bot = ?', [false, false, false]);
+
+const scope = (q: Pick<BoardQuery, 'period' | 'periodStart' | 'space' | 'platform'>) => ({
+  's.period': q.period,
+  's.period_start': q.periodStart,
+  's.space': q.space ?? ANY,
+  's.platform': q.platform ?? ANY,
+});
+
+export async function topScores(db: Tx, q: BoardQuery): Promise<BoardRow[]> {
+  const rows = await db('scores as s')
+    .join('members as m', 'm.id', 's.member_id')
+    .select('s.member_id', 's.points', 'm.display_name')
+    .where(scope(q))
+    .andWhere('s.points', '>', 0)
+    .andWhere(listed(db))
+    .orderBy([
+      { column: 's.points', order: 'desc' },
+      { column: 's.member_id', order: 'asc' },
+    ])
+    .limit(q.limit)
+    .offset(q.offset);
+  return rows.map((r) => ({ memberId: r.member_id, displayName: r.display_name, points: Number(r.points) }));
+}
+
+/** How many distinct point totals above `points` listed members hold (dense rank − 1). */
+export async function distinctScoresAbove(db: Tx, q: Omit<BoardQuery, 'limit' | 'offset'>, points: number): Promise<number> {
+  const row = await db('scores as s')
+    .join('members as m', 'm.id', 's.member_id')
+    .countDistinct({ n: 's.points' })
+    .where(scope(q))
+    .andWhere('s.points', '>', points)
+    .andWhere(listed(db))
+    .first();
+  return Number(row?.n ?? 0);
+}
+
+export async function countListed(db: Tx, q: Omit<BoardQuery, 'limit' | 'offset'>): Promise<number> {
+  const row = await db('scores as s')
+    .join('members as m', 'm.id', 's.member_id')
+    .count({ n: '*' })
+    .where(scope(q))
+    .andWhere('s.points', '>', 0)
+    .andWhere(listed(db))
+    .first();
+  return Number(row?.n ?? 0);
+}
+
+/** A member's points in the given period windows (everything, all spaces and platforms). */
+export async function memberPoints(db: Tx, memberId: number, windows: ReadonlyArray<{ period: Period; start: string }>): Promise<Record<string, number>> {
+  const rows = await db('scores')
+    .select('period', 'period_start', 'points')
+    .where({ member_id: memberId, space: ANY, platform: ANY })
+    .whereIn(
+      ['period', 'period_start'],
+      windows.map((w) => [w.period, w.start]),
+    );
+  const out: Record<string, number> = {};
+  for (const w of windows) out[w.period] = 0;
+  for (const r of rows) out[r.period] = Number(r.points);
+  return out;
+}

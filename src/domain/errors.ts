@@ -1,0 +1,41 @@
+/**
+ * The one error type of Flywheel. `code` is stable (clients and tests match on it);
+ * `status` is the HTTP status an adapter should answer with.
+ */
+export type ErrorCode =
+  | 'invalid_parameter'
+  | 'invalid_activity'
+  | 'invalid_config'
+  | 'not_found'
+  | 'conflict'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'payload_too_large'
+  | 'rate_limited';
+
+const STATUS: Record<ErrorCode, number> = {
+  invalid_parameter: 400,
+  invalid_activity: 400,
+  invalid_config: 500,
+  not_found: 404,
+  conflict: 409,
+  unauthorized: 401,
+  forbidden: 403,
+  payload_too_large: 413,
+  rate_limited: 429,
+};
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.status = STATUS[code];
+  }
+}
+
+export const invalidParameter = (name: string, expected: string): DomainError =>
+  new DomainError('invalid_parameter', `${name}: expected ${expected}`);

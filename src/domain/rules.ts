@@ -1,0 +1,182 @@
+/**
+ * The award rules of DESIGN.md ("Rules that keep points fair"), as one pure function over a batch.
+ *
+ * Activities are decided in ledger order (arrival order), each against the state left by the
+ * ones before it. Incremental ingestion and `recompute` both replay the ledger in that order
+ * through this function, so they agree exactly — even when timestamps arrive out of order.
+ */
+import type { AwardReason, AwardRow, LedgerActivity } from './activity.js';
+import {
+  HELPING_KINDS,
+  PARTICIPATING_CONSUMER_KINDS,
+  REVERSAL,
+  SELF_SENSITIVE,
+  type Kind,
+  type KindRule,
+} from './kinds.js';
+import { localDay } from './periods.js';
+
+export interface Rules {
+  kinds: Record<Kind, KindRule>;
+  dailyCap: number;
+  messageCooldownMs: number;
+  pairCooldownMs: number;
+  timeZone: string;
+}
+
+/** A live (not yet cancelled) award that a reversal in the batch may cancel. */
+export type LiveAward = Omit<AwardRow, 'cancelsActivityId'>;
+
+/** What the rules need to know about history outside the batch. Loaded by the app layer. */
+export interface RuleFacts {
+  /** Earning `message_posted` awards near the batch's times. */
+  messages: ReadonlyArray<{ memberId: number; at: number }>;
+  /** Earning thanks awards near the batch's times. */
+  thanks: ReadonlyArray<{ kind: Kind; memberId: number; counterpartId: number; at: number }>;
+  /** Capped points already earned per member and local day. */
+  dayUsage: ReadonlyArray<{ memberId: number; day: string; points: number }>;
+  /** Members whose first answer to a question still counts. */
+  liveAnswers: ReadonlyArray<{ memberId: number; subjectRef: string }>;
+  /** Live awards of the sources the batch reverses. */
+  targets: ReadonlyArray<LiveAward>;
+  /** Sources an earlier reversal already cancelled (an original arriving after its deletion). */
+  reversedSources: ReadonlyArray<string>;
+  /** Members flagged as bots. */
+  bots: ReadonlySet<number>;
+}
+
+const pairKey = (kind: string, a: number, b: number): string => (a < b ? `${kind}:${a}:${b}` : `${kind}:${b}:${a}`);
+
+function within(times: number[] | undefined, at: number, window: number): boolean {
+  if (!times) return false;
+  for (const t of times) if (Math.abs(t - at) < window) return true;
+  return false;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Mutable view of history while a batch is decided; every decision updates it. */
+class RuleState {
+  readonly messages = new Map<number, number[]>();
+  readonly thanks = new Map<string, number[]>();
+  readonly usage = new Map<string, number>();
+  readonly answers = new Set<string>();
+  readonly targets = new Map<string, LiveAward[]>();
+  readonly reversed: Set<string>;
+
+  constructor(facts: RuleFacts) {
+    for (const m of facts.messages) push(this.messages, m.memberId, m.at);
+    for (const t of facts.thanks) push(this.thanks, pairKey(t.kind, t.memberId, t.counterpartId), t.at);
+    for (const u of facts.dayUsage) this.usage.set(`${u.memberId}|${u.day}`, u.points);
+    for (const a of facts.liveAnswers) this.answers.add(`${a.memberId}|${a.subjectRef}`);
+    for (const t of facts.targets) push(this.targets, t.sourceRef, t);
+    this.reversed = new Set(facts.reversedSources);
+  }
+
+  addUsage(memberId: number, day: string, points: number): void {
+    const key = `${memberId}|${day}`;
+    this.usage.set(key, (this.usage.get(key) ?? 0) + points);
+  }
+}
+
+/** Decide the awards of a batch of new ledger rows, in order. */
+export function decideAwards(batch: readonly LedgerActivity[], facts: RuleFacts, rules: Rules): AwardRow[] {
+  const state = new RuleState(facts);
+  const rows: AwardRow[] = [];
+  for (const activity of batch) {
+    if (activity.kind === REVERSAL) rows.push(...reverse(activity, state));
+    else rows.push(decide(activity, activity.kind, state, facts.bots, rules));
+  }
+  return rows;
+}
+
+function reverse(activity: LedgerActivity, state: RuleState): AwardRow[] {
+  const source = activity.reverses ?? '';
+  state.reversed.add(source);
+  const targets = state.targets.get(source) ?? [];
+  state.targets.delete(source);
+  return targets.map((target) => {
+    if (target.capped) state.addUsage(target.memberId, target.day, -target.points);
+    if (target.kind === 'answer_posted' && target.subjectRef) state.answers.delete(`${target.memberId}|${target.subjectRef}`);
+    // Dated like the original, so the periods it counted in are the ones corrected.
+    return { ...target, activityId: activity.id, points: -target.points, reason: 'reversal', cancelsActivityId: target.activityId };
+  });
+}
+
+function decide(activity: LedgerActivity, kind: Kind, state: RuleState, bots: ReadonlySet<number>, rules: Rules): AwardRow {
+  const rule = rules.kinds[kind];
+  const memberId = activity.memberId;
+  const counterpartId = activity.counterpartId;
+  const at = activity.occurredAt;
+  const day = localDay(at, rules.timeZone);
+  const isSelf = counterpartId !== null && counterpartId === memberId && SELF_SENSITIVE.has(kind);
+  const base = kind === 'manual_award' ? (activity.points ?? 0) : rule.points;
+
+  let reason: AwardReason = 'awarded';
+  let points = base;
+  if (state.reversed.has(activity.sourceRef)) reason = 'reversed';
+  else if (bots.has(memberId)) reason = 'bot';
+  else if (isSelf) reason = 'self_award';
+  else if (base === 0) reason = 'no_points';
+  else if (kind === 'answer_posted' && activity.subjectRef && state.answers.has(`${memberId}|${activity.subjectRef}`))
+    reason = 'repeat_answer';
+  else if (kind === 'message_posted' && within(state.messages.get(memberId), at, rules.messageCooldownMs))
+    reason = 'message_cooldown';
+  else if (
+    (kind === 'thanks_given' || kind === 'thanks_received') &&
+    counterpartId !== null &&
+    within(state.thanks.get(pairKey(kind, memberId, counterpartId)), at, rules.pairCooldownMs)
+  )
+    reason = 'pair_cooldown';
+  if (reason !== 'awarded') points = 0;
+
+  const capped = rule.capped && kind !== 'manual_award';
+  if (reason === 'awarded' && capped && points > 0) {
+    const remaining = Math.max(0, rules.dailyCap - (state.usage.get(`${memberId}|${day}`) ?? 0));
+    if (remaining < points) {
+      points = remaining;
+      reason = 'daily_cap';
+    }
+  }
+
+  const counts = reason !== 'reversed' && reason !== 'bot';
+  const production = counts && rule.role === 'producer' && reason !== 'self_award' && counterpartId !== memberId;
+  const participation = counts && (rule.role !== 'consumer' || PARTICIPATING_CONSUMER_KINDS.has(kind));
+
+  if (points > 0 && kind === 'message_posted') push(state.messages, memberId, at);
+  if (points > 0 && counterpartId !== null && (kind === 'thanks_given' || kind === 'thanks_received'))
+    push(state.thanks, pairKey(kind, memberId, counterpartId), at);
+  if (kind === 'answer_posted' && activity.subjectRef && (reason === 'awarded' || reason === 'daily_cap'))
+    state.answers.add(`${memberId}|${activity.subjectRef}`);
+  if (capped && points !== 0) state.addUsage(memberId, day, points);
+
+  const row: AwardRow = {
+    activityId: activity.id,
+    memberId,
+    counterpartId,
+    kind,
+    platform: activity.platform,
+    space: kind === 'manual_award' && activity.space ? activity.space : rule.space,
+    role: rule.role,
+    points,
+    reason,
+    capped,
+    occurredAt: at,
+    day,
+    cancelsActivityId: null,
+    sourceRef: activity.sourceRef,
+    subjectRef: activity.subjectRef,
+    production,
+    participation,
+  };
+  if (reason !== 'reversed') push(state.targets, activity.sourceRef, row);
+  return row;
+}
+
+/** Whether an award helped a specific other member (counts toward reach). */
+export const helpedMember = (row: AwardRow): number | null =>
+  row.production && row.counterpartId !== null && HELPING_KINDS.has(row.kind) ? row.counterpartId : null;

@@ -1,0 +1,111 @@
+/**
+ * The consumer → producer ladder (DESIGN.md). A member's stage history is a pure function of
+ * when they first showed up, took part, produced for others and helped distinct members:
+ * promotion happens at the activity that earns it, demotion only at a monthly review (the first
+ * day of each calendar month), so one quiet week never costs a member their stage.
+ */
+import { addMonths, localDay, monthIndex, startOfDayInstant } from './periods.js';
+
+export const STAGES = ['observer', 'participant', 'contributor', 'advocate'] as const;
+export type Stage = (typeof STAGES)[number];
+export const isStage = (value: string): value is Stage => (STAGES as readonly string[]).includes(value);
+
+export interface StageRules {
+  /** Production for someone else within this many days keeps a member a contributor. */
+  contributorWindowDays: number;
+  /** Advocates produced in at least this many of the last `advocateMonthWindow` calendar months… */
+  advocateActiveMonths: number;
+  advocateMonthWindow: number;
+  /** …and have helped at least this many distinct members. */
+  advocateReach: number;
+}
+
+export const DEFAULT_STAGE_RULES: StageRules = {
+  contributorWindowDays: 90,
+  advocateActiveMonths: 3,
+  advocateMonthWindow: 6,
+  advocateReach: 5,
+};
+
+export interface StageDay {
+  day: string;
+  /** First activity of the day. */
+  firstAt: number;
+  /** First participating activity of the day, if any. */
+  participatedAt: number | null;
+  /** First production for someone else that day, if any still stands. */
+  producedAt: number | null;
+}
+
+export interface StageFacts {
+  days: readonly StageDay[];
+  /** When each distinct member this member helped was first helped. */
+  helpedAt: readonly number[];
+  /** Champion terms (an active champion is an advocate). */
+  championTerms: ReadonlyArray<{ from: number; to: number }>;
+}
+
+export interface StageTransition {
+  stage: Stage;
+  at: number;
+}
+
+const rank = (stage: Stage): number => STAGES.indexOf(stage);
+
+export function stageTimeline(facts: StageFacts, asOf: number, timeZone: string, rules: StageRules): StageTransition[] {
+  if (facts.days.length === 0) return [];
+  const firstSeen = Math.min(...facts.days.map((d) => d.firstAt));
+  const participations = facts.days.flatMap((d) => (d.participatedAt === null ? [] : [d.participatedAt]));
+  const firstParticipation = participations.length ? Math.min(...participations) : Infinity;
+  const productions = facts.days
+    .flatMap((d) => (d.producedAt === null ? [] : [{ at: d.producedAt, month: monthIndex(d.day) }]))
+    .sort((a, b) => a.at - b.at);
+  const helped = [...facts.helpedAt].sort((a, b) => a - b);
+  const windowMs = rules.contributorWindowDays * 86_400_000;
+
+  // Evaluation points: every event may promote; every month start may also demote.
+  const points: Array<{ at: number; review: boolean }> = [{ at: firstSeen, review: false }];
+  if (firstParticipation !== Infinity) points.push({ at: firstParticipation, review: false });
+  for (const p of productions) points.push({ at: p.at, review: false });
+  for (const h of helped) points.push({ at: h, review: false });
+  for (const term of facts.championTerms) points.push({ at: term.from, review: false });
+  for (let month = addMonths(localDay(firstSeen, timeZone), 1); ; month = addMonths(month, 1)) {
+    const at = startOfDayInstant(month, timeZone);
+    if (at > asOf) break;
+    points.push({ at, review: true });
+  }
+  points.sort((a, b) => a.at - b.at || Number(a.review) - Number(b.review));
+
+  const producedMonths = new Map<number, number>();
+  let produced = 0; // productions at or before the current point
+  let reached = 0;
+  let current: Stage | null = null;
+  const timeline: StageTransition[] = [];
+
+  for (const point of points) {
+    const t = point.at;
+    while (produced < productions.length && productions[produced]!.at <= t) {
+      const month = productions[produced]!.month;
+      producedMonths.set(month, (producedMonths.get(month) ?? 0) + 1);
+      produced++;
+    }
+    while (reached < helped.length && helped[reached]! <= t) reached++;
+
+    let stage: Stage = 'observer';
+    const lastProduction = produced > 0 ? productions[produced - 1]!.at : -Infinity;
+    const thisMonth = monthIndex(localDay(t, timeZone));
+    let activeMonths = 0;
+    for (let m = thisMonth - rules.advocateMonthWindow + 1; m <= thisMonth; m++) if (producedMonths.has(m)) activeMonths++;
+    if (facts.championTerms.some((term) => term.from <= t && t < term.to)) stage = 'advocate';
+    else if (activeMonths >= rules.advocateActiveMonths && reached >= rules.advocateReach) stage = 'advocate';
+    else if (lastProduction > t - windowMs) stage = 'contributor';
+    else if (firstParticipation <= t) stage = 'participant';
+
+    const changes = current === null || (point.review ? stage !== current : rank(stage) > rank(current));
+    if (changes) {
+      timeline.push({ stage, at: t });
+      current = stage;
+    }
+  }
+  return timeline;
+}

@@ -1,0 +1,63 @@
+/** Checks what adapters send before anything is written: a bad activity rejects its batch, naming the field. */
+import type { ActivityInput } from './activity.js';
+import { DomainError } from './errors.js';
+import { DEFAULT_KIND_RULES, isKind, isPlatform, isSpace, REVERSAL, type Kind, type KindRule } from './kinds.js';
+
+const MAX_KEY = 300;
+const MAX_NAME = 200;
+const MAX_URL = 2000;
+const MAX_PAYLOAD = 8000;
+
+function fail(index: number, field: string, expected: string): never {
+  throw new DomainError('invalid_activity', `activities[${index}].${field}: expected ${expected}`);
+}
+
+export function toMillis(value: Date | string | number): number {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
+}
+
+function checkIdentity(index: number, field: string, ref: unknown): void {
+  const r = ref as Record<string, unknown> | undefined;
+  if (!r || typeof r !== 'object') fail(index, field, 'an identity { platform, externalId }');
+  if (typeof r.platform !== 'string' || !isPlatform(r.platform)) fail(index, `${field}.platform`, 'a known platform');
+  if (typeof r.externalId !== 'string' || r.externalId.length === 0 || r.externalId.length > MAX_NAME)
+    fail(index, `${field}.externalId`, `a non-empty string of at most ${MAX_NAME} characters`);
+  for (const name of ['username', 'displayName'] as const)
+    if (r[name] !== undefined && (typeof r[name] !== 'string' || (r[name] as string).length > MAX_NAME))
+      fail(index, `${field}.${name}`, `a string of at most ${MAX_NAME} characters`);
+}
+
+const refString = (index: number, field: string, value: unknown): void => {
+  if (value !== undefined && (typeof value !== 'string' || value.length === 0 || value.length > MAX_KEY))
+    fail(index, field, `a non-empty string of at most ${MAX_KEY} characters`);
+};
+
+/** Validate one activity; returns its time in milliseconds. */
+export function validateActivity(input: ActivityInput, index: number, kinds: Record<Kind, KindRule> = DEFAULT_KIND_RULES): number {
+  if (!input || typeof input !== 'object') fail(index, '', 'an activity object');
+  if (typeof input.key !== 'string' || input.key.length === 0 || input.key.length > MAX_KEY)
+    fail(index, 'key', `a non-empty natural key of at most ${MAX_KEY} characters`);
+  if (input.kind !== REVERSAL && !(typeof input.kind === 'string' && isKind(input.kind) && kinds[input.kind]))
+    fail(index, 'kind', 'a known activity kind');
+  if (typeof input.platform !== 'string' || !isPlatform(input.platform)) fail(index, 'platform', 'a known platform');
+  checkIdentity(index, 'actor', input.actor);
+  if (input.counterpart !== undefined) checkIdentity(index, 'counterpart', input.counterpart);
+  const at = toMillis(input.occurredAt);
+  if (!Number.isFinite(at)) fail(index, 'occurredAt', 'a date (ISO 8601 string, Date or epoch milliseconds)');
+  refString(index, 'source', input.source);
+  refString(index, 'subject', input.subject);
+  refString(index, 'reverses', input.reverses);
+  if (input.kind === REVERSAL && input.reverses === undefined) fail(index, 'reverses', 'the source a reversal cancels');
+  if (input.url !== undefined && (typeof input.url !== 'string' || input.url.length > MAX_URL))
+    fail(index, 'url', `a string of at most ${MAX_URL} characters`);
+  if (input.payload !== undefined && (typeof input.payload !== 'object' || JSON.stringify(input.payload).length > MAX_PAYLOAD))
+    fail(index, 'payload', `a JSON object of at most ${MAX_PAYLOAD} characters`);
+  if (input.kind === 'manual_award') {
+    if (!Number.isSafeInteger(input.points) || Math.abs(input.points!) > 1_000_000) fail(index, 'points', 'a whole number of points');
+    if (typeof input.reason !== 'string' || input.reason.trim().length === 0) fail(index, 'reason', 'a reason for the manual award');
+    if (input.space !== undefined && !isSpace(input.space)) fail(index, 'space', 'a known space');
+  }
+  return at;
+}

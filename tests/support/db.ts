@@ -1,0 +1,40 @@
+/**
+ * A fresh, migrated database for a test: in-memory SQLite in the `sqlite` project, a new
+ * database on the run's PostgreSQL cluster in the `postgres` project. Same tests, both dialects.
+ */
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { loadConfig, type Config, type Env } from '../../src/config.js';
+import { createDb, type Db } from '../../src/db/knex.js';
+import { createFlywheel, type Flywheel } from '../../src/app/flywheel.js';
+
+export const dialect = (): 'sqlite' | 'postgres' => (process.env.FLYWHEEL_TEST_DIALECT === 'postgres' ? 'postgres' : 'sqlite');
+
+export async function freshDatabaseUrl(): Promise<string> {
+  if (dialect() === 'sqlite') return 'sqlite::memory:';
+  const admin = inject('postgresUrl');
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  return admin.replace(/\/[^/]*$/, `/${name}`);
+}
+
+export interface TestFlywheel extends Flywheel {
+  close(): Promise<void>;
+  clock: { now: number };
+}
+
+/** A migrated Flywheel on a fresh database, with a settable clock. */
+export async function testFlywheel(env: Env = {}, configure?: (c: Config) => void): Promise<TestFlywheel> {
+  const url = await freshDatabaseUrl();
+  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', ...env }, '/nonexistent');
+  configure?.(config);
+  const db: Db = createDb(config.database);
+  const clock = { now: Date.parse('2026-11-22T12:00:00Z') };
+  const fw = createFlywheel(db, config, () => clock.now);
+  await fw.migrate();
+  return Object.assign(fw, { clock, close: () => db.destroy() });
+}

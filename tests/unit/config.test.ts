@@ -1,0 +1,42 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+
+const withFile = (yaml: string) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fw-config-'));
+  writeFileSync(join(dir, 'flywheel.yaml'), yaml);
+  return { FLYWHEEL_CONFIG: join(dir, 'flywheel.yaml') };
+};
+
+describe('configuration', () => {
+  it('runs with no configuration at all, on DESIGN.md defaults', () => {
+    const c = loadConfig({}, '/nonexistent');
+    expect(c.port).toBe(3000);
+    expect(c.database).toEqual({ client: 'sqlite', filename: './data/flywheel.sqlite' });
+    expect(c.rules.kinds.answer_accepted).toEqual({ points: 15, space: 'support', role: 'producer', capped: false });
+    expect(c.rules.dailyCap).toBe(200);
+    expect(c.rules.pairCooldownMs).toBe(30 * 60_000);
+    expect(c.stages.advocateReach).toBe(5);
+  });
+
+  it('switches to PostgreSQL from DATABASE_URL alone', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }, '/x').database).toEqual({ client: 'postgres', connectionString: 'postgres://u@h/db' });
+  });
+
+  it('reads points, caps and the time zone from the config file', () => {
+    const c = loadConfig(withFile('community:\n  timezone: Europe/Berlin\npoints:\n  answer_accepted: 20\ncaps:\n  daily: 150\n'), '/x');
+    expect(c.rules.kinds.answer_accepted.points).toBe(20);
+    expect(c.rules.dailyCap).toBe(150);
+    expect(c.community.timeZone).toBe('Europe/Berlin');
+  });
+
+  it('names the key and what was expected when a value is wrong', () => {
+    expect(() => loadConfig({ PORT: 'eighty' }, '/x')).toThrow(/PORT \(environment\): .*number/i);
+    expect(() => loadConfig(withFile('points:\n  answer_accepted: lots\n'), '/x')).toThrow(/points\.answer_accepted .*number/);
+    expect(() => loadConfig(withFile('community:\n  timezone: Mars/Olympus\n'), '/x')).toThrow(/community\.timezone .*IANA time zone/);
+    expect(() => loadConfig(withFile('pionts: {}\n'), '/x')).toThrow(/pionts|Unrecognized key/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' }, '/x')).toThrow(/DATABASE_URL .*sqlite:/);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_STAGE_RULES, stageTimeline, type StageDay } from '../../src/domain/stages.js';
+
+const at = (iso: string) => Date.parse(iso);
+const day = (iso: string, kind: 'seen' | 'took part' | 'produced'): StageDay => ({
+  day: iso.slice(0, 10),
+  firstAt: at(iso),
+  participatedAt: kind === 'seen' ? null : at(iso),
+  producedAt: kind === 'produced' ? at(iso) : null,
+});
+const journey = (days: StageDay[], asOf: string, helpedAt: number[] = [], championTerms: Array<{ from: number; to: number }> = []) =>
+  stageTimeline({ days, helpedAt, championTerms }, at(asOf), 'UTC', DEFAULT_STAGE_RULES).map((t) => [t.stage, new Date(t.at).toISOString().slice(0, 10)]);
+
+describe('the consumer → producer ladder', () => {
+  it('stays observer while only consuming', () => {
+    expect(journey([day('2026-01-05T10:00:00Z', 'seen'), day('2026-02-05T10:00:00Z', 'seen')], '2026-06-01')).toEqual([['observer', '2026-01-05']]);
+  });
+
+  it('promotes immediately: asking makes a participant, helping someone a contributor', () => {
+    expect(journey([day('2026-01-05T10:00:00Z', 'seen'), day('2026-01-07T10:00:00Z', 'took part'), day('2026-01-09T10:00:00Z', 'produced')], '2026-01-10'))
+      .toEqual([['observer', '2026-01-05'], ['participant', '2026-01-07'], ['contributor', '2026-01-09']]);
+  });
+
+  it('demotes only at a monthly review, after 90 quiet days', () => {
+    expect(journey([day('2026-01-09T10:00:00Z', 'produced')], '2026-06-15')).toEqual([
+      ['contributor', '2026-01-09'],
+      ['participant', '2026-05-01'], // 90 days after Jan 9 is Apr 9; the next review is May 1
+    ]);
+  });
+
+  it('makes an advocate of someone who produced in 3 of the last 6 months and helped 5 members', () => {
+    const days = [day('2026-01-10T10:00:00Z', 'produced'), day('2026-02-10T10:00:00Z', 'produced'), day('2026-03-10T10:00:00Z', 'produced')];
+    const helped = [1, 2, 3, 4, 5].map((d) => at(`2026-01-1${d}T12:00:00Z`));
+    expect(journey(days, '2026-03-20', helped)).toEqual([['contributor', '2026-01-10'], ['advocate', '2026-03-10']]);
+    expect(journey(days, '2026-03-20', helped.slice(0, 4))).toEqual([['contributor', '2026-01-10']]);
+  });
+
+  it('keeps an active champion an advocate', () => {
+    expect(journey([day('2026-01-05T10:00:00Z', 'took part')], '2026-02-10', [], [{ from: at('2026-02-01T00:00:00Z'), to: at('2027-02-01T00:00:00Z') }]))
+      .toEqual([['participant', '2026-01-05'], ['advocate', '2026-02-01']]);
+  });
+});

@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+
+// Every test runs twice: once on SQLite, once on a real PostgreSQL server (see tests/support).
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'sqlite', include: ['tests/**/*.test.ts'], env: { FLYWHEEL_TEST_DIALECT: 'sqlite' } },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ['tests/integration/**/*.test.ts', 'tests/property/**/*.test.ts'],
+          env: { FLYWHEEL_TEST_DIALECT: 'postgres' },
+          globalSetup: ['tests/support/global-postgres.ts'],
+        },
+      },
+    ],
+  },
+});
