@@ -49,16 +49,17 @@ async function loadRuleFacts(db: Tx, batch: readonly LedgerActivity[], rules: Ru
   const subjects = uniq(originals.flatMap((a) => (a.kind === 'answer_posted' && a.subjectRef ? [a.subjectRef] : [])));
   const reversing = uniq(batch.flatMap((a) => (a.kind === REVERSAL && a.reverses ? [a.reverses] : [])));
 
-  const [messages, thanks, answers, targets, reversed, bots] = await Promise.all([
-    messageMembers.length
-      ? earningTimes(db, ['message_posted'], messageMembers, minAt - rules.messageCooldownMs, maxAt + rules.messageCooldownMs)
-      : [],
-    thanksMembers.length ? earningTimes(db, THANKS, thanksMembers, minAt - rules.pairCooldownMs, maxAt + rules.pairCooldownMs) : [],
-    subjects.length ? liveAnswers(db, subjects) : [],
-    reversing.length ? liveAwardsOfSources(db, reversing) : [],
-    reversedSources(db, uniq(originals.map((a) => a.sourceRef)), batch[0]!.id),
-    botMembers(db, uniq(batch.map((a) => a.memberId))),
-  ]);
+  // Sequential on purpose: one transaction is one connection, and pg wants one query at a time.
+  const messages = messageMembers.length
+    ? await earningTimes(db, ['message_posted'], messageMembers, minAt - rules.messageCooldownMs, maxAt + rules.messageCooldownMs)
+    : [];
+  const thanks = thanksMembers.length
+    ? await earningTimes(db, THANKS, thanksMembers, minAt - rules.pairCooldownMs, maxAt + rules.pairCooldownMs)
+    : [];
+  const answers = subjects.length ? await liveAnswers(db, subjects) : [];
+  const targets = reversing.length ? await liveAwardsOfSources(db, reversing) : [];
+  const reversed = await reversedSources(db, uniq(originals.map((a) => a.sourceRef)), batch[0]!.id);
+  const bots = await botMembers(db, uniq(batch.map((a) => a.memberId)));
 
   // The daily cap needs today's usage for every member and day the batch may touch,
   // including the days of awards a reversal gives back.
@@ -82,7 +83,8 @@ const sameJourney = (a: readonly StageTransition[], b: readonly StageTransition[
 /** Rebuild the stage journeys of `memberIds` as of `asOf`; returns the transitions that are new. */
 export async function refreshStages(db: Tx, memberIds: readonly number[], stageRules: StageRules, timeZone: string, asOf: number): Promise<StageChange[]> {
   if (memberIds.length === 0) return [];
-  const [facts, current] = await Promise.all([stageFacts(db, memberIds), transitionsOf(db, memberIds)]);
+  const facts = await stageFacts(db, memberIds);
+  const current = await transitionsOf(db, memberIds);
   const changed: Array<{ memberId: number; firstSeenAt: number | null; timeline: StageTransition[] }> = [];
   const news: StageChange[] = [];
   for (const memberId of memberIds) {

@@ -1,0 +1,114 @@
+/**
+ * The promise behind `recompute`: replaying the ledger gives exactly what incremental ingestion
+ * gave — whatever the batch sizes, duplicates, reversals, self-awards, cap hits and
+ * out-of-order timestamps.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { ActivityInput, IdentityRef } from '../../src/domain/activity.js';
+import type { Kind } from '../../src/domain/kinds.js';
+import { dialect, testFlywheel, type TestFlywheel } from '../support/db.js';
+
+const members: IdentityRef[] = [
+  { platform: 'discord', externalId: '1', username: 'ana' },
+  { platform: 'discord', externalId: '2', username: 'ben' },
+  { platform: 'discourse', externalId: '3', username: 'cy' },
+  { platform: 'discourse', externalId: '4', username: 'di' },
+  { platform: 'discord', externalId: '5', username: 'staffer', isStaff: true },
+  { platform: 'discord', externalId: '6', username: 'robot', isBot: true },
+];
+const KINDS: Kind[] = ['message_posted', 'question_asked', 'answer_posted', 'answer_accepted', 'reaction_received', 'topic_created', 'member_joined', 'thanks_given'];
+const BASE = Date.parse('2026-08-30T20:00:00Z');
+// Half the activities crowd into few minutes (cooldowns, caps and pairs collide across batches);
+// the rest spread over ten weeks (stage promotions and monthly reviews).
+const minute = fc.oneof(fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 60 * 24 * 70 }));
+
+type Step =
+  | { t: 'act'; kind: Kind; actor: number; other: number; minute: number; subject: number }
+  | { t: 'dup'; pick: number }
+  | { t: 'reverse'; pick: number; minute: number };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 8, arbitrary: fc.record({ t: fc.constant('act' as const), kind: fc.constantFrom(...KINDS), actor: fc.nat(5), other: fc.nat(5), minute, subject: fc.nat(3) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('dup' as const), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('reverse' as const), pick: fc.nat(), minute }) },
+);
+
+/** Turn generated steps into the activities adapters would send (thanks come as given + received). */
+function toActivities(steps: Step[]): ActivityInput[] {
+  const out: ActivityInput[] = [];
+  steps.forEach((s, i) => {
+    if (s.t === 'dup') {
+      if (out.length) out.push(out[s.pick % out.length]!);
+      return;
+    }
+    if (s.t === 'reverse') {
+      if (!out.length) return;
+      const target = out[s.pick % out.length]!;
+      out.push({ key: `rev${i}`, kind: 'reversal', platform: target.platform, actor: target.actor, occurredAt: BASE + s.minute * 60_000, reverses: target.source ?? target.key });
+      return;
+    }
+    const actor = members[s.actor]!;
+    const other = members[s.other]!;
+    const at = BASE + s.minute * 60_000 + (i % 7) * 1000; // many collisions within cooldown windows
+    if (s.kind === 'thanks_given') {
+      out.push({ key: `a${i}:g`, source: `a${i}`, kind: 'thanks_given', platform: actor.platform, actor, counterpart: other, occurredAt: at });
+      out.push({ key: `a${i}:r`, source: `a${i}`, kind: 'thanks_received', platform: actor.platform, actor: other, counterpart: actor, occurredAt: at });
+      return;
+    }
+    const helps = s.kind === 'answer_posted' || s.kind === 'answer_accepted' || s.kind === 'reaction_received';
+    out.push({
+      key: `a${i}`,
+      kind: s.kind,
+      platform: actor.platform,
+      actor,
+      counterpart: helps ? other : undefined,
+      subject: s.kind === 'answer_posted' ? `q${s.subject}` : undefined,
+      occurredAt: at,
+    });
+  });
+  return out;
+}
+
+async function snapshot(fw: TestFlywheel) {
+  const awards = await fw.db('awards')
+    .select('activity_id', 'member_id', 'kind', 'space', 'platform', 'points', 'reason', 'day', 'cancels_activity_id', 'production', 'participation')
+    .orderBy(['activity_id', 'cancels_activity_id']);
+  const scores = await fw.db('scores').select('*').whereNot('points', 0).orderBy(['period', 'period_start', 'space', 'platform', 'member_id']);
+  const days = await fw.db('member_days').select('*').orderBy(['member_id', 'day']);
+  const helped = await fw.db('member_helped').select('*').orderBy(['member_id', 'helped_member_id']);
+  const stages = await fw.db('stage_transitions').select('member_id', 'stage', 'at').orderBy(['member_id', 'at', 'stage']);
+  const current = await fw.db('members').select('id', 'stage', 'stage_since', 'first_seen_at').orderBy('id');
+  return JSON.parse(JSON.stringify({ awards, scores, days, helped, stages, current }, (_, v) => (typeof v === 'boolean' ? Number(v) : v)));
+}
+
+describe('incremental ingestion equals recompute', () => {
+  it('for random activity streams in random batches', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 10, maxLength: 150, size: 'max' }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }), async (steps, cuts) => {
+        // A small cap and long cooldowns make every fairness rule fire often.
+        const fw = await testFlywheel({}, (c) => {
+          c.rules.dailyCap = 12;
+          c.rules.pairCooldownMs = 6 * 3600_000;
+          c.rules.messageCooldownMs = 5 * 60_000;
+          c.rules.timeZone = c.community.timeZone = 'America/Sao_Paulo';
+        });
+        try {
+          const activities = toActivities(steps);
+          let i = 0;
+          for (let b = 0; i < activities.length; b++) {
+            const size = cuts[b % cuts.length]!;
+            await fw.ingest(activities.slice(i, i + size));
+            i += size;
+          }
+          const incremental = await snapshot(fw);
+          await fw.recompute();
+          expect(await snapshot(fw)).toEqual(incremental);
+        } finally {
+          await fw.close();
+        }
+      }),
+      { numRuns: dialect() === 'postgres' ? 15 : 60 },
+    );
+  }, 120_000);
+});
