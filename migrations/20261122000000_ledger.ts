@@ -4,6 +4,16 @@
  */
 import type { Knex } from 'knex';
 
+// On SQLite, tables looked up by their composite primary key are stored in that key's B-tree
+// (WITHOUT ROWID): one B-tree less to maintain on every upsert of the batch path.
+async function keyed(knex: Knex, table: string, build: (t: Knex.CreateTableBuilder) => void): Promise<void> {
+  const create = knex.schema.createTable(table, build);
+  if (knex.client.config.client !== 'sqlite3') return create;
+  const [table_, ...indexes] = create.toSQL();
+  await knex.raw(`${table_!.sql} WITHOUT ROWID`, table_!.bindings as never[]);
+  for (const index of indexes) await knex.raw(index.sql, index.bindings as never[]);
+}
+
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('members', (t) => {
     t.increments('id').primary();
@@ -79,7 +89,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['member_id', 'occurred_at']);
   });
 
-  await knex.schema.createTable('scores', (t) => {
+  await keyed(knex, 'scores', (t) => {
     t.string('period', 10).notNullable();
     t.string('period_start', 10).notNullable();
     t.string('space', 20).notNullable();
@@ -90,7 +100,17 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['period', 'period_start', 'space', 'platform', 'points'], 'scores_top');
   });
 
-  await knex.schema.createTable('member_days', (t) => {
+  // Local day → the start of every period containing it; lets the database roll awards up into
+  // scores itself (same SQL on both dialects) instead of binding every score row from JS.
+  await keyed(knex, 'calendar', (t) => {
+    t.string('day', 10).primary();
+    t.string('week', 10).notNullable();
+    t.string('month', 10).notNullable();
+    t.string('quarter', 10).notNullable();
+    t.string('year', 10).notNullable();
+  });
+
+  await keyed(knex, 'member_days', (t) => {
     t.integer('member_id').notNullable();
     t.string('day', 10).notNullable();
     t.integer('points').notNullable();
@@ -103,7 +123,7 @@ export async function up(knex: Knex): Promise<void> {
     t.primary(['member_id', 'day']);
   });
 
-  await knex.schema.createTable('member_helped', (t) => {
+  await keyed(knex, 'member_helped', (t) => {
     t.integer('member_id').notNullable();
     t.integer('helped_member_id').notNullable();
     t.integer('helps').notNullable();
@@ -121,7 +141,7 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['stage_transitions', 'member_helped', 'member_days', 'scores', 'awards', 'activities', 'identities', 'members']) {
+  for (const table of ['stage_transitions', 'member_helped', 'member_days', 'calendar', 'scores', 'awards', 'activities', 'identities', 'members']) {
     await knex.schema.dropTableIfExists(table);
   }
 }

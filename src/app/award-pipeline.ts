@@ -7,15 +7,14 @@ import type { AwardRow, LedgerActivity } from '../domain/activity.js';
 import { REVERSAL, type Kind } from '../domain/kinds.js';
 import { helpedDeltas, memberDayDeltas } from '../domain/member-facts.js';
 import { localDay } from '../domain/periods.js';
-import { decideAwards, type RuleFacts, type Rules } from '../domain/rules.js';
-import { scoreDeltas } from '../domain/scoring.js';
-import { stageTimeline, type StageRules, type StageTransition } from '../domain/stages.js';
+import { decideAwards, helpedMember, type RuleFacts, type Rules } from '../domain/rules.js';
+import { mayChangeJourney, stageTimeline, type StageRules, type StageTouch, type StageTransition } from '../domain/stages.js';
 import { earningTimes, insertAwards, liveAnswers, liveAwardsOfSources } from '../db/awards-repo.js';
 import { botMembers } from '../db/identities-repo.js';
 import type { Tx } from '../db/knex.js';
 import { reversedSources } from '../db/ledger-repo.js';
 import { applyHelped, applyMemberDays, dayUsage, stageFacts } from '../db/member-facts-repo.js';
-import { applyScoreDeltas } from '../db/scores-repo.js';
+import { ensureCalendarDays, rollUpScores } from '../db/scores-rollup.js';
 import { replaceTransitions, transitionsOf } from '../db/stages-repo.js';
 
 export interface PipelineRules {
@@ -80,14 +79,26 @@ async function loadRuleFacts(db: Tx, batch: readonly LedgerActivity[], rules: Ru
 const sameJourney = (a: readonly StageTransition[], b: readonly StageTransition[]): boolean =>
   a.length === b.length && a.every((t, i) => t.stage === b[i]!.stage && t.at === b[i]!.at);
 
-/** Rebuild the stage journeys of `memberIds` as of `asOf`; returns the transitions that are new. */
-export async function refreshStages(db: Tx, memberIds: readonly number[], stageRules: StageRules, timeZone: string, asOf: number): Promise<StageChange[]> {
+/**
+ * Rebuild the stage journeys of members as of `asOf`; returns the transitions that are new.
+ * With `touches`, members whose journey the batch cannot change are skipped.
+ */
+export async function refreshStages(
+  db: Tx,
+  memberIds: readonly number[],
+  stageRules: StageRules,
+  timeZone: string,
+  asOf: number,
+  touches?: ReadonlyMap<number, StageTouch[]>,
+): Promise<StageChange[]> {
   if (memberIds.length === 0) return [];
-  const facts = await stageFacts(db, memberIds);
   const current = await transitionsOf(db, memberIds);
+  const due = touches ? memberIds.filter((id) => mayChangeJourney(touches.get(id) ?? [], current.get(id) ?? [])) : memberIds;
+  if (due.length === 0) return [];
+  const facts = await stageFacts(db, due);
   const changed: Array<{ memberId: number; firstSeenAt: number | null; timeline: StageTransition[] }> = [];
   const news: StageChange[] = [];
-  for (const memberId of memberIds) {
+  for (const memberId of due) {
     const memberFacts = facts.get(memberId);
     const timeline = memberFacts ? stageTimeline(memberFacts, asOf, timeZone, stageRules) : [];
     const before = current.get(memberId) ?? [];
@@ -100,15 +111,27 @@ export async function refreshStages(db: Tx, memberIds: readonly number[], stageR
   return news;
 }
 
-/** Decide and record everything that follows from `batch` (ledger rows in arrival order). */
+function touchesOf(awards: readonly AwardRow[]): Map<number, StageTouch[]> {
+  const touches = new Map<number, StageTouch[]>();
+  for (const a of awards) {
+    const list = touches.get(a.memberId) ?? [];
+    list.push({ at: a.occurredAt, participation: a.participation, production: a.production || helpedMember(a) !== null });
+    touches.set(a.memberId, list);
+  }
+  return touches;
+}
+
+/** Decide and record everything that follows from `batch` (ledger rows in arrival order, contiguous ids). */
 export async function applyLedgerBatch(db: Tx, batch: readonly LedgerActivity[], config: PipelineRules, asOf: number): Promise<BatchResult> {
   if (batch.length === 0) return { awards: [], stageChanges: [] };
   const facts = await loadRuleFacts(db, batch, config.rules);
   const awards = decideAwards(batch, facts, config.rules);
   await insertAwards(db, awards);
-  await applyScoreDeltas(db, scoreDeltas(awards));
+  await ensureCalendarDays(db, awards.map((a) => a.day));
+  await rollUpScores(db, batch[0]!.id, batch.at(-1)!.id);
   await applyMemberDays(db, memberDayDeltas(awards));
   await applyHelped(db, helpedDeltas(awards));
-  const stageChanges = await refreshStages(db, uniq(awards.map((a) => a.memberId)), config.stages, config.rules.timeZone, asOf);
+  const touches = touchesOf(awards);
+  const stageChanges = await refreshStages(db, [...touches.keys()], config.stages, config.rules.timeZone, asOf, touches);
   return { awards, stageChanges };
 }

@@ -59,32 +59,29 @@ export async function dayUsage(
 
 /** What the stage ladder needs to know about each member (champion terms come with the champions issue). */
 export async function stageFacts(db: Tx, memberIds: readonly number[]): Promise<Map<number, StageFacts>> {
-  const facts = new Map<number, StageFacts>();
-  const of = (id: number): StageFacts => {
-    let f = facts.get(id);
-    if (!f) {
-      f = { days: [], helpedAt: [], championTerms: [] };
-      facts.set(id, f);
-    }
-    return f;
-  };
-  const days = await inChunks(memberIds, 1000, (chunk) =>
+  const facts = new Map<number, StageFacts & { productions: Array<{ day: string; at: number }>; helpedAt: number[] }>();
+  const firsts = await inChunks(memberIds, 1000, (chunk) =>
     db('member_days')
-      .select('member_id', 'day', 'first_at', 'participated_at', 'produced_at', 'produced')
+      .select('member_id')
+      .min({ first_at: 'first_at', participated_at: 'participated_at' })
       .whereIn('member_id', chunk)
-      .orderBy(['member_id', 'day']),
+      .groupBy('member_id') as unknown as Promise<Array<{ member_id: number; first_at: number; participated_at: number | null }>>,
   );
-  for (const r of days) {
-    (of(r.member_id).days as StageFacts['days'][number][]).push({
-      day: r.day,
-      firstAt: Number(r.first_at),
-      participatedAt: r.participated_at === null ? null : Number(r.participated_at),
-      producedAt: r.produced > 0 && r.produced_at !== null ? Number(r.produced_at) : null,
+  for (const r of firsts)
+    facts.set(r.member_id, {
+      firstSeenAt: Number(r.first_at),
+      firstParticipationAt: r.participated_at === null ? null : Number(r.participated_at),
+      productions: [],
+      helpedAt: [],
+      championTerms: [],
     });
-  }
+  const produced = await inChunks(memberIds, 1000, (chunk) =>
+    db('member_days').select('member_id', 'day', 'produced_at').whereIn('member_id', chunk).andWhere('produced', '>', 0),
+  );
+  for (const r of produced) facts.get(r.member_id)?.productions.push({ day: r.day, at: Number(r.produced_at) });
   const helped = await inChunks(memberIds, 1000, (chunk) =>
     db('member_helped').select('member_id', 'first_at').whereIn('member_id', chunk).andWhere('helps', '>', 0),
   );
-  for (const r of helped) (of(r.member_id).helpedAt as number[]).push(Number(r.first_at));
+  for (const r of helped) facts.get(r.member_id)?.helpedAt.push(Number(r.first_at));
   return facts;
 }

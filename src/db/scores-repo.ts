@@ -1,22 +1,8 @@
 /** The maintained leaderboard scores: upserted per batch, read by index range scans. */
 import type { Platform, Space } from '../domain/kinds.js';
 import type { Period } from '../domain/periods.js';
-import { ANY, type ScoreDelta } from '../domain/scoring.js';
-import { insertRows } from './bulk.js';
+import { ANY } from '../domain/scoring.js';
 import type { Tx } from './knex.js';
-
-export async function applyScoreDeltas(db: Tx, deltas: readonly ScoreDelta[]): Promise<void> {
-  await insertRows(
-    db,
-    'scores',
-    ['period', 'period_start', 'space', 'platform', 'member_id', 'points'],
-    deltas.map((d) => [d.period, d.periodStart, d.space, d.platform, d.memberId, d.points]),
-    {
-      onConflict:
-        'ON CONFLICT ("period", "period_start", "space", "platform", "member_id") DO UPDATE SET points = scores.points + excluded.points',
-    },
-  );
-}
 
 export interface BoardQuery {
   period: Period;

@@ -27,18 +27,12 @@ export const DEFAULT_STAGE_RULES: StageRules = {
   advocateReach: 5,
 };
 
-export interface StageDay {
-  day: string;
-  /** First activity of the day. */
-  firstAt: number;
-  /** First participating activity of the day, if any. */
-  participatedAt: number | null;
-  /** First production for someone else that day, if any still stands. */
-  producedAt: number | null;
-}
-
 export interface StageFacts {
-  days: readonly StageDay[];
+  firstSeenAt: number;
+  /** First activity that took part beyond consuming, if any. */
+  firstParticipationAt: number | null;
+  /** First production for someone else on each day that still has one standing. */
+  productions: ReadonlyArray<{ day: string; at: number }>;
   /** When each distinct member this member helped was first helped. */
   helpedAt: readonly number[];
   /** Champion terms (an active champion is an advocate). */
@@ -53,13 +47,9 @@ export interface StageTransition {
 const rank = (stage: Stage): number => STAGES.indexOf(stage);
 
 export function stageTimeline(facts: StageFacts, asOf: number, timeZone: string, rules: StageRules): StageTransition[] {
-  if (facts.days.length === 0) return [];
-  const firstSeen = Math.min(...facts.days.map((d) => d.firstAt));
-  const participations = facts.days.flatMap((d) => (d.participatedAt === null ? [] : [d.participatedAt]));
-  const firstParticipation = participations.length ? Math.min(...participations) : Infinity;
-  const productions = facts.days
-    .flatMap((d) => (d.producedAt === null ? [] : [{ at: d.producedAt, month: monthIndex(d.day) }]))
-    .sort((a, b) => a.at - b.at);
+  const firstSeen = facts.firstSeenAt;
+  const firstParticipation = facts.firstParticipationAt ?? Infinity;
+  const productions = facts.productions.map((p) => ({ at: p.at, month: monthIndex(p.day) })).sort((a, b) => a.at - b.at);
   const helped = [...facts.helpedAt].sort((a, b) => a - b);
   const windowMs = rules.contributorWindowDays * 86_400_000;
 
@@ -108,4 +98,24 @@ export function stageTimeline(facts: StageFacts, asOf: number, timeZone: string,
     }
   }
   return timeline;
+}
+
+/** What a batch did for one member, as far as the ladder cares. */
+export interface StageTouch {
+  at: number;
+  participation: boolean;
+  /** Production, help given, or a reversal of either: the ladder's inputs changed. */
+  production: boolean;
+}
+
+/**
+ * Whether a batch can change a member's journey. Most activity by established members cannot
+ * (another chat message from a participant), and skipping them keeps the pipeline off their
+ * history. Monthly reviews are applied by the periodic stage review instead.
+ */
+export function mayChangeJourney(touches: readonly StageTouch[], journey: readonly StageTransition[]): boolean {
+  if (journey.length === 0) return true;
+  const firstSeen = journey[0]!.at;
+  const tookPart = journey.find((t) => t.stage !== 'observer')?.at ?? Infinity;
+  return touches.some((t) => t.production || t.at < firstSeen || (t.participation && t.at < tookPart));
 }

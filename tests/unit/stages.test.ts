@@ -1,15 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_STAGE_RULES, stageTimeline, type StageDay } from '../../src/domain/stages.js';
+import { DEFAULT_STAGE_RULES, mayChangeJourney, stageTimeline } from '../../src/domain/stages.js';
 
 const at = (iso: string) => Date.parse(iso);
-const day = (iso: string, kind: 'seen' | 'took part' | 'produced'): StageDay => ({
-  day: iso.slice(0, 10),
-  firstAt: at(iso),
-  participatedAt: kind === 'seen' ? null : at(iso),
-  producedAt: kind === 'produced' ? at(iso) : null,
-});
-const journey = (days: StageDay[], asOf: string, helpedAt: number[] = [], championTerms: Array<{ from: number; to: number }> = []) =>
-  stageTimeline({ days, helpedAt, championTerms }, at(asOf), 'UTC', DEFAULT_STAGE_RULES).map((t) => [t.stage, new Date(t.at).toISOString().slice(0, 10)]);
+type Day = { iso: string; kind: 'seen' | 'took part' | 'produced' };
+const day = (iso: string, kind: Day['kind']): Day => ({ iso, kind });
+const journey = (days: Day[], asOf: string, helpedAt: number[] = [], championTerms: Array<{ from: number; to: number }> = []) => {
+  const participations = days.filter((d) => d.kind !== 'seen').map((d) => at(d.iso));
+  const facts = {
+    firstSeenAt: Math.min(...days.map((d) => at(d.iso))),
+    firstParticipationAt: participations.length ? Math.min(...participations) : null,
+    productions: days.filter((d) => d.kind === 'produced').map((d) => ({ day: d.iso.slice(0, 10), at: at(d.iso) })),
+    helpedAt,
+    championTerms,
+  };
+  return stageTimeline(facts, at(asOf), 'UTC', DEFAULT_STAGE_RULES).map((t) => [t.stage, new Date(t.at).toISOString().slice(0, 10)]);
+};
 
 describe('the consumer → producer ladder', () => {
   it('stays observer while only consuming', () => {
@@ -38,5 +43,14 @@ describe('the consumer → producer ladder', () => {
   it('keeps an active champion an advocate', () => {
     expect(journey([day('2026-01-05T10:00:00Z', 'took part')], '2026-02-10', [], [{ from: at('2026-02-01T00:00:00Z'), to: at('2027-02-01T00:00:00Z') }]))
       .toEqual([['participant', '2026-01-05'], ['advocate', '2026-02-01']]);
+  });
+
+  it('knows when a batch cannot change a journey, so the pipeline can skip it', () => {
+    const settled = [{ stage: 'observer' as const, at: 100 }, { stage: 'participant' as const, at: 200 }];
+    expect(mayChangeJourney([{ at: 500, participation: true, production: false }], settled)).toBe(false);
+    expect(mayChangeJourney([{ at: 150, participation: true, production: false }], settled)).toBe(true); // took part earlier than known
+    expect(mayChangeJourney([{ at: 50, participation: false, production: false }], settled)).toBe(true); // seen earlier than known
+    expect(mayChangeJourney([{ at: 500, participation: true, production: true }], settled)).toBe(true);
+    expect(mayChangeJourney([{ at: 500, participation: false, production: false }], [])).toBe(true); // new member
   });
 });

@@ -1,0 +1,101 @@
+/**
+ * The `flywheel` command: serve, migrate, recompute, demo. Bad configuration ends the program
+ * with a message naming the key — never a stack trace.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { loadConfig, type Config } from './config.js';
+import { demoCommunity } from './app/demo-community.js';
+import { DomainError } from './domain/errors.js';
+import { createLogger, type Logger } from './logger.js';
+import { openFlywheel, serve } from './main.js';
+
+const DEMO_BATCH = 1000;
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+async function withConfig(run: (config: Config, logger: Logger) => Promise<void>): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof DomainError) {
+      process.stderr.write(`flywheel: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  try {
+    await run(config, logger);
+  } catch (error) {
+    if (error instanceof DomainError) {
+      logger.error(error.message);
+      process.exit(1);
+    }
+    logger.fatal({ err: error }, 'flywheel stopped on an unexpected error');
+    process.exit(1);
+  }
+}
+
+const program = new Command('flywheel').description('Points, badges, leaderboards and champions for communities that help each other.');
+
+program
+  .command('serve')
+  .description('run the web site and, when DISCORD_TOKEN is set, the Discord bot')
+  .option('--no-bot', 'do not start the Discord bot')
+  .option('--no-web', 'do not start the web site')
+  .action((opts: { bot: boolean; web: boolean }) => withConfig((config, logger) => serve(config, logger, opts)));
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(() =>
+    withConfig(async (config, logger) => {
+      const fw = await openFlywheel(config, logger);
+      await fw.db.destroy();
+    }),
+  );
+
+program
+  .command('recompute')
+  .description('rebuild awards, scores and stages from the activity ledger (after a rule change)')
+  .action(() =>
+    withConfig(async (config, logger) => {
+      const fw = await openFlywheel(config, logger);
+      const started = Date.now();
+      const result = await fw.recompute((done) => done % 50_000 === 0 && logger.info({ done }, 'recomputing'));
+      logger.info({ ...result, seconds: (Date.now() - started) / 1000 }, 'recompute finished');
+      await fw.db.destroy();
+    }),
+  );
+
+program
+  .command('demo')
+  .description('fill the database with a deterministic synthetic community')
+  .option('--members <n>', 'members in the community', positiveInt, 300)
+  .option('--months <n>', 'months of history', positiveInt, 6)
+  .option('--seed <n>', 'random seed', positiveInt, 42)
+  .action((opts: { members: number; months: number; seed: number }) =>
+    withConfig(async (config, logger) => {
+      const fw = await openFlywheel(config, logger);
+      const activities = demoCommunity({ ...opts, end: Date.now() });
+      const started = Date.now();
+      let fresh = 0;
+      for (let i = 0; i < activities.length; i += DEMO_BATCH) {
+        const { outcomes } = await fw.ingest(activities.slice(i, i + DEMO_BATCH));
+        fresh += outcomes.filter((o) => o.status !== 'duplicate').length;
+      }
+      const seconds = (Date.now() - started) / 1000;
+      logger.info(
+        { activities: activities.length, recorded: fresh, seconds, perSecond: Math.round(activities.length / seconds) },
+        fresh ? 'demo community recorded — now run `npm start` and open http://localhost:3000' : 'demo community was already recorded (nothing new)',
+      );
+      await fw.db.destroy();
+    }),
+  );
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,62 @@
+/**
+ * Composition root: config → database → application → web site (+ Discord bot), and a
+ * graceful shutdown. Everything else receives what it needs from here.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { createFlywheel, type Flywheel } from './app/flywheel.js';
+import { createDb } from './db/knex.js';
+import type { Logger } from './logger.js';
+import { buildWebApp } from './web/app.js';
+
+const STAGE_REVIEW_EVERY_MS = 6 * 3_600_000;
+
+export async function openFlywheel(config: Config, logger: Logger): Promise<Flywheel> {
+  const db = createDb(config.database);
+  const fw = createFlywheel(db, config);
+  const applied = await fw.migrate();
+  const where = config.database.client === 'sqlite' ? `SQLite ${config.database.filename}` : 'PostgreSQL';
+  logger.info({ migrations: applied }, `database ready (${where}${applied.length ? `, applied ${applied.length} migration(s)` : ''})`);
+  return fw;
+}
+
+export interface ServeOptions {
+  web: boolean;
+  bot: boolean;
+}
+
+export async function serve(config: Config, logger: Logger, options: ServeOptions): Promise<void> {
+  const fw = await openFlywheel(config, logger);
+  let app: FastifyInstance | null = null;
+
+  if (options.web) {
+    app = await buildWebApp(fw, logger);
+    await app.listen({ port: config.port, host: config.host });
+    logger.info(`Flywheel site on http://localhost:${config.port} (API: /api/v1/leaderboard)`);
+  }
+
+  if (!options.bot) logger.info('Discord bot not started (--no-bot)');
+  else if (!config.discord.token) logger.info('Discord bot is off until DISCORD_TOKEN is set (see README, "Discord")');
+  else logger.warn('DISCORD_TOKEN is set, but this build does not include the Discord bot yet; the site runs alone');
+
+  const review = setInterval(() => {
+    fw.reviewStages().then(
+      (n) => n && logger.info({ changes: n }, 'monthly stage review applied'),
+      (err: unknown) => logger.error({ err }, 'stage review failed'),
+    );
+  }, STAGE_REVIEW_EVERY_MS);
+  review.unref();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: shutting down`);
+    clearInterval(review);
+    await app?.close();
+    await fw.db.destroy();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}

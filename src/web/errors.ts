@@ -1,0 +1,42 @@
+/**
+ * Every error leaves as `{ error, code }` with a 4xx for anything a client sent, and a bare 500
+ * (logged with its stack, never shown) for our own faults.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../domain/errors.js';
+
+export interface ErrorBody {
+  error: string;
+  code: string;
+}
+
+function classify(error: FastifyError | DomainError | Error): { status: number; body: ErrorBody } {
+  if (error instanceof DomainError) return { status: error.status, body: { error: error.message, code: error.code } };
+  const fe = error as FastifyError;
+  if (fe.validation) return { status: 400, body: { error: fe.message, code: 'invalid_parameter' } };
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code = fe.statusCode === 413 ? 'payload_too_large' : fe.statusCode === 415 ? 'unsupported_media_type' : fe.statusCode === 429 ? 'rate_limited' : 'bad_request';
+    return { status: fe.statusCode, body: { error: fe.message, code } };
+  }
+  return { status: 500, body: { error: 'Something went wrong on our side; it has been logged.', code: 'internal' } };
+}
+
+const wantsHtml = (request: FastifyRequest): boolean =>
+  !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler(async (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const { status, body } = classify(error);
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: body.code, status }, body.error);
+    reply.code(status);
+    if (wantsHtml(request)) return reply.view('pages/error.hbs', { title: status >= 500 ? 'Something went wrong' : 'That did not work', status, message: status >= 500 ? body.error : body.error });
+    return body;
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    reply.code(404);
+    if (wantsHtml(request)) return reply.view('pages/error.hbs', { title: 'Page not found', status: 404, message: `Nothing lives at ${request.url}.` });
+    return { error: `No route for ${request.method} ${request.url.split('?')[0]}`, code: 'not_found' };
+  });
+}
