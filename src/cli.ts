@@ -36,7 +36,9 @@ async function withConfig(run: (config: Config, logger: Logger) => Promise<void>
       logger.error(error.message);
       process.exit(1);
     }
-    logger.fatal({ err: error }, 'flywheel stopped on an unexpected error');
+    // Database errors can quote a whole multi-row statement: keep the log line readable.
+    const message = String((error as Error)?.message ?? error).slice(0, 500);
+    logger.fatal({ err: { message, stack: (error as Error)?.stack?.split('\n').slice(1, 6).join('\n') } }, 'flywheel stopped on an unexpected error');
     process.exit(1);
   }
 }

@@ -12,10 +12,17 @@ function fail(index: number, field: string, expected: string): never {
   throw new DomainError('invalid_activity', `activities[${index}].${field}: expected ${expected}`);
 }
 
+/** Whole epoch milliseconds: the ledger stores integers on every dialect. */
 export function toMillis(value: Date | string | number): number {
-  if (value instanceof Date) return value.getTime();
-  if (typeof value === 'number') return value;
-  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
+  const ms =
+    value instanceof Date
+      ? value.getTime()
+      : typeof value === 'number'
+        ? value
+        : typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)
+          ? Date.parse(value)
+          : Number.NaN;
+  return Math.floor(ms);
 }
 
 function checkIdentity(index: number, field: string, ref: unknown): void {

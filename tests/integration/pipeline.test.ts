@@ -86,6 +86,12 @@ describe('ingest', () => {
     expect(board.entries.map((e) => e.member.displayName)).toEqual(['user300']);
   });
 
+  it('stores times as whole milliseconds whatever the input gives', async () => {
+    await fw.ingest([act('question_asked', alice, minutes(0) + 0.75), act('question_asked', bob, new Date(minutes(1))), act('question_asked', carol, '2026-11-20T10:02:00.250Z')]);
+    const times = (await fw.db('activities').select('occurred_at').orderBy('id')).map((r) => Number(r.occurred_at));
+    expect(times).toEqual([minutes(0), minutes(1), minutes(2) + 250]);
+  });
+
   it('rejects a malformed batch whole, naming the field, and writes nothing', async () => {
     await expect(fw.ingest([act('question_asked', alice, minutes(0)), { ...act('question_asked', bob, minutes(0)), kind: 'bogus' as never }])).rejects.toThrow(
       /activities\[1\]\.kind: expected a known activity kind/,

@@ -1,0 +1,52 @@
+/** The flywheel command as a newcomer runs it: demo, recompute, and what a bad setting says. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { demoCommunity } from '../../src/app/demo-community.js';
+import { dialect, freshDatabaseUrl } from '../support/db.js';
+
+const run = promisify(execFile);
+const cli = (args: string[], env: Record<string, string>) =>
+  run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, timeout: 60_000 }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+
+const databaseUrl = async () => (dialect() === 'sqlite' ? `sqlite:${join(mkdtempSync(join(tmpdir(), 'fw-cli-')), 'fw.sqlite')}` : freshDatabaseUrl());
+
+describe('flywheel demo', () => {
+  it('builds the same community from the same seed, with staff, bots, answers and reversals', () => {
+    const end = Date.parse('2026-11-22T00:00:00Z');
+    const a = demoCommunity({ members: 80, months: 3, seed: 7, end });
+    expect(demoCommunity({ members: 80, months: 3, seed: 7, end })).toEqual(a);
+    const kinds = new Set(a.map((x) => x.kind));
+    for (const kind of ['member_joined', 'question_asked', 'answer_posted', 'answer_accepted', 'thanks_received', 'message_posted'])
+      expect(kinds).toContain(kind);
+    expect(a.some((x) => x.actor.isBot)).toBe(true);
+    expect(a.some((x) => x.actor.isStaff)).toBe(true);
+  });
+
+  it('records a community once; a second run and a recompute change no totals', async () => {
+    const env = { DATABASE_URL: await databaseUrl() };
+    const first = await cli(['demo', '--members', '40', '--months', '2'], env);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/"recorded":[1-9]\d*/);
+    const second = await cli(['demo', '--members', '40', '--months', '2'], env);
+    expect(second.stdout).toContain('"recorded":0');
+    const recompute = await cli(['recompute'], env);
+    expect(recompute.code).toBe(0);
+    expect(recompute.stdout).toContain('recompute finished');
+  }, 120_000);
+});
+
+describe('bad configuration', () => {
+  it('stops with a message naming the key, and no stack trace', async () => {
+    const result = await cli(['migrate'], { PORT: 'eighty', DATABASE_URL: 'sqlite::memory:' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('PORT (environment)');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
