@@ -27,6 +27,9 @@ export async function up(knex: Knex): Promise<void> {
     t.string('stage', 20).nullable();
     t.bigInteger('stage_since').nullable();
     t.bigInteger('first_seen_at').nullable();
+    t.bigInteger('first_participated_at').nullable();
+    // The instant the journey was last evaluated: a refresh resumes from here (or earlier).
+    t.bigInteger('stage_evaluated_at').nullable();
     t.bigInteger('created_at').notNullable();
   });
 
@@ -85,7 +88,9 @@ export async function up(knex: Knex): Promise<void> {
     t.string('day', 10).notNullable();
     t.bigInteger('cancels_activity_id').nullable();
     t.index(['activity_id']);
-    t.index(['cancels_activity_id']);
+    // Only reversal rows: a full index would tempt planners to walk every original award
+    // for "cancels_activity_id IS NULL".
+    t.index(['cancels_activity_id'], 'awards_cancels_index', { predicate: knex.whereNotNull('cancels_activity_id') });
     t.index(['member_id', 'occurred_at']);
   });
 

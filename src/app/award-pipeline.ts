@@ -6,16 +6,16 @@
 import type { AwardRow, LedgerActivity } from '../domain/activity.js';
 import { REVERSAL, type Kind } from '../domain/kinds.js';
 import { helpedDeltas, memberDayDeltas } from '../domain/member-facts.js';
-import { localDay } from '../domain/periods.js';
+import { localDay, startOfDayInstant } from '../domain/periods.js';
 import { decideAwards, helpedMember, type RuleFacts, type Rules } from '../domain/rules.js';
-import { mayChangeJourney, stageTimeline, type StageRules, type StageTouch, type StageTransition } from '../domain/stages.js';
+import { mayChangeJourney, productionWindowStart, stageTimeline, type StageRules, type StageTouch, type StageTransition } from '../domain/stages.js';
 import { earningTimes, insertAwards, liveAnswers, liveAwardsOfSources } from '../db/awards-repo.js';
 import { botMembers } from '../db/identities-repo.js';
 import type { Tx } from '../db/knex.js';
 import { reversedSources } from '../db/ledger-repo.js';
-import { applyHelped, applyMemberDays, dayUsage, stageFacts } from '../db/member-facts-repo.js';
+import { advanceFirsts, applyHelped, applyMemberDays, dayUsage, stageFacts, type StageFactsRequest } from '../db/member-facts-repo.js';
 import { ensureCalendarDays, rollUpScores } from '../db/scores-rollup.js';
-import { replaceTransitions, transitionsOf } from '../db/stages-repo.js';
+import { evaluatedAt, saveJourneys, transitionsOf } from '../db/stages-repo.js';
 
 export interface PipelineRules {
   rules: Rules;
@@ -81,7 +81,10 @@ const sameJourney = (a: readonly StageTransition[], b: readonly StageTransition[
 
 /**
  * Rebuild the stage journeys of members as of `asOf`; returns the transitions that are new.
- * With `touches`, members whose journey the batch cannot change are skipped.
+ * A journey resumes from the earliest point that can have changed — the batch's earliest touch,
+ * or the last evaluation (so no monthly review is skipped) — and reads facts from a bounded
+ * window before it. With `touches`, members whose journey the batch cannot change are skipped;
+ * without, every listed member is reviewed (monthly demotions).
  */
 export async function refreshStages(
   db: Tx,
@@ -95,29 +98,49 @@ export async function refreshStages(
   const current = await transitionsOf(db, memberIds);
   const due = touches ? memberIds.filter((id) => mayChangeJourney(touches.get(id) ?? [], current.get(id) ?? [])) : memberIds;
   if (due.length === 0) return [];
-  const facts = await stageFacts(db, due);
-  const changed: Array<{ memberId: number; firstSeenAt: number | null; timeline: StageTransition[] }> = [];
+  const evaluated = await evaluatedAt(db, due);
+  const requests: StageFactsRequest[] = due.map((memberId) => {
+    const journey = current.get(memberId) ?? [];
+    const earliestTouch = Math.min(...(touches?.get(memberId) ?? []).map((t) => t.at));
+    const last = evaluated.get(memberId) ?? null;
+    const from = journey.length === 0 || last === null ? -Infinity : Math.min(earliestTouch, last);
+    return { memberId, from, windowStart: from === -Infinity ? null : productionWindowStart(from, timeZone, stageRules) };
+  });
+  const facts = await stageFacts(db, requests);
+  const changed: Array<{ memberId: number; timeline: StageTransition[] }> = [];
   const news: StageChange[] = [];
-  for (const memberId of due) {
+  for (const { memberId, from } of requests) {
     const memberFacts = facts.get(memberId);
-    const timeline = memberFacts ? stageTimeline(memberFacts, asOf, timeZone, stageRules) : [];
     const before = current.get(memberId) ?? [];
+    const timeline = memberFacts
+      ? stageTimeline(memberFacts, asOf, timeZone, stageRules, { from, before: before.filter((t) => t.at < from) })
+      : [];
     if (sameJourney(before, timeline)) continue;
-    changed.push({ memberId, firstSeenAt: timeline[0]?.at ?? null, timeline });
+    changed.push({ memberId, timeline });
     const seen = new Set(before.map((t) => `${t.stage}@${t.at}`));
     for (const t of timeline) if (!seen.has(`${t.stage}@${t.at}`)) news.push({ memberId, ...t });
   }
-  await replaceTransitions(db, changed);
+  await saveJourneys(db, changed, due, asOf);
   return news;
 }
 
-function touchesOf(awards: readonly AwardRow[]): Map<number, StageTouch[]> {
+/**
+ * What the batch did to each member's ladder inputs, dated at the earliest fact it can have
+ * changed: a production changes its whole local day (the day keeps the time of its first
+ * production, even one reversed since), a help changes the pair's stored first-help time.
+ */
+function touchesOf(awards: readonly AwardRow[], helpedFirsts: ReadonlyArray<{ memberId: number; firstAt: number }>, timeZone: string): Map<number, StageTouch[]> {
   const touches = new Map<number, StageTouch[]>();
+  const add = (memberId: number, touch: StageTouch) => {
+    const list = touches.get(memberId) ?? [];
+    list.push(touch);
+    touches.set(memberId, list);
+  };
   for (const a of awards) {
-    const list = touches.get(a.memberId) ?? [];
-    list.push({ at: a.occurredAt, participation: a.participation, production: a.production || helpedMember(a) !== null });
-    touches.set(a.memberId, list);
+    const production = a.production || helpedMember(a) !== null;
+    add(a.memberId, { at: production ? Math.min(a.occurredAt, startOfDayInstant(a.day, timeZone)) : a.occurredAt, participation: a.participation, production });
   }
+  for (const h of helpedFirsts) add(h.memberId, { at: h.firstAt, participation: false, production: true });
   return touches;
 }
 
@@ -129,9 +152,11 @@ export async function applyLedgerBatch(db: Tx, batch: readonly LedgerActivity[],
   await insertAwards(db, awards);
   await ensureCalendarDays(db, awards.map((a) => a.day));
   await rollUpScores(db, batch[0]!.id, batch.at(-1)!.id);
-  await applyMemberDays(db, memberDayDeltas(awards));
-  await applyHelped(db, helpedDeltas(awards));
-  const touches = touchesOf(awards);
+  const days = memberDayDeltas(awards);
+  await applyMemberDays(db, days);
+  await advanceFirsts(db, days);
+  const helpedFirsts = await applyHelped(db, helpedDeltas(awards));
+  const touches = touchesOf(awards, helpedFirsts, config.rules.timeZone);
   const stageChanges = await refreshStages(db, [...touches.keys()], config.stages, config.rules.timeZone, asOf, touches);
   return { awards, stageChanges };
 }

@@ -25,7 +25,7 @@ export async function recompute(
 ): Promise<RecomputeResult> {
   return lock.run(async (trx: Tx) => {
     for (const table of DERIVED_TABLES) await trx(table).delete();
-    await trx('members').update({ stage: null, stage_since: null, first_seen_at: null });
+    await trx('members').update({ stage: null, stage_since: null, first_seen_at: null, first_participated_at: null, stage_evaluated_at: null });
     let after = 0;
     let done = 0;
     for (;;) {

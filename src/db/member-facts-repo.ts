@@ -26,8 +26,9 @@ export async function applyMemberDays(db: Tx, deltas: readonly MemberDayDelta[])
   );
 }
 
-export async function applyHelped(db: Tx, deltas: readonly HelpedDelta[]): Promise<void> {
-  await insertRows(
+/** Upsert helped counts; returns each touched pair's first-help time as now stored. */
+export async function applyHelped(db: Tx, deltas: readonly HelpedDelta[]): Promise<Array<{ memberId: number; firstAt: number }>> {
+  const rows = await insertRows<{ member_id: number; first_at: number }>(
     db,
     'member_helped',
     ['member_id', 'helped_member_id', 'helps', 'first_at'],
@@ -36,8 +37,10 @@ export async function applyHelped(db: Tx, deltas: readonly HelpedDelta[]): Promi
       onConflict: `ON CONFLICT ("member_id", "helped_member_id") DO UPDATE SET
         helps = member_helped.helps + excluded.helps,
         first_at = ${least('member_helped.first_at', 'excluded.first_at')}`,
+      returning: ['member_id', 'first_at'],
     },
   );
+  return rows.map((r) => ({ memberId: r.member_id, firstAt: Number(r.first_at) }));
 }
 
 /** Capped points earned so far per member and day, for days in [fromDay, toDay]. */
@@ -57,31 +60,76 @@ export async function dayUsage(
   return rows.map((r) => ({ memberId: r.member_id, day: r.day, points: r.capped_points }));
 }
 
-/** What the stage ladder needs to know about each member (champion terms come with the champions issue). */
-export async function stageFacts(db: Tx, memberIds: readonly number[]): Promise<Map<number, StageFacts>> {
-  const facts = new Map<number, StageFacts & { productions: Array<{ day: string; at: number }>; helpedAt: number[] }>();
-  const firsts = await inChunks(memberIds, 1000, (chunk) =>
-    db('member_days')
-      .select('member_id')
-      .min({ first_at: 'first_at', participated_at: 'participated_at' })
-      .whereIn('member_id', chunk)
-      .groupBy('member_id') as unknown as Promise<Array<{ member_id: number; first_at: number; participated_at: number | null }>>,
+/** A member whose journey is rebuilt from `from` on, needing productions from `windowStart` (a day). */
+export interface StageFactsRequest {
+  memberId: number;
+  from: number;
+  windowStart: string | null;
+}
+
+/**
+ * What the stage ladder needs to know about each member, bounded by where each journey resumes:
+ * the whole history is read only for journeys rebuilt from the start (champion terms come with
+ * the champions issue).
+ */
+export async function stageFacts(db: Tx, requests: readonly StageFactsRequest[]): Promise<Map<number, StageFacts>> {
+  type Mutable = StageFacts & { productions: Array<{ day: string; at: number }>; helpedAt: number[]; reachBefore: number };
+  const facts = new Map<number, Mutable>();
+  const byId = new Map(requests.map((r) => [r.memberId, r]));
+  const ids = requests.map((r) => r.memberId);
+  const members = await inChunks(ids, 2000, (chunk) =>
+    db('members').select('id', 'first_seen_at', 'first_participated_at').whereIn('id', chunk).whereNotNull('first_seen_at'),
   );
-  for (const r of firsts)
-    facts.set(r.member_id, {
-      firstSeenAt: Number(r.first_at),
-      firstParticipationAt: r.participated_at === null ? null : Number(r.participated_at),
+  for (const m of members)
+    facts.set(m.id, {
+      firstSeenAt: Number(m.first_seen_at),
+      firstParticipationAt: m.first_participated_at === null ? null : Number(m.first_participated_at),
       productions: [],
+      reachBefore: 0,
       helpedAt: [],
       championTerms: [],
     });
-  const produced = await inChunks(memberIds, 1000, (chunk) =>
-    db('member_days').select('member_id', 'day', 'produced_at').whereIn('member_id', chunk).andWhere('produced', '>', 0),
-  );
+  // One window for the batch (its earliest), so a time-ordered backfill reads a few months, not years.
+  const windows = requests.map((r) => r.windowStart).filter((w): w is string => w !== null);
+  const windowStart = windows.length === requests.length ? windows.sort()[0]! : null;
+  const produced = await inChunks(ids, 1000, (chunk) => {
+    const q = db('member_days').select('member_id', 'day', 'produced_at').whereIn('member_id', chunk).andWhere('produced', '>', 0);
+    return windowStart ? q.andWhere('day', '>=', windowStart) : q;
+  });
   for (const r of produced) facts.get(r.member_id)?.productions.push({ day: r.day, at: Number(r.produced_at) });
-  const helped = await inChunks(memberIds, 1000, (chunk) =>
+  const helped = await inChunks(ids, 1000, (chunk) =>
     db('member_helped').select('member_id', 'first_at').whereIn('member_id', chunk).andWhere('helps', '>', 0),
   );
-  for (const r of helped) facts.get(r.member_id)?.helpedAt.push(Number(r.first_at));
+  for (const r of helped) {
+    const f = facts.get(r.member_id);
+    if (!f) continue;
+    if (Number(r.first_at) < byId.get(r.member_id)!.from) f.reachBefore++;
+    else f.helpedAt.push(Number(r.first_at));
+  }
   return facts;
+}
+
+/** Keep members' first-seen and first-participation times as running minimums. */
+export async function advanceFirsts(db: Tx, deltas: readonly MemberDayDelta[]): Promise<void> {
+  const firsts = new Map<number, { seen: number; took: number | null }>();
+  for (const d of deltas) {
+    const f = firsts.get(d.memberId);
+    if (!f) firsts.set(d.memberId, { seen: d.firstAt, took: d.participatedAt });
+    else {
+      f.seen = Math.min(f.seen, d.firstAt);
+      if (d.participatedAt !== null) f.took = f.took === null ? d.participatedAt : Math.min(f.took, d.participatedAt);
+    }
+  }
+  const rows = [...firsts].map(([id, f]) => [id, f.seen, f.took]);
+  for (let i = 0; i < rows.length; i += 5000) {
+    const slice = rows.slice(i, i + 5000);
+    await db.raw(
+      `UPDATE members SET
+         first_seen_at = ${least('members.first_seen_at', 'v.column2')},
+         first_participated_at = ${least('members.first_participated_at', 'v.column3')}
+       FROM (VALUES ${slice.map(() => '(CAST(? AS INTEGER), CAST(? AS BIGINT), CAST(? AS BIGINT))').join(',')}) AS v
+       WHERE members.id = v.column1`,
+      slice.flat() as never[],
+    );
+  }
 }

@@ -16,35 +16,55 @@ export async function transitionsOf(db: Tx, memberIds: readonly number[]): Promi
   return out;
 }
 
-/** Replace the journeys of some members (derived data: rebuilt, not edited in place). */
-export async function replaceTransitions(
+/** When each member's journey was last evaluated. */
+export async function evaluatedAt(db: Tx, memberIds: readonly number[]): Promise<Map<number, number | null>> {
+  const rows = await inChunks(memberIds, 2000, (chunk) => db('members').select('id', 'stage_evaluated_at').whereIn('id', chunk));
+  return new Map(rows.map((r: { id: number; stage_evaluated_at: number | null }) => [r.id, r.stage_evaluated_at === null ? null : Number(r.stage_evaluated_at)]));
+}
+
+/**
+ * Store rebuilt journeys (derived data: replaced, not edited in place) and mark every evaluated
+ * member with the instant it was evaluated at.
+ */
+export async function saveJourneys(
   db: Tx,
-  journeys: ReadonlyArray<{ memberId: number; firstSeenAt: number | null; timeline: readonly StageTransition[] }>,
+  changed: ReadonlyArray<{ memberId: number; timeline: readonly StageTransition[] }>,
+  evaluated: readonly number[],
+  asOf: number,
 ): Promise<void> {
-  if (journeys.length === 0) return;
-  const ids = journeys.map((j) => j.memberId);
-  await inChunks(ids, 2000, async (chunk) => {
-    await db('stage_transitions').whereIn('member_id', chunk).delete();
-    return [];
-  });
-  await insertRows(
+  if (changed.length > 0) {
+    await inChunks(
+      changed.map((j) => j.memberId),
+      2000,
+      async (chunk) => {
+        await db('stage_transitions').whereIn('member_id', chunk).delete();
+        return [];
+      },
+    );
+    await insertRows(
+      db,
+      'stage_transitions',
+      ['member_id', 'stage', 'at'],
+      changed.flatMap((j) => j.timeline.map((t) => [j.memberId, t.stage, t.at])),
+    );
+  }
+  const changedById = new Map(changed.map((j) => [j.memberId, j.timeline.at(-1) ?? null]));
+  await updateRows(
     db,
-    'stage_transitions',
-    ['member_id', 'stage', 'at'],
-    journeys.flatMap((j) => j.timeline.map((t) => [j.memberId, t.stage, t.at])),
+    'members',
+    { name: 'id', type: 'INTEGER' },
+    [{ name: 'stage_evaluated_at', type: 'BIGINT' }],
+    evaluated.filter((id) => !changedById.has(id)).map((id) => [id, asOf]),
   );
   await updateRows(
     db,
     'members',
     { name: 'id', type: 'INTEGER' },
     [
+      { name: 'stage_evaluated_at', type: 'BIGINT' },
       { name: 'stage', type: 'TEXT' },
       { name: 'stage_since', type: 'BIGINT' },
-      { name: 'first_seen_at', type: 'BIGINT' },
     ],
-    journeys.map((j) => {
-      const last = j.timeline.at(-1);
-      return [j.memberId, last?.stage ?? null, last?.at ?? null, j.firstSeenAt];
-    }),
+    [...changedById].map(([id, last]) => [id, asOf, last?.stage ?? null, last?.at ?? null]),
   );
 }

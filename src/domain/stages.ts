@@ -31,12 +31,28 @@ export interface StageFacts {
   firstSeenAt: number;
   /** First activity that took part beyond consuming, if any. */
   firstParticipationAt: number | null;
-  /** First production for someone else on each day that still has one standing. */
+  /**
+   * First production for someone else on each day that still has one standing — at least every
+   * such day from seven calendar months before the point the timeline resumes from.
+   */
   productions: ReadonlyArray<{ day: string; at: number }>;
-  /** When each distinct member this member helped was first helped. */
+  /** Distinct members helped before the resume point… */
+  reachBefore: number;
+  /** …and when each one helped since was first helped. */
   helpedAt: readonly number[];
   /** Champion terms (an active champion is an advocate). */
   championTerms: ReadonlyArray<{ from: number; to: number }>;
+}
+
+/** Where a timeline picks up: the journey before `from` is kept as it is. */
+export interface Resume {
+  from: number;
+  before: readonly StageTransition[];
+}
+
+/** The first day of the oldest month a timeline resumed at `from` needs productions for. */
+export function productionWindowStart(from: number, timeZone: string, rules: StageRules): string {
+  return addMonths(localDay(from, timeZone), -(rules.advocateMonthWindow + Math.ceil(rules.contributorWindowDays / 28)));
 }
 
 export interface StageTransition {
@@ -46,7 +62,13 @@ export interface StageTransition {
 
 const rank = (stage: Stage): number => STAGES.indexOf(stage);
 
-export function stageTimeline(facts: StageFacts, asOf: number, timeZone: string, rules: StageRules): StageTransition[] {
+export function stageTimeline(
+  facts: StageFacts,
+  asOf: number,
+  timeZone: string,
+  rules: StageRules,
+  resume: Resume = { from: -Infinity, before: [] },
+): StageTransition[] {
   const firstSeen = facts.firstSeenAt;
   const firstParticipation = facts.firstParticipationAt ?? Infinity;
   const productions = facts.productions.map((p) => ({ at: p.at, month: monthIndex(p.day) })).sort((a, b) => a.at - b.at);
@@ -54,23 +76,26 @@ export function stageTimeline(facts: StageFacts, asOf: number, timeZone: string,
   const windowMs = rules.contributorWindowDays * 86_400_000;
 
   // Evaluation points: every event may promote; every month start may also demote.
-  const points: Array<{ at: number; review: boolean }> = [{ at: firstSeen, review: false }];
-  if (firstParticipation !== Infinity) points.push({ at: firstParticipation, review: false });
-  for (const p of productions) points.push({ at: p.at, review: false });
-  for (const h of helped) points.push({ at: h, review: false });
-  for (const term of facts.championTerms) points.push({ at: term.from, review: false });
+  const from = resume.from;
+  const points: Array<{ at: number; review: boolean }> = [];
+  const event = (at: number) => at >= from && points.push({ at, review: false });
+  event(firstSeen);
+  if (firstParticipation !== Infinity) event(firstParticipation);
+  for (const p of productions) event(p.at);
+  for (const h of helped) event(h);
+  for (const term of facts.championTerms) event(term.from);
   for (let month = addMonths(localDay(firstSeen, timeZone), 1); ; month = addMonths(month, 1)) {
     const at = startOfDayInstant(month, timeZone);
     if (at > asOf) break;
-    points.push({ at, review: true });
+    if (at >= from) points.push({ at, review: true });
   }
   points.sort((a, b) => a.at - b.at || Number(a.review) - Number(b.review));
 
   const producedMonths = new Map<number, number>();
   let produced = 0; // productions at or before the current point
-  let reached = 0;
-  let current: Stage | null = null;
-  const timeline: StageTransition[] = [];
+  let reached = 0; // helped since the resume point, at or before the current point
+  const timeline: StageTransition[] = [...resume.before];
+  let current: Stage | null = timeline.at(-1)?.stage ?? null;
 
   for (const point of points) {
     const t = point.at;
@@ -80,6 +105,7 @@ export function stageTimeline(facts: StageFacts, asOf: number, timeZone: string,
       produced++;
     }
     while (reached < helped.length && helped[reached]! <= t) reached++;
+    const reach = facts.reachBefore + reached;
 
     let stage: Stage = 'observer';
     const lastProduction = produced > 0 ? productions[produced - 1]!.at : -Infinity;
@@ -87,7 +113,7 @@ export function stageTimeline(facts: StageFacts, asOf: number, timeZone: string,
     let activeMonths = 0;
     for (let m = thisMonth - rules.advocateMonthWindow + 1; m <= thisMonth; m++) if (producedMonths.has(m)) activeMonths++;
     if (facts.championTerms.some((term) => term.from <= t && t < term.to)) stage = 'advocate';
-    else if (activeMonths >= rules.advocateActiveMonths && reached >= rules.advocateReach) stage = 'advocate';
+    else if (activeMonths >= rules.advocateActiveMonths && reach >= rules.advocateReach) stage = 'advocate';
     else if (lastProduction > t - windowMs) stage = 'contributor';
     else if (firstParticipation <= t) stage = 'participant';
 

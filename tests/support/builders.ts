@@ -13,7 +13,7 @@ let seq = 0;
 export const T0 = Date.parse('2026-11-20T10:00:00Z');
 export const minutes = (n: number): number => T0 + n * 60_000;
 
-export function act(kind: Kind, actor: IdentityRef, at: number, extra: Partial<ActivityInput> = {}): ActivityInput {
+export function act(kind: Kind, actor: IdentityRef, at: ActivityInput['occurredAt'], extra: Partial<ActivityInput> = {}): ActivityInput {
   return { key: `k${++seq}`, kind, platform: actor.platform, actor, occurredAt: at, ...extra };
 }
 

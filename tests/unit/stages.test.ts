@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_STAGE_RULES, mayChangeJourney, stageTimeline } from '../../src/domain/stages.js';
+import { DEFAULT_STAGE_RULES, mayChangeJourney, productionWindowStart, stageTimeline } from '../../src/domain/stages.js';
 
 const at = (iso: string) => Date.parse(iso);
 type Day = { iso: string; kind: 'seen' | 'took part' | 'produced' };
@@ -10,6 +10,7 @@ const journey = (days: Day[], asOf: string, helpedAt: number[] = [], championTer
     firstSeenAt: Math.min(...days.map((d) => at(d.iso))),
     firstParticipationAt: participations.length ? Math.min(...participations) : null,
     productions: days.filter((d) => d.kind === 'produced').map((d) => ({ day: d.iso.slice(0, 10), at: at(d.iso) })),
+    reachBefore: 0,
     helpedAt,
     championTerms,
   };
@@ -52,5 +53,24 @@ describe('the consumer → producer ladder', () => {
     expect(mayChangeJourney([{ at: 50, participation: false, production: false }], settled)).toBe(true); // seen earlier than known
     expect(mayChangeJourney([{ at: 500, participation: true, production: true }], settled)).toBe(true);
     expect(mayChangeJourney([{ at: 500, participation: false, production: false }], [])).toBe(true); // new member
+  });
+
+  it('resumes a journey from any point with only a window of facts, and gives the full answer', () => {
+    const productions = ['2026-01-10', '2026-02-10', '2026-03-10', '2026-07-02', '2026-11-05'].map((d) => ({ day: d, at: at(`${d}T10:00:00Z`) }));
+    const helped = [1, 2, 3, 4, 5, 6].map((d) => at(`2026-0${d}-15T12:00:00Z`));
+    const full = { firstSeenAt: at('2026-01-02T09:00:00Z'), firstParticipationAt: at('2026-01-03T09:00:00Z'), productions, reachBefore: 0, helpedAt: helped, championTerms: [] };
+    const asOf = at('2026-12-20T00:00:00Z');
+    const whole = stageTimeline(full, asOf, 'UTC', DEFAULT_STAGE_RULES);
+    for (const cut of ['2026-02-01', '2026-04-20', '2026-07-01', '2026-09-01', '2026-11-05']) {
+      const from = at(`${cut}T00:00:00Z`);
+      const window = productionWindowStart(from, 'UTC', DEFAULT_STAGE_RULES);
+      const partial = {
+        ...full,
+        productions: productions.filter((p) => p.day >= window),
+        reachBefore: helped.filter((h) => h < from).length,
+        helpedAt: helped.filter((h) => h >= from),
+      };
+      expect(stageTimeline(partial, asOf, 'UTC', DEFAULT_STAGE_RULES, { from, before: whole.filter((t) => t.at < from) })).toEqual(whole);
+    }
   });
 });
