@@ -102,7 +102,8 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('member_id').notNullable();
     t.integer('points').notNullable();
     t.primary(['period', 'period_start', 'space', 'platform', 'member_id']);
-    t.index(['period', 'period_start', 'space', 'platform', 'points'], 'scores_top');
+    // Read backwards, this index yields a top-N with no sort (ties: newest member first).
+    t.index(['period', 'period_start', 'space', 'platform', 'points', 'member_id'], 'scores_top');
   });
 
   // Local day → the start of every period containing it; lets the database roll awards up into

@@ -38,7 +38,7 @@ export async function topScores(db: Tx, q: BoardQuery): Promise<BoardRow[]> {
     .andWhere(listed(db))
     .orderBy([
       { column: 's.points', order: 'desc' },
-      { column: 's.member_id', order: 'asc' },
+      { column: 's.member_id', order: 'desc' },
     ])
     .limit(q.limit)
     .offset(q.offset);

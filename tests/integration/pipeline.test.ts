@@ -110,7 +110,7 @@ describe('leaderboards', () => {
       act('topic_created', dave, Date.parse('2026-11-04T10:00:00Z'), { platform: 'discourse' }),
     ]);
     const month = await fw.leaderboard({ period: 'month' });
-    expect(month.entries.map((e) => [e.rank, e.member.displayName, e.points])).toEqual([[1, 'user200', 15], [1, 'user300', 15], [2, 'dave', 5]]);
+    expect(month.entries.map((e) => [e.rank, e.member.displayName, e.points])).toEqual([[1, 'user300', 15], [1, 'user200', 15], [2, 'dave', 5]]);
     const october = await fw.leaderboard({ period: 'month', at: month.previous! });
     expect(october.entries.map((e) => [e.member.displayName, e.points])).toEqual([['user200', 15]]);
     expect((await fw.leaderboard({ period: 'all' })).entries[0]).toMatchObject({ rank: 1, points: 30 });
