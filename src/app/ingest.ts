@@ -62,25 +62,9 @@ export function createIngest({ lock, config, now }: IngestDeps): Ingest {
       });
       const ids = await appendActivities(trx, rows, clock);
 
-      const ledger: LedgerActivity[] = rows.flatMap((r) => {
+      const ledger: LedgerActivity[] = rows.flatMap(({ role: _role, url: _url, payload: _payload, ...r }) => {
         const id = ids.get(r.key);
-        if (id === undefined) return [];
-        return [
-          {
-            id,
-            key: r.key,
-            kind: r.kind,
-            platform: r.platform,
-            memberId: r.memberId,
-            counterpartId: r.counterpartId,
-            occurredAt: r.occurredAt,
-            sourceRef: r.sourceRef,
-            subjectRef: r.subjectRef,
-            reverses: r.reverses,
-            points: r.points,
-            space: r.kind === 'manual_award' ? r.space : null,
-          },
-        ];
+        return id === undefined ? [] : [{ ...r, id, space: r.kind === 'manual_award' ? r.space : null }];
       });
       ledger.sort((a, b) => a.id - b.id);
       const { awards, stageChanges } = await applyLedgerBatch(trx, ledger, config, clock);

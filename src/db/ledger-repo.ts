@@ -4,21 +4,12 @@ import type { LedgerKind, Platform, Role, Space } from '../domain/kinds.js';
 import { insertRows } from './bulk.js';
 import type { Tx } from './knex.js';
 
-export interface NewLedgerRow {
-  key: string;
-  kind: LedgerKind;
-  platform: Platform;
-  memberId: number;
-  counterpartId: number | null;
-  occurredAt: number;
+/** A ledger row about to be appended: the activity, plus what is recorded beside it. */
+export interface NewLedgerRow extends Omit<LedgerActivity, 'id' | 'space'> {
   space: Space;
   role: Role;
-  sourceRef: string;
-  subjectRef: string | null;
-  reverses: string | null;
   url: string | null;
   payload: string | null;
-  points: number | null;
 }
 
 const COLUMNS = [
