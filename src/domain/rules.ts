@@ -45,6 +45,9 @@ export interface RuleFacts {
   bots: ReadonlySet<number>;
 }
 
+/** Reasons under which an answer is a member's counted answer to its question. */
+const COUNTED_ANSWER: ReadonlySet<AwardReason> = new Set<AwardReason>(['awarded', 'daily_cap']);
+
 const pairKey = (kind: string, a: number, b: number): string => (a < b ? `${kind}:${a}:${b}` : `${kind}:${b}:${a}`);
 
 function within(times: number[] | undefined, at: number, window: number): boolean {
@@ -101,9 +104,11 @@ function reverse(activity: LedgerActivity, state: RuleState): AwardRow[] {
   state.targets.delete(source);
   return targets.map((target) => {
     if (target.capped) state.addUsage(target.memberId, target.day, -target.points);
-    if (target.kind === 'answer_posted' && target.subjectRef) state.answers.delete(`${target.memberId}|${target.subjectRef}`);
+    // Only the answer that counted reopens the question; reversing a repeat changes nothing.
+    if (target.kind === 'answer_posted' && target.subjectRef && COUNTED_ANSWER.has(target.reason))
+      state.answers.delete(`${target.memberId}|${target.subjectRef}`);
     // Dated like the original, so the periods it counted in are the ones corrected.
-    return { ...target, activityId: activity.id, points: -target.points, reason: 'reversal', cancelsActivityId: target.activityId };
+    return { ...target, activityId: activity.id, points: 0 - target.points || 0, reason: 'reversal', cancelsActivityId: target.activityId };
   });
 }
 
@@ -150,7 +155,7 @@ function decide(activity: LedgerActivity, kind: Kind, state: RuleState, bots: Re
   if (points > 0 && kind === 'message_posted') push(state.messages, memberId, at);
   if (points > 0 && counterpartId !== null && (kind === 'thanks_given' || kind === 'thanks_received'))
     push(state.thanks, pairKey(kind, memberId, counterpartId), at);
-  if (kind === 'answer_posted' && activity.subjectRef && (reason === 'awarded' || reason === 'daily_cap'))
+  if (kind === 'answer_posted' && activity.subjectRef && COUNTED_ANSWER.has(reason))
     state.answers.add(`${memberId}|${activity.subjectRef}`);
   if (capped && points !== 0) state.addUsage(memberId, day, points);
 

@@ -87,6 +87,13 @@ describe('award rules', () => {
     expect(out).toEqual([[5, 'awarded'], [-5, 'reversal'], [5, 'awarded']]);
   });
 
+  it('keeps the counted answer when a repeat answer is deleted', () => {
+    const first = row('answer_posted', 1, T, { counterpartId: 2, subjectRef: 'q', sourceRef: 'm1' });
+    const repeat = row('answer_posted', 1, T + 1, { counterpartId: 2, subjectRef: 'q', sourceRef: 'm2' });
+    expect(decide([first, repeat, row('reversal', 1, T + 2, { reverses: 'm2' }), row('answer_posted', 1, T + 3, { counterpartId: 2, subjectRef: 'q' })]))
+      .toEqual([[5, 'awarded'], [0, 'repeat_answer'], [0, 'reversal'], [0, 'repeat_answer']]);
+  });
+
   it('gives nothing to an original that arrives after its reversal', () => {
     expect(decide([row('reversal', 1, T, { reverses: 'm1' }), row('answer_posted', 1, T - 1000, { counterpartId: 2, sourceRef: 'm1' })]))
       .toEqual([[0, 'reversed']]);
