@@ -77,8 +77,16 @@ export async function startCluster(): Promise<Cluster> {
   return {
     url,
     async stop() {
-      child.kill('SIGINT');
-      await new Promise((r) => child.once('exit', r));
+      // Ask the postmaster itself (a signal to runuser does not always reach it), then make sure.
+      const exited = new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+      const [stopCmd, stopArgs] = run('pg_ctl', ['stop', '-D', data, '-m', 'fast', '-w', '-t', '20']);
+      try {
+        execFileSync(stopCmd, stopArgs as string[], { stdio: 'pipe', timeout: 30_000 });
+      } catch {
+        child.kill('SIGKILL');
+      }
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     },
   };
