@@ -7,6 +7,7 @@ import { loadConfig, type Config } from './config.js';
 import { demoCommunity } from './app/demo-community.js';
 import { DomainError } from './domain/errors.js';
 import { createLogger, type Logger } from './logger.js';
+import type { Flywheel } from './app/flywheel.js';
 import { openFlywheel, serve } from './main.js';
 
 const DEMO_BATCH = 1000;
@@ -43,6 +44,17 @@ async function withConfig(run: (config: Config, logger: Logger) => Promise<void>
   }
 }
 
+/** Open the application for a one-shot command, and always close the database after it. */
+const withFlywheel = (run: (fw: Flywheel, logger: Logger) => Promise<void>) =>
+  withConfig(async (config, logger) => {
+    const fw = await openFlywheel(config, logger);
+    try {
+      await run(fw, logger);
+    } finally {
+      await fw.db.destroy();
+    }
+  });
+
 const program = new Command('flywheel').description('Points, badges, leaderboards and champions for communities that help each other.');
 
 program
@@ -55,23 +67,16 @@ program
 program
   .command('migrate')
   .description('apply pending database migrations')
-  .action(() =>
-    withConfig(async (config, logger) => {
-      const fw = await openFlywheel(config, logger);
-      await fw.db.destroy();
-    }),
-  );
+  .action(() => withFlywheel(async () => {}));
 
 program
   .command('recompute')
   .description('rebuild awards, scores and stages from the activity ledger (after a rule change)')
   .action(() =>
-    withConfig(async (config, logger) => {
-      const fw = await openFlywheel(config, logger);
+    withFlywheel(async (fw, logger) => {
       const started = Date.now();
       const result = await fw.recompute((done) => done % 50_000 === 0 && logger.info({ done }, 'recomputing'));
       logger.info({ ...result, seconds: (Date.now() - started) / 1000 }, 'recompute finished');
-      await fw.db.destroy();
     }),
   );
 
@@ -82,8 +87,7 @@ program
   .option('--months <n>', 'months of history', positiveInt, 6)
   .option('--seed <n>', 'random seed', positiveInt, 42)
   .action((opts: { members: number; months: number; seed: number }) =>
-    withConfig(async (config, logger) => {
-      const fw = await openFlywheel(config, logger);
+    withFlywheel(async (fw, logger) => {
       const activities = demoCommunity({ ...opts, end: Date.now() });
       const started = Date.now();
       let fresh = 0;
@@ -96,7 +100,6 @@ program
         { activities: activities.length, recorded: fresh, seconds, perSecond: Math.round(activities.length / seconds) },
         fresh ? 'demo community recorded — now run `npm start` and open http://localhost:3000' : 'demo community was already recorded (nothing new)',
       );
-      await fw.db.destroy();
     }),
   );
 

@@ -30,7 +30,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.code, status }, body.error);
     reply.code(status);
-    if (wantsHtml(request)) return reply.view('pages/error.hbs', { title: status >= 500 ? 'Something went wrong' : 'That did not work', status, message: status >= 500 ? body.error : body.error });
+    if (wantsHtml(request)) return reply.view('pages/error.hbs', { title: status >= 500 ? 'Something went wrong' : 'That did not work', status, message: body.error });
     return body;
   });
 
