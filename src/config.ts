@@ -24,8 +24,42 @@ export interface Config {
   rules: Rules;
   stages: StageRules;
   staff: { discordRoleIds: string[]; discourseGroups: string[] };
-  discord: { token: string | null };
+  discord: DiscordConfig;
 }
+
+export interface DiscordConfig {
+  token: string | null;
+  guildId: string | null;
+  applicationId: string | null;
+  /** REST base without the version, e.g. https://discord.com/api (tests point it at a fake). */
+  apiUrl: string;
+  /** Help forums; empty means every forum channel. */
+  helpForumIds: string[];
+  announceChannelId: string | null;
+  managerRoleId: string | null;
+  acceptEmoji: string;
+  /** Forum tag applied when an answer is marked (by name or id); null turns it off. */
+  solvedTag: string | null;
+  /** Thank words and the negations that cancel them, per language. */
+  thanks: Record<string, { words: string[]; negations: string[] }>;
+  /** Discord role per stage, kept in step with members' stages. */
+  stageRoles: Partial<Record<'observer' | 'participant' | 'contributor' | 'advocate', string>>;
+  championRoleId: string | null;
+}
+
+/** English defaults; other languages come from the config file. */
+export const DEFAULT_THANKS: DiscordConfig['thanks'] = {
+  en: {
+    words: ['thanks', 'thank you', 'thx', 'ty', 'thank u', 'tysm', 'thanks a lot', 'many thanks'],
+    negations: ['no thanks', 'no thank you', 'thanks for nothing', 'no thx', 'thanks but no'],
+  },
+};
+
+const snowflake = z.string().regex(/^\d{15,21}$/, 'expected a Discord id (15–21 digits)');
+const snowflakeList = z
+  .string()
+  .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
+  .pipe(z.array(snowflake));
 
 const kindRuleSchema = z.strictObject({
   points: z.number().int().optional(),
@@ -66,6 +100,19 @@ const fileSchema = z.strictObject({
       message: 'advocateActiveMonths cannot exceed advocateMonthWindow',
     })
     .optional(),
+  discord: z
+    .strictObject({
+      thanks: z
+        .record(
+          z.string().regex(/^[a-z]{2,3}(-[A-Za-z]{2})?$/, 'expected a language code such as "en" or "de"'),
+          z.strictObject({ words: z.array(z.string().trim().min(1)).min(1), negations: z.array(z.string().trim().min(1)).default([]) }),
+        )
+        .optional(),
+      stageRoles: z.partialRecord(z.enum(['observer', 'participant', 'contributor', 'advocate']), snowflake).optional(),
+      championRoleId: snowflake.optional(),
+      solvedTag: z.union([z.string().min(1).max(20), z.literal(false)]).optional(),
+    })
+    .optional(),
   staff: z
     .strictObject({
       discordRoleIds: z.array(z.string().regex(/^\d+$/, 'expected a Discord role id (digits)')).optional(),
@@ -85,6 +132,13 @@ const envSchema = z.object({
   FLYWHEEL_CONFIG: z.string().min(1).optional(),
   PUBLIC_URL: z.url().optional(),
   DISCORD_TOKEN: z.string().min(1).optional(),
+  DISCORD_GUILD_ID: snowflake.optional(),
+  DISCORD_APPLICATION_ID: snowflake.optional(),
+  DISCORD_API_URL: z.url().default('https://discord.com/api'),
+  DISCORD_HELP_FORUM_IDS: snowflakeList.optional(),
+  DISCORD_ANNOUNCE_CHANNEL_ID: snowflake.optional(),
+  DISCORD_MANAGER_ROLE_ID: snowflake.optional(),
+  DISCORD_ACCEPT_EMOJI: z.string().min(1).max(64).default('✅'),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -161,6 +215,19 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     stages: { ...DEFAULT_STAGE_RULES, ...f.stages },
     staff: { discordRoleIds: f.staff?.discordRoleIds ?? [], discourseGroups: f.staff?.discourseGroups ?? [] },
-    discord: { token: e.DISCORD_TOKEN ?? null },
+    discord: {
+      token: e.DISCORD_TOKEN ?? null,
+      guildId: e.DISCORD_GUILD_ID ?? null,
+      applicationId: e.DISCORD_APPLICATION_ID ?? null,
+      apiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''),
+      helpForumIds: e.DISCORD_HELP_FORUM_IDS ?? [],
+      announceChannelId: e.DISCORD_ANNOUNCE_CHANNEL_ID ?? null,
+      managerRoleId: e.DISCORD_MANAGER_ROLE_ID ?? null,
+      acceptEmoji: e.DISCORD_ACCEPT_EMOJI,
+      solvedTag: f.discord?.solvedTag === false ? null : (f.discord?.solvedTag ?? 'Solved'),
+      thanks: { ...DEFAULT_THANKS, ...f.discord?.thanks },
+      stageRoles: f.discord?.stageRoles ?? {},
+      championRoleId: f.discord?.championRoleId ?? null,
+    },
   };
 }

@@ -41,7 +41,7 @@ export async function serve(config: Config, logger: Logger, options: ServeOption
 
   const review = setInterval(() => {
     fw.reviewStages().then(
-      (n) => n && logger.info({ changes: n }, 'monthly stage review applied'),
+      (moves) => moves.length > 0 && logger.info({ changes: moves.length }, 'monthly stage review applied'),
       (err: unknown) => logger.error({ err }, 'stage review failed'),
     );
   }, STAGE_REVIEW_EVERY_MS);

@@ -8,7 +8,7 @@ import { REVERSAL, type Kind } from '../domain/kinds.js';
 import { helpedDeltas, memberDayDeltas } from '../domain/member-facts.js';
 import { localDay, startOfDayInstant } from '../domain/periods.js';
 import { decideAwards, helpedMember, type RuleFacts, type Rules } from '../domain/rules.js';
-import { mayChangeJourney, productionWindowStart, stageTimeline, type StageRules, type StageTouch, type StageTransition } from '../domain/stages.js';
+import { mayChangeJourney, productionWindowStart, stageTimeline, type Stage, type StageRules, type StageTouch, type StageTransition } from '../domain/stages.js';
 import { earningTimes, insertAwards, liveAnswers, liveAwardsOfSources } from '../db/awards-repo.js';
 import { botMembers } from '../db/identities-repo.js';
 import type { Tx } from '../db/knex.js';
@@ -26,10 +26,22 @@ export interface StageChange extends StageTransition {
   memberId: number;
 }
 
-export interface BatchResult {
+/** A member whose current stage is now different (promotion or demotion). */
+export interface StageMove {
+  memberId: number;
+  from: Stage | null;
+  to: Stage | null;
+}
+
+export interface StageRefresh {
+  /** Stage transitions that did not exist before (a rewritten journey can add past ones). */
+  changes: StageChange[];
+  /** Members whose current stage changed: what announcements and Discord roles follow. */
+  moves: StageMove[];
+}
+
+export interface BatchResult extends StageRefresh {
   awards: AwardRow[];
-  /** Stage transitions that did not exist before this batch (for announcements). */
-  stageChanges: StageChange[];
 }
 
 const THANKS: Kind[] = ['thanks_given', 'thanks_received'];
@@ -93,11 +105,11 @@ export async function refreshStages(
   timeZone: string,
   asOf: number,
   touches?: ReadonlyMap<number, StageTouch[]>,
-): Promise<StageChange[]> {
-  if (memberIds.length === 0) return [];
+): Promise<StageRefresh> {
+  if (memberIds.length === 0) return { changes: [], moves: [] };
   const current = await transitionsOf(db, memberIds);
   const due = touches ? memberIds.filter((id) => mayChangeJourney(touches.get(id) ?? [], current.get(id) ?? [])) : memberIds;
-  if (due.length === 0) return [];
+  if (due.length === 0) return { changes: [], moves: [] };
   const evaluated = await evaluatedAt(db, due);
   const requests: StageFactsRequest[] = due.map((memberId) => {
     const journey = current.get(memberId) ?? [];
@@ -109,6 +121,7 @@ export async function refreshStages(
   const facts = await stageFacts(db, requests);
   const changed: Array<{ memberId: number; timeline: StageTransition[] }> = [];
   const news: StageChange[] = [];
+  const moves: StageMove[] = [];
   for (const { memberId, from } of requests) {
     const memberFacts = facts.get(memberId);
     const before = current.get(memberId) ?? [];
@@ -119,9 +132,12 @@ export async function refreshStages(
     changed.push({ memberId, timeline });
     const seen = new Set(before.map((t) => `${t.stage}@${t.at}`));
     for (const t of timeline) if (!seen.has(`${t.stage}@${t.at}`)) news.push({ memberId, ...t });
+    const was = before.at(-1)?.stage ?? null;
+    const now = timeline.at(-1)?.stage ?? null;
+    if (was !== now) moves.push({ memberId, from: was, to: now });
   }
   await saveJourneys(db, changed, due, asOf);
-  return news;
+  return { changes: news, moves };
 }
 
 /**
@@ -146,7 +162,7 @@ function touchesOf(awards: readonly AwardRow[], helpedFirsts: ReadonlyArray<{ me
 
 /** Decide and record everything that follows from `batch` (ledger rows in arrival order, contiguous ids). */
 export async function applyLedgerBatch(db: Tx, batch: readonly LedgerActivity[], config: PipelineRules, asOf: number): Promise<BatchResult> {
-  if (batch.length === 0) return { awards: [], stageChanges: [] };
+  if (batch.length === 0) return { awards: [], changes: [], moves: [] };
   const facts = await loadRuleFacts(db, batch, config.rules);
   const awards = decideAwards(batch, facts, config.rules);
   await insertAwards(db, awards);
@@ -157,6 +173,6 @@ export async function applyLedgerBatch(db: Tx, batch: readonly LedgerActivity[],
   await advanceFirsts(db, days);
   const helpedFirsts = await applyHelped(db, helpedDeltas(awards));
   const touches = touchesOf(awards, helpedFirsts, config.rules.timeZone);
-  const stageChanges = await refreshStages(db, [...touches.keys()], config.stages, config.rules.timeZone, asOf, touches);
-  return { awards, stageChanges };
+  const stages = await refreshStages(db, [...touches.keys()], config.stages, config.rules.timeZone, asOf, touches);
+  return { awards, ...stages };
 }

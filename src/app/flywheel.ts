@@ -6,10 +6,15 @@ import type { Config } from '../config.js';
 import type { Platform } from '../domain/kinds.js';
 import type { Db } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
-import type { PipelineRules } from './award-pipeline.js';
+import type { PipelineRules, StageMove } from './award-pipeline.js';
 import { createIngest, type Ingest } from './ingest.js';
 import { getLeaderboard, type Leaderboard, type LeaderboardQuery } from './leaderboards.js';
-import { getMember, lookupMember, type MemberProfile } from './members.js';
+import type { IdentityRef, ActivityInput } from '../domain/activity.js';
+import { membersOnPlatform, type MemberOnPlatform } from '../db/identities-repo.js';
+import { getMember, lookupMember, standingOf, type MemberProfile, type Standing } from './members.js';
+import { nominate, type NominationInput, type NominationResult } from './nominations.js';
+import { setHidden } from './privacy.js';
+import { reversalsUnder } from './reversals.js';
 import { recompute, reviewStages, type RecomputeResult } from './recompute.js';
 import { WriteLock } from './write-lock.js';
 
@@ -19,10 +24,15 @@ export interface Flywheel {
   now: () => number;
   ingest: Ingest;
   recompute(onProgress?: (done: number) => void): Promise<RecomputeResult>;
-  reviewStages(): Promise<number>;
+  reviewStages(): Promise<StageMove[]>;
   leaderboard(q: LeaderboardQuery): Promise<Leaderboard>;
   member(id: number): Promise<MemberProfile>;
   lookupMember(platform: Platform, externalId: string): Promise<MemberProfile>;
+  standing(platform: Platform, externalId: string): Promise<Standing | null>;
+  setHidden(identity: IdentityRef, hidden: boolean): Promise<number>;
+  nominate(input: NominationInput): Promise<NominationResult>;
+  reversalsUnder(ref: string, platform: Platform, at: number): Promise<ActivityInput[]>;
+  membersOnPlatform(memberIds: readonly number[], platform: Platform): Promise<MemberOnPlatform[]>;
   migrate(): Promise<string[]>;
 }
 
@@ -30,6 +40,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
   const lock = new WriteLock(db);
   const rules: PipelineRules = { rules: config.rules, stages: config.stages };
   const tz = config.community.timeZone;
+  const memberOptions = () => ({ hiddenByDefault: config.community.hiddenByDefault, now: now() });
   return {
     db,
     config,
@@ -40,6 +51,11 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     leaderboard: (q) => getLeaderboard(db, q, tz, now()),
     member: (id) => getMember(db, id, tz, now()),
     lookupMember: (platform, externalId) => lookupMember(db, platform, externalId, tz, now()),
+    standing: (platform, externalId) => standingOf(db, platform, externalId, tz, now()),
+    setHidden: (identity, hidden) => setHidden(lock, identity, hidden, memberOptions()),
+    nominate: (input) => nominate(lock, input, memberOptions()),
+    reversalsUnder: (ref, platform, at) => reversalsUnder(db, ref, platform, at),
+    membersOnPlatform: (memberIds, platform) => membersOnPlatform(db, memberIds, platform),
     migrate: () => migrateLatest(db),
   };
 }

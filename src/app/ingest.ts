@@ -8,12 +8,13 @@ import { REVERSAL } from '../domain/kinds.js';
 import { validateActivity } from '../domain/validate-activity.js';
 import { identityKey, resolveMembers } from '../db/identities-repo.js';
 import { appendActivities, type NewLedgerRow } from '../db/ledger-repo.js';
-import { applyLedgerBatch, type PipelineRules, type StageChange } from './award-pipeline.js';
+import { applyLedgerBatch, type PipelineRules, type StageChange, type StageMove } from './award-pipeline.js';
 import type { WriteLock } from './write-lock.js';
 
 export interface IngestResult {
   outcomes: Outcome[];
   stageChanges: StageChange[];
+  stageMoves: StageMove[];
 }
 
 export interface IngestDeps {
@@ -27,7 +28,7 @@ export type Ingest = (activities: readonly ActivityInput[]) => Promise<IngestRes
 export function createIngest({ lock, config, now }: IngestDeps): Ingest {
   return async (activities) => {
     const times = activities.map((a, i) => validateActivity(a, i, config.rules.kinds));
-    if (activities.length === 0) return { outcomes: [], stageChanges: [] };
+    if (activities.length === 0) return { outcomes: [], stageChanges: [], stageMoves: [] };
 
     return lock.run(async (trx) => {
       const clock = now();
@@ -67,7 +68,7 @@ export function createIngest({ lock, config, now }: IngestDeps): Ingest {
         return id === undefined ? [] : [{ ...r, id, space: r.kind === 'manual_award' ? r.space : null }];
       });
       ledger.sort((a, b) => a.id - b.id);
-      const { awards, stageChanges } = await applyLedgerBatch(trx, ledger, config, clock);
+      const { awards, changes: stageChanges, moves: stageMoves } = await applyLedgerBatch(trx, ledger, config, clock);
 
       const byActivity = new Map<number, AwardRow[]>();
       for (const award of awards) {
@@ -85,7 +86,7 @@ export function createIngest({ lock, config, now }: IngestDeps): Ingest {
         const points = rowsOf.reduce((sum, r) => sum + r.points, 0);
         return { key: a.key, status: 'awarded', points, reason: rowsOf[0]!.reason, activityId: id, memberId };
       });
-      return { outcomes, stageChanges };
+      return { outcomes, stageChanges, stageMoves };
     });
   };
 }

@@ -4,7 +4,7 @@ import type { Platform } from '../domain/kinds.js';
 import { localDay, PERIODS, periodStart } from '../domain/periods.js';
 import type { Stage } from '../domain/stages.js';
 import type { Tx } from '../db/knex.js';
-import { memberPoints } from '../db/scores-repo.js';
+import { distinctScoresAbove, memberPoints } from '../db/scores-repo.js';
 import { transitionsOf } from '../db/stages-repo.js';
 
 export interface MemberProfile {
@@ -49,4 +49,41 @@ export async function lookupMember(db: Tx, platform: Platform, externalId: strin
   const identity = await db('identities').select('member_id').where({ platform, external_id: externalId }).first();
   if (!identity) throw notFound();
   return getMember(db, identity.member_id, timeZone, now);
+}
+
+export interface Standing {
+  memberId: number;
+  displayName: string;
+  hidden: boolean;
+  stage: Stage | null;
+  /** Points and rank this month and all time; rank is null off the boards (hidden, staff, bot, no points). */
+  month: { points: number; rank: number | null };
+  all: { points: number; rank: number | null };
+}
+
+/** Where a member stands, for the member themself (so it includes hidden members); null if unknown. */
+export async function standingOf(db: Tx, platform: Platform, externalId: string, timeZone: string, now: number): Promise<Standing | null> {
+  const member = await db('identities as i')
+    .join('members as m', 'm.id', 'i.member_id')
+    .select('m.id', 'm.display_name', 'm.hidden', 'm.is_staff', 'm.is_bot', 'm.stage')
+    .where({ 'i.platform': platform, 'i.external_id': externalId })
+    .first();
+  if (!member) return null;
+  const today = localDay(now, timeZone);
+  const windows = (['month', 'all'] as const).map((period) => ({ period, start: periodStart(period, today) }));
+  const points = await memberPoints(db, member.id, windows);
+  const listed = !member.hidden && !member.is_staff && !member.is_bot;
+  const place = async (period: 'month' | 'all', start: string) => {
+    const p = points[period] ?? 0;
+    const rank = listed && p > 0 ? 1 + (await distinctScoresAbove(db, { period, periodStart: start, space: null, platform: null }, p)) : null;
+    return { points: p, rank };
+  };
+  return {
+    memberId: member.id,
+    displayName: member.display_name,
+    hidden: Boolean(member.hidden),
+    stage: member.stage,
+    month: await place('month', windows[0]!.start),
+    all: await place('all', windows[1]!.start),
+  };
 }

@@ -6,7 +6,7 @@
  */
 import type { Tx } from '../db/knex.js';
 import { readLedger } from '../db/ledger-repo.js';
-import { applyLedgerBatch, refreshStages, type PipelineRules } from './award-pipeline.js';
+import { applyLedgerBatch, refreshStages, type PipelineRules, type StageMove } from './award-pipeline.js';
 import type { WriteLock } from './write-lock.js';
 
 const DERIVED_TABLES = ['stage_transitions', 'member_helped', 'member_days', 'scores', 'awards'] as const;
@@ -43,11 +43,11 @@ export async function recompute(
   });
 }
 
-/** Apply monthly stage reviews (demotions) for everyone up to `asOf`; run daily by `serve`. */
-export async function reviewStages(lock: WriteLock, config: PipelineRules, asOf: number): Promise<number> {
+/** Apply monthly stage reviews (demotions) for everyone up to `asOf`; run by `serve` every few hours. */
+export async function reviewStages(lock: WriteLock, config: PipelineRules, asOf: number): Promise<StageMove[]> {
   return lock.run(async (trx) => {
     const members = (await trx('members').select('id').whereIn('stage', ['contributor', 'advocate'])).map((r: { id: number }) => r.id);
-    const changes = await refreshStages(trx, members, config.stages, config.rules.timeZone, asOf);
-    return changes.length;
+    const { moves } = await refreshStages(trx, members, config.stages, config.rules.timeZone, asOf);
+    return moves;
   });
 }

@@ -131,3 +131,28 @@ export async function botMembers(db: Tx, memberIds: readonly number[]): Promise<
   );
   return new Set(rows.map((r: { id: number }) => r.id));
 }
+
+export interface MemberOnPlatform {
+  memberId: number;
+  externalId: string;
+  displayName: string;
+  hidden: boolean;
+  stage: string | null;
+}
+
+/** The platform account of each member that has one (the oldest, if several). */
+export async function membersOnPlatform(db: Tx, memberIds: readonly number[], platform: string): Promise<MemberOnPlatform[]> {
+  const rows = await inChunks(memberIds, 2000, (chunk) =>
+    db('identities as i')
+      .join('members as m', 'm.id', 'i.member_id')
+      .select('i.member_id', 'i.external_id', 'm.display_name', 'm.hidden', 'm.stage')
+      .whereIn('i.member_id', chunk)
+      .andWhere('i.platform', platform)
+      .orderBy('i.id'),
+  );
+  const byMember = new Map<number, MemberOnPlatform>();
+  for (const r of rows)
+    if (!byMember.has(r.member_id))
+      byMember.set(r.member_id, { memberId: r.member_id, externalId: r.external_id, displayName: r.display_name, hidden: Boolean(r.hidden), stage: r.stage });
+  return [...byMember.values()];
+}

@@ -4,11 +4,15 @@
  */
 import type { Knex } from 'knex';
 import * as ledger from '../../migrations/20261122000000_ledger.js';
+import * as nominations from '../../migrations/20261122010000_nominations.js';
 import type { Db } from './knex.js';
 
 type Migration = Pick<Knex.Migration, 'up' | 'down'>;
 
-const MIGRATIONS: ReadonlyArray<[string, Migration]> = [['20261122000000_ledger', ledger]];
+const MIGRATIONS: ReadonlyArray<[string, Migration]> = [
+  ['20261122000000_ledger', ledger],
+  ['20261122010000_nominations', nominations],
+];
 
 const source: Knex.MigrationSource<[string, Migration]> = {
   getMigrations: async () => [...MIGRATIONS],
