@@ -1,0 +1,13 @@
+/** Every command the bot offers, in one explicit list: what `deploy-commands` registers and what the bot answers. */
+import type { BotCommand } from '../command.js';
+import award from './award.js';
+import leaderboard from './leaderboard.js';
+import markAnswer from './mark-answer.js';
+import nominate from './nominate.js';
+import privacy from './privacy.js';
+import profile from './profile.js';
+import rank from './rank.js';
+import thankAuthor from './thank-author.js';
+import thanks from './thanks.js';
+
+export const COMMANDS: readonly BotCommand[] = [rank, leaderboard, thanks, privacy, profile, markAnswer, thankAuthor, award, nominate];

@@ -1,0 +1,48 @@
+/** discord.js users and members → the identities and facts the pipeline and the bot's checks need. */
+import { ChannelType, GuildMember, PermissionFlagsBits, type Channel, type PermissionsBitField, type User } from 'discord.js';
+import type { DiscordConfig } from '../config.js';
+import type { HelpThread, Person } from './activities.js';
+
+/** A guild member as discord.js may hand it over: cached (GuildMember) or raw from an interaction. */
+export type AnyMember = GuildMember | { roles: string[]; nick?: string | null | undefined } | null | undefined;
+
+const rolesOf = (member: AnyMember): string[] | null =>
+  !member ? null : member instanceof GuildMember ? [...member.roles.cache.keys()] : member.roles;
+
+export function personOf(user: User, member: AnyMember, staffRoleIds: readonly string[]): Person {
+  const roles = rolesOf(member);
+  const nick = member instanceof GuildMember ? member.nickname : (member?.nick ?? null);
+  return {
+    platform: 'discord',
+    externalId: user.id,
+    username: user.username,
+    displayName: nick ?? user.globalName ?? user.username,
+    isBot: user.bot,
+    // Unknown roles say nothing: leave the stored flag alone rather than clear it.
+    isStaff: roles ? roles.some((r) => staffRoleIds.includes(r)) : undefined,
+  };
+}
+
+/** The help thread a channel is, if it is a thread in a help forum. */
+export function helpThreadOf(channel: Channel | null | undefined, config: DiscordConfig): HelpThread | null {
+  if (!channel?.isThread() || !channel.parent || channel.parent.type !== ChannelType.GuildForum || !channel.ownerId) return null;
+  if (config.helpForumIds.length > 0 && !config.helpForumIds.includes(channel.parent.id)) return null;
+  return { id: channel.id, ownerId: channel.ownerId };
+}
+
+const MODERATION = PermissionFlagsBits.ManageMessages | PermissionFlagsBits.ManageThreads;
+
+/** Managers hold the configured manager role; without one, whoever may manage the server. */
+export function isManager(member: AnyMember, permissions: Readonly<PermissionsBitField> | null, config: DiscordConfig): boolean {
+  if (config.managerRoleId) return rolesOf(member)?.includes(config.managerRoleId) ?? false;
+  return permissions?.has(PermissionFlagsBits.ManageGuild) ?? false;
+}
+
+/** Moderators may mark answers in threads they did not open. */
+export function isModerator(member: AnyMember, permissions: Readonly<PermissionsBitField> | null, config: DiscordConfig): boolean {
+  return (permissions?.any(MODERATION) ?? false) || isManager(member, permissions, config);
+}
+
+/** Whether a reaction's emoji is the configured accept emoji (a unicode emoji, a custom emoji's id or name). */
+export const isAcceptEmoji = (emoji: { id: string | null; name: string | null }, accept: string): boolean =>
+  accept === emoji.name || accept === emoji.id || accept === `<:${emoji.name}:${emoji.id}>`;
