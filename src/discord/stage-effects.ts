@@ -1,7 +1,8 @@
 /**
- * What the bot does back when members change stage: announce promotions in the configured channel
- * (nowhere if none is set) and keep the optional stage roles in step. Hidden members are neither
- * announced nor given a new public role.
+ * What the bot does back when members change stage: announce promotions to contributor and
+ * advocate (the steps from consuming to producing) in the configured channel, nowhere if none is
+ * set, and keep the optional stage roles in step. Hidden members are neither announced nor given
+ * a new public role.
  */
 import type { Client } from 'discord.js';
 import type { StageMove } from '../app/award-pipeline.js';
@@ -13,8 +14,8 @@ import { name } from './presenters.js';
 
 const order = (stage: Stage | null): number => (stage ? STAGES.indexOf(stage) : -1);
 
+// Becoming a participant only means someone asked or chatted: worth a role, not a headline.
 const CHEER: Partial<Record<Stage, string>> = {
-  participant: 'is now a **participant** — welcome to the conversation!',
   contributor: 'is now a **contributor** — thank you for helping others!',
   advocate: 'is now an **advocate** — a pillar of this community!',
 };
