@@ -1,5 +1,5 @@
 /**
- * The `flywheel` command: serve, migrate, recompute, demo. Bad configuration ends the program
+ * The `flywheel` command: serve, migrate, recompute, demo, deploy-commands. Bad configuration ends the program
  * with a message naming the key — never a stack trace.
  */
 import { Command, InvalidArgumentError } from 'commander';
@@ -9,6 +9,7 @@ import { DomainError } from './domain/errors.js';
 import { createLogger, type Logger } from './logger.js';
 import type { Flywheel } from './app/flywheel.js';
 import { openFlywheel, serve } from './main.js';
+import { deployCommands } from './discord/deploy-commands.js';
 
 const DEMO_BATCH = 1000;
 
@@ -100,6 +101,17 @@ program
         { activities: activities.length, recorded: fresh, seconds, perSecond: Math.round(activities.length / seconds) },
         fresh ? 'demo community recorded — now run `npm start` and open http://localhost:3000' : 'demo community was already recorded (nothing new)',
       );
+    }),
+  );
+
+program
+  .command('deploy-commands')
+  .description("register the bot's slash commands and context menus with Discord (run after install and after upgrades)")
+  .option('--global', 'register for every server the bot is in (takes up to an hour to spread) instead of DISCORD_GUILD_ID')
+  .action((opts: { global?: boolean }) =>
+    withConfig(async (config, logger) => {
+      const result = await deployCommands(config, opts.global ? 'global' : 'guild');
+      logger.info(result, `registered ${result.names.length} commands (${result.scope})`);
     }),
   );
 

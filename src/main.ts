@@ -8,6 +8,7 @@ import { createFlywheel, type Flywheel } from './app/flywheel.js';
 import { createDb } from './db/knex.js';
 import type { Logger } from './logger.js';
 import { buildWebApp } from './web/app.js';
+import { startDiscordBot, type DiscordBot } from './discord/bot.js';
 
 const STAGE_REVIEW_EVERY_MS = 6 * 3_600_000;
 
@@ -35,13 +36,18 @@ export async function serve(config: Config, logger: Logger, options: ServeOption
     logger.info(`Flywheel site on http://localhost:${config.port} (API: /api/v1/leaderboard)`);
   }
 
+  let bot: DiscordBot | null = null;
   if (!options.bot) logger.info('Discord bot not started (--no-bot)');
   else if (!config.discord.token) logger.info('Discord bot is off until DISCORD_TOKEN is set (see README, "Discord")');
-  else logger.warn('DISCORD_TOKEN is set, but this build does not include the Discord bot yet; the site runs alone');
+  else bot = await startDiscordBot(fw, config, logger);
 
   const review = setInterval(() => {
     fw.reviewStages().then(
-      (moves) => moves.length > 0 && logger.info({ changes: moves.length }, 'monthly stage review applied'),
+      async (moves) => {
+        if (moves.length === 0) return;
+        logger.info({ changes: moves.length }, 'monthly stage review applied');
+        await bot?.stageMoves(moves);
+      },
       (err: unknown) => logger.error({ err }, 'stage review failed'),
     );
   }, STAGE_REVIEW_EVERY_MS);
@@ -54,6 +60,7 @@ export async function serve(config: Config, logger: Logger, options: ServeOption
     logger.info(`${signal}: shutting down`);
     clearInterval(review);
     await app?.close();
+    await bot?.stop();
     await fw.db.destroy();
     process.exit(0);
   };
