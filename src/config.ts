@@ -44,7 +44,6 @@ export interface DiscordConfig {
   thanks: Record<string, { words: string[]; negations: string[] }>;
   /** Discord role per stage, kept in step with members' stages. */
   stageRoles: Partial<Record<'observer' | 'participant' | 'contributor' | 'advocate', string>>;
-  championRoleId: string | null;
 }
 
 /** English defaults; other languages come from the config file. */
@@ -109,7 +108,6 @@ const fileSchema = z.strictObject({
         )
         .optional(),
       stageRoles: z.partialRecord(z.enum(['observer', 'participant', 'contributor', 'advocate']), snowflake).optional(),
-      championRoleId: snowflake.optional(),
       solvedTag: z.union([z.string().min(1).max(20), z.literal(false)]).optional(),
     })
     .optional(),
@@ -144,7 +142,7 @@ const envSchema = z.object({
 export type Env = Record<string, string | undefined>;
 
 function describe(issues: z.core.$ZodIssue[], source: string, keyOf: (path: PropertyKey[]) => string): string {
-  return issues.map((issue) => `  - ${keyOf(issue.path)} (${source}): ${issue.message}`).join('\n');
+  return [...new Set(issues.map((issue) => `  - ${keyOf(issue.path)} (${source}): ${issue.message}`))].join('\n');
 }
 
 function invalid(details: string): DomainError {
@@ -227,7 +225,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       solvedTag: f.discord?.solvedTag === false ? null : (f.discord?.solvedTag ?? 'Solved'),
       thanks: { ...DEFAULT_THANKS, ...f.discord?.thanks },
       stageRoles: f.discord?.stageRoles ?? {},
-      championRoleId: f.discord?.championRoleId ?? null,
     },
   };
 }

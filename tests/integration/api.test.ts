@@ -127,6 +127,20 @@ describe('the site', () => {
     expect(res.body).not.toContain('Hidden Helper');
   });
 
+  it('renders a member’s page (where /profile in Discord points), and not a hidden member’s', async () => {
+    const bob = (await site.fw.db('identities').where({ external_id: '222' }).first()).member_id;
+    const page = await site.app.inject({ method: 'GET', url: `/members/${bob}`, headers: { accept: 'text/html' } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/<h1>Bob<\/h1>/);
+    const hidden = (await site.fw.db('members').where({ origin: 'discord|333' }).first()).id;
+    const gone = await site.app.inject({ method: 'GET', url: `/members/${hidden}`, headers: { accept: 'text/html' } });
+    expect(gone.statusCode).toBe(404);
+    expect(gone.body).not.toContain('Hidden Helper');
+    const bad = await site.app.inject({ method: 'GET', url: '/members/abc' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('invalid_parameter');
+  });
+
   it('answers unknown routes with JSON for the API and a friendly page for people', async () => {
     expect((await get('/api/v1/nothing')).json()).toEqual({ error: 'No route for GET /api/v1/nothing', code: 'not_found' });
     const page = await site.app.inject({ method: 'GET', url: '/nothing', headers: { accept: 'text/html' } });

@@ -39,4 +39,32 @@ describe('configuration', () => {
     expect(() => loadConfig(withFile('pionts: {}\n'), '/x')).toThrow(/pionts|Unrecognized key/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' }, '/x')).toThrow(/DATABASE_URL .*sqlite:/);
   });
+
+  it('reads the Discord keys, with thank words per language and stage roles', () => {
+    const c = loadConfig(
+      {
+        ...withFile('discord:\n  thanks:\n    de: { words: [danke], negations: [nein danke] }\n  stageRoles: { contributor: "123456789012345678" }\n  solvedTag: false\n'),
+        DISCORD_TOKEN: 't',
+        DISCORD_GUILD_ID: '123456789012345678',
+        DISCORD_HELP_FORUM_IDS: '123456789012345671, 123456789012345672',
+        DISCORD_API_URL: 'http://127.0.0.1:9/api/',
+      },
+      '/x',
+    );
+    expect(c.discord).toMatchObject({
+      guildId: '123456789012345678',
+      helpForumIds: ['123456789012345671', '123456789012345672'],
+      apiUrl: 'http://127.0.0.1:9/api',
+      acceptEmoji: '✅',
+      solvedTag: null,
+      stageRoles: { contributor: '123456789012345678' },
+    });
+    expect(Object.keys(c.discord.thanks)).toEqual(['en', 'de']);
+  });
+
+  it('names the Discord key that is wrong', () => {
+    expect(() => loadConfig({ DISCORD_GUILD_ID: 'my-server' }, '/x')).toThrow(/DISCORD_GUILD_ID \(environment\): expected a Discord id/);
+    expect(() => loadConfig({ DISCORD_HELP_FORUM_IDS: '123456789012345671,help' }, '/x')).toThrow(/DISCORD_HELP_FORUM_IDS \(environment\): expected a Discord id/);
+    expect(() => loadConfig(withFile('discord:\n  stageRoles: { champion: "123456789012345678" }\n'), '/x')).toThrow(/discord\.stageRoles/);
+  });
 });
