@@ -6,6 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { parseCatalog } from './domain/badge-catalog.js';
+import type { Badge } from './domain/badges.js';
 import { DomainError } from './domain/errors.js';
 import { DEFAULT_KIND_RULES, KINDS, ROLES, SPACES, type Kind, type KindRule } from './domain/kinds.js';
 import { isValidTimeZone } from './domain/periods.js';
@@ -25,7 +27,11 @@ export interface Config {
   stages: StageRules;
   staff: { discordRoleIds: string[]; discourseGroups: string[] };
   discord: DiscordConfig;
+  badges: Badge[];
 }
+
+/** The default badge catalog ships beside the code; flywheel.yaml's `badges:` changes it. */
+const DEFAULT_BADGES = new URL('../badges.yaml', import.meta.url);
 
 export interface DiscordConfig {
   token: string | null;
@@ -99,6 +105,7 @@ const fileSchema = z.strictObject({
       message: 'advocateActiveMonths cannot exceed advocateMonthWindow',
     })
     .optional(),
+  badges: z.array(z.unknown()).optional(),
   discord: z
     .strictObject({
       thanks: z
@@ -192,6 +199,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   ) as Record<Kind, KindRule>;
 
   const timeZone = f.community?.timezone ?? 'UTC';
+  const badges = parseCatalog(parseYaml(readFileSync(DEFAULT_BADGES, 'utf8')), f.badges, kinds);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -226,5 +234,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       thanks: { ...DEFAULT_THANKS, ...f.discord?.thanks },
       stageRoles: f.discord?.stageRoles ?? {},
     },
+    badges,
   };
 }

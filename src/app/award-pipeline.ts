@@ -9,6 +9,8 @@ import { helpedDeltas, memberDayDeltas } from '../domain/member-facts.js';
 import { localDay, startOfDayInstant } from '../domain/periods.js';
 import { decideAwards, helpedMember, type RuleFacts, type Rules } from '../domain/rules.js';
 import { mayChangeJourney, productionWindowStart, stageTimeline, type Stage, type StageRules, type StageTouch, type StageTransition } from '../domain/stages.js';
+import type { Badge } from '../domain/badges.js';
+import { awardBadges, type BadgeGrant } from './badge-awarding.js';
 import { earningTimes, insertAwards, liveAnswers, liveAwardsOfSources } from '../db/awards-repo.js';
 import { botMembers } from '../db/identities-repo.js';
 import type { Tx } from '../db/knex.js';
@@ -20,6 +22,7 @@ import { evaluatedAt, saveJourneys, transitionsOf } from '../db/stages-repo.js';
 export interface PipelineRules {
   rules: Rules;
   stages: StageRules;
+  badges: readonly Badge[];
 }
 
 export interface StageChange extends StageTransition {
@@ -42,6 +45,7 @@ export interface StageRefresh {
 
 export interface BatchResult extends StageRefresh {
   awards: AwardRow[];
+  badgeGrants: BadgeGrant[];
 }
 
 const THANKS: Kind[] = ['thanks_given', 'thanks_received'];
@@ -160,9 +164,18 @@ function touchesOf(awards: readonly AwardRow[], helpedFirsts: ReadonlyArray<{ me
   return touches;
 }
 
-/** Decide and record everything that follows from `batch` (ledger rows in arrival order, contiguous ids). */
-export async function applyLedgerBatch(db: Tx, batch: readonly LedgerActivity[], config: PipelineRules, asOf: number): Promise<BatchResult> {
-  if (batch.length === 0) return { awards: [], changes: [], moves: [] };
+/**
+ * Decide and record everything that follows from `batch` (ledger rows in arrival order, contiguous
+ * ids). `badges: false` leaves badges to the caller (recompute evaluates them once, at the end).
+ */
+export async function applyLedgerBatch(
+  db: Tx,
+  batch: readonly LedgerActivity[],
+  config: PipelineRules,
+  asOf: number,
+  options: { badges: boolean } = { badges: true },
+): Promise<BatchResult> {
+  if (batch.length === 0) return { awards: [], changes: [], moves: [], badgeGrants: [] };
   const facts = await loadRuleFacts(db, batch, config.rules);
   const awards = decideAwards(batch, facts, config.rules);
   await insertAwards(db, awards);
@@ -174,5 +187,8 @@ export async function applyLedgerBatch(db: Tx, batch: readonly LedgerActivity[],
   const helpedFirsts = await applyHelped(db, helpedDeltas(awards));
   const touches = touchesOf(awards, helpedFirsts, config.rules.timeZone);
   const stages = await refreshStages(db, [...touches.keys()], config.stages, config.rules.timeZone, asOf, touches);
-  return { awards, ...stages };
+  const touched = uniq([...awards.map((a) => a.memberId), ...stages.moves.map((m) => m.memberId)]);
+  const since = awards.reduce((min, a) => (a.day < min ? a.day : min), awards[0]?.day ?? localDay(asOf, config.rules.timeZone));
+  const badgeGrants = options.badges ? await awardBadges(db, config.badges, touched, asOf, since) : [];
+  return { awards, ...stages, badgeGrants };
 }

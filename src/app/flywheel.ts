@@ -14,6 +14,8 @@ import { membersOnPlatform, type MemberOnPlatform } from '../db/identities-repo.
 import { getMember, lookupMember, standingOf, type MemberProfile, type Standing } from './members.js';
 import { nominate, type NominationInput, type NominationResult } from './nominations.js';
 import { setHidden } from './privacy.js';
+import { closePeriods, grantManualBadge, type BadgeGrant } from './badge-awarding.js';
+import { identityKey, resolveMembers } from '../db/identities-repo.js';
 import { reversalsUnder } from './reversals.js';
 import { recompute, reviewStages, type RecomputeResult } from './recompute.js';
 import { WriteLock } from './write-lock.js';
@@ -25,6 +27,10 @@ export interface Flywheel {
   ingest: Ingest;
   recompute(onProgress?: (done: number) => void): Promise<RecomputeResult>;
   reviewStages(): Promise<StageMove[]>;
+  /** A manager grants a manual badge (e.g. champion) with a reason; null when that grant was already recorded. */
+  grantBadge(grant: { badgeId: string; member: IdentityRef; by: IdentityRef; reason: string; origin: string }): Promise<BadgeGrant | null>;
+  /** Grant top-of-period badges for periods that have ended. */
+  closePeriods(): Promise<BadgeGrant[]>;
   leaderboard(q: LeaderboardQuery): Promise<Leaderboard>;
   member(id: number): Promise<MemberProfile>;
   lookupMember(platform: Platform, externalId: string): Promise<MemberProfile>;
@@ -38,7 +44,7 @@ export interface Flywheel {
 
 export function createFlywheel(db: Db, config: Config, now: () => number = Date.now): Flywheel {
   const lock = new WriteLock(db);
-  const rules: PipelineRules = { rules: config.rules, stages: config.stages };
+  const rules: PipelineRules = { rules: config.rules, stages: config.stages, badges: config.badges };
   const tz = config.community.timeZone;
   const memberOptions = () => ({ hiddenByDefault: config.community.hiddenByDefault, now: now() });
   return {
@@ -48,6 +54,12 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     ingest: createIngest({ lock, config: { ...rules, hiddenByDefault: config.community.hiddenByDefault }, now }),
     recompute: (onProgress) => recompute(lock, rules, now(), onProgress),
     reviewStages: () => reviewStages(lock, rules, now()),
+    grantBadge: ({ member, by, ...grant }) =>
+      lock.run(async (trx) => {
+        const ids = await resolveMembers(trx, [member, by], memberOptions());
+        return grantManualBadge(trx, config.badges, { ...grant, memberId: ids.get(identityKey(member))!, grantedBy: ids.get(identityKey(by))!, at: now() });
+      }),
+    closePeriods: () => lock.run((trx) => closePeriods(trx, config.badges, tz, now())),
     leaderboard: (q) => getLeaderboard(db, q, tz, now()),
     member: (id) => getMember(db, id, tz, now()),
     lookupMember: (platform, externalId) => lookupMember(db, platform, externalId, tz, now()),

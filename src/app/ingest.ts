@@ -9,12 +9,15 @@ import { validateActivity } from '../domain/validate-activity.js';
 import { identityKey, resolveMembers } from '../db/identities-repo.js';
 import { appendActivities, type NewLedgerRow } from '../db/ledger-repo.js';
 import { applyLedgerBatch, type PipelineRules, type StageChange, type StageMove } from './award-pipeline.js';
+import type { BadgeGrant } from './badge-awarding.js';
 import type { WriteLock } from './write-lock.js';
 
 export interface IngestResult {
   outcomes: Outcome[];
   stageChanges: StageChange[];
   stageMoves: StageMove[];
+  /** Badges this batch earned (possibly dated in the past, for backfilled history). */
+  badgeGrants: BadgeGrant[];
 }
 
 export interface IngestDeps {
@@ -28,7 +31,7 @@ export type Ingest = (activities: readonly ActivityInput[]) => Promise<IngestRes
 export function createIngest({ lock, config, now }: IngestDeps): Ingest {
   return async (activities) => {
     const times = activities.map((a, i) => validateActivity(a, i, config.rules.kinds));
-    if (activities.length === 0) return { outcomes: [], stageChanges: [], stageMoves: [] };
+    if (activities.length === 0) return { outcomes: [], stageChanges: [], stageMoves: [], badgeGrants: [] };
 
     return lock.run(async (trx) => {
       const clock = now();
@@ -68,7 +71,7 @@ export function createIngest({ lock, config, now }: IngestDeps): Ingest {
         return id === undefined ? [] : [{ ...r, id, space: r.kind === 'manual_award' ? r.space : null }];
       });
       ledger.sort((a, b) => a.id - b.id);
-      const { awards, changes: stageChanges, moves: stageMoves } = await applyLedgerBatch(trx, ledger, config, clock);
+      const { awards, changes: stageChanges, moves: stageMoves, badgeGrants } = await applyLedgerBatch(trx, ledger, config, clock);
 
       const byActivity = new Map<number, AwardRow[]>();
       for (const award of awards) {
@@ -86,7 +89,7 @@ export function createIngest({ lock, config, now }: IngestDeps): Ingest {
         const points = rowsOf.reduce((sum, r) => sum + r.points, 0);
         return { key: a.key, status: 'awarded', points, reason: rowsOf[0]!.reason, activityId: id, memberId };
       });
-      return { outcomes, stageChanges, stageMoves };
+      return { outcomes, stageChanges, stageMoves, badgeGrants };
     });
   };
 }

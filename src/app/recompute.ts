@@ -7,6 +7,7 @@
 import type { Tx } from '../db/knex.js';
 import { readLedger } from '../db/ledger-repo.js';
 import { applyLedgerBatch, refreshStages, type PipelineRules, type StageMove } from './award-pipeline.js';
+import { awardBadges, closePeriods } from './badge-awarding.js';
 import type { WriteLock } from './write-lock.js';
 
 const DERIVED_TABLES = ['stage_transitions', 'member_helped', 'member_days', 'scores', 'awards'] as const;
@@ -15,7 +16,11 @@ const CHUNK = 5000;
 export interface RecomputeResult {
   activities: number;
   members: number;
+  /** Badges granted by this recompute (already held ones are kept, never re-dated). */
+  badgesGranted: number;
 }
+
+const BADGE_CHUNK = 1000;
 
 export async function recompute(
   lock: WriteLock,
@@ -25,13 +30,15 @@ export async function recompute(
 ): Promise<RecomputeResult> {
   return lock.run(async (trx: Tx) => {
     for (const table of DERIVED_TABLES) await trx(table).delete();
+    // Badge awards stay (their ids are public); closed periods are judged again on the new scores.
+    await trx('badge_closures').delete();
     await trx('members').update({ stage: null, stage_since: null, first_seen_at: null, first_participated_at: null, stage_evaluated_at: null });
     let after = 0;
     let done = 0;
     for (;;) {
       const batch = await readLedger(trx, after, CHUNK);
       if (batch.length === 0) break;
-      await applyLedgerBatch(trx, batch, config, asOf);
+      await applyLedgerBatch(trx, batch, config, asOf, { badges: false });
       after = batch.at(-1)!.id;
       done += batch.length;
       onProgress(done);
@@ -39,7 +46,12 @@ export async function recompute(
     // Members whose last activity came early still need their monthly reviews up to now.
     const members = (await trx('members').select('id')).map((r: { id: number }) => r.id);
     await refreshStages(trx, members, config.stages, config.rules.timeZone, asOf);
-    return { activities: done, members: members.length };
+    // Badges last, over whole histories: new and changed badges are granted retroactively.
+    let badgesGranted = 0;
+    for (let i = 0; i < members.length; i += BADGE_CHUNK)
+      badgesGranted += (await awardBadges(trx, config.badges, members.slice(i, i + BADGE_CHUNK), asOf, null)).length;
+    badgesGranted += (await closePeriods(trx, config.badges, config.rules.timeZone, asOf)).length;
+    return { activities: done, members: members.length, badgesGranted };
   });
 }
 

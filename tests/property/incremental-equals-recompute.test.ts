@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ActivityInput, IdentityRef } from '../../src/domain/activity.js';
 import type { Kind } from '../../src/domain/kinds.js';
+import { parseCatalog } from '../../src/domain/badge-catalog.js';
 import { dialect, testFlywheel, type TestFlywheel } from '../support/db.js';
 
 const members: IdentityRef[] = [
@@ -19,9 +20,13 @@ const members: IdentityRef[] = [
 ];
 const KINDS: Kind[] = ['message_posted', 'question_asked', 'answer_posted', 'answer_accepted', 'reaction_received', 'topic_created', 'member_joined', 'thanks_given'];
 const BASE = Date.parse('2026-08-30T20:00:00Z');
-// Half the activities crowd into few minutes (cooldowns, caps and pairs collide across batches);
-// the rest spread over ten weeks (stage promotions and monthly reviews).
-const minute = fc.oneof(fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 60 * 24 * 70 }));
+// Some activities crowd into few minutes (cooldowns, caps and pairs collide across batches), some
+// fall on consecutive days (streaks), the rest spread over ten weeks (stages, monthly reviews).
+const minute = fc.oneof(
+  fc.integer({ min: 0, max: 8 }),
+  fc.integer({ min: 0, max: 12 }).map((day) => day * 60 * 24 + 600),
+  fc.integer({ min: 0, max: 60 * 24 * 70 }),
+);
 
 type Step =
   | { t: 'act'; kind: Kind; actor: number; other: number; minute: number; subject: number }
@@ -79,11 +84,29 @@ async function snapshot(fw: TestFlywheel) {
   const helped = await fw.db('member_helped').select('*').orderBy(['member_id', 'helped_member_id']);
   const stages = await fw.db('stage_transitions').select('member_id', 'stage', 'at').orderBy(['member_id', 'at', 'stage']);
   const current = await fw.db('members').select('id', 'stage', 'stage_since', 'first_seen_at').orderBy('id');
-  return JSON.parse(JSON.stringify({ awards, scores, days, helped, stages, current }, (_, v) => (typeof v === 'boolean' ? Number(v) : v)));
+  const badges = (await fw.db('badge_awards').select('id', 'member_id', 'badge_id', 'instance', 'awarded_at', 'activity_id', 'revoked_at').orderBy('id')).map(
+    ({ revoked_at, ...b }: { revoked_at: unknown }) => ({ ...b, revoked: revoked_at !== null }),
+  );
+  return JSON.parse(JSON.stringify({ awards, scores, days, helped, stages, current, badges }, (_, v) => (typeof v === 'boolean' ? Number(v) : v)));
 }
+
+const badge = (id: string, earn: object, extra: object = {}) => ({ id, name: id, description: id, tier: 'bronze', icon: 'star', earn, ...extra });
+const SMALL_CATALOG = [
+  badge('answers-2', { count: { kind: 'answer_posted', atLeast: 2 } }, { revocable: true }),
+  badge('accepted-each-2', { count: { kind: 'answer_accepted', atLeast: 2 } }, { repeatable: true, revocable: true }),
+  badge('quick-3', { count: { kind: 'answer_accepted', atLeast: 3, withinDays: 2 } }),
+  badge('support-points', { points: { atLeast: 20, space: 'support' } }, { revocable: true }),
+  badge('points-each-15', { points: { atLeast: 15 } }, { repeatable: true }),
+  badge('streak-2', { streak: { days: 2 } }),
+  badge('helped-2', { helped: { members: 2 } }),
+  badge('asking-to-answering', { stage: { reach: 'contributor', from: ['observer', 'participant'] } }),
+  badge('top-week', { top: { period: 'week', rank: 2 } }, { repeatable: true }),
+  badge('top-month-once', { top: { period: 'month', rank: 1 } }),
+];
 
 describe('incremental ingestion equals recompute', () => {
   it('for random activity streams in random batches', async () => {
+    let badgesSeen = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 10, maxLength: 150, size: 'max' }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }), async (steps, cuts) => {
         // A small cap and long cooldowns make every fairness rule fire often.
@@ -92,6 +115,8 @@ describe('incremental ingestion equals recompute', () => {
           c.rules.pairCooldownMs = 6 * 3600_000;
           c.rules.messageCooldownMs = 5 * 60_000;
           c.rules.timeZone = c.community.timeZone = 'America/Sao_Paulo';
+          // Small thresholds, so every criterion type fires within a short random stream.
+          c.badges = parseCatalog(SMALL_CATALOG, [], c.rules.kinds);
         });
         try {
           const activities = toActivities(steps);
@@ -101,7 +126,9 @@ describe('incremental ingestion equals recompute', () => {
             await fw.ingest(activities.slice(i, i + size));
             i += size;
           }
+          await fw.closePeriods();
           const incremental = await snapshot(fw);
+          badgesSeen += incremental.badges.length;
           await fw.recompute();
           expect(await snapshot(fw)).toEqual(incremental);
         } finally {
@@ -110,5 +137,7 @@ describe('incremental ingestion equals recompute', () => {
       }),
       { numRuns: dialect() === 'postgres' ? 15 : 60 },
     );
+    // The streams are rich enough to earn badges, so the comparison above is about something.
+    expect(badgesSeen).toBeGreaterThan(0);
   }, 120_000);
 });

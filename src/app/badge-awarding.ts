@@ -1,0 +1,172 @@
+/**
+ * Badges in the pipeline. `ingest` calls `awardBadges` for the members a batch touched (inside its
+ * transaction); `recompute` calls it for everyone, so badges added or changed in the catalog are
+ * granted retroactively, dated when each member first qualified. Top-of-period badges are granted
+ * by `closePeriods` once a period has ended.
+ */
+import { badgeChanges, qualifications, type Badge, type BadgeFacts } from '../domain/badges.js';
+import { DomainError } from '../domain/errors.js';
+import type { Kind } from '../domain/kinds.js';
+import { addDays, localDay, periodStart, shiftPeriod, startOfDayInstant } from '../domain/periods.js';
+import {
+  allTimePoints,
+  badgeFacts,
+  emptyFacts,
+  heldBadges,
+  insertBadgeAwards,
+  setRevoked,
+  topFinishers,
+  type FactsRequest,
+  type MemberHeldAward,
+  type NewBadgeAward,
+} from '../db/badges-repo.js';
+import type { Tx } from '../db/knex.js';
+
+/** A badge newly granted to a member (what announcements are made of). */
+export interface BadgeGrant {
+  awardId: number;
+  memberId: number;
+  badgeId: string;
+  awardedAt: number;
+}
+
+const automatic = (b: Badge) => b.criterion.type !== 'manual' && b.criterion.type !== 'top';
+
+/** Badges a member could still gain or lose: all but single, permanent awards they hold. */
+function openBadges(catalog: readonly Badge[], held: readonly MemberHeldAward[]): Badge[] {
+  const holds = new Set(held.filter((h) => !h.revoked).map((h) => h.badgeId));
+  return catalog.filter((b) => automatic(b) && (b.repeatable || b.revocable || !holds.has(b.id)));
+}
+
+/**
+ * Evaluate the automatic badges of `memberIds`. `since` (a local day) bounds the history read for
+ * streaks during incremental ingestion; null reads everything (recompute).
+ */
+export async function awardBadges(db: Tx, catalog: readonly Badge[], memberIds: readonly number[], now: number, since: string | null): Promise<BadgeGrant[]> {
+  if (memberIds.length === 0 || !catalog.some(automatic)) return [];
+  const held = await heldBadges(db, memberIds);
+  const heldBy = group(held, (h) => h.memberId);
+  const open = new Map(memberIds.map((id) => [id, openBadges(catalog, heldBy.get(id) ?? [])]));
+  const request = await factsNeeded(db, open, since, catalog);
+  const facts = await badgeFacts(db, request);
+
+  const grants: NewBadgeAward[] = [];
+  const revoke: number[] = [];
+  const restore: number[] = [];
+  for (const [memberId, badges] of open) {
+    const f: BadgeFacts = facts.get(memberId) ?? emptyFacts();
+    for (const badge of badges) {
+      const changes = badgeChanges(badge, qualifications(badge, f), heldBy.get(memberId) ?? []);
+      for (const g of changes.grant) grants.push({ memberId, badgeId: g.badgeId, instance: g.instance, at: g.at, activityId: g.activityId });
+      revoke.push(...changes.revoke);
+      restore.push(...changes.restore);
+    }
+  }
+  await setRevoked(db, revoke, now);
+  await setRevoked(db, restore, null);
+  return record(db, grants, now);
+}
+
+async function factsNeeded(db: Tx, open: ReadonlyMap<number, Badge[]>, since: string | null, catalog: readonly Badge[]): Promise<FactsRequest> {
+  const request: FactsRequest = { counted: { members: [], kinds: [] }, points: [], days: { members: [], from: null }, helped: [], journeys: [] };
+  const kinds = new Set<Kind>();
+  const pointsBadges = catalog.filter((b) => b.criterion.type === 'points');
+  let longestStreak = 0;
+  const wantsPoints: number[] = [];
+  for (const [memberId, badges] of open) {
+    const types = new Set(badges.map((b) => b.criterion.type));
+    for (const b of badges) if (b.criterion.type === 'count') kinds.add(b.criterion.kind);
+    for (const b of badges) if (b.criterion.type === 'streak') longestStreak = Math.max(longestStreak, b.criterion.days);
+    if (types.has('count')) request.counted.members.push(memberId);
+    if (types.has('points')) wantsPoints.push(memberId);
+    if (types.has('streak')) request.days.members.push(memberId);
+    if (types.has('helped')) request.helped.push(memberId);
+    if (types.has('stage')) request.journeys.push(memberId);
+  }
+  request.counted.kinds = [...kinds];
+  request.days.from = since === null ? null : addDays(since, -longestStreak);
+  // Reading a member's whole award history is only worth it once their total can reach a threshold.
+  if (wantsPoints.length > 0) {
+    const lowest = Math.min(...pointsBadges.map((b) => (b.criterion.type === 'points' ? b.criterion.atLeast : Infinity)));
+    const totals = await allTimePoints(db, wantsPoints, null);
+    request.points = wantsPoints.filter((id) => (totals.get(id) ?? 0) >= lowest || open.get(id)!.some((b) => b.revocable && b.criterion.type === 'points'));
+  }
+  return request;
+}
+
+async function record(db: Tx, grants: readonly NewBadgeAward[], now: number): Promise<BadgeGrant[]> {
+  const rows = await insertBadgeAwards(db, grants, now);
+  const at = new Map(grants.map((g) => [`${g.memberId}|${g.badgeId}|${g.instance}`, g.at]));
+  return rows.map((r) => ({ awardId: r.id, memberId: r.memberId, badgeId: r.badgeId, awardedAt: at.get(`${r.memberId}|${r.badgeId}|${r.instance}`)! }));
+}
+
+/**
+ * Grant top-of-period badges for every period that has ended and was not closed before (once per
+ * badge and period). Periods start from the community's first recorded day.
+ */
+export async function closePeriods(db: Tx, catalog: readonly Badge[], timeZone: string, now: number): Promise<BadgeGrant[]> {
+  const tops = catalog.filter((b) => b.criterion.type === 'top');
+  if (tops.length === 0) return [];
+  const first = await db('calendar').min({ day: 'day' }).first();
+  if (!first?.day) return [];
+  const today = localDay(now, timeZone);
+  const grants: NewBadgeAward[] = [];
+  const closures: Array<[string, string, number]> = [];
+  for (const badge of tops) {
+    if (badge.criterion.type !== 'top') continue;
+    const { period, rank, space } = badge.criterion;
+    const closed = new Set((await db('badge_closures').select('period_start').where({ badge_id: badge.id })).map((r: { period_start: string }) => r.period_start));
+    const current = periodStart(period, today);
+    for (let start = periodStart(period, first.day); start < current; start = shiftPeriod(period, start, 1)) {
+      if (closed.has(start)) continue;
+      const closedAt = startOfDayInstant(shiftPeriod(period, start, 1), timeZone);
+      // Once per period when repeatable; otherwise the first finish only (the unique key keeps it once).
+      for (const finisher of await topFinishers(db, period, start, space ?? null, rank))
+        grants.push({ memberId: finisher.memberId, badgeId: badge.id, instance: badge.repeatable ? start : '', at: closedAt, activityId: null });
+      closures.push([badge.id, start, now]);
+    }
+  }
+  const recorded = await record(db, grants, now);
+  for (let i = 0; i < closures.length; i += 1000)
+    await db('badge_closures').insert(closures.slice(i, i + 1000).map(([badge_id, period_start, closed_at]) => ({ badge_id, period_start, closed_at })));
+  return recorded;
+}
+
+export interface ManualGrant {
+  badgeId: string;
+  memberId: number;
+  grantedBy: number;
+  reason: string;
+  /** Natural key of the grant (e.g. the Discord interaction): a redelivery grants nothing twice. */
+  origin: string;
+  at: number;
+}
+
+export async function grantManualBadge(db: Tx, catalog: readonly Badge[], grant: ManualGrant): Promise<BadgeGrant | null> {
+  const badge = catalog.find((b) => b.id === grant.badgeId);
+  if (!badge) throw new DomainError('invalid_parameter', `badge: no badge "${grant.badgeId}" in the catalog`);
+  if (badge.criterion.type !== 'manual')
+    throw new DomainError('invalid_parameter', `badge: "${badge.id}" is earned automatically, not granted (manual badges: ${manualIds(catalog)})`);
+  if (!badge.repeatable && (await db('badge_awards').where({ member_id: grant.memberId, badge_id: badge.id }).whereNull('revoked_at').first()))
+    throw new DomainError('conflict', `member already holds "${badge.name}"`);
+  const instance = badge.repeatable ? grant.origin : '';
+  const [row] = await record(db, [{ memberId: grant.memberId, badgeId: badge.id, instance, at: grant.at, activityId: null, grantedBy: grant.grantedBy, reason: grant.reason }], grant.at);
+  return row ?? null;
+}
+
+export const manualIds = (catalog: readonly Badge[]): string =>
+  catalog
+    .filter((b) => b.criterion.type === 'manual')
+    .map((b) => b.id)
+    .join(', ') || 'none';
+
+function group<T, K>(list: readonly T[], key: (t: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of list) {
+    const k = key(item);
+    const l = out.get(k);
+    if (l) l.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}

@@ -1,0 +1,141 @@
+/** Badge awards and the member facts badge criteria read, loaded for a batch of members at once. */
+import type { BadgeFacts, CountedAward, HeldAward } from '../domain/badges.js';
+import type { Kind, Platform, Space } from '../domain/kinds.js';
+import { ANY } from '../domain/scoring.js';
+import { inChunks, insertRows } from './bulk.js';
+import type { Tx } from './knex.js';
+import { transitionsOf } from './stages-repo.js';
+
+export interface MemberHeldAward extends HeldAward {
+  memberId: number;
+}
+
+export async function heldBadges(db: Tx, memberIds: readonly number[]): Promise<MemberHeldAward[]> {
+  const rows = await inChunks(memberIds, 2000, (chunk) =>
+    db('badge_awards').select('id', 'member_id', 'badge_id', 'instance', 'revoked_at').whereIn('member_id', chunk),
+  );
+  return rows.map((r) => ({ id: r.id, memberId: r.member_id, badgeId: r.badge_id, instance: r.instance, revoked: r.revoked_at !== null }));
+}
+
+/** Awards that earned and still stand: not a repeat, self-award or cap-zeroed one, not cancelled by a reversal. */
+const live = (db: Tx) =>
+  db.raw('w.cancels_activity_id IS NULL AND NOT EXISTS (SELECT 1 FROM awards r WHERE r.cancels_activity_id = w.activity_id AND r.member_id = w.member_id)');
+
+export interface FactsRequest {
+  counted: { members: number[]; kinds: Kind[] };
+  points: number[];
+  /** Members whose active days are needed, from `daysFrom` on (null: all). */
+  days: { members: number[]; from: string | null };
+  helped: number[];
+  journeys: number[];
+}
+
+export const emptyFacts = (): BadgeFacts => ({ counted: [], points: [], activeDays: [], helpedAt: [], journey: [], finishes: [] });
+
+type Mutable = { [K in keyof BadgeFacts]: BadgeFacts[K] extends ReadonlyArray<infer T> ? T[] : never };
+
+export async function badgeFacts(db: Tx, request: FactsRequest): Promise<Map<number, BadgeFacts>> {
+  const facts = new Map<number, Mutable>();
+  const of = (id: number): Mutable => {
+    let f = facts.get(id);
+    if (!f) facts.set(id, (f = emptyFacts() as Mutable));
+    return f;
+  };
+  if (request.counted.members.length > 0 && request.counted.kinds.length > 0) {
+    const rows = await inChunks(request.counted.members, 500, (chunk) =>
+      db('awards as w')
+        .select('w.member_id', 'w.kind', 'w.space', 'w.platform', 'w.occurred_at', 'w.activity_id')
+        .whereIn('w.member_id', chunk)
+        .whereIn('w.kind', request.counted.kinds)
+        .whereIn('w.reason', ['awarded', 'daily_cap'])
+        .andWhere(live(db))
+        .orderBy([{ column: 'w.occurred_at' }, { column: 'w.id' }]),
+    );
+    for (const r of rows)
+      of(r.member_id).counted.push({ kind: r.kind, space: r.space as Space, platform: r.platform as Platform, at: Number(r.occurred_at), activityId: Number(r.activity_id) } satisfies CountedAward);
+  }
+  if (request.points.length > 0) {
+    const rows = await inChunks(request.points, 500, (chunk) =>
+      db('awards as w')
+        .select('w.member_id', 'w.space', 'w.occurred_at', 'w.points', 'w.activity_id')
+        .whereIn('w.member_id', chunk)
+        .andWhereNot('w.points', 0)
+        .andWhere(live(db))
+        .orderBy([{ column: 'w.occurred_at' }, { column: 'w.id' }]),
+    );
+    for (const r of rows) of(r.member_id).points.push({ space: r.space, at: Number(r.occurred_at), points: Number(r.points), activityId: Number(r.activity_id) });
+  }
+  if (request.days.members.length > 0) {
+    const rows = await inChunks(request.days.members, 1000, (chunk) => {
+      const q = db('member_days').select('member_id', 'day', 'first_at').whereIn('member_id', chunk).andWhere('activities', '>', 0);
+      return (request.days.from ? q.andWhere('day', '>=', request.days.from) : q).orderBy(['member_id', 'day']);
+    });
+    for (const r of rows) of(r.member_id).activeDays.push({ day: r.day, at: Number(r.first_at) });
+  }
+  if (request.helped.length > 0) {
+    const rows = await inChunks(request.helped, 1000, (chunk) =>
+      db('member_helped').select('member_id', 'first_at').whereIn('member_id', chunk).andWhere('helps', '>', 0).orderBy(['member_id', 'first_at']),
+    );
+    for (const r of rows) of(r.member_id).helpedAt.push(Number(r.first_at));
+  }
+  if (request.journeys.length > 0) for (const [id, journey] of await transitionsOf(db, request.journeys)) of(id).journey.push(...journey);
+  return facts;
+}
+
+/** All-time points per member (all platforms; one space or all), for pre-filtering points criteria. */
+export async function allTimePoints(db: Tx, memberIds: readonly number[], space: Space | null): Promise<Map<number, number>> {
+  const rows = await inChunks(memberIds, 2000, (chunk) =>
+    db('scores').select('member_id', 'points').where({ period: 'all', period_start: 'all', space: space ?? ANY, platform: ANY }).whereIn('member_id', chunk),
+  );
+  return new Map(rows.map((r) => [r.member_id, Number(r.points)]));
+}
+
+export interface NewBadgeAward {
+  memberId: number;
+  badgeId: string;
+  instance: string;
+  at: number;
+  activityId: number | null;
+  grantedBy?: number | null;
+  reason?: string | null;
+}
+
+/** Record grants (a grant already recorded is skipped); returns the ids of the new rows by natural key. */
+export async function insertBadgeAwards(db: Tx, awards: readonly NewBadgeAward[], now: number): Promise<Array<{ id: number; memberId: number; badgeId: string; instance: string }>> {
+  const rows = await insertRows<{ id: number; member_id: number; badge_id: string; instance: string }>(
+    db,
+    'badge_awards',
+    ['member_id', 'badge_id', 'instance', 'awarded_at', 'activity_id', 'granted_by', 'reason', 'created_at'],
+    awards.map((a) => [a.memberId, a.badgeId, a.instance, a.at, a.activityId, a.grantedBy ?? null, a.reason ?? null, now]),
+    { returning: ['id', 'member_id', 'badge_id', 'instance'], onConflict: 'ON CONFLICT ("member_id", "badge_id", "instance") DO NOTHING' },
+  );
+  return rows.map((r) => ({ id: r.id, memberId: r.member_id, badgeId: r.badge_id, instance: r.instance }));
+}
+
+export async function setRevoked(db: Tx, ids: readonly number[], revokedAt: number | null): Promise<void> {
+  await inChunks(ids, 2000, async (chunk) => {
+    await db('badge_awards').whereIn('id', chunk).update({ revoked_at: revokedAt });
+    return [];
+  });
+}
+
+/** Listed members (not hidden, staff or bots) with points in a period, ranked densely, down to `rank`. */
+export async function topFinishers(db: Tx, period: string, start: string, space: Space | null, rank: number): Promise<Array<{ memberId: number; rank: number }>> {
+  const cut = await db('scores as s')
+    .join('members as m', 'm.id', 's.member_id')
+    .distinct('s.points')
+    .where({ 's.period': period, 's.period_start': start, 's.space': space ?? ANY, 's.platform': ANY })
+    .andWhere('s.points', '>', 0)
+    .andWhere(db.raw('m.hidden = ? AND m.is_staff = ? AND m.is_bot = ?', [false, false, false]))
+    .orderBy('s.points', 'desc')
+    .limit(rank);
+  if (cut.length === 0) return [];
+  const levels = cut.map((r: { points: number }) => Number(r.points));
+  const rows = await db('scores as s')
+    .join('members as m', 'm.id', 's.member_id')
+    .select('s.member_id', 's.points')
+    .where({ 's.period': period, 's.period_start': start, 's.space': space ?? ANY, 's.platform': ANY })
+    .andWhere('s.points', '>=', levels.at(-1)!)
+    .andWhere(db.raw('m.hidden = ? AND m.is_staff = ? AND m.is_bot = ?', [false, false, false]));
+  return rows.map((r: { member_id: number; points: number }) => ({ memberId: r.member_id, rank: levels.indexOf(Number(r.points)) + 1 }));
+}
