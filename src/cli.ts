@@ -96,6 +96,8 @@ program
         const { outcomes } = await fw.ingest(activities.slice(i, i + DEMO_BATCH));
         fresh += outcomes.filter((o) => o.status !== 'duplicate').length;
       }
+      // The demo's history spans closed weeks and months: grant their top-of-period badges.
+      await fw.closePeriods();
       const seconds = (Date.now() - started) / 1000;
       logger.info(
         { activities: activities.length, recorded: fresh, seconds, perSecond: Math.round(activities.length / seconds) },

@@ -10,7 +10,8 @@ import type { Logger } from './logger.js';
 import { buildWebApp } from './web/app.js';
 import { startDiscordBot, type DiscordBot } from './discord/bot.js';
 
-const STAGE_REVIEW_EVERY_MS = 6 * 3_600_000;
+// Monthly stage reviews and period closings happen at most hourly after the moment they are due.
+const HOUSEKEEPING_EVERY_MS = 3_600_000;
 
 export async function openFlywheel(config: Config, logger: Logger): Promise<Flywheel> {
   const db = createDb(config.database);
@@ -41,16 +42,15 @@ export async function serve(config: Config, logger: Logger, options: ServeOption
   else if (!config.discord.token) logger.info('Discord bot is off until DISCORD_TOKEN is set (see README, "Discord")');
   else bot = await startDiscordBot(fw, config, logger);
 
-  const review = setInterval(() => {
-    fw.reviewStages().then(
-      async (moves) => {
-        if (moves.length === 0) return;
-        logger.info({ changes: moves.length }, 'monthly stage review applied');
-        await bot?.stageMoves(moves);
-      },
-      (err: unknown) => logger.error({ err }, 'stage review failed'),
-    );
-  }, STAGE_REVIEW_EVERY_MS);
+  const housekeeping = async () => {
+    const moves = await fw.reviewStages();
+    const grants = await fw.closePeriods();
+    if (moves.length > 0 || grants.length > 0) logger.info({ stageChanges: moves.length, badges: grants.length }, 'stage review and period closing applied');
+    await bot?.publish({ moves, grants });
+  };
+  const run = () => void housekeeping().catch((err: unknown) => logger.error({ err }, 'housekeeping failed'));
+  run();
+  const review = setInterval(run, HOUSEKEEPING_EVERY_MS);
   review.unref();
 
   let stopping = false;

@@ -16,6 +16,8 @@ import { nominate, type NominationInput, type NominationResult } from './nominat
 import { setHidden } from './privacy.js';
 import { closePeriods, grantManualBadge, type BadgeGrant } from './badge-awarding.js';
 import { identityKey, resolveMembers } from '../db/identities-repo.js';
+import { badgeHolders } from '../db/badges-repo.js';
+import type { Tier } from '../domain/badges.js';
 import { reversalsUnder } from './reversals.js';
 import { recompute, reviewStages, type RecomputeResult } from './recompute.js';
 import { WriteLock } from './write-lock.js';
@@ -35,6 +37,8 @@ export interface Flywheel {
   member(id: number): Promise<MemberProfile>;
   lookupMember(platform: Platform, externalId: string): Promise<MemberProfile>;
   standing(platform: Platform, externalId: string): Promise<Standing | null>;
+  /** The catalog, with how many visible members hold each badge. */
+  badges(): Promise<Array<{ id: string; name: string; tier: Tier; description: string; holders: number }>>;
   setHidden(identity: IdentityRef, hidden: boolean): Promise<number>;
   nominate(input: NominationInput): Promise<NominationResult>;
   reversalsUnder(ref: string, platform: Platform, at: number): Promise<ActivityInput[]>;
@@ -61,9 +65,13 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
       }),
     closePeriods: () => lock.run((trx) => closePeriods(trx, config.badges, tz, now())),
     leaderboard: (q) => getLeaderboard(db, q, tz, now()),
-    member: (id) => getMember(db, id, tz, now()),
-    lookupMember: (platform, externalId) => lookupMember(db, platform, externalId, tz, now()),
-    standing: (platform, externalId) => standingOf(db, platform, externalId, tz, now()),
+    member: (id) => getMember(db, id, tz, now(), config.badges),
+    lookupMember: (platform, externalId) => lookupMember(db, platform, externalId, tz, now(), config.badges),
+    standing: (platform, externalId) => standingOf(db, platform, externalId, tz, now(), config.badges),
+    badges: async () => {
+      const holders = await badgeHolders(db);
+      return config.badges.map((b) => ({ id: b.id, name: b.name, tier: b.tier, description: b.description, holders: holders.get(b.id) ?? 0 }));
+    },
     setHidden: (identity, hidden) => setHidden(lock, identity, hidden, memberOptions()),
     nominate: (input) => nominate(lock, input, memberOptions()),
     reversalsUnder: (ref, platform, at) => reversalsUnder(db, ref, platform, at),

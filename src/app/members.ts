@@ -3,14 +3,25 @@ import { DomainError } from '../domain/errors.js';
 import type { Platform } from '../domain/kinds.js';
 import { localDay, PERIODS, periodStart } from '../domain/periods.js';
 import type { Stage } from '../domain/stages.js';
+import type { Badge, Tier } from '../domain/badges.js';
+import { badgesOfMember, type MemberBadge } from '../db/badges-repo.js';
 import type { Tx } from '../db/knex.js';
 import { distinctScoresAbove, memberPoints } from '../db/scores-repo.js';
 import { transitionsOf } from '../db/stages-repo.js';
+
+export interface EarnedBadge {
+  id: string;
+  name: string;
+  tier: Tier;
+  awardedAt: string;
+}
 
 export interface MemberProfile {
   id: number;
   displayName: string;
   stage: Stage | null;
+  /** Standing badge awards, newest first. */
+  badges: EarnedBadge[];
   stages: Array<{ stage: Stage; at: string }>;
   points: Record<(typeof PERIODS)[number], number>;
   identities: Array<{ platform: Platform; externalId: string; username: string | null }>;
@@ -18,11 +29,20 @@ export interface MemberProfile {
 
 const notFound = () => new DomainError('not_found', 'member not found');
 
-export async function getMember(db: Tx, id: number, timeZone: string, now: number): Promise<MemberProfile> {
+/** Awards of badges still in the catalog (a removed badge's awards stay stored, unshown). */
+export function earned(awards: readonly MemberBadge[], catalog: readonly Badge[]): EarnedBadge[] {
+  const byId = new Map(catalog.map((b) => [b.id, b]));
+  return awards.flatMap((a) => {
+    const badge = byId.get(a.badgeId);
+    return badge ? [{ id: badge.id, name: badge.name, tier: badge.tier, awardedAt: new Date(a.awardedAt).toISOString() }] : [];
+  });
+}
+
+export async function getMember(db: Tx, id: number, timeZone: string, now: number, catalog: readonly Badge[]): Promise<MemberProfile> {
   const member = await db('members').where({ id }).first();
   if (!member || member.hidden) throw notFound();
   const today = localDay(now, timeZone);
-  const [identities, journeys, points] = await Promise.all([
+  const [identities, journeys, points, badges] = await Promise.all([
     db('identities').select('platform', 'external_id', 'username').where({ member_id: id }).orderBy('id'),
     transitionsOf(db, [id]),
     memberPoints(
@@ -30,11 +50,13 @@ export async function getMember(db: Tx, id: number, timeZone: string, now: numbe
       id,
       PERIODS.map((period) => ({ period, start: periodStart(period, today) })),
     ),
+    badgesOfMember(db, id),
   ]);
   return {
     id: member.id,
     displayName: member.display_name,
     stage: member.stage,
+    badges: earned(badges, catalog),
     stages: (journeys.get(id) ?? []).map((t) => ({ stage: t.stage, at: new Date(t.at).toISOString() })),
     points: points as MemberProfile['points'],
     identities: identities.map((i: { platform: Platform; external_id: string; username: string | null }) => ({
@@ -45,11 +67,13 @@ export async function getMember(db: Tx, id: number, timeZone: string, now: numbe
   };
 }
 
-export async function lookupMember(db: Tx, platform: Platform, externalId: string, timeZone: string, now: number): Promise<MemberProfile> {
+export async function lookupMember(db: Tx, platform: Platform, externalId: string, timeZone: string, now: number, catalog: readonly Badge[]): Promise<MemberProfile> {
   const identity = await db('identities').select('member_id').where({ platform, external_id: externalId }).first();
   if (!identity) throw notFound();
-  return getMember(db, identity.member_id, timeZone, now);
+  return getMember(db, identity.member_id, timeZone, now, catalog);
 }
+
+const NEWEST_BADGES = 3;
 
 export interface Standing {
   memberId: number;
@@ -59,10 +83,11 @@ export interface Standing {
   /** Points and rank this month and all time; rank is null off the boards (hidden, staff, bot, no points). */
   month: { points: number; rank: number | null };
   all: { points: number; rank: number | null };
+  newestBadges: EarnedBadge[];
 }
 
 /** Where a member stands, for the member themself (so it includes hidden members); null if unknown. */
-export async function standingOf(db: Tx, platform: Platform, externalId: string, timeZone: string, now: number): Promise<Standing | null> {
+export async function standingOf(db: Tx, platform: Platform, externalId: string, timeZone: string, now: number, catalog: readonly Badge[]): Promise<Standing | null> {
   const member = await db('identities as i')
     .join('members as m', 'm.id', 'i.member_id')
     .select('m.id', 'm.display_name', 'm.hidden', 'm.is_staff', 'm.is_bot', 'm.stage')
@@ -85,5 +110,6 @@ export async function standingOf(db: Tx, platform: Platform, externalId: string,
     stage: member.stage,
     month: await place('month', windows[0]!.start),
     all: await place('all', windows[1]!.start),
+    newestBadges: earned(await badgesOfMember(db, member.id, NEWEST_BADGES), catalog),
   };
 }

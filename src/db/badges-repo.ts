@@ -139,3 +139,28 @@ export async function topFinishers(db: Tx, period: string, start: string, space:
     .andWhere(db.raw('m.hidden = ? AND m.is_staff = ? AND m.is_bot = ?', [false, false, false]));
   return rows.map((r: { member_id: number; points: number }) => ({ memberId: r.member_id, rank: levels.indexOf(Number(r.points)) + 1 }));
 }
+
+export interface MemberBadge {
+  awardId: number;
+  badgeId: string;
+  instance: string;
+  awardedAt: number;
+}
+
+/** A member's standing awards, newest first. */
+export async function badgesOfMember(db: Tx, memberId: number, limit?: number): Promise<MemberBadge[]> {
+  const q = db('badge_awards').select('id', 'badge_id', 'instance', 'awarded_at').where({ member_id: memberId }).whereNull('revoked_at').orderBy([{ column: 'awarded_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
+  const rows = await (limit ? q.limit(limit) : q);
+  return rows.map((r: { id: number; badge_id: string; instance: string; awarded_at: number }) => ({ awardId: r.id, badgeId: r.badge_id, instance: r.instance, awardedAt: Number(r.awarded_at) }));
+}
+
+/** How many visible members hold each badge. */
+export async function badgeHolders(db: Tx): Promise<Map<string, number>> {
+  const rows: Array<{ badge_id: string; n: number | string }> = await db('badge_awards as b')
+    .join('members as m', 'm.id', 'b.member_id')
+    .select('b.badge_id', db.raw('COUNT(DISTINCT b.member_id) AS n'))
+    .whereNull('b.revoked_at')
+    .andWhere('m.hidden', false)
+    .groupBy('b.badge_id');
+  return new Map(rows.map((r) => [r.badge_id, Number(r.n)]));
+}

@@ -14,7 +14,6 @@ import {
   type Interaction,
   type RepliableInteraction,
 } from 'discord.js';
-import type { StageMove } from '../app/award-pipeline.js';
 import type { Flywheel } from '../app/flywheel.js';
 import { createIngestQueue } from '../app/ingest-queue.js';
 import type { Config } from '../config.js';
@@ -25,7 +24,7 @@ import { COMMANDS } from './commands/index.js';
 import type { BotContext } from './context.js';
 import { EVENTS } from './events/index.js';
 import { isManager } from './people.js';
-import { applyStageMoves } from './stage-effects.js';
+import { publishNews, type News } from './community-news.js';
 import { compileThanks } from './thanks-text.js';
 
 /** Interactions must be answered within 3 s; past this, the bot defers and edits the answer in. */
@@ -36,8 +35,8 @@ export interface DiscordBot {
   client: Client;
   /** Resolves when every event received so far has been recorded. */
   drained(): Promise<void>;
-  /** Announce and re-role members whose stage changed outside the bot (the periodic review). */
-  stageMoves(moves: readonly StageMove[]): Promise<void>;
+  /** Announce (and re-role) what changed outside the bot: monthly stage reviews, closed periods. */
+  publish(news: News): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -81,16 +80,16 @@ export async function startDiscordBot(fw: Flywheel, config: Config, logger: Logg
     allowedMentions: { parse: [], repliedUser: false },
   });
 
+  const publish = (news: News) => publishNews(client, fw, config.discord, news, log).catch((err: unknown) => log.error({ err }, 'announcements failed'));
   const ctx: BotContext = {
     fw,
+    publish,
     config,
     discord: config.discord,
     log,
     client,
     thanks: compileThanks(config.discord.thanks),
-    queue: createIngestQueue(fw.ingest, (result) =>
-      applyStageMoves(client, fw, config.discord, result.stageMoves, log).catch((err: unknown) => log.error({ err }, 'stage announcements failed')),
-    ),
+    queue: createIngestQueue(fw.ingest, (result) => publish({ moves: result.stageMoves, grants: result.badgeGrants })),
   };
 
   // Events are mapped one at a time, in arrival order; their activities then batch in the queue.
@@ -126,7 +125,7 @@ export async function startDiscordBot(fw: Flywheel, config: Config, logger: Logg
       await serial;
       await ctx.queue.drained();
     },
-    stageMoves: (moves) => applyStageMoves(client, fw, config.discord, moves, log),
+    publish,
     stop: async () => {
       await serial;
       await ctx.queue.drained();

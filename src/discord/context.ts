@@ -5,6 +5,7 @@ import type { IngestQueue } from '../app/ingest-queue.js';
 import type { Config, DiscordConfig } from '../config.js';
 import type { ActivityInput } from '../domain/activity.js';
 import type { Logger } from '../logger.js';
+import type { News } from './community-news.js';
 import type { ThanksVocabulary } from './thanks-text.js';
 
 export interface BotContext {
@@ -15,6 +16,8 @@ export interface BotContext {
   client: Client;
   queue: IngestQueue;
   thanks: ThanksVocabulary;
+  /** Announce badges and promotions that did not come out of the queue's batches. */
+  publish(news: News): Promise<void>;
 }
 
 /** A gateway event that records activities. Handlers run one at a time, in arrival order. */

@@ -84,6 +84,22 @@ describe('GET /api/v1/leaderboard', () => {
   });
 });
 
+describe('GET /api/v1/badges', () => {
+  it('lists the catalog with how many visible members hold each badge', async () => {
+    const { badges } = (await get('/api/v1/badges')).json();
+    expect(badges).toHaveLength(30);
+    // Bob and the hidden helper both have a first solution; only Bob is counted.
+    expect(badges.find((b: { id: string }) => b.id === 'first-solution')).toEqual({
+      id: 'first-solution',
+      name: 'First Solution',
+      tier: 'bronze',
+      description: 'An answer was accepted as the solution for the first time.',
+      holders: 1,
+    });
+    expect(badges.find((b: { id: string }) => b.id === 'oracle').holders).toBe(0);
+  });
+});
+
 describe('GET /api/v1/members', () => {
   it('shows a member with stage, journey, points per period and identities', async () => {
     const lookup = await get('/api/v1/members/lookup?platform=discord&externalId=222');
@@ -97,6 +113,18 @@ describe('GET /api/v1/members', () => {
     });
     expect(member.stages).toEqual([{ stage: 'contributor', at: '2026-10-10T10:00:00.000Z' }]);
     expect((await get(`/api/v1/members/${member.id}`)).json()).toEqual(member);
+  });
+
+  it('lists a member’s badges, newest first, dated when earned', async () => {
+    const member = (await get('/api/v1/members/lookup?platform=discord&externalId=222')).json();
+    expect(member.badges).toEqual([
+      { id: 'appreciated', name: 'Appreciated', tier: 'bronze', awardedAt: '2026-11-03T12:00:00.000Z' },
+      { id: 'first-answer', name: 'First Answer', tier: 'bronze', awardedAt: '2026-11-02T11:00:00.000Z' },
+      { id: 'contributor', name: 'Contributor', tier: 'bronze', awardedAt: '2026-10-10T10:00:00.000Z' },
+      { id: 'first-solution', name: 'First Solution', tier: 'bronze', awardedAt: '2026-10-10T10:00:00.000Z' },
+    ]);
+    const page = await site.app.inject({ method: 'GET', url: `/members/${member.id}`, headers: { accept: 'text/html' } });
+    expect(page.body).toContain('<strong>First Solution</strong>');
   });
 
   it('answers 404 for unknown and hidden members alike — hidden is not found, even by id', async () => {

@@ -1,6 +1,7 @@
 /** Every command the bot offers, in one explicit list: what `deploy-commands` registers and what the bot answers. */
 import type { BotCommand } from '../command.js';
 import award from './award.js';
+import badge from './badge.js';
 import leaderboard from './leaderboard.js';
 import markAnswer from './mark-answer.js';
 import nominate from './nominate.js';
@@ -10,4 +11,4 @@ import rank from './rank.js';
 import thankAuthor from './thank-author.js';
 import thanks from './thanks.js';
 
-export const COMMANDS: readonly BotCommand[] = [rank, leaderboard, thanks, privacy, profile, markAnswer, thankAuthor, award, nominate];
+export const COMMANDS: readonly BotCommand[] = [rank, leaderboard, thanks, privacy, profile, markAnswer, thankAuthor, award, nominate, badge];

@@ -1,4 +1,4 @@
-/** /rank [member] — points this month and all time, rank, and stage. */
+/** /rank [member] — points this month and all time, rank, stage and newest badges. */
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { refuse, type SlashCommand } from '../command.js';
 import { name, points, rank, stageLabel } from '../presenters.js';
@@ -23,6 +23,7 @@ export default {
       `${name(standing.displayName)} — ${stageLabel(standing.stage)}`,
       `This month: ${points(standing.month.points)} (${rank(standing.month.rank)})`,
       `All time: ${points(standing.all.points)} (${rank(standing.all.rank)})`,
+      `Newest badges: ${standing.newestBadges.map((b) => `${b.name} (${b.tier})`).join(', ') || 'none yet'}`,
     ];
     if (standing.hidden) lines.push('You are hidden from public boards and pages (`/privacy` to change).');
     return { content: lines.join('\n'), ephemeral: standing.hidden };

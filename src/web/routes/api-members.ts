@@ -4,7 +4,7 @@ import type { Flywheel } from '../../app/flywheel.js';
 import { PLATFORMS } from '../../domain/kinds.js';
 import { parseQuery } from '../query.js';
 
-const idParams = z.object({
+export const idParams = z.object({
   id: z.coerce.number({ message: 'expected a member id (a positive whole number)' }).int().positive().max(2 ** 31 - 1),
 });
 

@@ -1,8 +1,8 @@
 /** Server-rendered pages (the full site arrives with its own issue; this is the front door). */
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
 import { parseQuery } from '../query.js';
+import { idParams } from './api-members.js';
 
 export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
   app.get('/', async (_request, reply) => {
@@ -16,7 +16,7 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
 
   // A member's page: where `/profile` in Discord points. Hidden members are not found.
   app.get('/members/:id', async (request, reply) => {
-    const { id } = parseQuery(z.strictObject({ id: z.coerce.number().int().positive() }), request.params);
+    const { id } = parseQuery(idParams, request.params);
     const member = await fw.member(id);
     return reply.view('pages/member.hbs', {
       title: `${member.displayName} — ${fw.config.community.name}`,

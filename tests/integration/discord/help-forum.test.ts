@@ -65,11 +65,16 @@ describe('a question in a help forum', () => {
     h.discord.say(thread.id, BEA, 'Use limit and offset.');
     await h.settle();
 
-    const announcement = await h.discord.waitFor((c) => c.method === 'POST' && c.path.endsWith(`/channels/${ANNOUNCE_ID}/messages`));
-    expect(announcement.body.content).toMatch(/\*\*bea\*\* is now a \*\*contributor\*\*/);
+    const announcement = await h.discord.waitFor((c) => c.method === 'POST' && c.path.endsWith(`/channels/${ANNOUNCE_ID}/messages`) && /bea/.test(c.body.content));
+    expect(announcement.body.content).toMatch(/🎉 \*\*bea\*\* is now a \*\*contributor\*\*/);
+    expect(announcement.body.content).toMatch(/🥉 \*\*bea\*\* earned the \*\*First Answer\*\* badge/);
     expect(announcement.body.allowed_mentions).toEqual({ parse: [] });
     await h.discord.waitFor((c) => c.method === 'PUT' && c.path.endsWith(`/members/${BEA}/roles/${CONTRIBUTOR_ROLE_ID}`));
-    // The bot's own announcement comes back through the gateway; it is not recorded.
+    // Asking is no headline, but the first-question badge is.
+    const news = h.discord.callsTo('POST', new RegExp(`/channels/${ANNOUNCE_ID}/messages$`)).map((c) => c.body.content).join('\n');
+    expect(news).not.toMatch(/asker\*\* is now/);
+    expect(news).toMatch(/\*\*asker\*\* earned the \*\*Curious Mind\*\* badge/);
+    // The bot's own announcements come back through the gateway; they are not recorded.
     await h.settle();
     expect((await recorded(h.fw)).filter((r) => r.kind === 'message_posted')).toEqual([]);
   });

@@ -149,7 +149,9 @@ describe('privacy, rank and leaderboard', () => {
   it('/rank shows points, rank and stage', async () => {
     await someActivity();
     const { response } = await h.discord.command('rank', BEN, { options: [user(ANA)] });
-    expect(response.body.data.content).toBe('**ana** — contributor\nThis month: 6 points (#1)\nAll time: 6 points (#1)');
+    expect(response.body.data.content).toBe(
+      '**ana** — contributor\nThis month: 6 points (#1)\nAll time: 6 points (#1)\nNewest badges: Contributor (bronze), Appreciated (bronze)',
+    );
     expect(response.body.data.allowed_mentions).toEqual({ parse: [] });
   });
 
@@ -209,5 +211,33 @@ describe('joins and managers', () => {
     const rows = await h.fw.db('nominations').select('reason', 'space', 'evidence', 'status');
     expect(rows).toEqual([{ reason: 'answers every week', space: 'support', evidence: '["https://example.org/t/1"]', status: 'pending' }]);
     expect(await h.fw.db('nominations').count({ n: '*' }).first()).toMatchObject({ n: 1 });
+  });
+});
+
+describe('badges in Discord', () => {
+  it('/badge lets a manager grant a manual badge, announced without a ping', async () => {
+    const refused = await h.discord.command('badge', ANA, { options: [user(BEN), text('badge', 'champion'), text('reason', 'x')] });
+    expect(refused.response.body.data.content).toBe('Only community managers can use this command.');
+    const unknown = await h.discord.command('badge', BOSS, { options: [user(BEN), text('badge', 'first-answer'), text('reason', 'great work')] });
+    expect(unknown.response.body.data).toMatchObject({ flags: 64, content: expect.stringMatching(/earned automatically, not granted \(manual badges: champion\)/) });
+
+    const { response } = await h.discord.command('badge', BOSS, { options: [user(BEN), text('badge', 'champion'), text('reason', 'a year of answers')] });
+    expect(response.body.data).toMatchObject({ flags: 64, content: 'Granted **Champion** to **ben**.' });
+    const news = await h.discord.waitFor((c) => c.method === 'POST' && /earned the \*\*Champion\*\* badge/.test(c.body?.content ?? ''));
+    expect(news.body.content).toMatch(/^🥇 \*\*ben\*\* earned the \*\*Champion\*\* badge/);
+    expect(news.body.allowed_mentions).toEqual({ parse: [] });
+    expect((await h.fw.member((await h.fw.lookupMember('discord', BEN)).id)).badges.map((b) => b.id)).toEqual(['champion']);
+  });
+
+  it('does not announce badges of a hidden member', async () => {
+    await h.discord.command('privacy', CY, { options: [text('visibility', 'hide')] });
+    h.discord.say(GENERAL_ID, ANA, 'hi');
+    later(60_000);
+    h.discord.say(GENERAL_ID, ANA, `thanks <@${CY}>`);
+    await h.settle();
+    const cy = (await h.fw.db('identities').where({ external_id: CY }).first()).member_id;
+    expect(await h.fw.db('badge_awards').where({ member_id: cy }).pluck('badge_id')).toContain('appreciated');
+    const news = h.discord.calls.filter((c) => c.method === 'POST' && /\/messages$/.test(c.path)).map((c) => c.body.content);
+    expect(news.join('\n')).not.toMatch(/cy/);
   });
 });

@@ -1,0 +1,87 @@
+/**
+ * What the bot does back after the pipeline moved: announce new badges and promotions to
+ * contributor and advocate (the steps from consuming to producing) in the configured channel —
+ * nowhere if none is set — and keep the optional stage roles in step. Hidden members are neither
+ * announced nor given a new public role; badges dated long ago (a backfill) are not news.
+ */
+import type { Client } from 'discord.js';
+import type { StageMove } from '../app/award-pipeline.js';
+import type { BadgeGrant } from '../app/badge-awarding.js';
+import type { Flywheel } from '../app/flywheel.js';
+import type { DiscordConfig } from '../config.js';
+import { STAGES, type Stage } from '../domain/stages.js';
+import type { Logger } from '../logger.js';
+import { name } from './presenters.js';
+
+const NEWS_WINDOW_MS = 86_400_000;
+const order = (stage: Stage | null): number => (stage ? STAGES.indexOf(stage) : -1);
+
+// Becoming a participant only means someone asked or chatted: worth a role, not a headline.
+const CHEER: Partial<Record<Stage, string>> = {
+  contributor: 'is now a **contributor** — thank you for helping others!',
+  advocate: 'is now an **advocate** — a pillar of this community!',
+};
+
+const TIER_MEDAL = { bronze: '🥉', silver: '🥈', gold: '🥇' } as const;
+
+export interface News {
+  moves: readonly StageMove[];
+  grants: readonly BadgeGrant[];
+}
+
+export async function publishNews(client: Client, fw: Flywheel, config: DiscordConfig, news: News, log: Logger): Promise<void> {
+  const grants = news.grants.filter((g) => g.awardedAt >= fw.now() - NEWS_WINDOW_MS);
+  if ((news.moves.length === 0 && grants.length === 0) || !client.isReady()) return;
+  const memberIds = [...new Set([...news.moves.map((m) => m.memberId), ...grants.map((g) => g.memberId)])];
+  const people = new Map((await fw.membersOnPlatform(memberIds, 'discord')).map((p) => [p.memberId, p]));
+  const badges = new Map(fw.config.badges.map((b) => [b.id, b]));
+  const lines: string[] = [];
+  for (const move of news.moves) {
+    const person = people.get(move.memberId);
+    if (!person || person.hidden) continue;
+    if (order(move.to) > order(move.from) && move.to && CHEER[move.to]) lines.push(`🎉 ${name(person.displayName)} ${CHEER[move.to]}`);
+    await syncStageRoles(client, config, person.externalId, move.to, log);
+  }
+  for (const grant of grants) {
+    const person = people.get(grant.memberId);
+    const badge = badges.get(grant.badgeId);
+    if (person && !person.hidden && badge) lines.push(`${TIER_MEDAL[badge.tier]} ${name(person.displayName)} earned the **${badge.name}** badge — ${badge.description}`);
+  }
+  if (lines.length === 0 || !config.announceChannelId) return;
+  const channel = await client.channels.fetch(config.announceChannelId).catch(() => null);
+  if (!channel?.isSendable()) {
+    log.warn({ channel: config.announceChannelId }, 'DISCORD_ANNOUNCE_CHANNEL_ID is not a channel the bot can post in');
+    return;
+  }
+  // Announcements name people without pinging them; long news goes out in several messages.
+  for (const chunk of chunks(lines, 1900)) await channel.send({ content: chunk, allowedMentions: { parse: [] } });
+}
+
+async function syncStageRoles(client: Client, config: DiscordConfig, userId: string, stage: Stage | null, log: Logger): Promise<void> {
+  const guild = config.guildId ? client.guilds.cache.get(config.guildId) : undefined;
+  const stageRoleIds = Object.values(config.stageRoles);
+  if (!guild || stageRoleIds.length === 0) return;
+  const wanted = stage ? config.stageRoles[stage] : undefined;
+  try {
+    const member = await guild.members.fetch(userId);
+    for (const role of stageRoleIds)
+      if (role !== wanted && member.roles.cache.has(role)) await guild.members.removeRole({ user: member.id, role, reason: 'stage changed' });
+    if (wanted && !member.roles.cache.has(wanted)) await guild.members.addRole({ user: member.id, role: wanted, reason: `stage: ${stage}` });
+  } catch (err) {
+    log.warn({ err, member: userId }, 'could not update stage roles (is the bot role above the stage roles, with Manage Roles?)');
+  }
+}
+
+function chunks(lines: readonly string[], size: number): string[] {
+  const out: string[] = [];
+  let current = '';
+  for (const line of lines) {
+    const l = line.slice(0, size);
+    if (current && current.length + 1 + l.length > size) {
+      out.push(current);
+      current = l;
+    } else current = current ? `${current}\n${l}` : l;
+  }
+  if (current) out.push(current);
+  return out;
+}
