@@ -50,6 +50,8 @@ export interface DiscordConfig {
   thanks: Record<string, { words: string[]; negations: string[] }>;
   /** Discord role per stage, kept in step with members' stages. */
   stageRoles: Partial<Record<'observer' | 'participant' | 'contributor' | 'advocate', string>>;
+  /** Discord role held by members with the champion badge. */
+  championRoleId: string | null;
 }
 
 /** English defaults; other languages come from the config file. */
@@ -115,6 +117,7 @@ const fileSchema = z.strictObject({
         )
         .optional(),
       stageRoles: z.partialRecord(z.enum(['observer', 'participant', 'contributor', 'advocate']), snowflake).optional(),
+      championRoleId: snowflake.optional(),
       solvedTag: z.union([z.string().min(1).max(20), z.literal(false)]).optional(),
     })
     .optional(),
@@ -233,6 +236,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       solvedTag: f.discord?.solvedTag === false ? null : (f.discord?.solvedTag ?? 'Solved'),
       thanks: { ...DEFAULT_THANKS, ...f.discord?.thanks },
       stageRoles: f.discord?.stageRoles ?? {},
+      championRoleId: f.discord?.championRoleId ?? null,
     },
     badges,
   };

@@ -1,7 +1,7 @@
 /**
  * What the bot does back after the pipeline moved: announce new badges and promotions to
  * contributor and advocate (the steps from consuming to producing) in the configured channel —
- * nowhere if none is set — and keep the optional stage roles in step. Hidden members are neither
+ * nowhere if none is set — and keep the optional stage and champion roles in step. Hidden members are neither
  * announced nor given a new public role; badges dated long ago (a backfill) are not news.
  */
 import type { Client } from 'discord.js';
@@ -21,6 +21,9 @@ const CHEER: Partial<Record<Stage, string>> = {
   contributor: 'is now a **contributor** — thank you for helping others!',
   advocate: 'is now an **advocate** — a pillar of this community!',
 };
+
+/** Holding this badge is what makes a member a champion (the champions workflow grants it). */
+export const CHAMPION_BADGE = 'champion';
 
 const TIER_MEDAL = { bronze: '🥉', silver: '🥈', gold: '🥇' } as const;
 
@@ -45,7 +48,9 @@ export async function publishNews(client: Client, fw: Flywheel, config: DiscordC
   for (const grant of grants) {
     const person = people.get(grant.memberId);
     const badge = badges.get(grant.badgeId);
-    if (person && !person.hidden && badge) lines.push(`${TIER_MEDAL[badge.tier]} ${name(person.displayName)} earned the **${badge.name}** badge — ${badge.description}`);
+    if (!person || person.hidden || !badge) continue;
+    lines.push(`${TIER_MEDAL[badge.tier]} ${name(person.displayName)} earned the **${badge.name}** badge — ${badge.description}`);
+    if (badge.id === CHAMPION_BADGE && config.championRoleId) await addRole(client, config, person.externalId, config.championRoleId, 'champion', log);
   }
   if (lines.length === 0 || !config.announceChannelId) return;
   const channel = await client.channels.fetch(config.announceChannelId).catch(() => null);
@@ -69,6 +74,15 @@ async function syncStageRoles(client: Client, config: DiscordConfig, userId: str
     if (wanted && !member.roles.cache.has(wanted)) await guild.members.addRole({ user: member.id, role: wanted, reason: `stage: ${stage}` });
   } catch (err) {
     log.warn({ err, member: userId }, 'could not update stage roles (is the bot role above the stage roles, with Manage Roles?)');
+  }
+}
+
+async function addRole(client: Client, config: DiscordConfig, userId: string, role: string, why: string, log: Logger): Promise<void> {
+  const guild = config.guildId ? client.guilds.cache.get(config.guildId) : undefined;
+  try {
+    await guild?.members.addRole({ user: userId, role, reason: why });
+  } catch (err) {
+    log.warn({ err, member: userId, role }, 'could not give a role (is the bot role above it, with Manage Roles?)');
   }
 }
 

@@ -6,6 +6,7 @@ import { startDiscordBot, type DiscordBot } from '../../src/discord/bot.js';
 import { testFlywheel, type TestFlywheel } from './db.js';
 import {
   ANNOUNCE_ID,
+  CHAMPION_ROLE_ID,
   CONTRIBUTOR_ROLE_ID,
   FakeDiscord,
   fakeClock,
@@ -43,6 +44,7 @@ export async function startBotHarness(options: { flags?: number; env?: Record<st
     (c) => {
       c.staff.discordRoleIds = [STAFF_ROLE_ID];
       c.discord.stageRoles = { participant: PARTICIPANT_ROLE_ID, contributor: CONTRIBUTOR_ROLE_ID };
+      c.discord.championRoleId = CHAMPION_ROLE_ID;
       options.configure?.(c);
     },
   );

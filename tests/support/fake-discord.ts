@@ -23,6 +23,7 @@ export const MOD_ROLE_ID = '100000000000000031';
 export const STAFF_ROLE_ID = '100000000000000032';
 export const CONTRIBUTOR_ROLE_ID = '100000000000000033';
 export const PARTICIPANT_ROLE_ID = '100000000000000034';
+export const CHAMPION_ROLE_ID = '100000000000000035';
 
 /** Application flags that grant the privileged intents. */
 export const FLAG_GUILD_MEMBERS = 1 << 15;
@@ -384,6 +385,7 @@ export class FakeDiscord {
         role(STAFF_ROLE_ID, 'staff', PERMISSIONS_EVERYONE, 3),
         role(CONTRIBUTOR_ROLE_ID, 'contributor', 0n, 2),
         role(PARTICIPANT_ROLE_ID, 'participant', 0n, 1),
+        role(CHAMPION_ROLE_ID, 'champion', 0n, 1),
       ],
       emojis: [],
       stickers: [],

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBotHarness, type BotHarness } from '../../support/discord.js';
-import { FORUM_ID, GENERAL_ID, MANAGER_ROLE_ID, STAFF_ROLE_ID } from '../../support/fake-discord.js';
+import { CHAMPION_ROLE_ID, FORUM_ID, GENERAL_ID, MANAGER_ROLE_ID, STAFF_ROLE_ID } from '../../support/fake-discord.js';
 import { recorded, totalOf } from '../../support/ledger.js';
 
 const ANA = '400000000000000001';
@@ -215,7 +215,7 @@ describe('joins and managers', () => {
 });
 
 describe('badges in Discord', () => {
-  it('/badge lets a manager grant a manual badge, announced without a ping', async () => {
+  it('/badge lets a manager grant a manual badge, announced without a ping; the champion badge brings the champion role', async () => {
     const refused = await h.discord.command('badge', ANA, { options: [user(BEN), text('badge', 'champion'), text('reason', 'x')] });
     expect(refused.response.body.data.content).toBe('Only community managers can use this command.');
     const unknown = await h.discord.command('badge', BOSS, { options: [user(BEN), text('badge', 'first-answer'), text('reason', 'great work')] });
@@ -226,6 +226,7 @@ describe('badges in Discord', () => {
     const news = await h.discord.waitFor((c) => c.method === 'POST' && /earned the \*\*Champion\*\* badge/.test(c.body?.content ?? ''));
     expect(news.body.content).toMatch(/^🥇 \*\*ben\*\* earned the \*\*Champion\*\* badge/);
     expect(news.body.allowed_mentions).toEqual({ parse: [] });
+    await h.discord.waitFor((c) => c.method === 'PUT' && c.path.endsWith(`/members/${BEN}/roles/${CHAMPION_ROLE_ID}`));
     expect((await h.fw.member((await h.fw.lookupMember('discord', BEN)).id)).badges.map((b) => b.id)).toEqual(['champion']);
   });
 
