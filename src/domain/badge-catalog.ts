@@ -13,23 +13,27 @@ export const ICONS = ['answer', 'check', 'heart', 'hands', 'flame', 'sprout', 's
 
 const positive = z.number().int().positive();
 
-const earnSchema = z.union([
-  z.strictObject({
-    count: z.strictObject({
-      kind: z.enum(KINDS),
-      atLeast: positive,
-      space: z.enum(SPACES).optional(),
-      platform: z.enum(PLATFORMS).optional(),
-      withinDays: positive.max(3660).optional(),
-    }),
+const CRITERIA = {
+  count: z.strictObject({
+    kind: z.enum(KINDS),
+    atLeast: positive,
+    space: z.enum(SPACES).optional(),
+    platform: z.enum(PLATFORMS).optional(),
+    withinDays: positive.max(3660).optional(),
   }),
-  z.strictObject({ points: z.strictObject({ atLeast: positive, space: z.enum(SPACES).optional() }) }),
-  z.strictObject({ streak: z.strictObject({ days: positive.min(2).max(3660) }) }),
-  z.strictObject({ helped: z.strictObject({ members: positive }) }),
-  z.strictObject({ stage: z.strictObject({ reach: z.enum(STAGES), from: z.array(z.enum(STAGES)).min(1).optional() }) }),
-  z.strictObject({ top: z.strictObject({ period: z.enum(TOP_PERIODS), rank: positive.max(100), space: z.enum(SPACES).optional() }) }),
-  z.strictObject({ manual: z.strictObject({}) }),
-]);
+  points: z.strictObject({ atLeast: positive, space: z.enum(SPACES).optional() }),
+  streak: z.strictObject({ days: positive.min(2).max(3660) }),
+  helped: z.strictObject({ members: positive }),
+  stage: z.strictObject({ reach: z.enum(STAGES), from: z.array(z.enum(STAGES)).min(1).optional() }),
+  top: z.strictObject({ period: z.enum(TOP_PERIODS), rank: positive.max(100), space: z.enum(SPACES).optional() }),
+  manual: z.strictObject({}),
+};
+const CRITERION_NAMES = Object.keys(CRITERIA).join(', ');
+
+// One optional key per criterion type (so a mistake is reported at its own path), exactly one given.
+const earnSchema = z
+  .strictObject(Object.fromEntries(Object.entries(CRITERIA).map(([k, v]) => [k, v.optional()])) as { [K in keyof typeof CRITERIA]: z.ZodOptional<(typeof CRITERIA)[K]> })
+  .refine((earn) => Object.values(earn).filter((v) => v !== undefined).length === 1, { message: `expected exactly one of ${CRITERION_NAMES}` });
 
 const badgeSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'expected a lowercase id like "first-answer"').max(60),
@@ -52,12 +56,12 @@ const fail = (where: string, message: string): never => {
 };
 
 function criterionOf(earn: z.infer<typeof earnSchema>): Criterion {
-  if ('count' in earn) return { type: 'count', ...earn.count };
-  if ('points' in earn) return { type: 'points', ...earn.points };
-  if ('streak' in earn) return { type: 'streak', ...earn.streak };
-  if ('helped' in earn) return { type: 'helped', ...earn.helped };
-  if ('stage' in earn) return { type: 'stage', ...earn.stage };
-  if ('top' in earn) return { type: 'top', ...earn.top };
+  if (earn.count) return { type: 'count', ...earn.count };
+  if (earn.points) return { type: 'points', ...earn.points };
+  if (earn.streak) return { type: 'streak', ...earn.streak };
+  if (earn.helped) return { type: 'helped', ...earn.helped };
+  if (earn.stage) return { type: 'stage', ...earn.stage };
+  if (earn.top) return { type: 'top', ...earn.top };
   return { type: 'manual' };
 }
 

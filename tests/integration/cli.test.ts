@@ -1,6 +1,6 @@
 /** The flywheel command as a newcomer runs it: demo, recompute, and what a bad setting says. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -43,6 +43,15 @@ describe('flywheel demo', () => {
 });
 
 describe('bad configuration', () => {
+  it('stops on a bad badge, naming the badge and the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fw-badges-'));
+    writeFileSync(join(dir, 'flywheel.yaml'), 'badges:\n  - { id: fast-hands, name: Fast, description: x, tier: gold, icon: bolt, earn: { count: { kind: answers, atLeast: 3 } } }\n');
+    const result = await cli(['migrate'], { FLYWHEEL_CONFIG: join(dir, 'flywheel.yaml'), DATABASE_URL: 'sqlite::memory:' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('badges[fast-hands].earn.count.kind');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('stops with a message naming the key, and no stack trace', async () => {
     const result = await cli(['migrate'], { PORT: 'eighty', DATABASE_URL: 'sqlite::memory:' });
     expect(result.code).toBe(2);
