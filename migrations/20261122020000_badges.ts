@@ -31,9 +31,19 @@ export async function up(knex: Knex): Promise<void> {
     t.bigInteger('closed_at').notNullable();
     t.primary(['badge_id', 'period_start']);
   });
+
+  // The community's signing key for Open Badges 3.0 credentials (created on first use). The
+  // public half is published as a JWKS; losing the private half only means re-signing.
+  await knex.schema.createTable('signing_keys', (t) => {
+    t.string('kid', 100).primary();
+    t.text('public_jwk').notNullable();
+    t.text('private_pkcs8').notNullable();
+    t.bigInteger('created_at').notNullable();
+  });
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTable('signing_keys');
   await knex.schema.dropTable('badge_closures');
   await knex.schema.dropTable('badge_awards');
 }

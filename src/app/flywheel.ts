@@ -3,23 +3,25 @@
  * Adapters (web, Discord, Discourse, CLI) hold one of these and only translate.
  */
 import type { Config } from '../config.js';
+import type { ActivityInput, IdentityRef } from '../domain/activity.js';
+import type { Tier } from '../domain/badges.js';
+import { DomainError } from '../domain/errors.js';
 import type { Platform } from '../domain/kinds.js';
+import { badgeHolders } from '../db/badges-repo.js';
+import { identityKey, membersOnPlatform, resolveMembers, type MemberOnPlatform } from '../db/identities-repo.js';
 import type { Db } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import type { PipelineRules, StageMove } from './award-pipeline.js';
+import { closePeriods, grantManualBadge, type BadgeGrant } from './badge-awarding.js';
+import * as ob from './credentials.js';
+import type { AwardRecord } from './credentials.js';
 import { createIngest, type Ingest } from './ingest.js';
 import { getLeaderboard, type Leaderboard, type LeaderboardQuery } from './leaderboards.js';
-import type { IdentityRef, ActivityInput } from '../domain/activity.js';
-import { membersOnPlatform, type MemberOnPlatform } from '../db/identities-repo.js';
 import { getMember, lookupMember, standingOf, type MemberProfile, type Standing } from './members.js';
 import { nominate, type NominationInput, type NominationResult } from './nominations.js';
 import { setHidden } from './privacy.js';
-import { closePeriods, grantManualBadge, type BadgeGrant } from './badge-awarding.js';
-import { identityKey, resolveMembers } from '../db/identities-repo.js';
-import { badgeHolders } from '../db/badges-repo.js';
-import type { Tier } from '../domain/badges.js';
-import { reversalsUnder } from './reversals.js';
 import { recompute, reviewStages, type RecomputeResult } from './recompute.js';
+import { reversalsUnder } from './reversals.js';
 import { WriteLock } from './write-lock.js';
 
 export interface Flywheel {
@@ -31,6 +33,10 @@ export interface Flywheel {
   reviewStages(): Promise<StageMove[]>;
   /** A manager grants a manual badge (e.g. champion) with a reason; null when that grant was already recorded. */
   grantBadge(grant: { badgeId: string; member: IdentityRef; by: IdentityRef; reason: string; origin: string }): Promise<BadgeGrant | null>;
+  /** A badge award as shared publicly (hidden members' awards are not found). */
+  award(id: number): Promise<AwardRecord>;
+  /** Open Badges documents for sharing awards. */
+  credentials: Credentials;
   /** Grant top-of-period badges for periods that have ended. */
   closePeriods(): Promise<BadgeGrant[]>;
   leaderboard(q: LeaderboardQuery): Promise<Leaderboard>;
@@ -44,6 +50,18 @@ export interface Flywheel {
   reversalsUnder(ref: string, platform: Platform, at: number): Promise<ActivityInput[]>;
   membersOnPlatform(memberIds: readonly number[], platform: Platform): Promise<MemberOnPlatform[]>;
   migrate(): Promise<string[]>;
+}
+
+export interface Credentials {
+  ob2Issuer(): object;
+  ob2BadgeClass(badgeId: string): object;
+  ob2Assertion(awardId: number): Promise<{ revoked: boolean; document: object }>;
+  ob3Issuer(): object;
+  ob3Achievement(badgeId: string): object;
+  ob3Credential(awardId: number): Promise<object>;
+  /** The credential as a VC-JWT signed with the community's key. */
+  signedCredential(awardId: number): Promise<string>;
+  jwks(): Promise<object>;
 }
 
 export function createFlywheel(db: Db, config: Config, now: () => number = Date.now): Flywheel {
@@ -63,6 +81,8 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
         const ids = await resolveMembers(trx, [member, by], memberOptions());
         return grantManualBadge(trx, config.badges, { ...grant, memberId: ids.get(identityKey(member))!, grantedBy: ids.get(identityKey(by))!, at: now() });
       }),
+    award: (id) => ob.findAward(db, config.badges, id),
+    credentials: credentialsOf(db, lock, config, now),
     closePeriods: () => lock.run((trx) => closePeriods(trx, config.badges, tz, now())),
     leaderboard: (q) => getLeaderboard(db, q, tz, now()),
     member: (id) => getMember(db, id, tz, now(), config.badges),
@@ -77,5 +97,33 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     reversalsUnder: (ref, platform, at) => reversalsUnder(db, ref, platform, at),
     membersOnPlatform: (memberIds, platform) => membersOnPlatform(db, memberIds, platform),
     migrate: () => migrateLatest(db),
+  };
+}
+
+function credentialsOf(db: Db, lock: WriteLock, config: Config, now: () => number): Credentials {
+  const badge = (id: string) => {
+    const found = config.badges.find((b) => b.id === id);
+    if (!found) throw new DomainError('not_found', 'badge not found');
+    return found;
+  };
+  // The signing key is created (once, under the write lock) before anything derives from it.
+  let keyReady: Promise<object> | null = null;
+  const ready = () => (keyReady ??= ob.jwks(lock, now()));
+  const award = async (id: number) => {
+    await ready();
+    return ob.findAward(db, config.badges, id);
+  };
+  return {
+    ob2Issuer: () => ob.ob2Issuer(config),
+    ob2BadgeClass: (id) => ob.ob2BadgeClass(config, badge(id)),
+    ob2Assertion: async (id) => {
+      const a = await award(id);
+      return { revoked: a.revokedAt !== null, document: await ob.ob2Assertion(db, config, a, now()) };
+    },
+    ob3Issuer: () => ob.ob3Issuer(config),
+    ob3Achievement: (id) => ob.ob3Achievement(config, badge(id)),
+    ob3Credential: async (id) => ob.ob3Credential(db, config, await award(id), now()),
+    signedCredential: async (id) => ob.signedCredential(db, config, await award(id), now()),
+    jwks: () => ready(),
   };
 }

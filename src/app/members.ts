@@ -10,6 +10,8 @@ import { distinctScoresAbove, memberPoints } from '../db/scores-repo.js';
 import { transitionsOf } from '../db/stages-repo.js';
 
 export interface EarnedBadge {
+  /** The award's id: its public page is /badges/awards/<awardId>. */
+  awardId: number;
   id: string;
   name: string;
   tier: Tier;
@@ -34,7 +36,7 @@ export function earned(awards: readonly MemberBadge[], catalog: readonly Badge[]
   const byId = new Map(catalog.map((b) => [b.id, b]));
   return awards.flatMap((a) => {
     const badge = byId.get(a.badgeId);
-    return badge ? [{ id: badge.id, name: badge.name, tier: badge.tier, awardedAt: new Date(a.awardedAt).toISOString() }] : [];
+    return badge ? [{ awardId: a.awardId, id: badge.id, name: badge.name, tier: badge.tier, awardedAt: new Date(a.awardedAt).toISOString() }] : [];
   });
 }
 

@@ -4,7 +4,8 @@
  * nowhere if none is set — and keep the optional stage and champion roles in step. Hidden members are neither
  * announced nor given a new public role; badges dated long ago (a backfill) are not news.
  */
-import type { Client } from 'discord.js';
+import type { APIEmbed, Client } from 'discord.js';
+import { urls } from '../app/credentials.js';
 import type { StageMove } from '../app/award-pipeline.js';
 import type { BadgeGrant } from '../app/badge-awarding.js';
 import type { Flywheel } from '../app/flywheel.js';
@@ -26,6 +27,8 @@ const CHEER: Partial<Record<Stage, string>> = {
 export const CHAMPION_BADGE = 'champion';
 
 const TIER_MEDAL = { bronze: '🥉', silver: '🥈', gold: '🥇' } as const;
+const TIER_COLOR = { bronze: 0xc98a52, silver: 0xc9d1da, gold: 0xf2c94c } as const;
+const EMBEDS_PER_MESSAGE = 10;
 
 export interface News {
   moves: readonly StageMove[];
@@ -39,6 +42,8 @@ export async function publishNews(client: Client, fw: Flywheel, config: DiscordC
   const people = new Map((await fw.membersOnPlatform(memberIds, 'discord')).map((p) => [p.memberId, p]));
   const badges = new Map(fw.config.badges.map((b) => [b.id, b]));
   const lines: string[] = [];
+  const embeds: APIEmbed[] = [];
+  const link = urls(fw.config);
   for (const move of news.moves) {
     const person = people.get(move.memberId);
     if (!person || person.hidden) continue;
@@ -49,10 +54,17 @@ export async function publishNews(client: Client, fw: Flywheel, config: DiscordC
     const person = people.get(grant.memberId);
     const badge = badges.get(grant.badgeId);
     if (!person || person.hidden || !badge) continue;
-    lines.push(`${TIER_MEDAL[badge.tier]} ${name(person.displayName)} earned the **${badge.name}** badge — ${badge.description}`);
+    // An embed per badge: the image (PNG — Discord shows no SVG) links to the award's page.
+    embeds.push({
+      title: `${TIER_MEDAL[badge.tier]} ${badge.name}`,
+      description: `${name(person.displayName)} earned the **${badge.name}** badge — ${badge.description}`,
+      url: link.award(grant.awardId),
+      thumbnail: { url: link.png(badge.id) },
+      color: TIER_COLOR[badge.tier],
+    });
     if (badge.id === CHAMPION_BADGE && config.championRoleId) await addRole(client, config, person.externalId, config.championRoleId, 'champion', log);
   }
-  if (lines.length === 0 || !config.announceChannelId) return;
+  if ((lines.length === 0 && embeds.length === 0) || !config.announceChannelId) return;
   const channel = await client.channels.fetch(config.announceChannelId).catch(() => null);
   if (!channel?.isSendable()) {
     log.warn({ channel: config.announceChannelId }, 'DISCORD_ANNOUNCE_CHANNEL_ID is not a channel the bot can post in');
@@ -60,6 +72,7 @@ export async function publishNews(client: Client, fw: Flywheel, config: DiscordC
   }
   // Announcements name people without pinging them; long news goes out in several messages.
   for (const chunk of chunks(lines, 1900)) await channel.send({ content: chunk, allowedMentions: { parse: [] } });
+  for (let i = 0; i < embeds.length; i += EMBEDS_PER_MESSAGE) await channel.send({ embeds: embeds.slice(i, i + EMBEDS_PER_MESSAGE), allowedMentions: { parse: [] } });
 }
 
 async function syncStageRoles(client: Client, config: DiscordConfig, userId: string, stage: Stage | null, log: Logger): Promise<void> {

@@ -11,7 +11,8 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'payload_too_large'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'gone';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_parameter: 400,
@@ -23,6 +24,7 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   payload_too_large: 413,
   rate_limited: 429,
+  gone: 410,
 };
 
 export class DomainError extends Error {

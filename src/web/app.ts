@@ -14,13 +14,15 @@ import { registerErrorHandling } from './errors.js';
 import { viewHelpers } from './view-helpers.js';
 import { leaderboardApi } from './routes/api-leaderboard.js';
 import { badgesApi } from './routes/api-badges.js';
+import { badgePages } from './routes/badge-pages.js';
+import { openBadges } from './routes/open-badges.js';
 import { membersApi } from './routes/api-members.js';
 import { healthRoutes } from './routes/health.js';
 import { siteRoutes } from './routes/site.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const ROUTES = [healthRoutes, leaderboardApi, membersApi, badgesApi, siteRoutes] as const;
+const ROUTES = [healthRoutes, leaderboardApi, membersApi, badgesApi, badgePages, openBadges, siteRoutes] as const;
 
 export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: logger.child({ adapter: 'web' }) as FastifyBaseLogger, bodyLimit: 256 * 1024, trustProxy: true });

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBotHarness, type BotHarness } from '../../support/discord.js';
-import { ANNOUNCE_ID, CONTRIBUTOR_ROLE_ID, FORUM_ID, GENERAL_ID, MOD_ROLE_ID, OTHER_FORUM_ID, SOLVED_TAG_ID } from '../../support/fake-discord.js';
+import { ANNOUNCE_ID, CONTRIBUTOR_ROLE_ID, type RestCall, FORUM_ID, GENERAL_ID, MOD_ROLE_ID, OTHER_FORUM_ID, SOLVED_TAG_ID } from '../../support/fake-discord.js';
 import { recorded, totalOf } from '../../support/ledger.js';
 
 const ASKER = '300000000000000001';
@@ -65,13 +65,17 @@ describe('a question in a help forum', () => {
     h.discord.say(thread.id, BEA, 'Use limit and offset.');
     await h.settle();
 
-    const announcement = await h.discord.waitFor((c) => c.method === 'POST' && c.path.endsWith(`/channels/${ANNOUNCE_ID}/messages`) && /bea/.test(c.body.content));
+    const posted = (c: RestCall) => c.method === 'POST' && c.path.endsWith(`/channels/${ANNOUNCE_ID}/messages`);
+    const announcement = await h.discord.waitFor((c) => posted(c) && /bea/.test(c.body.content ?? ''));
     expect(announcement.body.content).toMatch(/🎉 \*\*bea\*\* is now a \*\*contributor\*\*/);
-    expect(announcement.body.content).toMatch(/🥉 \*\*bea\*\* earned the \*\*First Answer\*\* badge/);
+    const badges = await h.discord.waitFor((c) => posted(c) && (c.body.embeds ?? []).some((e: { description: string }) => /bea/.test(e.description)));
+    const firstAnswer = badges.body.embeds.find((e: { description: string }) => /\*\*bea\*\* earned the \*\*First Answer\*\* badge/.test(e.description));
+    expect(firstAnswer).toMatchObject({ thumbnail: { url: 'https://community.example.org/badges/first-answer.png' }, url: expect.stringMatching(/^https:\/\/community\.example\.org\/badges\/awards\/\d+$/) });
+    expect(badges.body.allowed_mentions).toEqual({ parse: [] });
     expect(announcement.body.allowed_mentions).toEqual({ parse: [] });
     await h.discord.waitFor((c) => c.method === 'PUT' && c.path.endsWith(`/members/${BEA}/roles/${CONTRIBUTOR_ROLE_ID}`));
     // Asking is no headline, but the first-question badge is.
-    const news = h.discord.callsTo('POST', new RegExp(`/channels/${ANNOUNCE_ID}/messages$`)).map((c) => c.body.content).join('\n');
+    const news = JSON.stringify(h.discord.callsTo('POST', new RegExp(`/channels/${ANNOUNCE_ID}/messages$`)).map((c) => c.body));
     expect(news).not.toMatch(/asker\*\* is now/);
     expect(news).toMatch(/\*\*asker\*\* earned the \*\*Curious Mind\*\* badge/);
     // The bot's own announcements come back through the gateway; they are not recorded.

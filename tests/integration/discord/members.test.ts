@@ -223,8 +223,8 @@ describe('badges in Discord', () => {
 
     const { response } = await h.discord.command('badge', BOSS, { options: [user(BEN), text('badge', 'champion'), text('reason', 'a year of answers')] });
     expect(response.body.data).toMatchObject({ flags: 64, content: 'Granted **Champion** to **ben**.' });
-    const news = await h.discord.waitFor((c) => c.method === 'POST' && /earned the \*\*Champion\*\* badge/.test(c.body?.content ?? ''));
-    expect(news.body.content).toMatch(/^🥇 \*\*ben\*\* earned the \*\*Champion\*\* badge/);
+    const news = await h.discord.waitFor((c) => c.method === 'POST' && /earned the \*\*Champion\*\* badge/.test(JSON.stringify(c.body?.embeds ?? [])));
+    expect(news.body.embeds[0]).toMatchObject({ title: '🥇 Champion', description: expect.stringMatching(/^\*\*ben\*\* earned the \*\*Champion\*\* badge/) });
     expect(news.body.allowed_mentions).toEqual({ parse: [] });
     await h.discord.waitFor((c) => c.method === 'PUT' && c.path.endsWith(`/members/${BEN}/roles/${CHAMPION_ROLE_ID}`));
     expect((await h.fw.member((await h.fw.lookupMember('discord', BEN)).id)).badges.map((b) => b.id)).toEqual(['champion']);
@@ -232,13 +232,14 @@ describe('badges in Discord', () => {
 
   it('does not announce badges of a hidden member', async () => {
     await h.discord.command('privacy', CY, { options: [text('visibility', 'hide')] });
-    h.discord.say(GENERAL_ID, ANA, 'hi');
+    h.discord.openPost(FORUM_ID, ANA, 'a question', 'how?');
     later(60_000);
     h.discord.say(GENERAL_ID, ANA, `thanks <@${CY}>`);
     await h.settle();
     const cy = (await h.fw.db('identities').where({ external_id: CY }).first()).member_id;
     expect(await h.fw.db('badge_awards').where({ member_id: cy }).pluck('badge_id')).toContain('appreciated');
-    const news = h.discord.calls.filter((c) => c.method === 'POST' && /\/messages$/.test(c.path)).map((c) => c.body.content);
-    expect(news.join('\n')).not.toMatch(/cy/);
+    const news = h.discord.calls.filter((c) => c.method === 'POST' && /\/messages$/.test(c.path)).map((c) => JSON.stringify(c.body));
+    expect(news.join('\n')).not.toMatch(/\*\*cy\*\*/);
+    expect(news.join('\n')).toMatch(/\*\*ana\*\* earned the \*\*Curious Mind\*\*/); // announcements did go out
   });
 });

@@ -1,0 +1,170 @@
+/**
+ * Badges members can take with them: Open Badges 2.0 hosted objects (issuer, BadgeClass,
+ * Assertion) and an Open Badges 3.0 OpenBadgeCredential signed as a VC-JWT (EdDSA) with the
+ * community's key, published as a JWKS. The recipient is identified by their member page URL,
+ * hashed with a salt, so a credential does not expose who they are on its own.
+ */
+import { createHash, createHmac, createPrivateKey, sign } from 'node:crypto';
+import type { Config } from '../config.js';
+import type { Badge } from '../domain/badges.js';
+import { DomainError } from '../domain/errors.js';
+import type { Tx } from '../db/knex.js';
+import { signingKey } from '../db/keys-repo.js';
+import type { WriteLock } from './write-lock.js';
+
+export interface AwardRecord {
+  id: number;
+  badge: Badge;
+  memberId: number;
+  memberName: string;
+  awardedAt: number;
+  revokedAt: number | null;
+  /** Where the earning activity happened, when it has a link. */
+  evidenceUrl: string | null;
+}
+
+const OB2_CONTEXT = 'https://w3id.org/openbadges/v2';
+const VC_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
+const OB3_CONTEXT = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
+
+export function urls(config: Config) {
+  const base = config.community.siteUrl.replace(/\/$/, '');
+  return {
+    base,
+    member: (id: number) => `${base}/members/${id}`,
+    award: (id: number) => `${base}/badges/awards/${id}`,
+    svg: (badgeId: string) => `${base}/badges/${badgeId}.svg`,
+    png: (badgeId: string) => `${base}/badges/${badgeId}.png`,
+    ob2Issuer: `${base}/ob/v2/issuer`,
+    ob2Badge: (badgeId: string) => `${base}/ob/v2/badges/${badgeId}`,
+    ob2Assertion: (id: number) => `${base}/ob/v2/assertions/${id}`,
+    ob3Issuer: `${base}/ob/v3/issuer`,
+    ob3Achievement: (badgeId: string) => `${base}/ob/v3/achievements/${badgeId}`,
+    ob3Credential: (id: number) => `${base}/ob/v3/credentials/${id}`,
+    jwks: `${base}/.well-known/jwks.json`,
+  };
+}
+
+/** An award as shared publicly. A hidden member's awards are not found; revoked ones are, and say so. */
+export async function findAward(db: Tx, catalog: readonly Badge[], id: number): Promise<AwardRecord> {
+  const row = await db('badge_awards as b')
+    .join('members as m', 'm.id', 'b.member_id')
+    .leftJoin('activities as a', 'a.id', 'b.activity_id')
+    .select('b.id', 'b.badge_id', 'b.member_id', 'b.awarded_at', 'b.revoked_at', 'm.display_name', 'm.hidden', 'a.source_url')
+    .where('b.id', id)
+    .first();
+  const badge = row && !row.hidden ? catalog.find((b) => b.id === row.badge_id) : undefined;
+  if (!row || !badge) throw new DomainError('not_found', 'badge award not found');
+  return {
+    id: row.id,
+    badge,
+    memberId: row.member_id,
+    memberName: row.display_name,
+    awardedAt: Number(row.awarded_at),
+    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+    evidenceUrl: row.source_url ?? null,
+  };
+}
+
+/** The recipient identity, hashed with a per-award salt derived from the community's key. */
+async function recipient(db: Tx, config: Config, award: AwardRecord, now: number) {
+  const key = await signingKey(db, now);
+  const salt = createHmac('sha256', key.privatePkcs8).update(`salt:${award.id}`).digest('hex').slice(0, 16);
+  const identity = urls(config).member(award.memberId);
+  return { salt, identity, hash: `sha256$${createHash('sha256').update(identity + salt).digest('hex')}` };
+}
+
+const criteria = (badge: Badge) => `${badge.description}${badge.revocable ? ' (Taken back if the reason for it goes away.)' : ''}`;
+
+export function ob2Issuer(config: Config) {
+  const u = urls(config);
+  return { '@context': OB2_CONTEXT, type: 'Issuer', id: u.ob2Issuer, name: config.community.name, url: u.base };
+}
+
+export function ob2BadgeClass(config: Config, badge: Badge) {
+  const u = urls(config);
+  return {
+    '@context': OB2_CONTEXT,
+    type: 'BadgeClass',
+    id: u.ob2Badge(badge.id),
+    name: badge.name,
+    description: badge.description,
+    image: u.svg(badge.id),
+    criteria: { narrative: criteria(badge) },
+    issuer: u.ob2Issuer,
+    tags: [badge.tier],
+  };
+}
+
+export async function ob2Assertion(db: Tx, config: Config, award: AwardRecord, now: number) {
+  const u = urls(config);
+  if (award.revokedAt !== null) return { '@context': OB2_CONTEXT, type: 'Assertion', id: u.ob2Assertion(award.id), revoked: true, revocationReason: 'The reason for this badge no longer holds.' };
+  const r = await recipient(db, config, award, now);
+  return {
+    '@context': OB2_CONTEXT,
+    type: 'Assertion',
+    id: u.ob2Assertion(award.id),
+    recipient: { type: 'url', hashed: true, salt: r.salt, identity: r.hash },
+    badge: u.ob2Badge(award.badge.id),
+    issuedOn: new Date(award.awardedAt).toISOString(),
+    verification: { type: 'hosted' },
+    ...(award.evidenceUrl ? { evidence: award.evidenceUrl } : {}),
+  };
+}
+
+export function ob3Issuer(config: Config) {
+  const u = urls(config);
+  return { '@context': [VC_CONTEXT, OB3_CONTEXT], id: u.ob3Issuer, type: ['Profile'], name: config.community.name, url: u.base };
+}
+
+export function ob3Achievement(config: Config, badge: Badge) {
+  const u = urls(config);
+  return {
+    id: u.ob3Achievement(badge.id),
+    type: ['Achievement'],
+    name: badge.name,
+    description: badge.description,
+    criteria: { narrative: criteria(badge) },
+    image: { id: u.svg(badge.id), type: 'Image' },
+    creator: { id: u.ob3Issuer, type: ['Profile'], name: config.community.name },
+  };
+}
+
+export async function ob3Credential(db: Tx, config: Config, award: AwardRecord, now: number) {
+  const u = urls(config);
+  const r = await recipient(db, config, award, now);
+  return {
+    '@context': [VC_CONTEXT, OB3_CONTEXT],
+    id: u.ob3Credential(award.id),
+    type: ['VerifiableCredential', 'OpenBadgeCredential'],
+    issuer: { id: u.ob3Issuer, type: ['Profile'], name: config.community.name, url: u.base },
+    validFrom: new Date(award.awardedAt).toISOString(),
+    name: award.badge.name,
+    credentialSubject: {
+      type: ['AchievementSubject'],
+      identifier: [{ type: 'IdentityObject', identityHash: r.hash, identityType: 'url', hashed: true, salt: r.salt }],
+      achievement: ob3Achievement(config, award.badge),
+    },
+    ...(award.evidenceUrl ? { evidence: [{ id: award.evidenceUrl, type: ['Evidence'] }] } : {}),
+  };
+}
+
+const b64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** The credential as a VC-JWT: the registered claims mirror the credential, `vc` carries it whole. */
+export async function signedCredential(db: Tx, config: Config, award: AwardRecord, now: number): Promise<string> {
+  if (award.revokedAt !== null) throw new DomainError('gone', 'this badge was revoked');
+  const credential = await ob3Credential(db, config, award, now);
+  const key = await signingKey(db, now);
+  const header = { alg: 'EdDSA', typ: 'JWT', kid: `${urls(config).jwks}#${key.kid}` };
+  const payload = { iss: credential.issuer.id, jti: credential.id, nbf: Math.floor(award.awardedAt / 1000), iat: Math.floor(now / 1000), vc: credential };
+  const input = `${b64url(header)}.${b64url(payload)}`;
+  const signature = sign(null, Buffer.from(input), createPrivateKey(key.privatePkcs8)).toString('base64url');
+  return `${input}.${signature}`;
+}
+
+export async function jwks(lock: WriteLock, now: number) {
+  // Creating the key is a write: go through the lock so two first requests agree on one key.
+  const key = await lock.run((trx) => signingKey(trx, now));
+  return { keys: [{ ...key.publicJwk, kid: key.kid, use: 'sig', alg: 'EdDSA' }] };
+}
