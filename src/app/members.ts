@@ -16,6 +16,8 @@ export interface EarnedBadge {
   name: string;
   tier: Tier;
   awardedAt: string;
+  /** The activity that earned it (kind, and a link when it has one). */
+  earnedBy: { kind: string; url: string | null } | null;
 }
 
 export interface MemberProfile {
@@ -36,7 +38,7 @@ export function earned(awards: readonly MemberBadge[], catalog: readonly Badge[]
   const byId = new Map(catalog.map((b) => [b.id, b]));
   return awards.flatMap((a) => {
     const badge = byId.get(a.badgeId);
-    return badge ? [{ awardId: a.awardId, id: badge.id, name: badge.name, tier: badge.tier, awardedAt: new Date(a.awardedAt).toISOString() }] : [];
+    return badge ? [{ awardId: a.awardId, id: badge.id, name: badge.name, tier: badge.tier, awardedAt: new Date(a.awardedAt).toISOString(), earnedBy: a.activity }] : [];
   });
 }
 

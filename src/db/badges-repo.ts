@@ -145,13 +145,29 @@ export interface MemberBadge {
   badgeId: string;
   instance: string;
   awardedAt: number;
+  /** The earning activity's kind and link, when an activity earned it. */
+  activity: { kind: string; url: string | null } | null;
 }
 
 /** A member's standing awards, newest first. */
 export async function badgesOfMember(db: Tx, memberId: number, limit?: number): Promise<MemberBadge[]> {
-  const q = db('badge_awards').select('id', 'badge_id', 'instance', 'awarded_at').where({ member_id: memberId }).whereNull('revoked_at').orderBy([{ column: 'awarded_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
+  const q = db('badge_awards as b')
+    .leftJoin('activities as a', 'a.id', 'b.activity_id')
+    .select('b.id', 'b.badge_id', 'b.instance', 'b.awarded_at', 'a.kind', 'a.source_url')
+    .where({ 'b.member_id': memberId })
+    .whereNull('b.revoked_at')
+    .orderBy([
+      { column: 'b.awarded_at', order: 'desc' },
+      { column: 'b.id', order: 'desc' },
+    ]);
   const rows = await (limit ? q.limit(limit) : q);
-  return rows.map((r: { id: number; badge_id: string; instance: string; awarded_at: number }) => ({ awardId: r.id, badgeId: r.badge_id, instance: r.instance, awardedAt: Number(r.awarded_at) }));
+  return rows.map((r: { id: number; badge_id: string; instance: string; awarded_at: number; kind: string | null; source_url: string | null }) => ({
+    awardId: r.id,
+    badgeId: r.badge_id,
+    instance: r.instance,
+    awardedAt: Number(r.awarded_at),
+    activity: r.kind ? { kind: r.kind, url: r.source_url } : null,
+  }));
 }
 
 /** How many visible members hold each badge. */

@@ -1,7 +1,22 @@
 /** Handlebars helpers, registered from this one list. */
+const KIND_LABEL: Record<string, string> = {
+  answer_posted: 'an answer',
+  answer_accepted: 'an accepted answer',
+  thanks_received: 'a thank-you',
+  thanks_given: 'thanking someone',
+  question_asked: 'a question',
+  content_published: 'a publication',
+  event_spoke: 'a talk',
+  feedback_submitted: 'feedback',
+  member_referred: 'a referral',
+  manual_award: 'a manager’s award',
+};
+
 export const viewHelpers: Record<string, (...args: unknown[]) => unknown> = {
   eq: (a: unknown, b: unknown) => a === b,
   number: (n: unknown) => (typeof n === 'number' ? n.toLocaleString('en-US') : String(n ?? '')),
+  /** An activity kind in words: "answer_accepted" → "an accepted answer". */
+  kindLabel: (kind: unknown) => KIND_LABEL[String(kind)] ?? String(kind).replace(/_/g, ' '),
   /** The date part of an ISO timestamp. */
   day: (iso: unknown) => String(iso ?? '').slice(0, 10),
 };

@@ -118,13 +118,13 @@ describe('GET /api/v1/members', () => {
   it('lists a member’s badges, newest first, dated when earned', async () => {
     const member = (await get('/api/v1/members/lookup?platform=discord&externalId=222')).json();
     expect(member.badges).toEqual([
-      { awardId: expect.any(Number), id: 'appreciated', name: 'Appreciated', tier: 'bronze', awardedAt: '2026-11-03T12:00:00.000Z' },
-      { awardId: expect.any(Number), id: 'first-answer', name: 'First Answer', tier: 'bronze', awardedAt: '2026-11-02T11:00:00.000Z' },
-      { awardId: expect.any(Number), id: 'contributor', name: 'Contributor', tier: 'bronze', awardedAt: '2026-10-10T10:00:00.000Z' },
-      { awardId: expect.any(Number), id: 'first-solution', name: 'First Solution', tier: 'bronze', awardedAt: '2026-10-10T10:00:00.000Z' },
+      { awardId: expect.any(Number), id: 'appreciated', name: 'Appreciated', tier: 'bronze', awardedAt: '2026-11-03T12:00:00.000Z', earnedBy: { kind: 'thanks_received', url: null } },
+      { awardId: expect.any(Number), id: 'first-answer', name: 'First Answer', tier: 'bronze', awardedAt: '2026-11-02T11:00:00.000Z', earnedBy: { kind: 'answer_posted', url: null } },
+      { awardId: expect.any(Number), id: 'contributor', name: 'Contributor', tier: 'bronze', awardedAt: '2026-10-10T10:00:00.000Z', earnedBy: null },
+      { awardId: expect.any(Number), id: 'first-solution', name: 'First Solution', tier: 'bronze', awardedAt: '2026-10-10T10:00:00.000Z', earnedBy: { kind: 'answer_accepted', url: null } },
     ]);
     const page = await site.app.inject({ method: 'GET', url: `/members/${member.id}`, headers: { accept: 'text/html' } });
-    expect(page.body).toContain('<strong>First Solution</strong>');
+    expect(page.body).toContain('<strong>First Solution</strong></a> <span class="muted">bronze · 2026-10-10 · for an accepted answer</span>');
   });
 
   it('answers 404 for unknown and hidden members alike — hidden is not found, even by id', async () => {
