@@ -28,6 +28,23 @@ export interface Config {
   staff: { discordRoleIds: string[]; discourseGroups: string[] };
   discord: DiscordConfig;
   badges: Badge[];
+  champions: { termMonths: number; memberSuggestions: boolean };
+  auth: AuthConfig;
+}
+
+export interface AuthConfig {
+  /** Signs session cookies; generated and kept in the database when not set. */
+  sessionSecret: string | null;
+  /** Lets an admin sign in without Discord. */
+  adminPassword: string | null;
+  /** Discord OAuth2 (sign-in): the application's client id and secret. */
+  discordClientId: string | null;
+  discordClientSecret: string | null;
+  /** Where Discord's authorize page lives (tests point it at the fake). */
+  discordOAuthUrl: string;
+  /** Discord accounts that are admins, and accounts that are managers without holding the role. */
+  adminDiscordIds: string[];
+  managerDiscordIds: string[];
 }
 
 /** The default badge catalog ships beside the code; flywheel.yaml's `badges:` changes it. */
@@ -108,6 +125,18 @@ const fileSchema = z.strictObject({
     })
     .optional(),
   badges: z.array(z.unknown()).optional(),
+  champions: z
+    .strictObject({
+      termMonths: z.number().int().min(1).max(60).optional(),
+      memberSuggestions: z.boolean().optional(),
+    })
+    .optional(),
+  access: z
+    .strictObject({
+      adminDiscordIds: z.array(snowflake).optional(),
+      managerDiscordIds: z.array(snowflake).optional(),
+    })
+    .optional(),
   discord: z
     .strictObject({
       thanks: z
@@ -147,6 +176,10 @@ const envSchema = z.object({
   DISCORD_ANNOUNCE_CHANNEL_ID: snowflake.optional(),
   DISCORD_MANAGER_ROLE_ID: snowflake.optional(),
   DISCORD_ACCEPT_EMOJI: z.string().min(1).max(64).default('✅'),
+  DISCORD_CLIENT_SECRET: z.string().min(8).optional(),
+  DISCORD_OAUTH_URL: z.url().default('https://discord.com'),
+  SESSION_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'expected at least 12 characters').optional(),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -239,5 +272,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       championRoleId: f.discord?.championRoleId ?? null,
     },
     badges,
+    champions: { termMonths: f.champions?.termMonths ?? 12, memberSuggestions: f.champions?.memberSuggestions ?? false },
+    auth: {
+      sessionSecret: e.SESSION_SECRET ?? null,
+      adminPassword: e.ADMIN_PASSWORD ?? null,
+      discordClientId: e.DISCORD_APPLICATION_ID ?? null,
+      discordClientSecret: e.DISCORD_CLIENT_SECRET ?? null,
+      discordOAuthUrl: e.DISCORD_OAUTH_URL.replace(/\/+$/, ''),
+      adminDiscordIds: f.access?.adminDiscordIds ?? [],
+      managerDiscordIds: f.access?.managerDiscordIds ?? [],
+    },
   };
 }

@@ -43,10 +43,12 @@ export async function serve(config: Config, logger: Logger, options: ServeOption
   else bot = await startDiscordBot(fw, config, logger);
 
   const housekeeping = async () => {
-    const moves = await fw.reviewStages();
+    const ended = await fw.champions.expireTerms();
+    const moves = [...ended.moves, ...(await fw.reviewStages())];
     const grants = await fw.closePeriods();
-    if (moves.length > 0 || grants.length > 0) logger.info({ stageChanges: moves.length, badges: grants.length }, 'stage review and period closing applied');
-    await bot?.publish({ moves, grants });
+    if (moves.length > 0 || grants.length > 0 || ended.revoked.length > 0)
+      logger.info({ stageChanges: moves.length, badges: grants.length, termsEnded: ended.revoked.length }, 'housekeeping: terms, stage review, closed periods');
+    await fw.news.publish({ moves, grants, revoked: ended.revoked });
   };
   const run = () => void housekeeping().catch((err: unknown) => logger.error({ err }, 'housekeeping failed'));
   run();

@@ -18,7 +18,8 @@ import type { AwardRecord } from './credentials.js';
 import { createIngest, type Ingest } from './ingest.js';
 import { getLeaderboard, type Leaderboard, type LeaderboardQuery } from './leaderboards.js';
 import { getMember, lookupMember, standingOf, type MemberProfile, type Standing } from './members.js';
-import { nominate, type NominationInput, type NominationResult } from './nominations.js';
+import { championsUseCases, type Champions } from './champions.js';
+import { NewsBus } from './news.js';
 import { setHidden } from './privacy.js';
 import { recompute, reviewStages, type RecomputeResult } from './recompute.js';
 import { reversalsUnder } from './reversals.js';
@@ -46,7 +47,10 @@ export interface Flywheel {
   /** The catalog, with how many visible members hold each badge. */
   badges(): Promise<Array<{ id: string; name: string; tier: Tier; description: string; holders: number }>>;
   setHidden(identity: IdentityRef, hidden: boolean): Promise<number>;
-  nominate(input: NominationInput): Promise<NominationResult>;
+  /** The champion program: nominations, review, terms, roster, audit. */
+  champions: Champions;
+  /** Where announcements that do not come out of ingestion are published (the bot subscribes). */
+  news: NewsBus;
   reversalsUnder(ref: string, platform: Platform, at: number): Promise<ActivityInput[]>;
   membersOnPlatform(memberIds: readonly number[], platform: Platform): Promise<MemberOnPlatform[]>;
   migrate(): Promise<string[]>;
@@ -93,7 +97,8 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
       return config.badges.map((b) => ({ id: b.id, name: b.name, tier: b.tier, description: b.description, holders: holders.get(b.id) ?? 0 }));
     },
     setHidden: (identity, hidden) => setHidden(lock, identity, hidden, memberOptions()),
-    nominate: (input) => nominate(lock, input, memberOptions()),
+    champions: championsUseCases(db, { lock, rules, termMonths: config.champions.termMonths, memberOptions }),
+    news: new NewsBus(),
     reversalsUnder: (ref, platform, at) => reversalsUnder(db, ref, platform, at),
     membersOnPlatform: (memberIds, platform) => membersOnPlatform(db, memberIds, platform),
     migrate: () => migrateLatest(db),

@@ -2,6 +2,7 @@
 import type { HelpedDelta, MemberDayDelta } from '../domain/member-facts.js';
 import type { StageFacts } from '../domain/stages.js';
 import { inChunks, insertRows } from './bulk.js';
+import { championTerms } from './champions-repo.js';
 import type { Tx } from './knex.js';
 
 // Portable "smaller of two, ignoring NULL" (SQLite has no LEAST; its min() returns NULL on NULL).
@@ -69,8 +70,7 @@ export interface StageFactsRequest {
 
 /**
  * What the stage ladder needs to know about each member, bounded by where each journey resumes:
- * the whole history is read only for journeys rebuilt from the start (champion terms come with
- * the champions issue).
+ * the whole history is read only for journeys rebuilt from the start.
  */
 export async function stageFacts(db: Tx, requests: readonly StageFactsRequest[]): Promise<Map<number, StageFacts>> {
   type Mutable = StageFacts & { productions: Array<{ day: string; at: number }>; helpedAt: number[]; reachBefore: number };
@@ -105,6 +105,10 @@ export async function stageFacts(db: Tx, requests: readonly StageFactsRequest[])
     if (!f) continue;
     if (Number(r.first_at) < byId.get(r.member_id)!.from) f.reachBefore++;
     else f.helpedAt.push(Number(r.first_at));
+  }
+  for (const [id, terms] of await championTerms(db, ids)) {
+    const f = facts.get(id);
+    if (f) f.championTerms = terms;
   }
   return facts;
 }

@@ -4,7 +4,7 @@
  */
 import type { Knex } from 'knex';
 import * as ledger from '../../migrations/20261122000000_ledger.js';
-import * as nominations from '../../migrations/20261122010000_nominations.js';
+import * as champions from '../../migrations/20261122010000_champions.js';
 import * as badges from '../../migrations/20261122020000_badges.js';
 import type { Db } from './knex.js';
 
@@ -12,7 +12,7 @@ type Migration = Pick<Knex.Migration, 'up' | 'down'>;
 
 const MIGRATIONS: ReadonlyArray<[string, Migration]> = [
   ['20261122000000_ledger', ledger],
-  ['20261122010000_nominations', nominations],
+  ['20261122010000_champions', champions],
   ['20261122020000_badges', badges],
 ];
 

@@ -24,7 +24,8 @@ import { COMMANDS } from './commands/index.js';
 import type { BotContext } from './context.js';
 import { EVENTS } from './events/index.js';
 import { isManager } from './people.js';
-import { publishNews, type News } from './community-news.js';
+import type { News } from '../app/news.js';
+import { publishNews } from './community-news.js';
 import { compileThanks } from './thanks-text.js';
 
 /** Interactions must be answered within 3 s; past this, the bot defers and edits the answer in. */
@@ -35,8 +36,6 @@ export interface DiscordBot {
   client: Client;
   /** Resolves when every event received so far has been recorded. */
   drained(): Promise<void>;
-  /** Announce (and re-role) what changed outside the bot: monthly stage reviews, closed periods. */
-  publish(news: News): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -80,7 +79,8 @@ export async function startDiscordBot(fw: Flywheel, config: Config, logger: Logg
     allowedMentions: { parse: [], repliedUser: false },
   });
 
-  const publish = (news: News) => publishNews(client, fw, config.discord, news, log).catch((err: unknown) => log.error({ err }, 'announcements failed'));
+  const publish = (news: News): Promise<void> =>
+    publishNews(client, fw, config.discord, news, log).catch((err: unknown) => log.error({ err }, 'announcements failed'));
   const ctx: BotContext = {
     fw,
     publish,
@@ -104,6 +104,9 @@ export async function startDiscordBot(fw: Flywheel, config: Config, logger: Logg
         .catch((err: unknown) => log.error({ err, event: event.name }, 'could not read a Discord event'));
     });
 
+  // What happens outside the bot (an admin's decision, the periodic housekeeping) is news here too.
+  const unsubscribe = fw.news.subscribe(publish);
+
   const commands = new Map(COMMANDS.map((c) => [c.data.name, c]));
   client.on(Events.InteractionCreate, (interaction) => void answer(ctx, commands, interaction));
   client.on(Events.Error, (err) => log.error({ err }, 'Discord client error'));
@@ -125,8 +128,8 @@ export async function startDiscordBot(fw: Flywheel, config: Config, logger: Logg
       await serial;
       await ctx.queue.drained();
     },
-    publish,
     stop: async () => {
+      unsubscribe();
       await serial;
       await ctx.queue.drained();
       await client.destroy();

@@ -6,9 +6,9 @@
  */
 import type { APIEmbed, Client } from 'discord.js';
 import { urls } from '../app/credentials.js';
-import type { StageMove } from '../app/award-pipeline.js';
-import type { BadgeGrant } from '../app/badge-awarding.js';
+import { CHAMPION_BADGE } from '../app/champions.js';
 import type { Flywheel } from '../app/flywheel.js';
+import type { News } from '../app/news.js';
 import type { DiscordConfig } from '../config.js';
 import { STAGES, type Stage } from '../domain/stages.js';
 import type { Logger } from '../logger.js';
@@ -23,22 +23,16 @@ const CHEER: Partial<Record<Stage, string>> = {
   advocate: 'is now an **advocate** — a pillar of this community!',
 };
 
-/** Holding this badge is what makes a member a champion (the champions workflow grants it). */
-export const CHAMPION_BADGE = 'champion';
-
 const TIER_MEDAL = { bronze: '🥉', silver: '🥈', gold: '🥇' } as const;
 const TIER_COLOR = { bronze: 0xc98a52, silver: 0xc9d1da, gold: 0xf2c94c } as const;
 const EMBEDS_PER_MESSAGE = 10;
 
-export interface News {
-  moves: readonly StageMove[];
-  grants: readonly BadgeGrant[];
-}
-
 export async function publishNews(client: Client, fw: Flywheel, config: DiscordConfig, news: News, log: Logger): Promise<void> {
   const grants = news.grants.filter((g) => g.awardedAt >= fw.now() - NEWS_WINDOW_MS);
-  if ((news.moves.length === 0 && grants.length === 0) || !client.isReady()) return;
-  const memberIds = [...new Set([...news.moves.map((m) => m.memberId), ...grants.map((g) => g.memberId)])];
+  const revoked = news.revoked ?? [];
+  const appointed = news.appointed ?? [];
+  if (news.moves.length + grants.length + revoked.length + appointed.length === 0 || !client.isReady()) return;
+  const memberIds = [...new Set([...news.moves, ...grants, ...revoked, ...appointed].map((m) => m.memberId))];
   const people = new Map((await fw.membersOnPlatform(memberIds, 'discord')).map((p) => [p.memberId, p]));
   const badges = new Map(fw.config.badges.map((b) => [b.id, b]));
   const lines: string[] = [];
@@ -62,7 +56,16 @@ export async function publishNews(client: Client, fw: Flywheel, config: DiscordC
       thumbnail: { url: link.png(badge.id) },
       color: TIER_COLOR[badge.tier],
     });
-    if (badge.id === CHAMPION_BADGE && config.championRoleId) await addRole(client, config, person.externalId, config.championRoleId, 'champion', log);
+    if (badge.id === CHAMPION_BADGE && config.championRoleId) await changeRole(client, config, person.externalId, config.championRoleId, 'add', 'appointed champion', log);
+  }
+  for (const r of revoked) {
+    const person = people.get(r.memberId);
+    if (person && r.badgeId === CHAMPION_BADGE && config.championRoleId) await changeRole(client, config, person.externalId, config.championRoleId, 'remove', 'champion term ended', log);
+  }
+  // A new champion hears it in person (hidden or not: it is their own news).
+  for (const a of appointed) {
+    const person = people.get(a.memberId);
+    if (person) await tellInPerson(client, person.externalId, championWelcome(fw.config.community.name, a.termEnd), log);
   }
   if ((lines.length === 0 && embeds.length === 0) || !config.announceChannelId) return;
   const channel = await client.channels.fetch(config.announceChannelId).catch(() => null);
@@ -90,12 +93,26 @@ async function syncStageRoles(client: Client, config: DiscordConfig, userId: str
   }
 }
 
-async function addRole(client: Client, config: DiscordConfig, userId: string, role: string, why: string, log: Logger): Promise<void> {
+async function changeRole(client: Client, config: DiscordConfig, userId: string, role: string, change: 'add' | 'remove', why: string, log: Logger): Promise<void> {
   const guild = config.guildId ? client.guilds.cache.get(config.guildId) : undefined;
   try {
-    await guild?.members.addRole({ user: userId, role, reason: why });
+    if (change === 'add') await guild?.members.addRole({ user: userId, role, reason: why });
+    else await guild?.members.removeRole({ user: userId, role, reason: why });
   } catch (err) {
-    log.warn({ err, member: userId, role }, 'could not give a role (is the bot role above it, with Manage Roles?)');
+    log.warn({ err, member: userId, role }, 'could not change a role (is the bot role above it, with Manage Roles?)');
+  }
+}
+
+const championWelcome = (community: string, termEnd: number): string =>
+  `🏆 You have been appointed a champion of ${community} — thank you for everything you do for others. Your term runs until ${new Date(termEnd).toISOString().slice(0, 10)}.`;
+
+async function tellInPerson(client: Client, userId: string, content: string, log: Logger): Promise<void> {
+  try {
+    const user = await client.users.fetch(userId);
+    await user.send({ content, allowedMentions: { parse: [] } });
+  } catch (err) {
+    // Members may close their DMs; the appointment stands all the same.
+    log.info({ err, member: userId }, 'could not send a direct message');
   }
 }
 

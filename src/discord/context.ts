@@ -5,7 +5,7 @@ import type { IngestQueue } from '../app/ingest-queue.js';
 import type { Config, DiscordConfig } from '../config.js';
 import type { ActivityInput } from '../domain/activity.js';
 import type { Logger } from '../logger.js';
-import type { News } from './community-news.js';
+import type { News } from '../app/news.js';
 import type { ThanksVocabulary } from './thanks-text.js';
 
 export interface BotContext {

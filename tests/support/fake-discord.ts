@@ -434,9 +434,15 @@ export class FakeDiscord {
     if (c.method === 'POST' && m(/^\/interactions\/\d+\/[^/]+\/callback$/)) return [204, null];
     if ((r = m(/^\/webhooks\/\d+\/[^/]+(\/messages\/@original)?$/)))
       return [200, this.messageOf(GENERAL_ID, BOT_ID, c.body?.content ?? '', { webhook_id: APP_ID, application_id: APP_ID })];
+    if (c.method === 'POST' && p === '/users/@me/channels') {
+      const channel = { id: snowflake(), type: 1, recipients: [this.users.get(c.body.recipient_id)], last_message_id: null };
+      this.channels.set(channel.id, channel);
+      return [200, channel];
+    }
     if (c.method === 'POST' && (r = m(/^\/channels\/(\d+)\/messages$/))) {
-      const message = this.store(this.messageOf(r[1]!, BOT_ID, c.body?.content ?? '', { embeds: c.body?.embeds ?? [] }));
-      this.dispatch('MESSAGE_CREATE', message); // Discord echoes the bot's own messages
+      const dm = this.channels.get(r[1]!)?.type === 1;
+      const message = this.store(this.messageOf(r[1]!, BOT_ID, c.body?.content ?? '', { embeds: c.body?.embeds ?? [], ...(dm ? { guild_id: undefined, member: undefined } : {}) }));
+      if (!dm) this.dispatch('MESSAGE_CREATE', message); // Discord echoes the bot's own messages
       return [200, message];
     }
     if (c.method === 'GET' && (r = m(/^\/channels\/(\d+)\/messages\/(\d+)$/))) {

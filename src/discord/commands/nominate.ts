@@ -1,10 +1,10 @@
-/** /nominate member reason [space] [evidence] — a manager names a champion candidate, for review. */
+/** /nominate member reason [space] [evidence] — a manager puts a member forward as a champion, for review. */
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { DomainError } from '../../domain/errors.js';
+import { nominationReply } from './nomination-reply.js';
 import { SPACES, type Space } from '../../domain/kinds.js';
 import { refuse, type SlashCommand } from '../command.js';
 import { personOf } from '../people.js';
-import { name } from '../presenters.js';
 
 export default {
   kind: 'slash',
@@ -30,15 +30,15 @@ export default {
     const evidence = interaction.options.getString('evidence')?.trim();
     if (evidence && !URL.canParse(evidence)) throw new DomainError('invalid_parameter', 'evidence: expected a link (https://…)');
     const member = personOf(user, interaction.options.getMember('member'), staff);
-    const result = await ctx.fw.nominate({
+    const result = await ctx.fw.champions.nominate({
       member,
       by: personOf(interaction.user, interaction.member, staff),
+      as: 'nomination',
       reason: interaction.options.getString('reason', true),
       space: (interaction.options.getString('space') as Space | null) ?? 'support',
       evidence: evidence ? [evidence] : [],
       origin: `discord:interaction:${interaction.id}`,
     });
-    const others = result.pendingBefore > 0 ? ` It joins ${result.pendingBefore} earlier nomination(s) of them waiting for review.` : '';
-    return refuse(`Nominated ${name(member.displayName ?? user.username)} as a champion.${others}`);
+    return refuse(nominationReply(member.displayName ?? user.username, result));
   },
 } satisfies SlashCommand;

@@ -204,13 +204,14 @@ describe('joins and managers', () => {
     expect(takeBack.response.body.data.content).toMatch(/Recorded -20/);
     expect(await totalOf(h.fw, BEN)).toBe(30);
 
-    const nominated = await h.discord.command('nominate', BOSS, { options: [user(BEN), text('reason', 'answers every week'), text('evidence', 'https://example.org/t/1')] });
-    expect(nominated.response.body.data).toMatchObject({ flags: 64, content: 'Nominated **ben** as a champion.' });
-    const badLink = await h.discord.command('nominate', BOSS, { options: [user(BEN), text('reason', 'again'), text('evidence', 'not a link')] });
+    const nominated = await h.discord.command('nominate', BOSS, { options: [user(BEN), text('reason', 'answers questions every single week'), text('evidence', 'https://example.org/t/1')] });
+    expect(nominated.response.body.data).toMatchObject({ flags: 64, content: 'Nominated **ben** as a champion. The community team will review it.' });
+    const badLink = await h.discord.command('nominate', BOSS, { options: [user(BEN), text('reason', 'again and again and again'), text('evidence', 'not a link')] });
     expect(badLink.response.body.data).toMatchObject({ flags: 64, content: 'evidence: expected a link (https://…)' });
-    const rows = await h.fw.db('nominations').select('reason', 'space', 'evidence', 'status');
-    expect(rows).toEqual([{ reason: 'answers every week', space: 'support', evidence: '["https://example.org/t/1"]', status: 'pending' }]);
-    expect(await h.fw.db('nominations').count({ n: '*' }).first()).toMatchObject({ n: 1 });
+    const short = await h.discord.command('nominate', BOSS, { options: [user(CY), text('reason', 'yes')] });
+    expect(short.response.body.data).toMatchObject({ flags: 64, content: expect.stringMatching(/^reason: expected at least a sentence/) });
+    const rows = await h.fw.db('nominations').select('reason', 'space', 'evidence', 'status', 'kind');
+    expect(rows).toEqual([{ reason: 'answers questions every single week', space: 'support', evidence: '["https://example.org/t/1"]', status: 'pending', kind: 'nomination' }]);
   });
 });
 

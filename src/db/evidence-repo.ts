@@ -1,0 +1,87 @@
+/** What the data says about members, for the nomination queue and suggested candidates. */
+import type { CandidateFacts } from '../domain/champions.js';
+import { HELPING_KINDS } from '../domain/kinds.js';
+import { inChunks } from './bulk.js';
+import type { Tx } from './knex.js';
+
+/** Live, earning awards (not reversed, not zeroed by a rule). */
+const live = (db: Tx) =>
+  db.raw("w.cancels_activity_id IS NULL AND w.reason IN ('awarded', 'daily_cap') AND NOT EXISTS (SELECT 1 FROM awards r WHERE r.cancels_activity_id = w.activity_id AND r.member_id = w.member_id)");
+
+type Counted = { member_id: number; kind: string; n: number | string };
+
+/** Facts per member: accepted answers (all time), reach, active months and the share of answering since `since` (a local day). */
+export async function candidateFacts(db: Tx, memberIds: readonly number[], since: string): Promise<CandidateFacts[]> {
+  const facts = new Map<number, CandidateFacts>(memberIds.map((id) => [id, { memberId: id, acceptedAnswers: 0, reach: 0, activeMonths: 0, supportShare: 0 }]));
+  const accepted = await inChunks(memberIds, 1000, (chunk) =>
+    db('awards as w').select('w.member_id').count({ n: '*' }).whereIn('w.member_id', chunk).andWhere('w.kind', 'answer_accepted').andWhere(live(db)).groupBy('w.member_id') as unknown as Promise<Counted[]>,
+  );
+  for (const r of accepted) facts.get(r.member_id)!.acceptedAnswers = Number(r.n);
+  const reach = await inChunks(memberIds, 1000, (chunk) =>
+    db('member_helped').select('member_id').count({ n: '*' }).whereIn('member_id', chunk).andWhere('helps', '>', 0).groupBy('member_id') as unknown as Promise<Counted[]>,
+  );
+  for (const r of reach) facts.get(r.member_id)!.reach = Number(r.n);
+  const months = await inChunks(memberIds, 1000, (chunk) =>
+    db('member_days').select('member_id', 'day').whereIn('member_id', chunk).andWhere('produced', '>', 0).andWhere('day', '>=', since),
+  );
+  const distinct = new Map<number, Set<string>>();
+  for (const r of months) {
+    const set = distinct.get(r.member_id) ?? new Set<string>();
+    set.add(String(r.day).slice(0, 7));
+    distinct.set(r.member_id, set);
+  }
+  for (const [id, set] of distinct) facts.get(id)!.activeMonths = set.size;
+  const produced = await inChunks(memberIds, 1000, (chunk) =>
+    db('awards as w')
+      .select('w.member_id', 'w.kind')
+      .count({ n: '*' })
+      .whereIn('w.member_id', chunk)
+      .andWhere('w.production', true)
+      .andWhere('w.day', '>=', since)
+      .andWhere(live(db))
+      .groupBy('w.member_id', 'w.kind') as unknown as Promise<Counted[]>,
+  );
+  const totals = new Map<number, { all: number; helping: number }>();
+  for (const r of produced) {
+    const t = totals.get(r.member_id) ?? { all: 0, helping: 0 };
+    t.all += Number(r.n);
+    if (HELPING_KINDS.has(r.kind as never)) t.helping += Number(r.n);
+    totals.set(r.member_id, t);
+  }
+  for (const [id, t] of totals) facts.get(id)!.supportShare = t.all ? t.helping / t.all : 0;
+  return [...facts.values()];
+}
+
+export interface Contribution {
+  kind: string;
+  at: number;
+  url: string | null;
+  points: number;
+}
+
+/** A member's most recent contributions for others. */
+export async function recentContributions(db: Tx, memberId: number, limit: number): Promise<Contribution[]> {
+  const rows = await db('awards as w')
+    .join('activities as a', 'a.id', 'w.activity_id')
+    .select('w.kind', 'w.occurred_at', 'a.source_url', 'w.points')
+    .where('w.member_id', memberId)
+    .andWhere('w.production', true)
+    .andWhere(live(db))
+    .orderBy('w.occurred_at', 'desc')
+    .limit(limit);
+  return rows.map((r) => ({ kind: r.kind, at: Number(r.occurred_at), url: r.source_url ?? null, points: Number(r.points) }));
+}
+
+/** Listed members (not hidden, staff or bots) with the most points, who are neither serving nor waiting for review. */
+export async function candidatePool(db: Tx, size: number): Promise<number[]> {
+  const rows = await db('scores as s')
+    .join('members as m', 'm.id', 's.member_id')
+    .select('s.member_id')
+    .where({ 's.period': 'all', 's.period_start': 'all', 's.space': '*', 's.platform': '*' })
+    .andWhere(db.raw('m.hidden = ? AND m.is_staff = ? AND m.is_bot = ?', [false, false, false]))
+    .whereNotExists(db('champions as c').select(db.raw('1')).whereRaw('c.member_id = s.member_id').andWhere('c.status', 'active'))
+    .whereNotExists(db('nominations as n').select(db.raw('1')).whereRaw('n.member_id = s.member_id').andWhere('n.status', 'pending'))
+    .orderBy('s.points', 'desc')
+    .limit(size);
+  return rows.map((r: { member_id: number }) => r.member_id);
+}
