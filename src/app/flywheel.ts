@@ -20,6 +20,7 @@ import { getLeaderboard, type Leaderboard, type LeaderboardQuery } from './leade
 import { getMember, lookupMember, standingOf, type MemberProfile, type Standing } from './members.js';
 import { championsUseCases, type Champions } from './champions.js';
 import { NewsBus } from './news.js';
+import { randomSecret, setting } from './settings.js';
 import { setHidden } from './privacy.js';
 import { recompute, reviewStages, type RecomputeResult } from './recompute.js';
 import { reversalsUnder } from './reversals.js';
@@ -49,6 +50,10 @@ export interface Flywheel {
   setHidden(identity: IdentityRef, hidden: boolean): Promise<number>;
   /** The champion program: nominations, review, terms, roster, audit. */
   champions: Champions;
+  /** The member behind an identity, created if new (sign-in). */
+  memberFor(identity: IdentityRef): Promise<number>;
+  /** A secret kept in the database, created on first use (e.g. for signing session cookies). */
+  secret(key: string): Promise<string>;
   /** Where announcements that do not come out of ingestion are published (the bot subscribes). */
   news: NewsBus;
   reversalsUnder(ref: string, platform: Platform, at: number): Promise<ActivityInput[]>;
@@ -99,6 +104,8 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     setHidden: (identity, hidden) => setHidden(lock, identity, hidden, memberOptions()),
     champions: championsUseCases(db, { lock, rules, termMonths: config.champions.termMonths, memberOptions }),
     news: new NewsBus(),
+    secret: (key) => setting(lock, key, randomSecret),
+    memberFor: (identity) => lock.run(async (trx) => (await resolveMembers(trx, [identity], memberOptions())).get(identityKey(identity))!),
     reversalsUnder: (ref, platform, at) => reversalsUnder(db, ref, platform, at),
     membersOnPlatform: (memberIds, platform) => membersOnPlatform(db, memberIds, platform),
     migrate: () => migrateLatest(db),

@@ -139,11 +139,13 @@ export async function startDiscordBot(fw: Flywheel, config: Config, logger: Logg
 
 /** Run a command and answer: ephemeral for refusals and errors, never a stack trace to the member. */
 async function answer(ctx: BotContext, commands: ReadonlyMap<string, BotCommand>, interaction: Interaction): Promise<void> {
-  if (!interaction.isChatInputCommand() && !interaction.isMessageContextMenuCommand()) return;
-  const command = commands.get(interaction.commandName);
+  if (!interaction.isChatInputCommand() && !interaction.isContextMenuCommand() && !interaction.isModalSubmit()) return;
+  const command = interaction.isModalSubmit()
+    ? [...commands.values()].find((c) => c.kind === 'user' && interaction.customId.startsWith(`${c.modalPrefix}:`))
+    : commands.get(interaction.commandName);
   let deferred: Promise<unknown> | null = null;
   const timer = setTimeout(() => (deferred = interaction.deferReply({ flags: MessageFlags.Ephemeral }).catch(() => null)), DEFER_AFTER_MS);
-  let reply: Reply;
+  let reply: Reply | null;
   try {
     if (!command) reply = { content: 'This command is not known here any more.', ephemeral: true };
     else if (!interaction.inCachedGuild() || interaction.guildId !== ctx.discord.guildId)
@@ -152,16 +154,19 @@ async function answer(ctx: BotContext, commands: ReadonlyMap<string, BotCommand>
       reply = { content: 'Only community managers can use this command.', ephemeral: true };
     else if (command.kind === 'slash' && interaction.isChatInputCommand()) reply = await command.run(ctx, interaction);
     else if (command.kind === 'message' && interaction.isMessageContextMenuCommand()) reply = await command.run(ctx, interaction);
+    else if (command.kind === 'user' && interaction.isUserContextMenuCommand()) reply = await command.run(ctx, interaction);
+    else if (command.kind === 'user' && interaction.isModalSubmit()) reply = await command.submit(ctx, interaction);
     else reply = { content: 'This command is not known here any more.', ephemeral: true };
   } catch (err) {
     if (err instanceof DomainError && err.status < 500) reply = { content: err.message, ephemeral: true };
     else {
-      ctx.log.error({ err, command: interaction.commandName }, 'command failed');
+      ctx.log.error({ err, command: interaction.isModalSubmit() ? interaction.customId : interaction.commandName }, 'command failed');
       reply = { content: 'Something went wrong on our side — the team can see it in the logs. Please try again later.', ephemeral: true };
     }
   }
   clearTimeout(timer);
-  await send(ctx, interaction, reply, deferred);
+  // null: the command already answered (with a modal).
+  if (reply) await send(ctx, interaction, reply, deferred);
 }
 
 async function send(ctx: BotContext, interaction: RepliableInteraction, reply: Reply, deferred: Promise<unknown> | null): Promise<void> {
@@ -172,6 +177,6 @@ async function send(ctx: BotContext, interaction: RepliableInteraction, reply: R
       await interaction.editReply(body);
     } else await interaction.reply({ ...body, ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
   } catch (err) {
-    ctx.log.warn({ err, command: interaction.isCommand() ? interaction.commandName : undefined }, 'could not answer an interaction');
+    ctx.log.warn({ err }, 'could not answer an interaction');
   }
 }

@@ -2,7 +2,9 @@
 import type {
   ChatInputCommandInteraction,
   MessageContextMenuCommandInteraction,
+  ModalSubmitInteraction,
   RESTPostAPIApplicationCommandsJSONBody,
+  UserContextMenuCommandInteraction,
 } from 'discord.js';
 import type { BotContext } from './context.js';
 
@@ -29,6 +31,16 @@ export interface MessageMenuCommand extends CommandBase {
   run(ctx: BotContext, interaction: MessageContextMenuCommandInteraction<'cached'>): Promise<Reply>;
 }
 
-export type BotCommand = SlashCommand | MessageMenuCommand;
+/** A user context menu; it may answer with a modal (null: already answered) and take the modal's submission. */
+export interface UserMenuCommand extends CommandBase {
+  kind: 'user';
+  data: RESTPostAPIApplicationCommandsJSONBody & { name: string };
+  run(ctx: BotContext, interaction: UserContextMenuCommandInteraction<'cached'>): Promise<Reply | null>;
+  /** Modal submissions whose custom id starts with `${modalPrefix}:`. */
+  modalPrefix: string;
+  submit(ctx: BotContext, interaction: ModalSubmitInteraction<'cached'>): Promise<Reply>;
+}
+
+export type BotCommand = SlashCommand | MessageMenuCommand | UserMenuCommand;
 
 export const refuse = (content: string): Reply => ({ content, ephemeral: true });

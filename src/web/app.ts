@@ -4,6 +4,10 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -19,10 +23,22 @@ import { openBadges } from './routes/open-badges.js';
 import { membersApi } from './routes/api-members.js';
 import { healthRoutes } from './routes/health.js';
 import { siteRoutes } from './routes/site.js';
+import { adminRoutes } from './routes/admin.js';
+import { authRoutes } from './routes/auth.js';
+import { championsRoutes } from './routes/champions.js';
+import { meRoutes } from './routes/me.js';
+import { passwordLogin, type PasswordLogin } from './auth/password-login.js';
+import { registerSessions } from './auth/session.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    passwordLogin: PasswordLogin;
+  }
+}
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const ROUTES = [healthRoutes, leaderboardApi, membersApi, badgesApi, badgePages, openBadges, siteRoutes] as const;
+const ROUTES = [healthRoutes, leaderboardApi, membersApi, badgesApi, badgePages, openBadges, championsRoutes, siteRoutes, authRoutes, meRoutes, adminRoutes] as const;
 
 export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: logger.child({ adapter: 'web' }) as FastifyBaseLogger, bodyLimit: 256 * 1024, trustProxy: true });
@@ -32,9 +48,16 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
     engine: { handlebars: hbs },
     root: join(ROOT, 'views'),
     layout: 'layouts/main.hbs',
-    options: { partials: {} },
+    options: { partials: { 'admin-nav': 'partials/admin-nav.hbs' } },
   });
   await app.register(fastifyStatic, { root: join(ROOT, 'public'), prefix: '/static/' });
+  // Sessions and CSRF tokens live in signed cookies; the secret survives restarts (kept in the database).
+  await app.register(fastifyCookie, { secret: fw.config.auth.sessionSecret ?? (await fw.secret('session_secret')) });
+  await app.register(fastifyFormbody);
+  await app.register(fastifyCsrf, { cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/' } });
+  await app.register(fastifyRateLimit, { global: false });
+  registerSessions(app);
+  app.decorate('passwordLogin', passwordLogin(fw.config, logger));
   registerErrorHandling(app);
   for (const routes of ROUTES) await app.register(async (scope) => routes(scope, fw));
   return app;

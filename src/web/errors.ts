@@ -15,7 +15,8 @@ function classify(error: FastifyError | DomainError | Error): { status: number; 
   const fe = error as FastifyError;
   if (fe.validation) return { status: 400, body: { error: fe.message, code: 'invalid_parameter' } };
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const code = fe.statusCode === 413 ? 'payload_too_large' : fe.statusCode === 415 ? 'unsupported_media_type' : fe.statusCode === 429 ? 'rate_limited' : 'bad_request';
+    const codes: Record<number, string> = { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'rate_limited' };
+    const code = codes[fe.statusCode] ?? 'bad_request';
     return { status: fe.statusCode, body: { error: fe.message, code } };
   }
   return { status: 500, body: { error: 'Something went wrong on our side; it has been logged.', code: 'internal' } };

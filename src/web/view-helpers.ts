@@ -17,6 +17,9 @@ export const viewHelpers: Record<string, (...args: unknown[]) => unknown> = {
   number: (n: unknown) => (typeof n === 'number' ? n.toLocaleString('en-US') : String(n ?? '')),
   /** An activity kind in words: "answer_accepted" → "an accepted answer". */
   kindLabel: (kind: unknown) => KIND_LABEL[String(kind)] ?? String(kind).replace(/_/g, ' '),
+  /** A date from ms since the epoch (UTC). */
+  date: (ms: unknown) => (typeof ms === 'number' ? new Date(ms).toISOString().slice(0, 10) : ''),
+  datetime: (ms: unknown) => (typeof ms === 'number' ? new Date(ms).toISOString().slice(0, 16).replace('T', ' ') : ''),
   /** The date part of an ISO timestamp. */
   day: (iso: unknown) => String(iso ?? '').slice(0, 10),
 };

@@ -101,6 +101,11 @@ export class FakeDiscord {
     return `${this.base}/api`;
   }
 
+  /** Where Discord's own pages live (the OAuth2 authorize page). */
+  get baseUrl(): string {
+    return this.base;
+  }
+
   async start(): Promise<this> {
     this.http = createServer((req, res) => void this.handle(req, res));
     this.http.on('upgrade', (req, socket, head) => this.wss.handleUpgrade(req, socket, head, (ws) => this.connect(ws)));
@@ -237,11 +242,8 @@ export class FakeDiscord {
   async command(
     name: string,
     userId: string,
-    options: { channelId?: string; options?: Array<{ name: string; type: number; value: unknown }>; target?: Json; permissions?: bigint } = {},
+    options: { channelId?: string; options?: Array<{ name: string; type: number; value: unknown }>; target?: Json; targetUser?: string; permissions?: bigint } = {},
   ): Promise<{ id: string; token: string; response: RestCall }> {
-    const id = snowflake();
-    const token = `token-${id}`;
-    const member = this.members.get(userId)!;
     const channelId = options.channelId ?? options.target?.channel_id ?? GENERAL_ID;
     const users: Json = {};
     const members: Json = {};
@@ -250,19 +252,38 @@ export class FakeDiscord {
         users[String(option.value)] = this.users.get(String(option.value));
         members[String(option.value)] = { ...this.members.get(String(option.value)), user: undefined, permissions: '0' };
       }
+    if (options.targetUser) {
+      users[options.targetUser] = this.users.get(options.targetUser);
+      members[options.targetUser] = { ...this.members.get(options.targetUser), user: undefined, permissions: '0' };
+    }
     const data: Json = options.target
       ? { id: `cmd-${name}`, name, type: 3, target_id: options.target.id, resolved: { messages: { [options.target.id]: options.target } } }
-      : { id: `cmd-${name}`, name, type: 1, options: options.options ?? [], resolved: { users, members } };
+      : options.targetUser
+        ? { id: `cmd-${name}`, name, type: 2, target_id: options.targetUser, resolved: { users, members } }
+        : { id: `cmd-${name}`, name, type: 1, options: options.options ?? [], resolved: { users, members } };
+    return this.interact(2, data, userId, channelId, options.permissions);
+  }
+
+  /** A member fills in and sends a modal the bot showed them. */
+  submitModal(userId: string, customId: string, fields: Record<string, string>): Promise<{ id: string; token: string; response: RestCall }> {
+    const components = Object.entries(fields).map(([id, value]) => ({ type: 1, components: [{ type: 4, custom_id: id, value }] }));
+    return this.interact(5, { custom_id: customId, components }, userId, GENERAL_ID);
+  }
+
+  private async interact(type: number, data: Json, userId: string, channelId: string, permissions?: bigint): Promise<{ id: string; token: string; response: RestCall }> {
+    const id = snowflake();
+    const token = `token-${id}`;
+    const member = this.members.get(userId)!;
     const response = this.waitFor((c) => c.path === `/api/v10/interactions/${id}/${token}/callback`);
     this.dispatch('INTERACTION_CREATE', {
       id,
       application_id: APP_ID,
-      type: 2,
+      type,
       data,
       guild_id: GUILD_ID,
       channel_id: channelId,
       channel: this.channels.get(channelId),
-      member: { ...member, permissions: String(options.permissions ?? this.permissionsOf(userId)) },
+      member: { ...member, permissions: String(permissions ?? this.permissionsOf(userId)) },
       token,
       version: 1,
       locale: 'en-US',
@@ -281,6 +302,41 @@ export class FakeDiscord {
     let bits = PERMISSIONS_EVERYONE;
     if (roles.includes(MOD_ROLE_ID)) bits |= MANAGE_MESSAGES | MANAGE_THREADS;
     return bits;
+  }
+
+  // ---- OAuth2 (sign-in on the site) -----------------------------------------------------------
+
+  /** Who is signed in to Discord in the visitor's browser: consenting on the authorize page signs them in here. */
+  oauthUser: string | null = null;
+  readonly oauthClient = { id: APP_ID, secret: 'fake-client-secret' };
+  private codes = new Map<string, { userId: string; redirectUri: string }>();
+  private tokens = new Map<string, string>();
+
+  private oauthRoute(c: RestCall): [number, unknown] | null {
+    if (c.method === 'GET' && c.path === '/oauth2/authorize') {
+      const q = c.query;
+      if (q.get('client_id') !== this.oauthClient.id || q.get('scope') !== 'identify' || q.get('response_type') !== 'code' || !this.oauthUser) return [400, { error: 'invalid_request' }];
+      const code = `code-${snowflake()}`;
+      this.codes.set(code, { userId: this.oauthUser, redirectUri: q.get('redirect_uri')! });
+      const back = new URL(q.get('redirect_uri')!);
+      back.searchParams.set('code', code);
+      back.searchParams.set('state', q.get('state') ?? '');
+      return [302, back.toString()];
+    }
+    if (c.method === 'POST' && c.path === '/api/v10/oauth2/token') {
+      const form = new URLSearchParams(String(c.body ?? ''));
+      const grant = this.codes.get(form.get('code') ?? '');
+      if (!grant || form.get('client_secret') !== this.oauthClient.secret || form.get('redirect_uri') !== grant.redirectUri) return [400, { error: 'invalid_grant' }];
+      this.codes.delete(form.get('code')!); // a code works once
+      const token = `token-${snowflake()}`;
+      this.tokens.set(token, grant.userId);
+      return [200, { access_token: token, token_type: 'Bearer', expires_in: 604800, scope: 'identify' }];
+    }
+    if (c.method === 'GET' && c.path === '/api/v10/users/@me' && c.auth?.startsWith('Bearer ')) {
+      const user = this.users.get(this.tokens.get(c.auth.slice(7)) ?? '');
+      return user ? [200, user] : [401, { message: '401: Unauthorized', code: 0 }];
+    }
+    return null;
   }
 
   // ---- what the bot did ------------------------------------------------------------------------
@@ -416,7 +472,8 @@ export class FakeDiscord {
     };
     this.calls.push(call);
     const [status, body] = this.route(call);
-    if (status === 204) res.writeHead(204).end();
+    if (status === 302) res.writeHead(302, { location: String(body) }).end();
+    else if (status === 204) res.writeHead(204).end();
     else res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     for (const waiter of this.waiters.filter((w) => w.test(call))) {
       this.waiters.splice(this.waiters.indexOf(waiter), 1);
@@ -425,6 +482,8 @@ export class FakeDiscord {
   }
 
   private route(c: RestCall): [number, unknown] {
+    const oauth = this.oauthRoute(c);
+    if (oauth) return oauth;
     const p = c.path.replace(/^\/api\/v10/, '');
     const m = (pattern: RegExp) => p.match(pattern);
     let r: RegExpMatchArray | null;

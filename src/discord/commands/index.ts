@@ -5,10 +5,11 @@ import badge from './badge.js';
 import leaderboard from './leaderboard.js';
 import markAnswer from './mark-answer.js';
 import nominate from './nominate.js';
+import nominateUser from './nominate-user.js';
 import privacy from './privacy.js';
 import profile from './profile.js';
 import rank from './rank.js';
 import thankAuthor from './thank-author.js';
 import thanks from './thanks.js';
 
-export const COMMANDS: readonly BotCommand[] = [rank, leaderboard, thanks, privacy, profile, markAnswer, thankAuthor, award, nominate, badge];
+export const COMMANDS: readonly BotCommand[] = [rank, leaderboard, thanks, privacy, profile, markAnswer, thankAuthor, award, nominate, nominateUser, badge];

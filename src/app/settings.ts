@@ -1,0 +1,16 @@
+/** Values the application keeps for itself in the database (so they survive restarts without configuration). */
+import { randomBytes } from 'node:crypto';
+import type { WriteLock } from './write-lock.js';
+
+/** The stored value of `key`, created by `make` the first time (under the write lock, so two starts agree). */
+export function setting(lock: WriteLock, key: string, make: () => string): Promise<string> {
+  return lock.run(async (trx) => {
+    const row = await trx('settings').select('value').where({ key }).first();
+    if (row) return row.value as string;
+    const value = make();
+    await trx('settings').insert({ key, value });
+    return value;
+  });
+}
+
+export const randomSecret = (): string => randomBytes(48).toString('base64url');

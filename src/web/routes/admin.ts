@@ -1,0 +1,101 @@
+/**
+ * The community team's pages: the nomination queue, suggested candidates, champions and the audit
+ * log. Every page needs a manager's session; every form its CSRF token. Without a session a page
+ * sends you to sign in and a form post answers 401; a member's session gets 403.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Actor } from '../../app/champions.js';
+import type { Flywheel } from '../../app/flywheel.js';
+import { DomainError } from '../../domain/errors.js';
+import { SPACES } from '../../domain/kinds.js';
+import { canManage, type Session } from '../auth/session.js';
+import { parseQuery } from '../query.js';
+
+const idParams = z.strictObject({ id: z.coerce.number({ message: 'expected an id' }).int().positive().max(2 ** 31 - 1) });
+const note = z.string().trim().max(2000).optional();
+const decisionBody = z.object({ _csrf: z.string().optional(), note, citation: z.string().trim().max(500).optional() });
+const termBody = z.object({ _csrf: z.string().optional(), note });
+const nominationBody = z.object({
+  _csrf: z.string().optional(),
+  member: z.coerce.number({ message: 'expected a member id' }).int().positive().max(2 ** 31 - 1),
+  reason: z.string().max(2000),
+  space: z.enum(SPACES).default('support'),
+  evidence: z.string().max(2000).optional(),
+});
+
+const actorOf = (session: Session): Actor => ({ memberId: session.memberId, label: session.discordId ? `discord:${session.discordId}` : 'password' });
+const wantsPage = (request: FastifyRequest) => request.method === 'GET';
+
+export async function adminRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
+  const champions = fw.champions;
+  const view = (reply: FastifyReply, page: string, title: string, data: object) =>
+    reply.view(`pages/admin/${page}.hbs`, { title: `${title} — ${fw.config.community.name}`, community: fw.config.community.name, csrf: reply.generateCsrf(), ...data });
+
+  // This plugin's scope holds only /admin routes: the hook guards every one of them.
+  app.addHook('preHandler', async (request, reply) => {
+    const session = request.session;
+    if (!session) {
+      if (wantsPage(request)) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
+      throw new DomainError('unauthorized', 'sign in first');
+    }
+    if (!canManage(session)) throw new DomainError('forbidden', 'this page is for the community team');
+    if (request.url.startsWith('/admin/audit') && session.role !== 'admin') throw new DomainError('forbidden', 'the audit log is for admins');
+  });
+  // Forms carry their CSRF token; a post without it (or with a stale one) changes nothing.
+  const post = { preHandler: app.csrfProtection };
+
+  app.get('/admin', async (request, reply) => {
+    const [queue, roster] = await Promise.all([champions.queue(), champions.champions()]);
+    return view(reply, 'overview', 'Community team', {
+      session: request.session,
+      pending: queue.length,
+      serving: roster.filter((c) => c.status === 'active').length,
+      renewals: roster.filter((c) => c.dueForRenewal),
+    });
+  });
+
+  app.get('/admin/nominations', async (_request, reply) => view(reply, 'nominations', 'Nominations', { queue: await champions.queue(), spaces: SPACES }));
+
+  app.post('/admin/nominations', post, async (request, reply) => {
+    const body = parseQuery(nominationBody, request.body);
+    await champions.nominate({
+      member: { memberId: body.member },
+      by: actorOf(request.session!),
+      as: 'nomination',
+      reason: body.reason,
+      space: body.space,
+      evidence: (body.evidence ?? '').split(/\s+/).filter(Boolean),
+      origin: `web:${randomUUID()}`,
+    });
+    return reply.redirect('/admin/nominations', 303);
+  });
+
+  for (const decision of ['approve', 'decline'] as const)
+    app.post(`/admin/nominations/:id/${decision}`, post, async (request, reply) => {
+      const { id } = parseQuery(idParams, request.params);
+      const body = parseQuery(decisionBody, request.body);
+      const news = await champions.decide(id, decision, actorOf(request.session!), { note: body.note, citation: body.citation });
+      await fw.news.publish(news);
+      return reply.redirect('/admin/nominations', 303);
+    });
+
+  app.get('/admin/candidates', async (_request, reply) => view(reply, 'candidates', 'Suggested candidates', { candidates: await champions.candidates(25), spaces: SPACES }));
+
+  app.get('/admin/champions', async (_request, reply) => {
+    const all = await champions.champions();
+    return view(reply, 'champions', 'Champions', { serving: all.filter((c) => c.status === 'active'), alumni: all.filter((c) => c.status === 'alumni') });
+  });
+
+  for (const action of ['renew', 'end'] as const)
+    app.post(`/admin/champions/:id/${action}`, post, async (request, reply) => {
+      const { id } = parseQuery(idParams, request.params);
+      const body = parseQuery(termBody, request.body);
+      const news = await champions[action](id, actorOf(request.session!), body.note ?? null);
+      await fw.news.publish(news);
+      return reply.redirect('/admin/champions', 303);
+    });
+
+  app.get('/admin/audit', async (_request, reply) => view(reply, 'audit', 'Audit log', { entries: await champions.auditLog(200) }));
+}

@@ -1,0 +1,29 @@
+/** The public roster: `/champions` and `GET /api/v1/champions`. Hidden members are left out. */
+import type { FastifyInstance } from 'fastify';
+import type { Flywheel } from '../../app/flywheel.js';
+import type { ChampionRow } from '../../db/champions-repo.js';
+
+const publicChampion = (c: ChampionRow) => ({
+  member: { id: c.memberId, displayName: c.memberName },
+  space: c.space,
+  termStart: new Date(c.termStart).toISOString(),
+  termEnd: new Date(c.endedAt ?? c.termEnd).toISOString(),
+  citation: c.citation,
+});
+
+export async function championsRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
+  app.get('/api/v1/champions', async () => {
+    const { current, past } = await fw.champions.roster();
+    return { champions: current.map(publicChampion), past: past.map(publicChampion) };
+  });
+
+  app.get('/champions', async (_request, reply) => {
+    const { current, past } = await fw.champions.roster();
+    return reply.view('pages/champions.hbs', {
+      title: `Champions — ${fw.config.community.name}`,
+      community: fw.config.community.name,
+      current: current.map(publicChampion),
+      past: past.map(publicChampion),
+    });
+  });
+}

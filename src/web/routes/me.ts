@@ -1,0 +1,62 @@
+/** A signed-in member's own page: their numbers even when hidden, the privacy switch, and peer suggestions when allowed. */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Flywheel } from '../../app/flywheel.js';
+import { DomainError } from '../../domain/errors.js';
+import { SPACES } from '../../domain/kinds.js';
+import { parseQuery } from '../query.js';
+
+const privacyBody = z.object({ _csrf: z.string().optional(), visibility: z.enum(['show', 'hide'], { message: 'expected show or hide' }) });
+const suggestionBody = z.object({
+  _csrf: z.string().optional(),
+  member: z.coerce.number({ message: 'expected a member id' }).int().positive().max(2 ** 31 - 1),
+  reason: z.string().max(2000),
+  space: z.enum(SPACES).default('support'),
+});
+
+export async function meRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
+  app.addHook('preHandler', async (request, reply) => {
+    if (!request.session) {
+      if (request.method === 'GET') return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
+      throw new DomainError('unauthorized', 'sign in first');
+    }
+    if (request.session.memberId === null || !request.session.discordId) throw new DomainError('forbidden', 'sign in with Discord to see your own page');
+  });
+  const post = { preHandler: app.csrfProtection };
+
+  app.get('/me', async (request, reply) => {
+    const standing = await fw.standing('discord', request.session!.discordId!);
+    return reply.view('pages/me.hbs', {
+      title: `You — ${fw.config.community.name}`,
+      community: fw.config.community.name,
+      session: request.session,
+      standing,
+      suggestions: fw.config.champions.memberSuggestions,
+      spaces: SPACES,
+      csrf: reply.generateCsrf(),
+    });
+  });
+
+  app.post('/me/privacy', post, async (request, reply) => {
+    const { visibility } = parseQuery(privacyBody, request.body);
+    const s = request.session!;
+    await fw.setHidden({ platform: 'discord', externalId: s.discordId!, displayName: s.name }, visibility === 'hide');
+    return reply.redirect('/me', 303);
+  });
+
+  app.post('/me/suggestions', post, async (request, reply) => {
+    if (!fw.config.champions.memberSuggestions) throw new DomainError('forbidden', 'this community does not take suggestions from members');
+    const body = parseQuery(suggestionBody, request.body);
+    await fw.champions.nominate({
+      member: { memberId: body.member },
+      by: { memberId: request.session!.memberId, label: `discord:${request.session!.discordId}` },
+      as: 'suggestion',
+      reason: body.reason,
+      space: body.space,
+      evidence: [],
+      origin: `web:${randomUUID()}`,
+    });
+    return reply.redirect('/me?suggested=1', 303);
+  });
+}

@@ -1,0 +1,274 @@
+/**
+ * The community team's side of the site: sign-in (Discord OAuth2 against the fake Discord, and the
+ * admin password), the guards on every admin route, and the champion program end to end.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { act, discord, thanks } from '../support/builders.js';
+import { Visitor } from '../support/browser-session.js';
+import { APP_ID, FakeDiscord, GUILD_ID, MANAGER_ROLE_ID } from '../support/fake-discord.js';
+import { testSite, type TestSite } from '../support/web.js';
+
+const PASSWORD = 'correct horse battery staple';
+const MANAGER = '500000000000000001';
+const MEMBER = '500000000000000002';
+const HELPER = '500000000000000003';
+const OTHER = '500000000000000004';
+
+let site: TestSite;
+let fake: FakeDiscord;
+
+beforeEach(async () => {
+  fake = await new FakeDiscord().start();
+  fake.addUser(MANAGER, 'manny', { roles: [MANAGER_ROLE_ID] });
+  fake.addUser(MEMBER, 'mem');
+  fake.addUser(HELPER, 'helper');
+  fake.addUser(OTHER, 'other');
+  site = await testSite({
+    ADMIN_PASSWORD: PASSWORD,
+    PUBLIC_URL: 'http://flywheel.test',
+    DISCORD_APPLICATION_ID: APP_ID,
+    DISCORD_CLIENT_SECRET: fake.oauthClient.secret,
+    DISCORD_API_URL: fake.apiUrl,
+    DISCORD_OAUTH_URL: fake.baseUrl,
+    DISCORD_TOKEN: 'bot-token',
+    DISCORD_GUILD_ID: GUILD_ID,
+    DISCORD_MANAGER_ROLE_ID: MANAGER_ROLE_ID,
+  });
+});
+afterEach(async () => {
+  await site.close();
+  await fake.stop();
+});
+
+const ADMIN_PAGES = ['/admin', '/admin/nominations', '/admin/candidates', '/admin/champions', '/admin/audit'];
+const ADMIN_POSTS = ['/admin/nominations', '/admin/nominations/1/approve', '/admin/nominations/1/decline', '/admin/champions/1/renew', '/admin/champions/1/end'];
+
+async function manager(): Promise<Visitor> {
+  const v = new Visitor(site.app);
+  const res = await v.signInWithDiscord(fake, MANAGER);
+  expect(res.statusCode).toBe(303);
+  expect(res.headers.location).toBe('/admin');
+  return v;
+}
+
+describe('signing in', () => {
+  it('with Discord: a member of the manager role becomes a manager, anyone else a member', async () => {
+    const m = await manager();
+    expect((await m.get('/admin/nominations')).statusCode).toBe(200);
+    const member = new Visitor(site.app);
+    const res = await member.signInWithDiscord(fake, MEMBER);
+    expect(res.headers.location).toBe('/me');
+    expect((await member.get('/me')).body).toContain('Hello, mem');
+    expect((await member.get('/admin')).statusCode).toBe(403);
+  });
+
+  it('refuses a callback whose state this browser did not start, and a code used twice', async () => {
+    const v = new Visitor(site.app);
+    fake.oauthUser = MEMBER;
+    const start = await v.get('/login/discord');
+    const consent = await fetch(start.headers.location as string, { redirect: 'manual' });
+    const back = new URL(consent.headers.get('location')!);
+    const stranger = new Visitor(site.app);
+    const forged = await stranger.get(`${back.pathname}${back.search}`);
+    expect(forged.statusCode).toBe(400);
+    expect(forged.cookies.some((c) => c.name === 'fw_session')).toBe(false);
+    expect((await v.get(`${back.pathname}${back.search}`)).statusCode).toBe(303);
+    const again = new Visitor(site.app);
+    await again.get('/login/discord'); // a fresh state, but the old code
+    const state = new URL((await again.get('/login/discord')).headers.location as string).searchParams.get('state')!;
+    const reused = await again.get(`/auth/discord/callback?code=${back.searchParams.get('code')}&state=${state}`);
+    expect(reused.statusCode).toBe(400);
+  });
+
+  it('with the admin password, limited to five tries a minute', async () => {
+    const v = new Visitor(site.app);
+    const wrong = await v.signInWithPassword('not it at all');
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.body).toContain('That password is not right.');
+    const ok = await v.signInWithPassword(PASSWORD);
+    expect(ok.statusCode).toBe(303);
+    expect((await v.get('/admin/audit')).statusCode).toBe(200);
+
+    const attacker = new Visitor(site.app);
+    const token = await attacker.csrf();
+    const codes: number[] = [];
+    for (let i = 0; i < 6; i++) codes.push((await attacker.post('/login', { _csrf: token, password: `guess ${i}` })).statusCode);
+    expect(codes).toEqual([401, 401, 401, 429, 429, 429]); // the first two attempts above count too
+  });
+});
+
+describe('every admin route', () => {
+  it('sends visitors without a session to sign in, and refuses their posts with 401', async () => {
+    const v = new Visitor(site.app);
+    for (const url of ADMIN_PAGES) {
+      const res = await v.get(url);
+      expect([url, res.statusCode, res.headers.location]).toEqual([url, 303, `/login?next=${encodeURIComponent(url)}`]);
+    }
+    for (const url of ADMIN_POSTS) {
+      const res = await v.post(url, { note: 'x' }, 'application/json');
+      expect([url, res.statusCode, res.json()]).toEqual([url, 401, { error: 'sign in first', code: 'unauthorized' }]);
+    }
+  });
+
+  it('refuses a member’s session with 403', async () => {
+    const v = new Visitor(site.app);
+    await v.signInWithDiscord(fake, MEMBER);
+    for (const url of ADMIN_PAGES) expect([url, (await v.get(url)).statusCode]).toEqual([url, 403]);
+    const token = await v.csrf('/me');
+    for (const url of ADMIN_POSTS) expect([url, (await v.post(url, { _csrf: token }, 'application/json')).statusCode]).toEqual([url, 403]);
+  });
+
+  it('treats a forged session cookie as no session', async () => {
+    const v = new Visitor(site.app);
+    const forged = Buffer.from(JSON.stringify({ memberId: null, discordId: null, name: 'Mallory', role: 'admin', exp: Date.now() + 3600_000 })).toString('base64url');
+    v.setCookie('fw_session', `${forged}.bm90LWEtc2lnbmF0dXJl`);
+    for (const url of ADMIN_PAGES) expect((await v.get(url)).statusCode).toBe(303);
+    for (const url of ADMIN_POSTS) expect((await v.post(url, {}, 'application/json')).statusCode).toBe(401);
+  });
+
+  it('refuses a manager’s form post without its CSRF token, and changes nothing', async () => {
+    const m = await manager();
+    const member = (await site.fw.ingest([act('answer_accepted', discord(HELPER), Date.now(), { counterpart: discord(MEMBER) })])).outcomes[0]!;
+    expect(member.status).toBe('awarded');
+    for (const url of ADMIN_POSTS) {
+      const res = await m.post(url, { member: '1', reason: 'a perfectly good reason here' }, 'application/json');
+      expect([url, res.statusCode, res.json().code]).toEqual([url, 403, 'forbidden']);
+    }
+    expect(await site.fw.db('nominations').count({ n: '*' }).first()).toMatchObject({ n: expect.anything() });
+    expect(Number((await site.fw.db('nominations').count({ n: '*' }).first())!.n)).toBe(0);
+  });
+
+  it('keeps the audit log from managers who are not admins', async () => {
+    const m = await manager();
+    expect((await m.get('/admin/audit')).statusCode).toBe(403);
+  });
+});
+
+describe('the champion program', () => {
+  async function memberId(discordId: string) {
+    return (await site.fw.db('identities').where({ external_id: discordId }).first()).member_id as number;
+  }
+
+  it('goes nomination → endorsement → approval → champion → renewal → alumni, with every step audited', async () => {
+    const now = Date.now();
+    site.fw.clock.now = now;
+    await site.fw.ingest([
+      act('question_asked', discord(MEMBER), now - 86_400_000),
+      act('answer_accepted', discord(HELPER), now - 3600_000, { counterpart: discord(MEMBER) }),
+      ...thanks(discord(MEMBER), discord(HELPER), now - 1800_000),
+    ]);
+    const helper = await memberId(HELPER);
+    const m = await manager();
+
+    // The candidates page suggests the helper, with the evidence.
+    const candidates = await m.get('/admin/candidates');
+    expect(candidates.body).toContain('helped 1 different member');
+
+    let token = await m.csrf('/admin/nominations');
+    expect((await m.post('/admin/nominations', { _csrf: token, member: String(helper), reason: 'Answers every question within the hour', space: 'support' })).statusCode).toBe(303);
+    // A second nomination of the same member is an endorsement, not a second entry.
+    await site.fw.champions.nominate({ member: discord(HELPER), by: discord(OTHER, { displayName: 'other' }), as: 'nomination', reason: 'Helped me ship my first release', space: 'support', evidence: [], origin: 'test:2' });
+    const queue = await m.get('/admin/nominations');
+    expect(queue.body).toContain('Answers every question within the hour');
+    expect(queue.body).toContain('<li>other: Helped me ship my first release</li>');
+    expect(queue.body).toContain('1 accepted answers');
+    const nomination = (await site.fw.db('nominations').first()).id;
+    expect(Number((await site.fw.db('nominations').count({ n: '*' }).first())!.n)).toBe(1);
+
+    // Approval needs a citation; then the helper is a champion, an advocate, with the badge.
+    token = await m.csrf('/admin/nominations');
+    expect((await m.post(`/admin/nominations/${nomination}/approve`, { _csrf: token }, 'application/json')).json()).toMatchObject({ code: 'invalid_parameter' });
+    expect((await m.post(`/admin/nominations/${nomination}/approve`, { _csrf: token, citation: 'The fastest helper in the forum', note: 'unanimous' })).statusCode).toBe(303);
+    expect((await site.fw.member(helper)).stage).toBe('advocate');
+    expect((await site.fw.member(helper)).badges.map((b) => b.id)).toContain('champion');
+    const api = (await site.app.inject({ method: 'GET', url: '/api/v1/champions' })).json();
+    expect(api.champions).toEqual([
+      { member: { id: helper, displayName: 'user500000000000000003' }, space: 'support', termStart: new Date(now).toISOString(), termEnd: expect.stringMatching(/^\d{4}-/), citation: 'The fastest helper in the forum' },
+    ]);
+    expect(new Date(api.champions[0].termEnd).getUTCFullYear()).toBe(new Date(now).getUTCFullYear() + 1);
+    expect((await new Visitor(site.app).get('/champions')).body).toContain('The fastest helper in the forum');
+
+    // Decisions are final.
+    const again = await m.post(`/admin/nominations/${nomination}/decline`, { _csrf: token }, 'application/json');
+    expect(again.statusCode).toBe(409);
+
+    // Nominating a serving champion puts them up for renewal; approving extends the term.
+    const renewal = await site.fw.champions.nominate({ member: discord(HELPER), by: discord(MANAGER), as: 'nomination', reason: 'Another great year of answers', space: 'support', evidence: [], origin: 'test:3' });
+    expect(renewal).toMatchObject({ outcome: 'nominated', kind: 'renewal' });
+    const champion = (await site.fw.db('champions').first()).id;
+    const before = Number((await site.fw.db('champions').first()).term_end);
+    await site.fw.champions.decide(renewal.nominationId, 'approve', { memberId: null, label: 'test' }, {});
+    expect(Number((await site.fw.db('champions').first()).term_end)).toBeGreaterThan(before);
+
+    // Ending the term moves them to the past champions, and takes the badge back.
+    token = await m.csrf('/admin/champions');
+    expect((await m.post(`/admin/champions/${champion}/end`, { _csrf: token, note: 'stepping back' })).statusCode).toBe(303);
+    const roster = (await site.app.inject({ method: 'GET', url: '/api/v1/champions' })).json();
+    expect(roster.champions).toEqual([]);
+    expect(roster.past.map((c: { member: { id: number } }) => c.member.id)).toEqual([helper]);
+    expect((await site.fw.member(helper)).badges.map((b) => b.id)).not.toContain('champion');
+
+    // The audit log tells the story, newest first.
+    const admin = new Visitor(site.app);
+    await admin.signInWithPassword(PASSWORD);
+    const log = (await site.fw.champions.auditLog(20)).map((e) => e.action);
+    expect(log).toEqual(['ended', 'renewed', 'approved', 'nominated', 'appointed', 'approved', 'endorsed', 'nominated']);
+    expect((await admin.get('/admin/audit')).body).toContain('appointed champion');
+  });
+
+  it('declines with a private note, refuses self-nominations and hides hidden members from the roster', async () => {
+    await site.fw.ingest([act('member_joined', discord(HELPER), Date.now()), act('member_joined', discord(OTHER), Date.now())]);
+    await expect(
+      site.fw.champions.nominate({ member: discord(OTHER), by: discord(OTHER), as: 'suggestion', reason: 'I am simply the best at this', space: 'support', evidence: [], origin: 'self' }),
+    ).rejects.toThrow(/nobody nominates themself/);
+    const n = await site.fw.champions.nominate({ member: discord(OTHER), by: discord(HELPER), as: 'nomination', reason: 'Kind to every newcomer', space: 'engagement', evidence: [], origin: 'x1' });
+    await site.fw.champions.decide(n.nominationId, 'decline', { memberId: null, label: 'test' }, { note: 'not yet' });
+    expect((await site.fw.db('nominations').first()).decision_note).toBe('not yet');
+    expect((await site.app.inject({ method: 'GET', url: '/api/v1/champions' })).body).not.toContain('not yet');
+
+    const h = await site.fw.champions.nominate({ member: discord(HELPER), by: discord(OTHER), as: 'nomination', reason: 'Answers patiently, every day', space: 'support', evidence: [], origin: 'x2' });
+    await site.fw.champions.decide(h.nominationId, 'approve', { memberId: null, label: 'test' }, { citation: 'Patient and kind' });
+    await site.fw.setHidden(discord(HELPER), true);
+    expect((await site.app.inject({ method: 'GET', url: '/api/v1/champions' })).json().champions).toEqual([]);
+  });
+
+  it('ends terms that ran out, and shows terms ending within 30 days for renewal', async () => {
+    const t0 = Date.parse('2026-01-10T10:00:00Z');
+    site.fw.clock.now = t0;
+    await site.fw.ingest([act('member_joined', discord(HELPER), t0)]);
+    const n = await site.fw.champions.nominate({ member: discord(HELPER), by: discord(OTHER), as: 'nomination', reason: 'Answers patiently, every day', space: 'support', evidence: [], origin: 'y1' });
+    await site.fw.champions.decide(n.nominationId, 'approve', { memberId: null, label: 'test' }, { citation: 'Patient' });
+    site.fw.clock.now = Date.parse('2026-12-20T10:00:00Z');
+    expect((await site.fw.champions.champions())[0]).toMatchObject({ status: 'active', dueForRenewal: true });
+    site.fw.clock.now = Date.parse('2027-01-11T10:00:00Z');
+    const news = await site.fw.champions.expireTerms();
+    expect(news.revoked).toEqual([{ memberId: await memberId(HELPER), badgeId: 'champion' }]);
+    expect((await site.fw.champions.champions())[0]).toMatchObject({ status: 'alumni', endedAt: Date.parse('2027-01-10T10:00:00Z') });
+  });
+});
+
+describe('a fresh install with no password and no Discord sign-in', () => {
+  it('prints a one-time admin password to the log, which works once', async () => {
+    const { Writable } = await import('node:stream');
+    const { pino } = await import('pino');
+    const { buildWebApp } = await import('../../src/web/app.js');
+    const { testFlywheel } = await import('../support/db.js');
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) });
+    const fw = await testFlywheel({ PUBLIC_URL: 'http://flywheel.test' });
+    const app = await buildWebApp(fw, pino({ level: 'info' }, sink));
+    try {
+      const password = lines.join('').match(/One-time admin password for http:\/\/flywheel\.test\/login: (\S+?)"/)?.[1];
+      expect(password).toBeTruthy();
+      const first = new Visitor(app);
+      expect((await first.signInWithPassword(password!)).statusCode).toBe(303);
+      // Used up: the form is gone, and the page says how to sign in from now on.
+      const page = await new Visitor(app).get('/login');
+      expect(page.body).not.toContain('name="password"');
+      expect(page.body).toContain('set <code>DISCORD_CLIENT_SECRET</code> or <code>ADMIN_PASSWORD</code>');
+    } finally {
+      await app.close();
+      await fw.close();
+    }
+  });
+});
