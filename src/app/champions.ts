@@ -36,7 +36,7 @@ import {
   type EndorsementRow,
   type NominationRow,
 } from '../db/champions-repo.js';
-import { candidateFacts, candidatePool, recentContributions, type Contribution } from '../db/evidence-repo.js';
+import { activitySince, candidateFacts, candidatePool, recentContributions, type Contribution } from '../db/evidence-repo.js';
 import { identityKey, resolveMembers } from '../db/identities-repo.js';
 import type { Tx } from '../db/knex.js';
 import { memberPoints } from '../db/scores-repo.js';
@@ -243,8 +243,15 @@ export function championsUseCases(db: Tx, deps: ChampionsDeps) {
       return ranked.map((c) => ({ ...c, displayName: names.get(c.memberId) ?? '' }));
     },
 
-    async champions(): Promise<Array<ChampionRow & { dueForRenewal: boolean }>> {
-      return (await allChampions(db)).map((c) => ({ ...c, dueForRenewal: c.status === 'active' && dueForRenewal(c, now()) }));
+    /** Every term, with what serving champions did since their appointment (for renewals). */
+    async champions(): Promise<Array<ChampionRow & { dueForRenewal: boolean; since: { points: number; contributions: number } | null }>> {
+      return Promise.all(
+        (await allChampions(db)).map(async (c) => ({
+          ...c,
+          dueForRenewal: c.status === 'active' && dueForRenewal(c, now()),
+          since: c.status === 'active' ? await activitySince(db, c.memberId, c.termStart) : null,
+        })),
+      );
     },
 
     /** The public roster: hidden members are left out. */

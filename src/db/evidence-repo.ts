@@ -85,3 +85,14 @@ export async function candidatePool(db: Tx, size: number): Promise<number[]> {
     .limit(size);
   return rows.map((r: { member_id: number }) => r.member_id);
 }
+
+/** Points earned and contributions made since `from` (e.g. a champion's appointment). */
+export async function activitySince(db: Tx, memberId: number, from: number): Promise<{ points: number; contributions: number }> {
+  const row = await db('awards as w')
+    .where('w.member_id', memberId)
+    .andWhere('w.occurred_at', '>=', from)
+    .andWhere(live(db))
+    .select(db.raw('COALESCE(SUM(w.points), 0) AS points'), db.raw('COALESCE(SUM(CASE WHEN w.production THEN 1 ELSE 0 END), 0) AS contributions'))
+    .first();
+  return { points: Number(row?.points ?? 0), contributions: Number(row?.contributions ?? 0) };
+}

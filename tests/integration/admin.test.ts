@@ -238,12 +238,36 @@ describe('the champion program', () => {
     await site.fw.ingest([act('member_joined', discord(HELPER), t0)]);
     const n = await site.fw.champions.nominate({ member: discord(HELPER), by: discord(OTHER), as: 'nomination', reason: 'Answers patiently, every day', space: 'support', evidence: [], origin: 'y1' });
     await site.fw.champions.decide(n.nominationId, 'approve', { memberId: null, label: 'test' }, { citation: 'Patient' });
+    await site.fw.ingest([act('answer_accepted', discord(HELPER), Date.parse('2026-06-01T10:00:00Z'), { counterpart: discord(OTHER) })]);
     site.fw.clock.now = Date.parse('2026-12-20T10:00:00Z');
-    expect((await site.fw.champions.champions())[0]).toMatchObject({ status: 'active', dueForRenewal: true });
+    expect((await site.fw.champions.champions())[0]).toMatchObject({ status: 'active', dueForRenewal: true, since: { points: 15, contributions: 1 } });
+    const m = await manager();
+    expect((await m.get('/admin')).body).toContain('since appointment 15 points, 1 contributions for others');
     site.fw.clock.now = Date.parse('2027-01-11T10:00:00Z');
     const news = await site.fw.champions.expireTerms();
     expect(news.revoked).toEqual([{ memberId: await memberId(HELPER), badgeId: 'champion' }]);
     expect((await site.fw.champions.champions())[0]).toMatchObject({ status: 'alumni', endedAt: Date.parse('2027-01-10T10:00:00Z') });
+  });
+});
+
+describe('a member’s own page', () => {
+  it('shows their numbers even when hidden, switches privacy, and takes suggestions when the community allows them', async () => {
+    await site.fw.ingest([act('answer_accepted', discord(MEMBER), Date.now(), { counterpart: discord(OTHER) }), act('member_joined', discord(HELPER), Date.now())]);
+    const v = new Visitor(site.app);
+    await v.signInWithDiscord(fake, MEMBER);
+    let token = await v.csrf('/me');
+    expect((await v.post('/me/privacy', { _csrf: token, visibility: 'hide' })).statusCode).toBe(303);
+    const page = await v.get('/me');
+    expect(page.body).toContain('You are <strong>hidden</strong>');
+    expect(page.body).toContain('15 points this month');
+    expect((await site.fw.leaderboard({ period: 'month' })).entries).toEqual([]);
+
+    expect((await v.post('/me/suggestions', { _csrf: token, member: '1', reason: 'Always kind to newcomers' }, 'application/json')).statusCode).toBe(403);
+    site.fw.config.champions.memberSuggestions = true;
+    token = await v.csrf('/me');
+    const helper = (await site.fw.db('identities').where({ external_id: HELPER }).first()).member_id;
+    expect((await v.post('/me/suggestions', { _csrf: token, member: String(helper), reason: 'Always kind to newcomers' })).statusCode).toBe(303);
+    expect(await site.fw.db('nominations').select('kind', 'member_id')).toEqual([{ kind: 'suggestion', member_id: helper }]);
   });
 });
 
