@@ -19,7 +19,9 @@ import { createIngest, type Ingest } from './ingest.js';
 import { getLeaderboard, type Leaderboard, type LeaderboardQuery } from './leaderboards.js';
 import { getMember, lookupMember, standingOf, type MemberProfile, type Standing } from './members.js';
 import { championsUseCases, type Champions } from './champions.js';
+import { answerShare, badgeDetail, howToEarn, newestAwards, type AnswerShare, type BadgeDetail, type RecentAward } from './community.js';
 import { NewsBus } from './news.js';
+import { deleteMember, exportMember } from './personal-data.js';
 import { randomSecret, setting } from './settings.js';
 import { setHidden } from './privacy.js';
 import { recompute, reviewStages, type RecomputeResult } from './recompute.js';
@@ -46,10 +48,17 @@ export interface Flywheel {
   lookupMember(platform: Platform, externalId: string): Promise<MemberProfile>;
   standing(platform: Platform, externalId: string): Promise<Standing | null>;
   /** The catalog, with how many visible members hold each badge. */
-  badges(): Promise<Array<{ id: string; name: string; tier: Tier; description: string; holders: number }>>;
+  badges(): Promise<Array<{ id: string; name: string; tier: Tier; description: string; howToEarn: string; holders: number }>>;
+  badge(id: string): Promise<BadgeDetail>;
+  newestAwards(limit: number): Promise<RecentAward[]>;
+  answerShare(): Promise<AnswerShare>;
   setHidden(identity: IdentityRef, hidden: boolean): Promise<number>;
   /** The champion program: nominations, review, terms, roster, audit. */
   champions: Champions;
+  /** Everything held about a member, for them to download. */
+  exportMember(memberId: number): Promise<Record<string, unknown>>;
+  /** Delete a member's identities and personal fields; anonymous counts stay. */
+  deleteMember(memberId: number): Promise<void>;
   /** The member behind an identity, created if new (sign-in). */
   memberFor(identity: IdentityRef): Promise<number>;
   /** A secret kept in the database, created on first use (e.g. for signing session cookies). */
@@ -99,12 +108,17 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     standing: (platform, externalId) => standingOf(db, platform, externalId, tz, now(), config.badges),
     badges: async () => {
       const holders = await badgeHolders(db);
-      return config.badges.map((b) => ({ id: b.id, name: b.name, tier: b.tier, description: b.description, holders: holders.get(b.id) ?? 0 }));
+      return config.badges.map((b) => ({ id: b.id, name: b.name, tier: b.tier, description: b.description, howToEarn: howToEarn(b), holders: holders.get(b.id) ?? 0 }));
     },
+    badge: async (id) => badgeDetail(db, config.badges, id, await badgeHolders(db)),
+    newestAwards: (limit) => newestAwards(db, config.badges, limit),
+    answerShare: () => answerShare(db, tz, now()),
     setHidden: (identity, hidden) => setHidden(lock, identity, hidden, memberOptions()),
     champions: championsUseCases(db, { lock, rules, termMonths: config.champions.termMonths, memberOptions }),
     news: new NewsBus(),
     secret: (key) => setting(lock, key, randomSecret),
+    exportMember: (memberId) => exportMember(db, memberId),
+    deleteMember: (memberId) => deleteMember(lock, memberId, now()),
     memberFor: (identity) => lock.run(async (trx) => (await resolveMembers(trx, [identity], memberOptions())).get(identityKey(identity))!),
     reversalsUnder: (ref, platform, at) => reversalsUnder(db, ref, platform, at),
     membersOnPlatform: (memberIds, platform) => membersOnPlatform(db, memberIds, platform),

@@ -2,6 +2,7 @@
 import type { Platform, Space } from '../domain/kinds.js';
 import { localDay, periodWindow, type Period, type PeriodWindow } from '../domain/periods.js';
 import { denseRanks } from '../domain/scoring.js';
+import type { Stage } from '../domain/stages.js';
 import type { Tx } from '../db/knex.js';
 import { countListed, distinctScoresAbove, topScores } from '../db/scores-repo.js';
 
@@ -18,7 +19,7 @@ export interface LeaderboardQuery {
 export interface LeaderboardEntry {
   rank: number;
   points: number;
-  member: { id: number; displayName: string };
+  member: { id: number; displayName: string; stage: Stage | null; badges: number };
 }
 
 export interface Leaderboard extends PeriodWindow {
@@ -40,11 +41,25 @@ export async function getLeaderboard(db: Tx, q: LeaderboardQuery, timeZone: stri
     firstRank,
   );
   const total = offset === 0 && rows.length < limit ? rows.length : await countListed(db, scope);
+  const ids = rows.map((r) => r.memberId);
+  // Two small lookups for the page's rows: stage, and how many badges each holds.
+  const [stages, badges] = ids.length
+    ? await Promise.all([
+        db('members').select('id', 'stage').whereIn('id', ids),
+        db('badge_awards').select('member_id').count({ n: '*' }).whereIn('member_id', ids).whereNull('revoked_at').groupBy('member_id'),
+      ])
+    : [[], []];
+  const stageOf = new Map(stages.map((m: { id: number; stage: Stage | null }) => [m.id, m.stage]));
+  const badgesOf = new Map((badges as Array<{ member_id: number; n: number | string }>).map((b) => [b.member_id, Number(b.n)]));
   return {
     ...window,
     space: scope.space,
     platform: scope.platform,
     total,
-    entries: rows.map((r, i) => ({ rank: ranks[i]!, points: r.points, member: { id: r.memberId, displayName: r.displayName } })),
+    entries: rows.map((r, i) => ({
+      rank: ranks[i]!,
+      points: r.points,
+      member: { id: r.memberId, displayName: r.displayName, stage: stageOf.get(r.memberId) ?? null, badges: badgesOf.get(r.memberId) ?? 0 },
+    })),
   };
 }

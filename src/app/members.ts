@@ -5,6 +5,7 @@ import { localDay, PERIODS, periodStart } from '../domain/periods.js';
 import type { Stage } from '../domain/stages.js';
 import type { Badge, Tier } from '../domain/badges.js';
 import { badgesOfMember, type MemberBadge } from '../db/badges-repo.js';
+import { recentContributions } from '../db/evidence-repo.js';
 import type { Tx } from '../db/knex.js';
 import { distinctScoresAbove, memberPoints } from '../db/scores-repo.js';
 import { transitionsOf } from '../db/stages-repo.js';
@@ -28,6 +29,12 @@ export interface MemberProfile {
   badges: EarnedBadge[];
   stages: Array<{ stage: Stage; at: string }>;
   points: Record<(typeof PERIODS)[number], number>;
+  /** Dense rank on this month's and the all-time board; null when not on it (staff, bots, no points). */
+  rank: { month: number | null; all: number | null };
+  /** The first steps of the journey: first seen, first question, first answer. */
+  firsts: { seen: string | null; question: string | null; answer: string | null };
+  /** Latest contributions for others, with links back to where they happened. */
+  recent: Array<{ kind: string; at: string; url: string | null; points: number }>;
   identities: Array<{ platform: Platform; externalId: string; username: string | null }>;
 }
 
@@ -46,7 +53,7 @@ export async function getMember(db: Tx, id: number, timeZone: string, now: numbe
   const member = await db('members').where({ id }).first();
   if (!member || member.hidden) throw notFound();
   const today = localDay(now, timeZone);
-  const [identities, journeys, points, badges] = await Promise.all([
+  const [identities, journeys, points, badges, firsts, recent] = await Promise.all([
     db('identities').select('platform', 'external_id', 'username').where({ member_id: id }).orderBy('id'),
     transitionsOf(db, [id]),
     memberPoints(
@@ -55,7 +62,18 @@ export async function getMember(db: Tx, id: number, timeZone: string, now: numbe
       PERIODS.map((period) => ({ period, start: periodStart(period, today) })),
     ),
     badgesOfMember(db, id),
+    db('activities').select('kind').min({ at: 'occurred_at' }).where({ member_id: id }).whereIn('kind', ['question_asked', 'answer_posted']).groupBy('kind'),
+    recentContributions(db, id, RECENT),
   ]);
+  const listed = !member.is_staff && !member.is_bot;
+  const rankIn = async (period: 'month' | 'all') => {
+    const p = (points as Record<string, number>)[period] ?? 0;
+    return listed && p > 0 ? 1 + (await distinctScoresAbove(db, { period, periodStart: periodStart(period, today), space: null, platform: null }, p)) : null;
+  };
+  const firstOf = (kind: string) => {
+    const row = (firsts as Array<{ kind: string; at: number | string }>).find((f) => f.kind === kind);
+    return row ? iso(Number(row.at)) : null;
+  };
   return {
     id: member.id,
     displayName: member.display_name,
@@ -63,6 +81,9 @@ export async function getMember(db: Tx, id: number, timeZone: string, now: numbe
     badges: earned(badges, catalog),
     stages: (journeys.get(id) ?? []).map((t) => ({ stage: t.stage, at: new Date(t.at).toISOString() })),
     points: points as MemberProfile['points'],
+    rank: { month: await rankIn('month'), all: await rankIn('all') },
+    firsts: { seen: member.first_seen_at === null ? null : iso(Number(member.first_seen_at)), question: firstOf('question_asked'), answer: firstOf('answer_posted') },
+    recent: recent.map((c) => ({ kind: c.kind, at: iso(c.at), url: c.url, points: c.points })),
     identities: identities.map((i: { platform: Platform; external_id: string; username: string | null }) => ({
       platform: i.platform,
       externalId: i.external_id,
@@ -78,6 +99,8 @@ export async function lookupMember(db: Tx, platform: Platform, externalId: strin
 }
 
 const NEWEST_BADGES = 3;
+const RECENT = 10;
+const iso = (ms: number): string => new Date(ms).toISOString();
 
 export interface Standing {
   memberId: number;

@@ -8,7 +8,10 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyCompress from '@fastify/compress';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
 import fastifyView from '@fastify/view';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import handlebars from 'handlebars';
@@ -42,6 +45,19 @@ const ROUTES = [healthRoutes, leaderboardApi, membersApi, badgesApi, badgePages,
 
 export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: logger.child({ adapter: 'web' }) as FastifyBaseLogger, bodyLimit: 256 * 1024, trustProxy: true });
+  // Security headers; compression for pages and JSON alike.
+  await app.register(fastifyHelmet, { contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'], 'form-action': ["'self'", 'https://discord.com'] } } });
+  await app.register(fastifyCompress, { threshold: 1024 });
+  // zod validates every request (parseQuery); route schemas exist to describe the API.
+  app.setValidatorCompiler(() => () => true);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: `${fw.config.community.name} — Flywheel API`, version: '1', description: 'Leaderboards, members, badges and champions. Hidden members are never returned.' },
+      servers: [{ url: fw.config.community.siteUrl }],
+    },
+    hideUntagged: true,
+  });
   const hbs = handlebars.create();
   for (const [name, helper] of Object.entries(viewHelpers)) hbs.registerHelper(name, helper);
   await app.register(fastifyView, {
@@ -60,5 +76,6 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
   app.decorate('passwordLogin', passwordLogin(fw.config, logger));
   registerErrorHandling(app);
   for (const routes of ROUTES) await app.register(async (scope) => routes(scope, fw));
+  app.get('/api/v1/openapi.json', async () => app.swagger());
   return app;
 }

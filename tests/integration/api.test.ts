@@ -39,8 +39,8 @@ describe('GET /api/v1/leaderboard', () => {
     const body = res.json();
     expect(body).toMatchObject({ period: 'month', from: '2026-11-01', to: '2026-11-30', previous: '2026-10-01' });
     expect(body.entries).toEqual([
-      { rank: 1, points: 25, member: { id: expect.any(Number), displayName: 'Bob' } },
-      { rank: 2, points: 3, member: { id: expect.any(Number), displayName: 'Alice' } },
+      { rank: 1, points: 25, member: { id: expect.any(Number), displayName: 'Bob', stage: 'contributor', badges: 4 } },
+      { rank: 2, points: 3, member: { id: expect.any(Number), displayName: 'Alice', stage: 'participant', badges: 1 } },
     ]);
   });
 
@@ -94,6 +94,7 @@ describe('GET /api/v1/badges', () => {
       name: 'First Solution',
       tier: 'bronze',
       description: 'An answer was accepted as the solution for the first time.',
+      howToEarn: '1 accepted answer',
       holders: 1,
     });
     expect(badges.find((b: { id: string }) => b.id === 'oracle').holders).toBe(0);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
+import { apiDocs } from '../openapi.js';
 import { PLATFORMS, SPACES } from '../../domain/kinds.js';
 import { parseDay, PERIODS } from '../../domain/periods.js';
 import { parseQuery } from '../query.js';
@@ -18,7 +19,7 @@ export const leaderboardQuery = z.strictObject({
 });
 
 export async function leaderboardApi(app: FastifyInstance, fw: Flywheel): Promise<void> {
-  app.get('/api/v1/leaderboard', async (request, reply) => {
+  app.get('/api/v1/leaderboard', apiDocs('A leaderboard: one period, optionally one space or platform', { query: leaderboardQuery }), async (request, reply) => {
     const q = parseQuery(leaderboardQuery, request.query);
     const board = await fw.leaderboard(q);
     reply.header('cache-control', 'public, max-age=30');

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
+import { apiDocs } from '../openapi.js';
 import { PLATFORMS } from '../../domain/kinds.js';
 import { parseQuery } from '../query.js';
 
@@ -14,12 +15,12 @@ const lookupQuery = z.strictObject({
 });
 
 export async function membersApi(app: FastifyInstance, fw: Flywheel): Promise<void> {
-  app.get('/api/v1/members/lookup', async (request) => {
+  app.get('/api/v1/members/lookup', apiDocs('A member found by a platform account', { query: lookupQuery }), async (request) => {
     const q = parseQuery(lookupQuery, request.query);
     return fw.lookupMember(q.platform, q.externalId);
   });
 
-  app.get('/api/v1/members/:id', async (request) => {
+  app.get('/api/v1/members/:id', apiDocs('A member: points, rank, stage journey, badges, recent contributions', { params: idParams }), async (request) => {
     const { id } = parseQuery(idParams, request.params);
     return fw.member(id);
   });

@@ -1,4 +1,8 @@
-/** Badge images and the public page of one award (what members share), with Open Graph tags and an "Add to LinkedIn" link. */
+/**
+ * Badges on the site: the catalog, one badge (with its image at the same address plus .svg/.png),
+ * and the public page of one award — what members share — with Open Graph tags and an "Add to
+ * LinkedIn" link.
+ */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
@@ -6,19 +10,39 @@ import { urls } from '../../app/credentials.js';
 import { DomainError } from '../../domain/errors.js';
 import { badgePng, badgeSvg } from '../badge-image.js';
 import { parseQuery } from '../query.js';
+import { cacheable } from '../caching.js';
 
-const imageParams = z.strictObject({ file: z.string().regex(/^[a-z0-9-]+\.(svg|png)$/, 'expected <badge id>.svg or <badge id>.png') });
+const badgeParams = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9-]+(\.(svg|png))?$/, 'expected a badge id, or <badge id>.svg / .png for its image')
+    .max(64)
+    .transform((v) => ({ id: v.replace(/\.(svg|png)$/, ''), image: (v.match(/\.(svg|png)$/)?.[1] ?? null) as 'svg' | 'png' | null })),
+});
+const TIER_ORDER = ['gold', 'silver', 'bronze'] as const;
 export const awardParams = z.strictObject({ id: z.coerce.number({ message: 'expected an award id (a positive whole number)' }).int().positive().max(2 ** 31 - 1) });
 
 export async function badgePages(app: FastifyInstance, fw: Flywheel): Promise<void> {
-  app.get('/badges/:file', async (request, reply) => {
-    const { file } = parseQuery(imageParams, request.params);
-    const [id, ext] = file.split('.') as [string, 'svg' | 'png'];
+  app.get('/badges', async (request, reply) => {
+    const badges = await fw.badges();
+    cacheable(request, reply);
+    return reply.view('pages/badges.hbs', {
+      title: `Badges — ${fw.config.community.name}`,
+      community: fw.config.community.name,
+      tiers: TIER_ORDER.map((tier) => ({ tier, badges: badges.filter((b) => b.tier === tier) })).filter((t) => t.badges.length > 0),
+    });
+  });
+
+  app.get('/badges/:id', async (request, reply) => {
+    const { id, image } = parseQuery(badgeParams, request.params).id;
     const badge = fw.config.badges.find((b) => b.id === id);
     if (!badge) throw new DomainError('not_found', 'badge not found');
-    reply.header('cache-control', 'public, max-age=86400');
-    if (ext === 'svg') return reply.type('image/svg+xml').send(badgeSvg(badge));
-    return reply.type('image/png').send(badgePng(badge));
+    if (image) {
+      reply.header('cache-control', 'public, max-age=86400');
+      return image === 'svg' ? reply.type('image/svg+xml').send(badgeSvg(badge)) : reply.type('image/png').send(badgePng(badge));
+    }
+    cacheable(request, reply);
+    return reply.view('pages/badge.hbs', { title: `${badge.name} — ${fw.config.community.name}`, community: fw.config.community.name, badge: await fw.badge(id) });
   });
 
   app.get('/badges/awards/:id', async (request, reply) => {

@@ -1,7 +1,9 @@
 /** The public roster: `/champions` and `GET /api/v1/champions`. Hidden members are left out. */
 import type { FastifyInstance } from 'fastify';
 import type { Flywheel } from '../../app/flywheel.js';
+import { apiDocs } from '../openapi.js';
 import type { ChampionRow } from '../../db/champions-repo.js';
+import { cacheable } from '../caching.js';
 
 const publicChampion = (c: ChampionRow) => ({
   member: { id: c.memberId, displayName: c.memberName },
@@ -12,13 +14,14 @@ const publicChampion = (c: ChampionRow) => ({
 });
 
 export async function championsRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
-  app.get('/api/v1/champions', async () => {
+  app.get('/api/v1/champions', apiDocs('The champions roster, current and past'), async () => {
     const { current, past } = await fw.champions.roster();
     return { champions: current.map(publicChampion), past: past.map(publicChampion) };
   });
 
-  app.get('/champions', async (_request, reply) => {
+  app.get('/champions', async (request, reply) => {
     const { current, past } = await fw.champions.roster();
+    cacheable(request, reply);
     return reply.view('pages/champions.hbs', {
       title: `Champions — ${fw.config.community.name}`,
       community: fw.config.community.name,

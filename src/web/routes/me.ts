@@ -5,9 +5,11 @@ import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
 import { DomainError } from '../../domain/errors.js';
 import { SPACES } from '../../domain/kinds.js';
+import { endSession } from '../auth/session.js';
 import { parseQuery } from '../query.js';
 
 const privacyBody = z.object({ _csrf: z.string().optional(), visibility: z.enum(['show', 'hide'], { message: 'expected show or hide' }) });
+const deleteBody = z.object({ _csrf: z.string().optional(), confirm: z.string().max(20).optional() });
 const suggestionBody = z.object({
   _csrf: z.string().optional(),
   member: z.coerce.number({ message: 'expected a member id' }).int().positive().max(2 ** 31 - 1),
@@ -43,6 +45,21 @@ export async function meRoutes(app: FastifyInstance, fw: Flywheel): Promise<void
     const s = request.session!;
     await fw.setHidden({ platform: 'discord', externalId: s.discordId!, displayName: s.name }, visibility === 'hide');
     return reply.redirect('/me', 303);
+  });
+
+  app.get('/me/export', async (request, reply) => {
+    const data = await fw.exportMember(request.session!.memberId!);
+    reply.header('content-disposition', 'attachment; filename="flywheel-my-data.json"');
+    reply.header('cache-control', 'no-store');
+    return data;
+  });
+
+  app.post('/me/delete', post, async (request, reply) => {
+    const { confirm } = parseQuery(deleteBody, request.body);
+    if (confirm !== 'DELETE') throw new DomainError('invalid_parameter', 'confirm: type DELETE to delete your data');
+    await fw.deleteMember(request.session!.memberId!);
+    endSession(reply);
+    return reply.redirect('/?deleted=1', 303);
   });
 
   app.post('/me/suggestions', post, async (request, reply) => {

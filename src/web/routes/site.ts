@@ -1,16 +1,82 @@
-/** Server-rendered pages (the full site arrives with its own issue; this is the front door). */
+/**
+ * The public pages: the community at a glance, the leaderboard, member pages. Each has a JSON twin
+ * under /api/v1. Pages are the same for everyone except the viewer's own highlighted row, so they
+ * are cacheable unless someone is signed in.
+ */
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
+import { PLATFORMS, SPACES } from '../../domain/kinds.js';
+import { localDay, parseDay } from '../../domain/periods.js';
+import { cacheable } from '../caching.js';
 import { parseQuery } from '../query.js';
 import { idParams } from './api-members.js';
 
+const TABS = ['week', 'month', 'quarter', 'year', 'all'] as const;
+const PAGE_SIZE = 25;
+const TAB_LABEL: Record<(typeof TABS)[number], string> = { week: 'Week', month: 'Month', quarter: 'Quarter', year: 'Year', all: 'All time' };
+
+const boardQuery = z.strictObject({
+  period: z.enum(TABS, { message: `expected one of ${TABS.join(', ')}` }).default('month'),
+  at: z
+    .string()
+    .refine((v) => parseDay(v) !== null, { message: 'expected a calendar date YYYY-MM-DD' })
+    .optional(),
+  space: z.union([z.enum(SPACES), z.literal('')], { message: `expected one of ${SPACES.join(', ')}` }).optional(),
+  platform: z.union([z.enum(PLATFORMS), z.literal('')], { message: `expected one of ${PLATFORMS.join(', ')}` }).optional(),
+  page: z.coerce.number({ message: 'expected a page number' }).int().min(1).max(4000).default(1),
+});
+
+const query = (params: Record<string, string | number | undefined | null>): string => {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+};
+
 export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
-  app.get('/', async (_request, reply) => {
-    const board = await fw.leaderboard({ period: 'month', limit: 10 });
+  const base = { community: fw.config.community.name };
+
+  app.get('/', async (request, reply) => {
+    const [board, awards, roster, answers] = await Promise.all([fw.leaderboard({ period: 'month', limit: 10 }), fw.newestAwards(8), fw.champions.roster(), fw.answerShare()]);
+    cacheable(request, reply);
     return reply.view('pages/home.hbs', {
+      ...base,
       title: fw.config.community.name,
-      community: fw.config.community.name,
       board,
+      awards,
+      champions: roster.current,
+      answers: { ...answers, percent: answers.share === null ? null : Math.round(answers.share * 100) },
+    });
+  });
+
+  app.get('/leaderboard', async (request, reply) => {
+    const q = parseQuery(boardQuery, request.query);
+    const filters = { space: q.space || null, platform: q.platform || null };
+    const board = await fw.leaderboard({ period: q.period, at: q.at, ...filters, limit: PAGE_SIZE, offset: (q.page - 1) * PAGE_SIZE });
+    const viewer = request.session?.memberId ?? null;
+    const today = localDay(fw.now(), fw.config.community.timeZone);
+    const link = (over: Record<string, string | number | null | undefined>) => `/leaderboard${query({ period: q.period, at: q.at, space: filters.space, platform: filters.platform, ...over })}`;
+    const pages = Math.max(1, Math.ceil(board.total / PAGE_SIZE));
+    cacheable(request, reply);
+    return reply.view('pages/leaderboard.hbs', {
+      ...base,
+      title: `Leaderboard — ${fw.config.community.name}`,
+      board,
+      rows: board.entries.map((e) => ({ ...e, mine: viewer !== null && e.member.id === viewer })),
+      tabs: TABS.map((p) => ({ label: TAB_LABEL[p], href: `/leaderboard${query({ period: p, space: filters.space, platform: filters.platform })}`, current: p === q.period })),
+      previous: board.previous ? link({ at: board.previous, page: null }) : null,
+      // No browsing into the future.
+      next: board.next && board.next <= today ? link({ at: board.next, page: null }) : null,
+      newer: q.page > 1 ? link({ page: q.page - 1 }) : null,
+      older: q.page < pages ? link({ page: q.page + 1 }) : null,
+      page: q.page,
+      pages,
+      period: q.period,
+      at: q.at,
+      spaces: SPACES.map((s) => ({ value: s, selected: s === filters.space })),
+      platforms: PLATFORMS.map((p) => ({ value: p, selected: p === filters.platform })),
+      label: TAB_LABEL[q.period],
     });
   });
 
@@ -18,12 +84,18 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
   app.get('/members/:id', async (request, reply) => {
     const { id } = parseQuery(idParams, request.params);
     const member = await fw.member(id);
+    cacheable(request, reply);
     return reply.view('pages/member.hbs', {
+      ...base,
       title: `${member.displayName} — ${fw.config.community.name}`,
-      community: fw.config.community.name,
       member,
       periods: (['week', 'month', 'quarter', 'year', 'all'] as const).map((period) => ({ period, points: member.points[period] })),
-      journey: [...member.stages].reverse(),
+      journey: [
+        ...(member.firsts.seen ? [{ step: 'first seen', at: member.firsts.seen }] : []),
+        ...(member.firsts.question ? [{ step: 'first question', at: member.firsts.question }] : []),
+        ...(member.firsts.answer ? [{ step: 'first answer', at: member.firsts.answer }] : []),
+        ...member.stages.map((s) => ({ step: s.stage, at: s.at })),
+      ].sort((a, b) => a.at.localeCompare(b.at)),
     });
   });
 }

@@ -1,0 +1,132 @@
+/** The community at a glance: newest badges, who answers (members or staff), a badge's holders. */
+import type { Badge, Tier } from '../domain/badges.js';
+import { DomainError } from '../domain/errors.js';
+import { localDay, periodStart } from '../domain/periods.js';
+import type { Tx } from '../db/knex.js';
+
+export interface RecentAward {
+  awardId: number;
+  badge: { id: string; name: string; tier: Tier };
+  member: { id: number; displayName: string };
+  awardedAt: string;
+}
+
+/** Newest standing awards of visible members (of badges still in the catalog). */
+export async function newestAwards(db: Tx, catalog: readonly Badge[], limit: number, badgeId?: string): Promise<RecentAward[]> {
+  const q = db('badge_awards as b')
+    .join('members as m', 'm.id', 'b.member_id')
+    .select('b.id', 'b.badge_id', 'b.awarded_at', 'm.id as member_id', 'm.display_name')
+    .whereNull('b.revoked_at')
+    .andWhere('m.hidden', false)
+    .orderBy([
+      { column: 'b.awarded_at', order: 'desc' },
+      { column: 'b.id', order: 'desc' },
+    ])
+    .limit(limit * 2);
+  const rows = await (badgeId ? q.andWhere('b.badge_id', badgeId) : q);
+  const byId = new Map(catalog.map((b) => [b.id, b]));
+  return rows
+    .filter((r: { badge_id: string }) => byId.has(r.badge_id))
+    .slice(0, limit)
+    .map((r: { id: number; badge_id: string; awarded_at: number; member_id: number; display_name: string }) => {
+      const badge = byId.get(r.badge_id)!;
+      return { awardId: r.id, badge: { id: badge.id, name: badge.name, tier: badge.tier }, member: { id: r.member_id, displayName: r.display_name }, awardedAt: new Date(Number(r.awarded_at)).toISOString() };
+    });
+}
+
+export interface AnswerShare {
+  /** Counted answers this month (bots left out), and how many came from members rather than staff. */
+  answers: number;
+  byMembers: number;
+  /** byMembers / answers, or null when there were no answers. */
+  share: number | null;
+}
+
+/**
+ * The share of this month's answers that came from members (DESIGN.md: a young community starts
+ * with staff as the only producers; a healthy one moves past that). Hidden members still count.
+ */
+export async function answerShare(db: Tx, timeZone: string, now: number): Promise<AnswerShare> {
+  const from = periodStart('month', localDay(now, timeZone));
+  const rows: Array<{ is_staff: number | boolean; n: number | string }> = await db('awards as w')
+    .join('members as m', 'm.id', 'w.member_id')
+    .select('m.is_staff')
+    .count({ n: '*' })
+    .where('w.kind', 'answer_posted')
+    .andWhere('w.day', '>=', from)
+    .andWhere('m.is_bot', false)
+    .whereIn('w.reason', ['awarded', 'daily_cap'])
+    .whereNull('w.cancels_activity_id')
+    .whereNotExists(db('awards as r').select(db.raw('1')).whereRaw('r.cancels_activity_id = w.activity_id'))
+    .groupBy('m.is_staff');
+  const answers = rows.reduce((sum, r) => sum + Number(r.n), 0);
+  const byMembers = rows.filter((r) => !r.is_staff).reduce((sum, r) => sum + Number(r.n), 0);
+  return { answers, byMembers, share: answers ? byMembers / answers : null };
+}
+
+export interface BadgeDetail {
+  id: string;
+  name: string;
+  tier: Tier;
+  description: string;
+  howToEarn: string;
+  repeatable: boolean;
+  revocable: boolean;
+  holders: number;
+  recent: RecentAward[];
+}
+
+const COUNTED: Partial<Record<string, [string, string]>> = {
+  answer_posted: ['answer to someone else’s question', 'answers to other people’s questions'],
+  answer_accepted: ['accepted answer', 'accepted answers'],
+  thanks_received: ['thank-you from another member', 'thank-yous from other members'],
+  thanks_given: ['thank-you given', 'thank-yous given'],
+  question_asked: ['question asked', 'questions asked'],
+  message_posted: ['message', 'messages'],
+  topic_created: ['topic started', 'topics started'],
+  content_published: ['publication', 'publications'],
+  event_spoke: ['talk at an event', 'talks at events'],
+  event_attended: ['event attended', 'events attended'],
+  feedback_submitted: ['piece of feedback', 'pieces of feedback'],
+  member_referred: ['member brought in', 'members brought in'],
+  reaction_received: ['reaction received', 'reactions received'],
+};
+
+/** How to earn a badge, in words. */
+export function howToEarn(badge: Badge): string {
+  const c = badge.criterion;
+  switch (c.type) {
+    case 'count': {
+      const [one, many] = COUNTED[c.kind] ?? [c.kind.replace(/_/g, ' '), c.kind.replace(/_/g, ' ')];
+      return `${c.atLeast} ${c.atLeast === 1 ? one : many}${c.space ? ` in ${c.space}` : ''}${c.platform ? ` on ${c.platform}` : ''}${c.withinDays ? ` within ${c.withinDays} days` : ''}`;
+    }
+    case 'points':
+      return `${c.atLeast.toLocaleString('en-US')} points${c.space ? ` in ${c.space}` : ''}`;
+    case 'streak':
+      return `active ${c.days} days in a row`;
+    case 'helped':
+      return `help ${c.members} different members`;
+    case 'stage':
+      return `reach the ${c.reach} stage${c.from ? ` from ${c.from.join(' or ')}` : ''}`;
+    case 'top':
+      return `finish a ${c.period} in the top ${c.rank}${c.space ? ` of ${c.space}` : ''}`;
+    case 'manual':
+      return 'granted by the community team';
+  }
+}
+
+export async function badgeDetail(db: Tx, catalog: readonly Badge[], id: string, holders: ReadonlyMap<string, number>): Promise<BadgeDetail> {
+  const badge = catalog.find((b) => b.id === id);
+  if (!badge) throw new DomainError('not_found', 'badge not found');
+  return {
+    id: badge.id,
+    name: badge.name,
+    tier: badge.tier,
+    description: badge.description,
+    howToEarn: howToEarn(badge),
+    repeatable: badge.repeatable,
+    revocable: badge.revocable,
+    holders: holders.get(badge.id) ?? 0,
+    recent: await newestAwards(db, catalog, 12, badge.id),
+  };
+}
