@@ -8,6 +8,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
+        // Browser tests (tests/e2e) run here only: what they check does not depend on the dialect.
         test: { name: 'sqlite', include: ['tests/**/*.test.ts'], env: { FLYWHEEL_TEST_DIALECT: 'sqlite' } },
       },
       {

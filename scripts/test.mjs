@@ -1,22 +1,29 @@
 #!/usr/bin/env node
-// `npm test`: make sure the PostgreSQL server the suite needs is installed (Debian's package,
-// when running as root and it is missing), then run every test on SQLite and on PostgreSQL.
+// `npm test`: make sure what the suite needs is installed — PostgreSQL's server for the dialect
+// tests and Chromium for the browser tests (Debian's packages, when running as root and they are
+// missing) — then run every test on SQLite and on PostgreSQL, and the pages in a real browser.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 
 const hasPostgres = () =>
   existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/postgres`));
 
+const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+let updated = false;
+function aptInstall(packages, why) {
+  console.error(`${why}: installing Debian's ${packages.join(', ')}…`);
+  if (!updated) execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  updated = true;
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+// Without Chromium the browser tests fail, saying how to install it: they never pass silently.
+if (!existsSync('/usr/bin/chromium') && canInstall) aptInstall(['chromium', 'fonts-dejavu-core'], 'Chromium not found (browser tests)');
+
 const usesOwnServer = (process.env.DATABASE_URL ?? '').startsWith('postgres');
 if (!usesOwnServer && !hasPostgres()) {
-  if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
-    console.error('PostgreSQL server not found: installing Debian\'s postgresql package for the dialect tests…');
-    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'postgresql'], {
-      stdio: 'inherit',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-  } else {
+  if (canInstall) aptInstall(['postgresql'], 'PostgreSQL server not found (dialect tests)');
+  else {
     console.error(
       'The test suite runs on SQLite and on PostgreSQL, and no PostgreSQL server is installed.\n' +
         'Install one (Debian/Ubuntu: sudo apt-get install postgresql) or set DATABASE_URL=postgres://… to a server.',
