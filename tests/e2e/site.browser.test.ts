@@ -91,7 +91,7 @@ describe('the public site in Chromium', () => {
       const res = await page.goto(`${base}${path}`);
       expect([path, res?.status()]).toEqual([path, name === 'not-found' ? 404 : 200]);
       // Nothing wider than the phone's screen.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+      expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1')).toBe(true);
       await shoot(`phone-${name}`);
     }
   });
