@@ -29,6 +29,8 @@ export interface Config {
   discord: DiscordConfig;
   badges: Badge[];
   champions: { termMonths: number; memberSuggestions: boolean };
+  /** Members whose affinity reaches this are community-qualified leads. */
+  insights: { leadAffinity: number };
   auth: AuthConfig;
 }
 
@@ -131,6 +133,7 @@ const fileSchema = z.strictObject({
       memberSuggestions: z.boolean().optional(),
     })
     .optional(),
+  insights: z.strictObject({ leadAffinity: z.number().min(0).optional() }).optional(),
   access: z
     .strictObject({
       adminDiscordIds: z.array(snowflake).optional(),
@@ -273,6 +276,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     badges,
     champions: { termMonths: f.champions?.termMonths ?? 12, memberSuggestions: f.champions?.memberSuggestions ?? false },
+    insights: { leadAffinity: f.insights?.leadAffinity ?? 50 },
     auth: {
       sessionSecret: e.SESSION_SECRET ?? null,
       adminPassword: e.ADMIN_PASSWORD ?? null,

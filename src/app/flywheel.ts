@@ -20,6 +20,9 @@ import { getLeaderboard, type Leaderboard, type LeaderboardQuery } from './leade
 import { getMember, lookupMember, standingOf, type MemberProfile, type Standing } from './members.js';
 import { championsUseCases, type Champions } from './champions.js';
 import { answerShare, badgeDetail, howToEarn, newestAwards, type AnswerShare, type BadgeDetail, type RecentAward } from './community.js';
+import { funnel, type FunnelStep } from '../domain/insights.js';
+import { stageCounts } from '../db/insights-repo.js';
+import { exportMembers, insights, type ExportRow, type Insights, type InsightsQuery } from './insights.js';
 import { NewsBus } from './news.js';
 import { deleteMember, exportMember } from './personal-data.js';
 import { randomSecret, setting } from './settings.js';
@@ -55,6 +58,15 @@ export interface Flywheel {
   setHidden(identity: IdentityRef, hidden: boolean): Promise<number>;
   /** The champion program: nominations, review, terms, roster, audit. */
   champions: Champions;
+  /** How many community members stand on each step of the ladder (the public summary). */
+  ladder(): Promise<FunnelStep[]>;
+  /** The community team's numbers: funnel, cohorts, producers, concentration, responsiveness, flow. */
+  insights(q: InsightsQuery): Promise<Insights>;
+  /** Members for a CRM (by default only those who agreed and are not hidden); `leadsAbove` keeps the engaged. */
+  exportMembers(options: { everyone: boolean; leadsAbove?: number }): Promise<ExportRow[]>;
+  /** A member's agreement to be shared with the business (CRM exports). */
+  setShareConsent(memberId: number, consent: boolean): Promise<void>;
+  shareConsent(memberId: number): Promise<boolean>;
   /** Everything held about a member, for them to download. */
   exportMember(memberId: number): Promise<Record<string, unknown>>;
   /** Delete a member's identities and personal fields; anonymous counts stay. */
@@ -117,6 +129,11 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     champions: championsUseCases(db, { lock, rules, termMonths: config.champions.termMonths, memberOptions }),
     news: new NewsBus(),
     secret: (key) => setting(lock, key, randomSecret),
+    insights: (q) => insights(db, q, tz, now()),
+    ladder: async () => funnel(await stageCounts(db)),
+    exportMembers: (options) => exportMembers(db, tz, now(), options),
+    setShareConsent: (memberId, consent) => lock.run(async (trx) => void (await trx('members').where({ id: memberId }).update({ share_consent: consent }))),
+    shareConsent: async (memberId) => Boolean((await db('members').select('share_consent').where({ id: memberId }).first())?.share_consent),
     exportMember: (memberId) => exportMember(db, memberId),
     deleteMember: (memberId) => deleteMember(lock, memberId, now()),
     memberFor: (identity) => lock.run(async (trx) => (await resolveMembers(trx, [identity], memberOptions())).get(identityKey(identity))!),

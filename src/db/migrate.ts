@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import * as ledger from '../../migrations/20261122000000_ledger.js';
 import * as champions from '../../migrations/20261122010000_champions.js';
 import * as badges from '../../migrations/20261122020000_badges.js';
+import * as shareConsent from '../../migrations/20261122030000_share_consent.js';
 import type { Db } from './knex.js';
 
 type Migration = Pick<Knex.Migration, 'up' | 'down'>;
@@ -14,6 +15,7 @@ const MIGRATIONS: ReadonlyArray<[string, Migration]> = [
   ['20261122000000_ledger', ledger],
   ['20261122010000_champions', champions],
   ['20261122020000_badges', badges],
+  ['20261122030000_share_consent', shareConsent],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

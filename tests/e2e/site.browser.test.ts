@@ -17,7 +17,7 @@ let page: Page;
 let base: string;
 
 beforeAll(async () => {
-  fw = await testFlywheel({ PUBLIC_URL: 'http://127.0.0.1' });
+  fw = await testFlywheel({ PUBLIC_URL: 'http://127.0.0.1', ADMIN_PASSWORD: 'correct horse battery staple' });
   const now = Date.now();
   fw.clock.now = now;
   const ana = discord('1', { displayName: 'Ana Answer' });
@@ -76,6 +76,20 @@ describe('the public site in Chromium', () => {
     await cell.click();
     await page.waitForURL(/\/members\/\d+$/);
     expect(await page.locator('h1').textContent()).toBe(HOSTILE);
+  });
+
+  it('signs an admin in through the form and shows the insights page with its charts', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${base}/admin/insights`);
+    await page.waitForURL(/\/login\?next=/);
+    await page.getByLabel('Admin password').fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/admin\/insights$/);
+    expect(await page.locator('h1').textContent()).toBe('Insights');
+    expect(await page.locator('svg.chart').count()).toBeGreaterThanOrEqual(5);
+    await shoot('admin-insights');
+    await page.goto(`${base}/admin/nominations`);
+    await shoot('admin-nominations');
   });
 
   it('renders every public page, readable on a phone', async () => {

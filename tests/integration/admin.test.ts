@@ -40,7 +40,7 @@ afterEach(async () => {
   await fake.stop();
 });
 
-const ADMIN_PAGES = ['/admin', '/admin/nominations', '/admin/candidates', '/admin/champions', '/admin/audit'];
+const ADMIN_PAGES = ['/admin', '/admin/nominations', '/admin/candidates', '/admin/champions', '/admin/insights', '/admin/export/members.csv', '/admin/export/members.json', '/admin/export/leads.csv', '/admin/audit'];
 const ADMIN_POSTS = ['/admin/nominations', '/admin/nominations/1/approve', '/admin/nominations/1/decline', '/admin/champions/1/renew', '/admin/champions/1/end'];
 
 async function manager(): Promise<Visitor> {

@@ -9,7 +9,9 @@ import { z } from 'zod';
 import type { Actor } from '../../app/champions.js';
 import type { Flywheel } from '../../app/flywheel.js';
 import { DomainError } from '../../domain/errors.js';
-import { SPACES } from '../../domain/kinds.js';
+import { PLATFORMS, SPACES } from '../../domain/kinds.js';
+import { stringify } from 'csv-stringify/sync';
+import { insightCharts } from '../insight-charts.js';
 import { canManage, type Session } from '../auth/session.js';
 import { parseQuery } from '../query.js';
 
@@ -24,6 +26,30 @@ const nominationBody = z.object({
   space: z.enum(SPACES).default('support'),
   evidence: z.string().max(2000).optional(),
 });
+
+const insightsQuery = z.object({
+  from: z.union([z.string().regex(/^\d{4}-\d{2}$/, 'expected a month YYYY-MM'), z.literal('')]).optional(),
+  to: z.union([z.string().regex(/^\d{4}-\d{2}$/, 'expected a month YYYY-MM'), z.literal('')]).optional(),
+  platform: z.union([z.enum(PLATFORMS), z.literal('')], { message: `expected one of ${PLATFORMS.join(', ')}` }).optional(),
+});
+const exportQuery = z.object({ include: z.enum(['consenting', 'everyone'], { message: 'expected consenting or everyone' }).default('consenting') });
+const EXPORT_COLUMNS = [
+  'member_id',
+  'display_name',
+  'discord_id',
+  'discord_username',
+  'discourse_id',
+  'discourse_username',
+  'stage',
+  'points_all_time',
+  'points_this_month',
+  'affinity',
+  'reach',
+  'badges',
+  'champion',
+  'first_seen',
+  'first_contribution',
+];
 
 const actorOf = (session: Session): Actor => ({ memberId: session.memberId, label: session.discordId ? `discord:${session.discordId}` : 'password' });
 const wantsPage = (request: FastifyRequest) => request.method === 'GET';
@@ -95,6 +121,32 @@ export async function adminRoutes(app: FastifyInstance, fw: Flywheel): Promise<v
       const news = await champions[action](id, actorOf(request.session!), body.note ?? null);
       await fw.news.publish(news);
       return reply.redirect('/admin/champions', 303);
+    });
+
+  app.get('/admin/insights', async (request, reply) => {
+    const q = parseQuery(insightsQuery, request.query);
+    const data = await fw.insights({ platform: q.platform || null, from: q.from || undefined, to: q.to || undefined });
+    return view(reply, 'insights', 'Insights', { data, charts: insightCharts(data), platforms: PLATFORMS.map((p) => ({ value: p, selected: p === data.range.platform })) });
+  });
+
+  // Exports for a CRM: hidden members and members who did not agree are left out unless an admin asks for everyone.
+  const exported = async (request: FastifyRequest, leads: boolean) => {
+    const { include } = parseQuery(exportQuery, request.query);
+    if (include === 'everyone' && request.session!.role !== 'admin') throw new DomainError('forbidden', 'only admins export everyone');
+    return fw.exportMembers({ everyone: include === 'everyone', ...(leads ? { leadsAbove: fw.config.insights.leadAffinity } : {}) });
+  };
+  app.get('/admin/export/members.json', async (request, reply) => {
+    reply.header('content-disposition', 'attachment; filename="members.json"').header('cache-control', 'no-store');
+    return { members: await exported(request, false) };
+  });
+  for (const [path, leads] of [
+    ['/admin/export/members.csv', false],
+    ['/admin/export/leads.csv', true],
+  ] as const)
+    app.get(path, async (request, reply) => {
+      const rows = await exported(request, leads);
+      reply.header('content-disposition', `attachment; filename="${path.split('/').pop()}"`).header('cache-control', 'no-store');
+      return reply.type('text/csv; charset=utf-8').send(stringify(rows, { header: true, columns: EXPORT_COLUMNS }));
     });
 
   app.get('/admin/audit', async (_request, reply) => view(reply, 'audit', 'Audit log', { entries: await champions.auditLog(200) }));

@@ -9,6 +9,7 @@ import { endSession } from '../auth/session.js';
 import { parseQuery } from '../query.js';
 
 const privacyBody = z.object({ _csrf: z.string().optional(), visibility: z.enum(['show', 'hide'], { message: 'expected show or hide' }) });
+const sharingBody = z.object({ _csrf: z.string().optional(), share: z.enum(['yes', 'no'], { message: 'expected yes or no' }) });
 const deleteBody = z.object({ _csrf: z.string().optional(), confirm: z.string().max(20).optional() });
 const suggestionBody = z.object({
   _csrf: z.string().optional(),
@@ -29,7 +30,9 @@ export async function meRoutes(app: FastifyInstance, fw: Flywheel): Promise<void
 
   app.get('/me', async (request, reply) => {
     const standing = await fw.standing('discord', request.session!.discordId!);
+    const consent = await fw.shareConsent(request.session!.memberId!);
     return reply.view('pages/me.hbs', {
+      consent,
       title: `You — ${fw.config.community.name}`,
       community: fw.config.community.name,
       session: request.session,
@@ -44,6 +47,12 @@ export async function meRoutes(app: FastifyInstance, fw: Flywheel): Promise<void
     const { visibility } = parseQuery(privacyBody, request.body);
     const s = request.session!;
     await fw.setHidden({ platform: 'discord', externalId: s.discordId!, displayName: s.name }, visibility === 'hide');
+    return reply.redirect('/me', 303);
+  });
+
+  app.post('/me/sharing', post, async (request, reply) => {
+    const { share } = parseQuery(sharingBody, request.body);
+    await fw.setShareConsent(request.session!.memberId!, share === 'yes');
     return reply.redirect('/me', 303);
   });
 

@@ -38,7 +38,13 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
   const base = { community: fw.config.community.name };
 
   app.get('/', async (request, reply) => {
-    const [board, awards, roster, answers] = await Promise.all([fw.leaderboard({ period: 'month', limit: 10 }), fw.newestAwards(8), fw.champions.roster(), fw.answerShare()]);
+    const [board, awards, roster, answers, ladder] = await Promise.all([
+      fw.leaderboard({ period: 'month', limit: 10 }),
+      fw.newestAwards(8),
+      fw.champions.roster(),
+      fw.answerShare(),
+      fw.ladder(),
+    ]);
     cacheable(request, reply);
     return reply.view('pages/home.hbs', {
       ...base,
@@ -47,6 +53,7 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
       awards,
       champions: roster.current,
       answers: { ...answers, percent: answers.share === null ? null : Math.round(answers.share * 100) },
+      ladder,
     });
   });
 

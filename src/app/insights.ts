@@ -1,0 +1,197 @@
+/**
+ * Insights for the community team: the funnel, join cohorts, who produces (members or staff),
+ * concentration, responsiveness, new and lapsed contributors, activity by space, affinity and
+ * reach — and the member exports a CRM expects. The math lives in domain/insights.ts.
+ */
+import { DomainError } from '../domain/errors.js';
+import {
+  affinity,
+  cohorts,
+  concentration,
+  contributorFlow,
+  funnel,
+  medianDaysToContribution,
+  movement,
+  producerShare,
+  responsiveness,
+  type Cohort,
+  type Concentration,
+  type ContributorMonth,
+  type FunnelStep,
+  type ProducerMonth,
+  type Responsiveness,
+} from '../domain/insights.js';
+import type { Platform, Space } from '../domain/kinds.js';
+import { addDays, addMonths, localDay, monthIndex, periodStart, startOfDayInstant } from '../domain/periods.js';
+import type { Stage } from '../domain/stages.js';
+import {
+  answersByMonth,
+  answersPerMember,
+  joinsAndFirstProductions,
+  monthlyPoints,
+  pointsBySpace,
+  productionSpans,
+  questionsAndReplies,
+  stageChangesSince,
+  stageCounts,
+  type Filter,
+} from '../db/insights-repo.js';
+import type { Tx } from '../db/knex.js';
+
+export interface InsightsQuery {
+  platform?: Platform | null;
+  /** Months 'YYYY-MM', inclusive; default the last 12 months. */
+  from?: string;
+  to?: string;
+}
+
+export interface Insights {
+  range: { from: string; to: string; platform: Platform | null };
+  funnel: FunnelStep[];
+  thisMonth: { up: number; down: number };
+  cohorts: Cohort[];
+  medianDaysToFirstContribution: number | null;
+  producers: ProducerMonth[];
+  concentration: Concentration;
+  responsiveness: Responsiveness;
+  contributors: ContributorMonth[];
+  lapsedNotable: Array<{ memberId: number; displayName: string; stage: Stage | null; champion: boolean; lastContribution: string }>;
+  spaces: Array<{ month: string; space: Space; points: number }>;
+  topMembers: Array<{ memberId: number; displayName: string; affinity: number; reach: number }>;
+}
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+function rangeOf(q: InsightsQuery, timeZone: string, now: number): Filter & { fromMs: number; toMs: number } {
+  const today = localDay(now, timeZone);
+  const to = q.to ?? today.slice(0, 7);
+  const from = q.from ?? addMonths(`${to}-01`, -11).slice(0, 7);
+  if (!MONTH.test(from)) throw new DomainError('invalid_parameter', 'from: expected a month YYYY-MM');
+  if (!MONTH.test(to)) throw new DomainError('invalid_parameter', 'to: expected a month YYYY-MM');
+  if (from > to) throw new DomainError('invalid_parameter', 'from: expected a month before to');
+  const lastDay = addDays(addMonths(`${to}-01`, 1), -1);
+  return {
+    platform: q.platform ?? null,
+    from: `${from}-01`,
+    to: lastDay,
+    fromMs: startOfDayInstant(`${from}-01`, timeZone),
+    toMs: startOfDayInstant(addMonths(`${to}-01`, 1), timeZone),
+  };
+}
+
+export async function insights(db: Tx, q: InsightsQuery, timeZone: string, now: number): Promise<Insights> {
+  const f = rangeOf(q, timeZone, now);
+  const monthOf = (ms: number) => localDay(ms, timeZone).slice(0, 7);
+  const inRange = (month: string) => month >= f.from.slice(0, 7) && month <= f.to.slice(0, 7);
+  const thisMonthStart = startOfDayInstant(periodStart('month', localDay(now, timeZone)), timeZone);
+
+  const [counts, changes, joins, spans, answers, perMember, asked, spaces, points, champions, reach] = await Promise.all([
+    stageCounts(db),
+    stageChangesSince(db, thisMonthStart),
+    joinsAndFirstProductions(db),
+    productionSpans(db),
+    answersByMonth(db, f),
+    answersPerMember(db, f),
+    questionsAndReplies(db, f, f.fromMs, f.toMs),
+    pointsBySpace(db, f),
+    monthlyPoints(db, addMonths(periodStart('month', localDay(now, timeZone)), -11)),
+    db('champions').distinct('member_id'),
+    db('member_helped').select('member_id').count({ n: '*' }).where('helps', '>', 0).groupBy('member_id') as Promise<any[]>,
+  ]);
+
+  const cohortMembers = joins.map((j) => ({ firstSeen: j.firstSeen, cohort: monthOf(j.firstSeen), firstProduction: j.firstProduction })).filter((m) => inRange(m.cohort));
+  const championIds = new Set(champions.map((c: { member_id: number }) => c.member_id));
+  const lapseLine = now - 90 * 86_400_000;
+  const currentMonth = monthIndex(localDay(now, timeZone));
+  const love = new Map<number, Array<{ monthsAgo: number; points: number }>>();
+  for (const p of points) love.set(p.memberId, [...(love.get(p.memberId) ?? []), { monthsAgo: currentMonth - monthIndex(`${p.month}-01`), points: p.points }]);
+  const reachOf = new Map(reach.map((r: { member_id: number; n: number | string }) => [r.member_id, Number(r.n)]));
+  const visible = new Map(spans.filter((s) => !s.hidden).map((s) => [s.memberId, s.name]));
+
+  return {
+    range: { from: f.from.slice(0, 7), to: f.to.slice(0, 7), platform: f.platform },
+    funnel: funnel(counts),
+    thisMonth: movement(changes),
+    cohorts: cohorts(cohortMembers, now),
+    medianDaysToFirstContribution: medianDaysToContribution(cohortMembers),
+    producers: producerShare(answers),
+    concentration: concentration(perMember),
+    responsiveness: responsiveness(asked.questions, asked.replies),
+    contributors: contributorFlow(spans, monthOf, now).filter((m) => inRange(m.month)),
+    // Advocates and champions who stopped contributing are worth a personal message.
+    lapsedNotable: spans
+      .filter((s) => !s.hidden && s.last <= lapseLine && (s.stage === 'advocate' || championIds.has(s.memberId)))
+      .map((s) => ({ memberId: s.memberId, displayName: s.name, stage: s.stage, champion: championIds.has(s.memberId), lastContribution: new Date(s.last).toISOString() })),
+    spaces: spaces.sort((a, b) => a.month.localeCompare(b.month) || a.space.localeCompare(b.space)),
+    topMembers: [...love.entries()]
+      .filter(([id]) => visible.has(id))
+      .map(([id, months]) => ({ memberId: id, displayName: visible.get(id)!, affinity: affinity(months), reach: reachOf.get(id) ?? 0 }))
+      .sort((a, b) => b.affinity - a.affinity || a.memberId - b.memberId)
+      .slice(0, 20),
+  };
+}
+
+export interface ExportRow {
+  member_id: number;
+  display_name: string;
+  discord_id: string;
+  discord_username: string;
+  discourse_id: string;
+  discourse_username: string;
+  stage: string;
+  points_all_time: number;
+  points_this_month: number;
+  affinity: number;
+  reach: number;
+  badges: string;
+  champion: boolean;
+  first_seen: string;
+  first_contribution: string;
+}
+
+/**
+ * Members for a CRM: by default only those who agreed to be shared and are not hidden; staff and
+ * bots never. `leadsAbove` keeps members whose affinity reaches it.
+ */
+export async function exportMembers(db: Tx, timeZone: string, now: number, options: { everyone: boolean; leadsAbove?: number }): Promise<ExportRow[]> {
+  const q = db('members as m').select('m.id', 'm.display_name', 'm.stage', 'm.first_seen_at').where({ 'm.is_bot': false, 'm.is_staff': false }).orderBy('m.id');
+  const members = await (options.everyone ? q : q.andWhere({ 'm.hidden': false, 'm.share_consent': true }));
+  if (members.length === 0) return [];
+  const ids = members.map((m: { id: number }) => m.id);
+  const month = periodStart('month', localDay(now, timeZone));
+  const [identities, scores, monthly, badges, champions, reach, firsts] = await Promise.all([
+    db('identities').select('member_id', 'platform', 'external_id', 'username').whereIn('member_id', ids).orderBy('id'),
+    db('scores').select('member_id', 'period', 'points').whereIn('member_id', ids).where({ space: '*', platform: '*' }).whereIn(['period', 'period_start'], [['all', 'all'], ['month', month]]),
+    monthlyPoints(db, addMonths(month, -11)),
+    db('badge_awards').select('member_id', 'badge_id').whereIn('member_id', ids).whereNull('revoked_at'),
+    db('champions').select('member_id').whereIn('member_id', ids).andWhere('status', 'active'),
+    db('member_helped').select('member_id').count({ n: '*' }).whereIn('member_id', ids).andWhere('helps', '>', 0).groupBy('member_id') as Promise<any[]>,
+    db('member_days').select('member_id').min({ at: 'produced_at' }).whereIn('member_id', ids).andWhere('produced', '>', 0).groupBy('member_id') as Promise<any[]>,
+  ]);
+  const current = monthIndex(month);
+  const love = new Map<number, Array<{ monthsAgo: number; points: number }>>();
+  for (const p of monthly) love.set(p.memberId, [...(love.get(p.memberId) ?? []), { monthsAgo: current - monthIndex(`${p.month}-01`), points: p.points }]);
+  const iso = (ms: unknown) => (ms === null || ms === undefined ? '' : new Date(Number(ms)).toISOString());
+  const rows = members.map((m: { id: number; display_name: string; stage: string | null; first_seen_at: number | null }): ExportRow => {
+    const account = (platform: string) => identities.find((i: { member_id: number; platform: string }) => i.member_id === m.id && i.platform === platform);
+    const points = (period: string) => Number(scores.find((s: { member_id: number; period: string }) => s.member_id === m.id && s.period === period)?.points ?? 0);
+    return {
+      member_id: m.id,
+      display_name: m.display_name,
+      discord_id: account('discord')?.external_id ?? '',
+      discord_username: account('discord')?.username ?? '',
+      discourse_id: account('discourse')?.external_id ?? '',
+      discourse_username: account('discourse')?.username ?? '',
+      stage: m.stage ?? '',
+      points_all_time: points('all'),
+      points_this_month: points('month'),
+      affinity: affinity(love.get(m.id) ?? []),
+      reach: Number(reach.find((r: { member_id: number }) => r.member_id === m.id)?.n ?? 0),
+      badges: badges.filter((b: { member_id: number }) => b.member_id === m.id).map((b: { badge_id: string }) => b.badge_id).join(' '),
+      champion: champions.some((c: { member_id: number }) => c.member_id === m.id),
+      first_seen: iso(m.first_seen_at),
+      first_contribution: iso(firsts.find((f: { member_id: number }) => f.member_id === m.id)?.at),
+    };
+  });
+  return options.leadsAbove === undefined ? rows : rows.filter((r) => r.affinity >= options.leadsAbove!);
+}

@@ -1,0 +1,194 @@
+/** The histories the insight functions read: a handful of grouped queries, never a ledger scan per member. */
+import type { Platform, Space } from '../domain/kinds.js';
+import type { Question, Reply } from '../domain/insights.js';
+import type { Stage } from '../domain/stages.js';
+import { ANY } from '../domain/scoring.js';
+import type { Tx } from './knex.js';
+
+/** Community members: not bots, not staff (hidden members still count in totals). */
+const community = (db: Tx, alias = 'm') => db.raw(`${alias}.is_bot = ? AND ${alias}.is_staff = ?`, [false, false]);
+
+/** Earning awards that still stand. */
+const live = (db: Tx) =>
+  db.raw("w.cancels_activity_id IS NULL AND w.reason IN ('awarded', 'daily_cap') AND NOT EXISTS (SELECT 1 FROM awards r WHERE r.cancels_activity_id = w.activity_id AND r.member_id = w.member_id)");
+
+export interface Filter {
+  platform: Platform | null;
+  /** First and last day (inclusive, 'YYYY-MM-DD') of the range. */
+  from: string;
+  to: string;
+}
+
+export async function stageCounts(db: Tx): Promise<Partial<Record<Stage, number>>> {
+  const rows: Array<{ stage: Stage; n: number | string }> = await db('members as m').select('m.stage').count({ n: '*' }).whereNotNull('m.stage').andWhere(community(db)).groupBy('m.stage');
+  return Object.fromEntries(rows.map((r) => [r.stage, Number(r.n)]));
+}
+
+/** Stage changes since `since` (ms), each with the stage before it. */
+export async function stageChangesSince(db: Tx, since: number): Promise<Array<{ from: Stage | null; to: Stage }>> {
+  const moved = db('stage_transitions').select('member_id').where('at', '>=', since);
+  const rows: Array<{ member_id: number; stage: Stage; at: number }> = await db('stage_transitions as t')
+    .join('members as m', 'm.id', 't.member_id')
+    .select('t.member_id', 't.stage', 't.at')
+    .whereIn('t.member_id', moved)
+    .andWhere(community(db))
+    .orderBy(['t.member_id', 't.at']);
+  const out: Array<{ from: Stage | null; to: Stage }> = [];
+  let previous: { member: number; stage: Stage } | null = null;
+  for (const r of rows) {
+    const from = previous && previous.member === r.member_id ? previous.stage : null;
+    if (Number(r.at) >= since) out.push({ from, to: r.stage });
+    previous = { member: r.member_id, stage: r.stage };
+  }
+  return out;
+}
+
+/** Members with when they were first seen and first produced for someone else. */
+export async function joinsAndFirstProductions(db: Tx): Promise<Array<{ memberId: number; firstSeen: number; firstProduction: number | null }>> {
+  const rows: any[] = await db('members as m')
+    .leftJoin('member_days as d', function () {
+      this.on('d.member_id', '=', 'm.id').andOn('d.produced', '>', db.raw('0'));
+    })
+    .select('m.id', 'm.first_seen_at')
+    .min({ first_production: 'd.produced_at' })
+    .whereNotNull('m.first_seen_at')
+    .andWhere(community(db))
+    .groupBy('m.id', 'm.first_seen_at');
+  return rows.map((r: { id: number; first_seen_at: number; first_production: number | null }) => ({
+    memberId: r.id,
+    firstSeen: Number(r.first_seen_at),
+    firstProduction: r.first_production === null ? null : Number(r.first_production),
+  }));
+}
+
+/** Members' first and last production days, for new and lapsed contributors. */
+export async function productionSpans(db: Tx): Promise<Array<{ memberId: number; first: number; last: number; stage: Stage | null; name: string; hidden: boolean }>> {
+  const rows: any[] = await db('member_days as d')
+    .join('members as m', 'm.id', 'd.member_id')
+    .select('m.id', 'm.stage', 'm.display_name', 'm.hidden')
+    .min({ first: 'd.produced_at' })
+    .max({ last: 'd.produced_at' })
+    .where('d.produced', '>', 0)
+    .andWhere(community(db))
+    .groupBy('m.id', 'm.stage', 'm.display_name', 'm.hidden');
+  return rows.map((r: { id: number; stage: Stage | null; display_name: string; hidden: number | boolean; first: number; last: number }) => ({
+    memberId: r.id,
+    first: Number(r.first),
+    last: Number(r.last),
+    stage: r.stage,
+    name: r.display_name,
+    hidden: Boolean(r.hidden),
+  }));
+}
+
+/** Answers and accepted answers per month, by staff or not (bots left out). */
+export async function answersByMonth(db: Tx, f: Filter): Promise<Array<{ month: string; kind: 'answer_posted' | 'answer_accepted'; staff: boolean; count: number }>> {
+  const q = db('awards as w')
+    .join('members as m', 'm.id', 'w.member_id')
+    .select(db.raw('substr(w.day, 1, 7) AS month'), 'w.kind', 'm.is_staff')
+    .count({ n: '*' })
+    .whereIn('w.kind', ['answer_posted', 'answer_accepted'])
+    .andWhere('m.is_bot', false)
+    .andWhere('w.day', '>=', f.from)
+    .andWhere('w.day', '<=', f.to)
+    .andWhere(live(db))
+    // One raw GROUP BY: knex drops the columns that follow a raw first argument.
+    .groupBy(db.raw('substr(w.day, 1, 7), w.kind, m.is_staff'));
+  const rows: any[] = await (f.platform ? q.andWhere('w.platform', f.platform) : q);
+  return rows.map((r: { month: string; kind: 'answer_posted' | 'answer_accepted'; is_staff: number | boolean; n: number | string }) => ({
+    month: r.month,
+    kind: r.kind,
+    staff: Boolean(r.is_staff),
+    count: Number(r.n),
+  }));
+}
+
+/** Answers per community member in the range. */
+export async function answersPerMember(db: Tx, f: Filter): Promise<number[]> {
+  const q = db('awards as w')
+    .join('members as m', 'm.id', 'w.member_id')
+    .select('w.member_id')
+    .count({ n: '*' })
+    .where('w.kind', 'answer_posted')
+    .andWhere(community(db))
+    .andWhere('w.day', '>=', f.from)
+    .andWhere('w.day', '<=', f.to)
+    .andWhere(live(db))
+    .groupBy('w.member_id');
+  const rows: any[] = await (f.platform ? q.andWhere('w.platform', f.platform) : q);
+  return rows.map((r) => Number(r.n));
+}
+
+/** Questions asked in the range, the replies to them, and whether a standing acceptance solved them. */
+export async function questionsAndReplies(db: Tx, f: Filter, fromMs: number, toMs: number): Promise<{ questions: Question[]; replies: Reply[] }> {
+  const q = db('activities as a')
+    .select('a.id', 'a.natural_key', 'a.subject_ref', 'a.occurred_at', 'a.member_id', 'a.source_url', 'a.payload')
+    .where('a.kind', 'question_asked')
+    .andWhere('a.occurred_at', '>=', fromMs)
+    .andWhere('a.occurred_at', '<', toMs)
+    .whereNotExists(db('activities as r').select(db.raw('1')).whereRaw('r.reverses = a.source_ref'));
+  const asked = await (f.platform ? q.andWhere('a.platform', f.platform) : q);
+  const refOf = (r: { subject_ref: string | null; natural_key: string }) => r.subject_ref ?? r.natural_key;
+  const refs = asked.map(refOf);
+  const replies: Reply[] = [];
+  const solved = new Set<string>();
+  for (let i = 0; i < refs.length; i += 500) {
+    const chunk = refs.slice(i, i + 500);
+    const rows = await db('activities as a')
+      .join('members as m', 'm.id', 'a.member_id')
+      .select('a.subject_ref', 'a.occurred_at', 'a.member_id', 'm.is_bot')
+      .where('a.kind', 'answer_posted')
+      .whereIn('a.subject_ref', chunk)
+      .whereNotExists(db('activities as r').select(db.raw('1')).whereRaw('r.reverses = a.source_ref'));
+    for (const r of rows) replies.push({ questionRef: r.subject_ref, at: Number(r.occurred_at), authorId: r.member_id, isBot: Boolean(r.is_bot) });
+    const accepted = await db('activities as a')
+      .select('a.subject_ref')
+      .where('a.kind', 'answer_accepted')
+      .whereIn('a.subject_ref', chunk)
+      .whereNotExists(db('activities as r').select(db.raw('1')).whereRaw('r.reverses = a.source_ref'));
+    for (const r of accepted) solved.add(r.subject_ref);
+  }
+  const titleOf = (payload: string | null): string | null => {
+    if (!payload) return null;
+    try {
+      const p = JSON.parse(payload) as { title?: unknown };
+      return typeof p.title === 'string' ? p.title : null;
+    } catch {
+      return null;
+    }
+  };
+  const questions = asked.map((r: { natural_key: string; subject_ref: string | null; occurred_at: number; member_id: number; source_url: string | null; payload: string | null }) => ({
+    ref: refOf(r),
+    askedAt: Number(r.occurred_at),
+    askerId: r.member_id,
+    url: r.source_url,
+    title: titleOf(r.payload),
+    solved: solved.has(refOf(r)),
+  }));
+  return { questions, replies };
+}
+
+/** Points per month and space (all members), for activity over time. */
+export async function pointsBySpace(db: Tx, f: Filter): Promise<Array<{ month: string; space: Space; points: number }>> {
+  const rows: any[] = await db('scores')
+    .select('period_start', 'space')
+    .sum({ points: 'points' })
+    .where({ period: 'month', platform: f.platform ?? ANY })
+    .whereNot('space', ANY)
+    .andWhere('period_start', '>=', f.from.slice(0, 7) + '-01')
+    .andWhere('period_start', '<=', f.to)
+    .groupBy('period_start', 'space');
+  return rows.map((r: { period_start: string; space: Space; points: number | string }) => ({ month: r.period_start.slice(0, 7), space: r.space, points: Number(r.points) }));
+}
+
+/** Monthly points of visible community members since `fromMonth` ('YYYY-MM-01'), for affinity. */
+export async function monthlyPoints(db: Tx, fromMonth: string): Promise<Array<{ memberId: number; month: string; points: number }>> {
+  const rows = await db('scores as s')
+    .join('members as m', 'm.id', 's.member_id')
+    .select('s.member_id', 's.period_start', 's.points')
+    .where({ 's.period': 'month', 's.space': ANY, 's.platform': ANY })
+    .andWhere('s.period_start', '>=', fromMonth)
+    .andWhere(community(db))
+    .andWhere('s.points', '>', 0);
+  return rows.map((r: { member_id: number; period_start: string; points: number }) => ({ memberId: r.member_id, month: r.period_start.slice(0, 7), points: Number(r.points) }));
+}
