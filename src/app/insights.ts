@@ -89,12 +89,12 @@ export async function insights(db: Tx, q: InsightsQuery, timeZone: string, now: 
     stageCounts(db),
     stageChangesSince(db, thisMonthStart),
     joinsAndFirstProductions(db),
-    productionSpans(db),
+    productionSpans(db, f.platform),
     answersByMonth(db, f),
     answersPerMember(db, f),
     questionsAndReplies(db, f, f.fromMs, f.toMs),
     pointsBySpace(db, f),
-    monthlyPoints(db, addMonths(periodStart('month', localDay(now, timeZone)), -11)),
+    monthlyPoints(db, f.from, f.to, f.platform),
     db('champions').distinct('member_id'),
     db('member_helped').select('member_id').count({ n: '*' }).where('helps', '>', 0).groupBy('member_id') as Promise<any[]>,
   ]);
@@ -102,11 +102,14 @@ export async function insights(db: Tx, q: InsightsQuery, timeZone: string, now: 
   const cohortMembers = joins.map((j) => ({ firstSeen: j.firstSeen, cohort: monthOf(j.firstSeen), firstProduction: j.firstProduction })).filter((m) => inRange(m.cohort));
   const championIds = new Set(champions.map((c: { member_id: number }) => c.member_id));
   const lapseLine = now - 90 * 86_400_000;
-  const currentMonth = monthIndex(localDay(now, timeZone));
+  // Affinity as of the end of the range: the range's last month counts in full, earlier ones decay.
+  const currentMonth = monthIndex(f.to);
   const love = new Map<number, Array<{ monthsAgo: number; points: number }>>();
   for (const p of points) love.set(p.memberId, [...(love.get(p.memberId) ?? []), { monthsAgo: currentMonth - monthIndex(`${p.month}-01`), points: p.points }]);
   const reachOf = new Map(reach.map((r: { member_id: number; n: number | string }) => [r.member_id, Number(r.n)]));
-  const visible = new Map(spans.filter((s) => !s.hidden).map((s) => [s.memberId, s.name]));
+  // Named lists leave hidden members out (they still count in every total above).
+  const named: Array<{ id: number; display_name: string }> = love.size ? await db('members').select('id', 'display_name').whereIn('id', [...love.keys()]).andWhere('hidden', false) : [];
+  const visible = new Map(named.map((m) => [m.id, m.display_name]));
 
   return {
     range: { from: f.from.slice(0, 7), to: f.to.slice(0, 7), platform: f.platform },

@@ -61,16 +61,25 @@ export async function joinsAndFirstProductions(db: Tx): Promise<Array<{ memberId
   }));
 }
 
-/** Members' first and last production days, for new and lapsed contributors. */
-export async function productionSpans(db: Tx): Promise<Array<{ memberId: number; first: number; last: number; stage: Stage | null; name: string; hidden: boolean }>> {
-  const rows: any[] = await db('member_days as d')
-    .join('members as m', 'm.id', 'd.member_id')
-    .select('m.id', 'm.stage', 'm.display_name', 'm.hidden')
-    .min({ first: 'd.produced_at' })
-    .max({ last: 'd.produced_at' })
-    .where('d.produced', '>', 0)
-    .andWhere(community(db))
-    .groupBy('m.id', 'm.stage', 'm.display_name', 'm.hidden');
+/** Members' first and last productions for someone else (on one platform, if asked), for new and lapsed contributors. */
+export async function productionSpans(db: Tx, platform: Platform | null): Promise<Array<{ memberId: number; first: number; last: number; stage: Stage | null; name: string; hidden: boolean }>> {
+  // member_days keeps no platform: with a platform filter, read the producing awards instead.
+  const q = platform
+    ? db('awards as w')
+        .join('members as m', 'm.id', 'w.member_id')
+        .select('m.id', 'm.stage', 'm.display_name', 'm.hidden')
+        .min({ first: 'w.occurred_at' })
+        .max({ last: 'w.occurred_at' })
+        .where('w.production', true)
+        .andWhere('w.platform', platform)
+        .andWhere(live(db))
+    : db('member_days as d')
+        .join('members as m', 'm.id', 'd.member_id')
+        .select('m.id', 'm.stage', 'm.display_name', 'm.hidden')
+        .min({ first: 'd.produced_at' })
+        .max({ last: 'd.produced_at' })
+        .where('d.produced', '>', 0);
+  const rows: any[] = await q.andWhere(community(db)).groupBy('m.id', 'm.stage', 'm.display_name', 'm.hidden');
   return rows.map((r: { id: number; stage: Stage | null; display_name: string; hidden: number | boolean; first: number; last: number }) => ({
     memberId: r.id,
     first: Number(r.first),
@@ -181,13 +190,14 @@ export async function pointsBySpace(db: Tx, f: Filter): Promise<Array<{ month: s
   return rows.map((r: { period_start: string; space: Space; points: number | string }) => ({ month: r.period_start.slice(0, 7), space: r.space, points: Number(r.points) }));
 }
 
-/** Monthly points of visible community members since `fromMonth` ('YYYY-MM-01'), for affinity. */
-export async function monthlyPoints(db: Tx, fromMonth: string): Promise<Array<{ memberId: number; month: string; points: number }>> {
+/** Monthly points of community members from `fromMonth` to `toMonth` (days, inclusive), for affinity. */
+export async function monthlyPoints(db: Tx, fromMonth: string, toMonth = '9999-12-31', platform: Platform | null = null): Promise<Array<{ memberId: number; month: string; points: number }>> {
   const rows = await db('scores as s')
     .join('members as m', 'm.id', 's.member_id')
     .select('s.member_id', 's.period_start', 's.points')
-    .where({ 's.period': 'month', 's.space': ANY, 's.platform': ANY })
+    .where({ 's.period': 'month', 's.space': ANY, 's.platform': platform ?? ANY })
     .andWhere('s.period_start', '>=', fromMonth)
+    .andWhere('s.period_start', '<=', toMonth)
     .andWhere(community(db))
     .andWhere('s.points', '>', 0);
   return rows.map((r: { member_id: number; period_start: string; points: number }) => ({ memberId: r.member_id, month: r.period_start.slice(0, 7), points: Number(r.points) }));

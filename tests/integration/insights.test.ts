@@ -63,6 +63,14 @@ describe('/admin/insights', () => {
       ['advocate', 0],
     ]);
     expect(json.concentration).toMatchObject({ answerers: 1, answers: 1, halfBy: 1 });
+    expect(json.topMembers.map((m) => m.displayName)).toEqual(['Helper', 'Asker']);
+    expect(json.contributors).toEqual([{ month: '2026-11', newContributors: 1, lapsed: 0 }]);
+    // Nothing happened on Discourse: every series filtered by platform is empty.
+    const discourse = await site.fw.insights({ platform: 'discourse' });
+    expect([discourse.producers, discourse.contributors, discourse.topMembers, discourse.spaces, discourse.responsiveness.unanswered]).toEqual([[], [], [], [], []]);
+    // A range before anything happened is empty too.
+    const before = await site.fw.insights({ from: '2025-01', to: '2025-06' });
+    expect([before.producers, before.cohorts, before.contributors, before.topMembers]).toEqual([[], [], [], []]);
   });
 });
 
