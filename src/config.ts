@@ -29,9 +29,21 @@ export interface Config {
   discord: DiscordConfig;
   badges: Badge[];
   champions: { termMonths: number; memberSuggestions: boolean };
+  discourse: DiscourseConfig;
   /** Members whose affinity reaches this are community-qualified leads. */
   insights: { leadAffinity: number };
   auth: AuthConfig;
+}
+
+export interface DiscourseConfig {
+  /** Shared secret of the forum's webhook: without it the webhook route accepts nothing. */
+  webhookSecret: string | null;
+  /** The forum's address: links, the instance header it must send, write-back and import. */
+  url: string | null;
+  apiKey: string | null;
+  apiUsername: string;
+  /** Categories whose topics are questions; empty means every category. */
+  qaCategories: number[];
 }
 
 export interface AuthConfig {
@@ -181,6 +193,15 @@ const envSchema = z.object({
   DISCORD_ACCEPT_EMOJI: z.string().min(1).max(64).default('✅'),
   DISCORD_CLIENT_SECRET: z.string().min(8).optional(),
   DISCORD_OAUTH_URL: z.url().default('https://discord.com'),
+  DISCOURSE_WEBHOOK_SECRET: z.string().min(8, 'expected at least 8 characters').optional(),
+  DISCOURSE_URL: z.url().optional(),
+  DISCOURSE_API_KEY: z.string().min(1).optional(),
+  DISCOURSE_API_USERNAME: z.string().min(1).default('system'),
+  DISCOURSE_QA_CATEGORIES: z
+    .string()
+    .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^\d+$/, 'expected category ids (digits)').transform(Number)))
+    .optional(),
   SESSION_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
   ADMIN_PASSWORD: z.string().min(12, 'expected at least 12 characters').optional(),
 });
@@ -277,6 +298,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     badges,
     champions: { termMonths: f.champions?.termMonths ?? 12, memberSuggestions: f.champions?.memberSuggestions ?? false },
     insights: { leadAffinity: f.insights?.leadAffinity ?? 50 },
+    discourse: {
+      webhookSecret: e.DISCOURSE_WEBHOOK_SECRET ?? null,
+      url: e.DISCOURSE_URL?.replace(/\/+$/, '') ?? null,
+      apiKey: e.DISCOURSE_API_KEY ?? null,
+      apiUsername: e.DISCOURSE_API_USERNAME,
+      qaCategories: e.DISCOURSE_QA_CATEGORIES ?? [],
+    },
     auth: {
       sessionSecret: e.SESSION_SECRET ?? null,
       adminPassword: e.ADMIN_PASSWORD ?? null,

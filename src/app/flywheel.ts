@@ -8,7 +8,7 @@ import type { Tier } from '../domain/badges.js';
 import { DomainError } from '../domain/errors.js';
 import type { Platform } from '../domain/kinds.js';
 import { badgeHolders } from '../db/badges-repo.js';
-import { identityKey, membersOnPlatform, resolveMembers, type MemberOnPlatform } from '../db/identities-repo.js';
+import { authorOfActivity, identityKey, membersOnPlatform, resolveMembers, type MemberOnPlatform } from '../db/identities-repo.js';
 import type { Db } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import type { PipelineRules, StageMove } from './award-pipeline.js';
@@ -78,6 +78,8 @@ export interface Flywheel {
   /** Where announcements that do not come out of ingestion are published (the bot subscribes). */
   news: NewsBus;
   reversalsUnder(ref: string, platform: Platform, at: number): Promise<ActivityInput[]>;
+  /** The platform identity of whoever recorded the activity with this natural key (e.g. a topic's author). */
+  authorOf(key: string, platform: Platform): Promise<IdentityRef | null>;
   membersOnPlatform(memberIds: readonly number[], platform: Platform): Promise<MemberOnPlatform[]>;
   migrate(): Promise<string[]>;
 }
@@ -138,6 +140,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     deleteMember: (memberId) => deleteMember(lock, memberId, now()),
     memberFor: (identity) => lock.run(async (trx) => (await resolveMembers(trx, [identity], memberOptions())).get(identityKey(identity))!),
     reversalsUnder: (ref, platform, at) => reversalsUnder(db, ref, platform, at),
+    authorOf: (key, platform) => authorOfActivity(db, key, platform),
     membersOnPlatform: (memberIds, platform) => membersOnPlatform(db, memberIds, platform),
     migrate: () => migrateLatest(db),
   };

@@ -156,3 +156,15 @@ export async function membersOnPlatform(db: Tx, memberIds: readonly number[], pl
       byMember.set(r.member_id, { memberId: r.member_id, externalId: r.external_id, displayName: r.display_name, hidden: Boolean(r.hidden), stage: r.stage });
   return [...byMember.values()];
 }
+
+/** The platform identity of the member who recorded the activity with natural key `key`. */
+export async function authorOfActivity(db: Tx, key: string, platform: string): Promise<{ platform: 'discourse' | 'discord'; externalId: string; username?: string } | null> {
+  const row = await db('activities as a')
+    .join('identities as i', function () {
+      this.on('i.member_id', '=', 'a.member_id').andOn('i.platform', '=', db.raw('?', [platform]));
+    })
+    .select('i.external_id', 'i.username')
+    .where('a.natural_key', key)
+    .first();
+  return row ? { platform: platform as 'discourse' | 'discord', externalId: row.external_id, ...(row.username ? { username: row.username } : {}) } : null;
+}

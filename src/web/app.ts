@@ -27,6 +27,7 @@ import { membersApi } from './routes/api-members.js';
 import { healthRoutes } from './routes/health.js';
 import { siteRoutes } from './routes/site.js';
 import { adminRoutes } from './routes/admin.js';
+import { discourseWebhook } from './routes/discourse-webhook.js';
 import { authRoutes } from './routes/auth.js';
 import { championsRoutes } from './routes/champions.js';
 import { meRoutes } from './routes/me.js';
@@ -41,7 +42,7 @@ declare module 'fastify' {
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const ROUTES = [healthRoutes, leaderboardApi, membersApi, badgesApi, badgePages, openBadges, championsRoutes, siteRoutes, authRoutes, meRoutes, adminRoutes] as const;
+const ROUTES = [discourseWebhook, healthRoutes, leaderboardApi, membersApi, badgesApi, badgePages, openBadges, championsRoutes, siteRoutes, authRoutes, meRoutes, adminRoutes] as const;
 
 export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: logger.child({ adapter: 'web' }) as FastifyBaseLogger, bodyLimit: 256 * 1024, trustProxy: true });

@@ -1,0 +1,141 @@
+/**
+ * Discourse events → activities. Pure: takes Discourse's own payloads (webhook serializers, same
+ * field names) and names the activities and their natural keys. Everything a post earns is recorded
+ * under `discourse:post:<id>`, so destroying the post reverses all of it. Idempotency comes from
+ * these keys, never from the delivery id (a retried delivery gets a new one).
+ */
+import type { ActivityInput, IdentityRef } from '../domain/activity.js';
+
+export interface DiscourseUser {
+  id: number;
+  username: string;
+  name?: string | null;
+  admin?: boolean;
+  moderator?: boolean;
+  staff?: boolean;
+}
+
+export interface DiscoursePost {
+  id: number;
+  topic_id: number;
+  post_number: number;
+  user_id: number;
+  username: string;
+  name?: string | null;
+  created_at: string;
+  category_id?: number | null;
+  topic_slug?: string | null;
+  topic_title?: string | null;
+  staff?: boolean;
+  admin?: boolean;
+  moderator?: boolean;
+}
+
+export interface DiscourseTopic {
+  id: number;
+  title: string;
+  slug?: string | null;
+  category_id?: number | null;
+  user_id?: number | null;
+  created_at: string;
+  archetype?: string;
+  created_by?: { id: number; username: string; name?: string | null } | null;
+  details?: { created_by?: { id: number; username: string; name?: string | null } | null } | null;
+}
+
+export interface MapContext {
+  /** The forum's address, for links. */
+  url: string | null;
+  qaCategories: readonly number[];
+  /** The topic's author, when known (from the ledger or the forum's API). */
+  topicAuthor: IdentityRef | null;
+}
+
+export const postRef = (id: number): string => `discourse:post:${id}`;
+export const topicRef = (id: number): string => `discourse:topic:${id}`;
+
+const person = (u: { id: number; username: string; name?: string | null }, flags?: { staff?: boolean; admin?: boolean; moderator?: boolean }): IdentityRef => ({
+  platform: 'discourse',
+  externalId: String(u.id),
+  username: u.username,
+  displayName: u.name || u.username,
+  // Staff flags say something only when the payload carries them.
+  isStaff: flags && (flags.staff !== undefined || flags.admin !== undefined || flags.moderator !== undefined) ? Boolean(flags.staff || flags.admin || flags.moderator) : undefined,
+});
+
+export const isQa = (categoryId: number | null | undefined, ctx: Pick<MapContext, 'qaCategories'>): boolean =>
+  ctx.qaCategories.length === 0 || (categoryId !== null && categoryId !== undefined && ctx.qaCategories.includes(categoryId));
+
+const topicUrl = (ctx: MapContext, id: number, slug?: string | null) => (ctx.url ? `${ctx.url}/t/${slug || '-'}/${id}` : undefined);
+const postUrl = (ctx: MapContext, p: DiscoursePost) => (ctx.url ? `${ctx.url}/t/${p.topic_slug || '-'}/${p.topic_id}/${p.post_number}` : undefined);
+
+export const topicAuthorOf = (t: DiscourseTopic): IdentityRef | null => {
+  const by = t.created_by ?? t.details?.created_by;
+  if (by) return person(by);
+  return t.user_id ? { platform: 'discourse', externalId: String(t.user_id) } : null;
+};
+
+/** A new topic: a question in a Q&A category, a contribution elsewhere. Private messages are not topics here. */
+export function topicActivities(t: DiscourseTopic, ctx: MapContext): ActivityInput[] {
+  const author = topicAuthorOf(t);
+  if (!author || t.archetype === 'private_message') return [];
+  return [
+    {
+      key: topicRef(t.id),
+      kind: isQa(t.category_id, ctx) ? 'question_asked' : 'topic_created',
+      platform: 'discourse',
+      actor: author,
+      occurredAt: t.created_at,
+      subject: topicRef(t.id),
+      url: topicUrl(ctx, t.id, t.slug),
+      payload: { title: t.title },
+    },
+  ];
+}
+
+/**
+ * A new post. The first post of a topic is the topic itself (it arrives beside topic_created) and
+ * earns nothing more; a reply by someone other than the asker in a Q&A category is an answer.
+ */
+export function postActivities(p: DiscoursePost, ctx: MapContext): ActivityInput[] {
+  if (p.post_number <= 1) return [];
+  const author = person({ id: p.user_id, username: p.username, name: p.name }, p);
+  const base = { key: postRef(p.id), platform: 'discourse' as const, actor: author, occurredAt: p.created_at, subject: topicRef(p.topic_id), url: postUrl(ctx, p) };
+  const asker = ctx.topicAuthor;
+  if (isQa(p.category_id, ctx) && asker && asker.externalId !== author.externalId) return [{ ...base, kind: 'answer_posted', counterpart: asker }];
+  return [{ ...base, kind: 'message_posted' }];
+}
+
+/** A like: `user` liked `post`. */
+export function likeActivities(like: { post: DiscoursePost; user: DiscourseUser }, ctx: MapContext, at: string | number): ActivityInput[] {
+  const source = `${postRef(like.post.id)}:liked_by:${like.user.id}`;
+  const liker = person(like.user, like.user);
+  const author = person({ id: like.post.user_id, username: like.post.username, name: like.post.name }, like.post);
+  const base = { platform: 'discourse' as const, occurredAt: at, source, url: postUrl(ctx, like.post) };
+  return [
+    { ...base, key: `${source}:given`, kind: 'reaction_given', actor: liker, counterpart: author },
+    { ...base, key: `${source}:received`, kind: 'reaction_received', actor: author, counterpart: liker },
+  ];
+}
+
+export const solutionSource = (postId: number): string => `${postRef(postId)}:accepted`;
+
+/** A post marked as the solution: an accepted answer for its author (a self-solution earns nothing — the rules see the asker). */
+export function solutionActivities(post: DiscoursePost, ctx: MapContext, at: string | number): ActivityInput[] {
+  return [
+    {
+      key: solutionSource(post.id),
+      kind: 'answer_accepted',
+      platform: 'discourse',
+      actor: person({ id: post.user_id, username: post.username, name: post.name }, post),
+      counterpart: ctx.topicAuthor ?? undefined,
+      occurredAt: at,
+      subject: topicRef(post.topic_id),
+      url: postUrl(ctx, post),
+    },
+  ];
+}
+
+export function joinActivities(user: DiscourseUser & { created_at?: string }, at: string | number): ActivityInput[] {
+  return [{ key: `discourse:user:${user.id}:joined`, kind: 'member_joined', platform: 'discourse', actor: person(user, user), occurredAt: user.created_at ?? at }];
+}

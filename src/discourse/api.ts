@@ -1,0 +1,37 @@
+/** The forum's HTTP API, for what webhooks do not carry: a topic's author, badges back out, and the history import. */
+import type { DiscourseConfig } from '../config.js';
+import type { DiscourseTopic } from './activities.js';
+
+const TIMEOUT_MS = 15_000;
+
+export class DiscourseHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly retryAfterMs: number | null,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const apiReady = (c: DiscourseConfig): boolean => Boolean(c.url && c.apiKey);
+
+export async function discourseFetch<T>(c: DiscourseConfig, path: string, init: { method?: string; body?: object } = {}): Promise<T> {
+  if (!apiReady(c)) throw new DiscourseHttpError(0, null, 'DISCOURSE_URL and DISCOURSE_API_KEY are needed to talk to the forum');
+  const res = await fetch(`${c.url}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { 'Api-Key': c.apiKey!, 'Api-Username': c.apiUsername, accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) },
+    body: init.body ? JSON.stringify(init.body) : undefined,
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
+  if (!res.ok) {
+    const retry = Number(res.headers.get('retry-after'));
+    throw new DiscourseHttpError(res.status, Number.isFinite(retry) && retry > 0 ? retry * 1000 : null, `${init.method ?? 'GET'} ${path}: ${res.status}`);
+  }
+  return (await res.json()) as T;
+}
+
+export async function fetchTopic(c: DiscourseConfig, id: number): Promise<DiscourseTopic | null> {
+  if (!apiReady(c)) return null;
+  return discourseFetch<DiscourseTopic>(c, `/t/${id}.json`);
+}

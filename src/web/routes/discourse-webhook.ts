@@ -1,0 +1,51 @@
+/**
+ * `POST /webhooks/discourse`: the signature is checked on the raw body before anything is parsed;
+ * then the delivery is read and its activities go through the one pipeline (batched with any
+ * deliveries arriving meanwhile). Unknown events are accepted and ignored; nothing here is a 500
+ * for something a client sent.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Flywheel } from '../../app/flywheel.js';
+import { createIngestQueue } from '../../app/ingest-queue.js';
+import { DomainError } from '../../domain/errors.js';
+import { readDelivery } from '../../discourse/deliveries.js';
+import { validSignature } from '../../discourse/signature.js';
+import type { Logger } from '../../logger.js';
+
+export async function discourseWebhook(app: FastifyInstance, fw: Flywheel): Promise<void> {
+  const config = fw.config.discourse;
+  const log = app.log.child({ adapter: 'discourse' }) as unknown as Logger;
+  const queue = createIngestQueue(fw.ingest, (result) => fw.news.publish({ moves: result.stageMoves, grants: result.badgeGrants }));
+  const ignoredOnce = new Set<string>();
+
+  // Keep the raw bytes: the signature covers them exactly.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.post('/webhooks/discourse', { config: { rateLimit: { max: 600, timeWindow: '1 minute' } } }, async (request, reply) => {
+    if (!config.webhookSecret) throw new DomainError('unauthorized', 'Discourse webhooks are not configured here (DISCOURSE_WEBHOOK_SECRET)');
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.from(typeof request.body === 'string' ? request.body : '');
+    if (!validSignature(raw, request.headers['x-discourse-event-signature'] as string | undefined, config.webhookSecret))
+      throw new DomainError('unauthorized', 'X-Discourse-Event-Signature: missing or wrong');
+    const instance = request.headers['x-discourse-instance'];
+    if (config.url && instance && String(instance).replace(/\/+$/, '') !== config.url) throw new DomainError('forbidden', 'X-Discourse-Instance: not the configured forum');
+
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new DomainError('invalid_parameter', 'body: expected JSON');
+    }
+    const group = String(request.headers['x-discourse-event-type'] ?? '');
+    const event = String(request.headers['x-discourse-event'] ?? '');
+    const delivery = await readDelivery({ fw, log }, group, event, body, fw.now());
+    if (delivery.kind === 'ping') return { ok: true };
+    if (delivery.kind === 'ignored') {
+      if (!ignoredOnce.has(`${group}:${event}`)) log.info({ group, event }, 'Discourse event ignored (not one Flywheel records)');
+      ignoredOnce.add(`${group}:${event}`);
+      reply.code(202);
+      return { ignored: true, event: `${group}:${event}` };
+    }
+    const outcomes = await queue.submit(delivery.activities);
+    return { recorded: outcomes.map((o) => (o.status === 'duplicate' ? { key: o.key, status: o.status } : { key: o.key, status: o.status, points: o.points, reason: o.reason })) };
+  });
+}
