@@ -10,6 +10,8 @@ import { createLogger, type Logger } from './logger.js';
 import type { Flywheel } from './app/flywheel.js';
 import { openFlywheel, serve } from './main.js';
 import { deployCommands } from './discord/deploy-commands.js';
+import { syncBadges } from './discourse/sync-badges.js';
+import { forumSender } from './discourse/write-back.js';
 
 const DEMO_BATCH = 1000;
 
@@ -114,6 +116,26 @@ program
     withConfig(async (config, logger) => {
       const result = await deployCommands(config, opts.global ? 'global' : 'guild');
       logger.info(result, `registered ${result.names.length} commands (${result.scope})`);
+    }),
+  );
+
+const discourse = program.command('discourse').description('the Discourse forum: badges back out');
+
+discourse
+  .command('sync-badges')
+  .description('create on the forum the badges the catalog maps with `discourse: sync`')
+  .action(() =>
+    withFlywheel(async (fw, logger) => {
+      logger.info(await syncBadges(fw), 'badges synced with the forum');
+    }),
+  );
+
+discourse
+  .command('deliver')
+  .description('grant on the forum the badges that are due now (serve does this every 15 s)')
+  .action(() =>
+    withFlywheel(async (fw, logger) => {
+      logger.info({ delivered: await fw.deliverOutbox(forumSender(fw)) }, 'outbox delivered');
     }),
   );
 

@@ -9,6 +9,7 @@ import { createDb } from './db/knex.js';
 import type { Logger } from './logger.js';
 import { buildWebApp } from './web/app.js';
 import { startDiscordBot, type DiscordBot } from './discord/bot.js';
+import { startWriteBack } from './discourse/write-back.js';
 
 // Monthly stage reviews and period closings happen at most hourly after the moment they are due.
 const HOUSEKEEPING_EVERY_MS = 3_600_000;
@@ -42,6 +43,8 @@ export async function serve(config: Config, logger: Logger, options: ServeOption
   else if (!config.discord.token) logger.info('Discord bot is off until DISCORD_TOKEN is set (see README, "Discord")');
   else bot = await startDiscordBot(fw, config, logger);
 
+  const stopWriteBack = startWriteBack(fw, logger);
+
   const housekeeping = async () => {
     const ended = await fw.champions.expireTerms();
     const moves = [...ended.moves, ...(await fw.reviewStages())];
@@ -61,6 +64,7 @@ export async function serve(config: Config, logger: Logger, options: ServeOption
     stopping = true;
     logger.info(`${signal}: shutting down`);
     clearInterval(review);
+    stopWriteBack();
     await app?.close();
     await bot?.stop();
     await fw.db.destroy();

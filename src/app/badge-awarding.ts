@@ -21,6 +21,7 @@ import {
   type NewBadgeAward,
 } from '../db/badges-repo.js';
 import type { Tx } from '../db/knex.js';
+import { enqueueWriteBack } from './outbox.js';
 
 /** A badge newly granted to a member (what announcements are made of). */
 export interface BadgeGrant {
@@ -64,7 +65,7 @@ export async function awardBadges(db: Tx, catalog: readonly Badge[], memberIds: 
   }
   await setRevoked(db, revoke, now);
   await setRevoked(db, restore, null);
-  return record(db, grants, now);
+  return record(db, catalog, grants, now);
 }
 
 async function factsNeeded(db: Tx, open: ReadonlyMap<number, Badge[]>, since: string | null, catalog: readonly Badge[]): Promise<FactsRequest> {
@@ -94,8 +95,10 @@ async function factsNeeded(db: Tx, open: ReadonlyMap<number, Badge[]>, since: st
   return request;
 }
 
-async function record(db: Tx, grants: readonly NewBadgeAward[], now: number): Promise<BadgeGrant[]> {
+/** Record grants, and in the same transaction what the forum is owed for them. */
+async function record(db: Tx, catalog: readonly Badge[], grants: readonly NewBadgeAward[], now: number): Promise<BadgeGrant[]> {
   const rows = await insertBadgeAwards(db, grants, now);
+  await enqueueWriteBack(db, catalog, rows.map((r) => ({ awardId: r.id, memberId: r.memberId, badgeId: r.badgeId })), now);
   const at = new Map(grants.map((g) => [`${g.memberId}|${g.badgeId}|${g.instance}`, g.at]));
   return rows.map((r) => ({ awardId: r.id, memberId: r.memberId, badgeId: r.badgeId, awardedAt: at.get(`${r.memberId}|${r.badgeId}|${r.instance}`)! }));
 }
@@ -126,7 +129,7 @@ export async function closePeriods(db: Tx, catalog: readonly Badge[], timeZone: 
       closures.push([badge.id, start, now]);
     }
   }
-  const recorded = await record(db, grants, now);
+  const recorded = await record(db, catalog, grants, now);
   for (let i = 0; i < closures.length; i += 1000)
     await db('badge_closures').insert(closures.slice(i, i + 1000).map(([badge_id, period_start, closed_at]) => ({ badge_id, period_start, closed_at })));
   return recorded;
@@ -150,7 +153,7 @@ export async function grantManualBadge(db: Tx, catalog: readonly Badge[], grant:
   if (!badge.repeatable && (await db('badge_awards').where({ member_id: grant.memberId, badge_id: badge.id }).whereNull('revoked_at').first()))
     throw new DomainError('conflict', `member already holds "${badge.name}"`);
   const instance = badge.repeatable ? grant.origin : '';
-  const [row] = await record(db, [{ memberId: grant.memberId, badgeId: badge.id, instance, at: grant.at, activityId: null, grantedBy: grant.grantedBy, reason: grant.reason }], grant.at);
+  const [row] = await record(db, catalog, [{ memberId: grant.memberId, badgeId: badge.id, instance, at: grant.at, activityId: null, grantedBy: grant.grantedBy, reason: grant.reason }], grant.at);
   return row ?? null;
 }
 

@@ -43,6 +43,7 @@ import { memberPoints } from '../db/scores-repo.js';
 import { transitionsOf } from '../db/stages-repo.js';
 import { refreshStages, type PipelineRules, type StageMove } from './award-pipeline.js';
 import type { BadgeGrant } from './badge-awarding.js';
+import { enqueueWriteBack } from './outbox.js';
 import type { WriteLock } from './write-lock.js';
 
 export const CHAMPION_BADGE = 'champion';
@@ -108,6 +109,7 @@ export function championsUseCases(db: Tx, deps: ChampionsDeps) {
 
   async function grantChampionBadge(trx: Tx, memberId: number, championId: number, actor: Actor, at: number): Promise<BadgeGrant[]> {
     const rows = await insertBadgeAwards(trx, [{ memberId, badgeId: CHAMPION_BADGE, instance: `term:${championId}`, at, activityId: null, grantedBy: actor.memberId, reason: 'appointed champion' }], at);
+    await enqueueWriteBack(trx, deps.rules.badges, rows.map((r) => ({ awardId: r.id, memberId, badgeId: CHAMPION_BADGE })), at);
     return rows.map((r) => ({ awardId: r.id, memberId, badgeId: CHAMPION_BADGE, awardedAt: at }));
   }
 

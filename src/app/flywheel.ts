@@ -24,6 +24,7 @@ import { funnel, type FunnelStep } from '../domain/insights.js';
 import { stageCounts } from '../db/insights-repo.js';
 import { exportMembers, insights, type ExportRow, type Insights, type InsightsQuery } from './insights.js';
 import { NewsBus } from './news.js';
+import { deliverOutbox, type Sender } from './outbox.js';
 import { deleteMember, exportMember } from './personal-data.js';
 import { randomSecret, setting } from './settings.js';
 import { setHidden } from './privacy.js';
@@ -73,6 +74,10 @@ export interface Flywheel {
   deleteMember(memberId: number): Promise<void>;
   /** The member behind an identity, created if new (sign-in). */
   memberFor(identity: IdentityRef): Promise<number>;
+  /** Store a setting (e.g. the forum's id of a synced badge). */
+  setSetting(key: string, value: string): Promise<void>;
+  /** Send the forum the badge grants that are due (never blocks ingestion; retries later on failure). */
+  deliverOutbox(send: Sender): Promise<number>;
   /** A secret kept in the database, created on first use (e.g. for signing session cookies). */
   secret(key: string): Promise<string>;
   /** Where announcements that do not come out of ingestion are published (the bot subscribes). */
@@ -131,6 +136,8 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     champions: championsUseCases(db, { lock, rules, termMonths: config.champions.termMonths, memberOptions }),
     news: new NewsBus(),
     secret: (key) => setting(lock, key, randomSecret),
+    setSetting: (key, value) => lock.run(async (trx) => void (await trx('settings').insert({ key, value }).onConflict('key').merge())),
+    deliverOutbox: (send) => deliverOutbox(db, lock, config.badges, send, now),
     insights: (q) => insights(db, q, tz, now()),
     ladder: async () => funnel(await stageCounts(db)),
     exportMembers: (options) => exportMembers(db, tz, now(), options),

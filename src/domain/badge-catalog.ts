@@ -44,6 +44,7 @@ const badgeSchema = z.strictObject({
   repeatable: z.boolean().default(false),
   revocable: z.boolean().default(false),
   earn: earnSchema,
+  discourse: z.union([z.number().int().positive(), z.literal('sync')], { message: 'expected a Discourse badge id or "sync"' }).optional(),
 });
 
 /** A catalog entry that only switches a default badge off. */
@@ -107,7 +108,7 @@ export function parseCatalog(defaults: unknown, overrides: unknown, kinds: Recor
       const criterion = criterionOf(b.earn);
       const problem = impossible(criterion, kinds);
       if (problem) fail(`${where}.earn.${problem.split(':')[0]}`, problem.slice(problem.indexOf(':') + 2));
-      entries.set(id, { id: b.id, name: b.name, description: b.description, tier: b.tier, icon: b.icon, repeatable: b.repeatable, revocable: b.revocable, criterion });
+      entries.set(id, { id: b.id, name: b.name, description: b.description, tier: b.tier, icon: b.icon, repeatable: b.repeatable, revocable: b.revocable, criterion, discourse: b.discourse ?? null });
     });
   };
   read(defaults, 'badges (default catalog)', false);

@@ -41,6 +41,8 @@ export interface Badge {
   /** Taken back when the reason disappears (e.g. an accepted answer is unaccepted). */
   revocable: boolean;
   criterion: Criterion;
+  /** The Discourse badge it is granted as on the forum: its id there, or 'sync' to have `flywheel discourse sync-badges` create it. */
+  discourse: number | 'sync' | null;
 }
 
 /** One earned instance of a badge: `instance` tells repeated awards apart ('' for a single award). */

@@ -16,6 +16,7 @@ const badge = (criterion: Criterion, extra: Partial<Badge> = {}): Badge => ({
   repeatable: false,
   revocable: false,
   criterion,
+  discourse: null,
   ...extra,
 });
 const facts = (f: Partial<BadgeFacts>): BadgeFacts => ({ counted: [], points: [], activeDays: [], helpedAt: [], journey: [], finishes: [], ...f });

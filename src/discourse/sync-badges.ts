@@ -1,0 +1,32 @@
+/** `flywheel discourse sync-badges`: create on the forum the badges the catalog maps with `discourse: sync`, and remember their ids. */
+import type { Flywheel } from '../app/flywheel.js';
+import { discourseFetch } from './api.js';
+
+const BADGE_TYPE = { gold: 1, silver: 2, bronze: 3 } as const;
+
+export interface SyncResult {
+  created: string[];
+  found: string[];
+}
+
+export async function syncBadges(fw: Flywheel): Promise<SyncResult> {
+  const c = fw.config.discourse;
+  const wanted = fw.config.badges.filter((b) => b.discourse === 'sync');
+  const result: SyncResult = { created: [], found: [] };
+  if (wanted.length === 0) return result;
+  const existing = await discourseFetch<{ badges: Array<{ id: number; name: string }> }>(c, '/admin/badges.json');
+  for (const badge of wanted) {
+    let id = existing.badges.find((b) => b.name === badge.name)?.id;
+    if (id) result.found.push(badge.id);
+    else {
+      const made = await discourseFetch<{ badge: { id: number } }>(c, '/admin/badges.json', {
+        method: 'POST',
+        body: { name: badge.name, description: badge.description, badge_type_id: BADGE_TYPE[badge.tier], enabled: true, allow_title: false, multiple_grant: badge.repeatable },
+      });
+      id = made.badge.id;
+      result.created.push(badge.id);
+    }
+    await fw.setSetting(`discourse_badge:${badge.id}`, String(id));
+  }
+  return result;
+}

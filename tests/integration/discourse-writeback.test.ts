@@ -1,0 +1,80 @@
+/** Badges back out to the forum through the outbox: committed with the award, delivered exactly once, whatever the forum does. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { discourseFetch } from '../../src/discourse/api.js';
+import { discourseSender } from '../../src/app/outbox.js';
+import { syncBadges } from '../../src/discourse/sync-badges.js';
+import { parseCatalog } from '../../src/domain/badge-catalog.js';
+import { act } from '../support/builders.js';
+import { testFlywheel, type TestFlywheel } from '../support/db.js';
+import { FakeDiscourse } from '../support/fake-discourse.js';
+
+let forum: FakeDiscourse;
+let fw: TestFlywheel;
+const T = Date.parse('2026-11-20T10:00:00Z');
+const helper = { platform: 'discourse' as const, externalId: '42', username: 'helper' };
+const asker = { platform: 'discourse' as const, externalId: '43', username: 'asker' };
+const discordOnly = { platform: 'discord' as const, externalId: '900000000000000001', username: 'disco' };
+
+beforeEach(async () => {
+  forum = await new FakeDiscourse().start();
+  forum.badges.push({ id: 7, name: 'First Solution', badge_type_id: 3 });
+  fw = await testFlywheel({ DISCOURSE_URL: forum.url, DISCOURSE_API_KEY: forum.apiKey, DISCOURSE_API_USERNAME: 'system', PUBLIC_URL: 'https://community.example.org' }, (c) => {
+    c.badges = parseCatalog(
+      [
+        { id: 'first-solution', name: 'First Solution', description: 'x', tier: 'bronze', icon: 'check', earn: { count: { kind: 'answer_accepted', atLeast: 1 } }, discourse: 7 },
+        { id: 'helping-hand', name: 'Helping Hand', description: 'Answered 2', tier: 'silver', icon: 'hands', earn: { count: { kind: 'answer_posted', atLeast: 2 } }, discourse: 'sync' },
+        { id: 'unmapped', name: 'Unmapped', description: 'x', tier: 'gold', icon: 'star', earn: { count: { kind: 'answer_posted', atLeast: 1 } } },
+      ],
+      [],
+      c.rules.kinds,
+    );
+  });
+  fw.clock.now = T;
+});
+afterEach(async () => {
+  await fw.close();
+  await forum.stop();
+});
+
+const send = () => discourseSender(fw.config.community.siteUrl, (path, body) => discourseFetch(fw.config.discourse, path, { method: 'POST', body }));
+const outbox = () => fw.db('outbox').select('status', 'attempts', 'last_error').orderBy('id');
+
+describe('badges back out to Discourse', () => {
+  it('owes the forum a grant from the same transaction as the award, and delivers it once', async () => {
+    await fw.ingest([act('answer_accepted', helper, T, { counterpart: asker }), act('answer_accepted', discordOnly, T, { counterpart: asker })]);
+    expect(await outbox()).toEqual([{ status: 'pending', attempts: 0, last_error: null }]); // the Discord-only member has no forum account
+    expect(await fw.deliverOutbox(send())).toBe(1);
+    expect(forum.grants).toEqual([{ username: 'helper', badge_id: 7, reason: expect.stringMatching(/^https:\/\/community\.example\.org\/badges\/awards\/\d+$/) }]);
+    expect(await fw.deliverOutbox(send())).toBe(0);
+    expect(forum.grants).toHaveLength(1);
+  });
+
+  it('waits out a forum that is down or rate-limiting, honouring Retry-After, and still grants exactly once', async () => {
+    forum.failures.push({ status: 500 }, { status: 429, retryAfter: 120 });
+    await fw.ingest([act('answer_accepted', helper, T, { counterpart: asker })]);
+    expect(await fw.deliverOutbox(send())).toBe(0);
+    expect(await outbox()).toEqual([{ status: 'pending', attempts: 1, last_error: expect.stringContaining('500') }]);
+    expect(await fw.deliverOutbox(send())).toBe(0); // not due yet: backing off
+    fw.clock.now += 30_000;
+    expect(await fw.deliverOutbox(send())).toBe(0); // 429
+    const next = Number((await fw.db('outbox').first()).next_attempt_at);
+    expect(next).toBe(fw.clock.now + 120_000);
+    fw.clock.now = next;
+    expect(await fw.deliverOutbox(send())).toBe(1);
+    expect(forum.grants).toHaveLength(1);
+    // Ingestion never waited for the forum.
+    expect((await fw.ingest([act('answer_posted', helper, T + 1, { counterpart: asker, subject: 'q9' })])).outcomes[0]!.status).toBe('awarded');
+  });
+
+  it('creates "sync" badges on the forum once, then grants them', async () => {
+    await fw.ingest([act('answer_posted', helper, T, { counterpart: asker, subject: 'q1' }), act('answer_posted', helper, T + 1000, { counterpart: asker, subject: 'q2' })]);
+    expect(await fw.deliverOutbox(send())).toBe(0);
+    expect((await outbox())[0]!.last_error).toMatch(/run flywheel discourse sync-badges/);
+    expect(await syncBadges(fw)).toEqual({ created: ['helping-hand'], found: [] });
+    expect(await syncBadges(fw)).toEqual({ created: [], found: ['helping-hand'] });
+    expect(forum.badges.find((b) => b.name === 'Helping Hand')).toMatchObject({ badge_type_id: 2 });
+    fw.clock.now += 3_600_000;
+    expect(await fw.deliverOutbox(send())).toBe(1);
+    expect(forum.grants.map((g) => g.badge_id)).toEqual([forum.badges.find((b) => b.name === 'Helping Hand')!.id]);
+  });
+});
