@@ -10,6 +10,8 @@ import { createLogger, type Logger } from './logger.js';
 import type { Flywheel } from './app/flywheel.js';
 import { openFlywheel, serve } from './main.js';
 import { deployCommands } from './discord/deploy-commands.js';
+import { SingleBar, Presets } from 'cli-progress';
+import { importHistory } from './discourse/import.js';
 import { syncBadges } from './discourse/sync-badges.js';
 import { forumSender } from './discourse/write-back.js';
 
@@ -116,6 +118,37 @@ program
     withConfig(async (config, logger) => {
       const result = await deployCommands(config, opts.global ? 'global' : 'guild');
       logger.info(result, `registered ${result.names.length} commands (${result.scope})`);
+    }),
+  );
+
+program
+  .command('import')
+  .description('import history from another platform (a re-run changes nothing)')
+  .command('discourse')
+  .description("backfill the forum's topics, posts, likes and solutions, page by page; resumes where an interrupted run stopped")
+  .option('--url <url>', 'the forum (default DISCOURSE_URL)')
+  .option('--api-key <key>', 'an API key (default DISCOURSE_API_KEY)')
+  .option('--api-username <name>', 'the API user (default DISCOURSE_API_USERNAME)')
+  .option('--restart', 'start again from the first page')
+  .action((opts: { url?: string; apiKey?: string; apiUsername?: string; restart?: boolean }) =>
+    withFlywheel(async (fw, logger) => {
+      Object.assign(fw.config.discourse, {
+        ...(opts.url ? { url: opts.url.replace(/\/+$/, '') } : {}),
+        ...(opts.apiKey ? { apiKey: opts.apiKey } : {}),
+        ...(opts.apiUsername ? { apiUsername: opts.apiUsername } : {}),
+      });
+      if (!fw.config.discourse.url || !fw.config.discourse.apiKey) throw new DomainError('invalid_config', 'DISCOURSE_URL and DISCOURSE_API_KEY (or --url and --api-key): needed to import');
+      const bar = new SingleBar({ format: 'topics {bar} {value}/{total} · {activities} activities', hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 }, Presets.shades_classic);
+      bar.start(1, 0, { activities: 0 });
+      const result = await importHistory(fw, {
+        restart: opts.restart,
+        onProgress: (p) => {
+          bar.setTotal(Math.max(p.total ?? p.topics, p.topics));
+          bar.update(p.topics, { activities: p.activities });
+        },
+      });
+      bar.stop();
+      logger.info(result, 'Discourse history imported');
     }),
   );
 

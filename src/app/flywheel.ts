@@ -74,6 +74,7 @@ export interface Flywheel {
   deleteMember(memberId: number): Promise<void>;
   /** The member behind an identity, created if new (sign-in). */
   memberFor(identity: IdentityRef): Promise<number>;
+  getSetting(key: string): Promise<string | null>;
   /** Store a setting (e.g. the forum's id of a synced badge). */
   setSetting(key: string, value: string): Promise<void>;
   /** Send the forum the badge grants that are due (never blocks ingestion; retries later on failure). */
@@ -136,6 +137,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     champions: championsUseCases(db, { lock, rules, termMonths: config.champions.termMonths, memberOptions }),
     news: new NewsBus(),
     secret: (key) => setting(lock, key, randomSecret),
+    getSetting: async (key) => ((await db('settings').select('value').where({ key }).first())?.value as string | undefined) ?? null,
     setSetting: (key, value) => lock.run(async (trx) => void (await trx('settings').insert({ key, value }).onConflict('key').merge())),
     deliverOutbox: (send) => deliverOutbox(db, lock, config.badges, send, now),
     insights: (q) => insights(db, q, tz, now()),

@@ -87,6 +87,7 @@ export class FakeDiscourse {
       const wanted = url.searchParams.getAll('post_ids[]').map(Number);
       return send(200, { post_stream: { posts: (this.posts.get(Number(m[1])) ?? []).filter((p) => wanted.includes(p.id)) } });
     }
+    if (route === 'GET /about.json') return send(200, { about: { stats: { topic_count: this.topics.length } } });
     if (route === 'GET /post_action_users.json') return send(200, { post_action_users: this.likes.get(Number(url.searchParams.get('id'))) ?? [] });
     return send(404, { errors: [`fake Discourse has no route ${route}`] });
   }
