@@ -28,31 +28,34 @@ export async function recompute(
   asOf: number,
   onProgress: (done: number) => void = () => {},
 ): Promise<RecomputeResult> {
-  return lock.run(async (trx: Tx) => {
-    for (const table of DERIVED_TABLES) await trx(table).delete();
-    // Badge awards stay (their ids are public); closed periods are judged again on the new scores.
-    await trx('badge_closures').delete();
-    await trx('members').update({ stage: null, stage_since: null, first_seen_at: null, first_participated_at: null, stage_evaluated_at: null });
-    let after = 0;
-    let done = 0;
-    for (;;) {
-      const batch = await readLedger(trx, after, CHUNK);
-      if (batch.length === 0) break;
-      await applyLedgerBatch(trx, batch, config, asOf, { badges: false });
-      after = batch.at(-1)!.id;
-      done += batch.length;
-      onProgress(done);
-    }
-    // Members whose last activity came early still need their monthly reviews up to now.
-    const members = (await trx('members').select('id')).map((r: { id: number }) => r.id);
-    await refreshStages(trx, members, config.stages, config.rules.timeZone, asOf);
-    // Badges last, over whole histories: new and changed badges are granted retroactively.
-    let badgesGranted = 0;
-    for (let i = 0; i < members.length; i += BADGE_CHUNK)
-      badgesGranted += (await awardBadges(trx, config.badges, members.slice(i, i + BADGE_CHUNK), asOf, null)).length;
-    badgesGranted += (await closePeriods(trx, config.badges, config.rules.timeZone, asOf)).length;
-    return { activities: done, members: members.length, badgesGranted };
-  });
+  return lock.run((trx) => rebuild(trx, config, asOf, onProgress));
+}
+
+/** Rebuild everything derived, inside the caller's transaction (recompute; merging members). */
+export async function rebuild(trx: Tx, config: PipelineRules, asOf: number, onProgress: (done: number) => void = () => {}): Promise<RecomputeResult> {
+  for (const table of DERIVED_TABLES) await trx(table).delete();
+  // Badge awards stay (their ids are public); closed periods are judged again on the new scores.
+  await trx('badge_closures').delete();
+  await trx('members').update({ stage: null, stage_since: null, first_seen_at: null, first_participated_at: null, stage_evaluated_at: null });
+  let after = 0;
+  let done = 0;
+  for (;;) {
+    const batch = await readLedger(trx, after, CHUNK);
+    if (batch.length === 0) break;
+    await applyLedgerBatch(trx, batch, config, asOf, { badges: false });
+    after = batch.at(-1)!.id;
+    done += batch.length;
+    onProgress(done);
+  }
+  // Members whose last activity came early still need their monthly reviews up to now.
+  const members = (await trx('members').select('id')).map((r: { id: number }) => r.id);
+  await refreshStages(trx, members, config.stages, config.rules.timeZone, asOf);
+  // Badges last, over whole histories: new and changed badges are granted retroactively.
+  let badgesGranted = 0;
+  for (let i = 0; i < members.length; i += BADGE_CHUNK)
+    badgesGranted += (await awardBadges(trx, config.badges, members.slice(i, i + BADGE_CHUNK), asOf, null)).length;
+  badgesGranted += (await closePeriods(trx, config.badges, config.rules.timeZone, asOf)).length;
+  return { activities: done, members: members.length, badgesGranted };
 }
 
 /** Apply monthly stage reviews (demotions) for everyone up to `asOf`; run by `serve` every few hours. */
