@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig, type Config } from './config.js';
 import { demoCommunity } from './app/demo-community.js';
 import { DomainError } from './domain/errors.js';
+import { isPlatform, PLATFORMS } from './domain/kinds.js';
 import { createLogger, type Logger } from './logger.js';
 import type { Flywheel } from './app/flywheel.js';
 import { openFlywheel, serve } from './main.js';
@@ -149,6 +150,37 @@ program
       });
       bar.stop();
       logger.info(result, 'Discourse history imported');
+    }),
+  );
+
+const members = program.command('members').description('one member across platforms');
+
+members
+  .command('suggest')
+  .description('members on different platforms who share a username (never merged by themselves)')
+  .action(() =>
+    withFlywheel(async (fw, logger) => {
+      const suggestions = await fw.links.suggestions();
+      logger.info({ suggestions }, `${suggestions.length} possible match(es); merge with: flywheel members merge <keep id> <other id>`);
+    }),
+  );
+
+members
+  .command('merge <keep> <other>')
+  .description("join two members (the second's accounts, activities and badges move to the first) and rebuild their numbers")
+  .action((keep: string, other: string) =>
+    withFlywheel(async (fw, logger) => {
+      logger.info(await fw.links.merge(positiveInt(keep), positiveInt(other)), 'members merged');
+    }),
+  );
+
+members
+  .command('unmerge <member> <platform>')
+  .description("split a member's account on one platform (and its activities) off into a member of its own")
+  .action((member: string, platform: string) =>
+    withFlywheel(async (fw, logger) => {
+      if (!isPlatform(platform)) throw new DomainError('invalid_parameter', `platform: expected one of ${PLATFORMS.join(', ')}`);
+      logger.info(await fw.links.unmerge(positiveInt(member), platform), 'member split');
     }),
   );
 

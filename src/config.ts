@@ -44,6 +44,8 @@ export interface DiscourseConfig {
   apiUsername: string;
   /** Categories whose topics are questions; empty means every category. */
   qaCategories: number[];
+  /** DiscourseConnect provider secret: members prove their forum account to link it. */
+  connectSecret: string | null;
 }
 
 export interface AuthConfig {
@@ -197,6 +199,7 @@ const envSchema = z.object({
   DISCOURSE_URL: z.url().optional(),
   DISCOURSE_API_KEY: z.string().min(1).optional(),
   DISCOURSE_API_USERNAME: z.string().min(1).default('system'),
+  DISCOURSE_CONNECT_SECRET: z.string().min(10, 'expected at least 10 characters').optional(),
   DISCOURSE_QA_CATEGORIES: z
     .string()
     .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
@@ -304,6 +307,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       apiKey: e.DISCOURSE_API_KEY ?? null,
       apiUsername: e.DISCOURSE_API_USERNAME,
       qaCategories: e.DISCOURSE_QA_CATEGORIES ?? [],
+      connectSecret: e.DISCOURSE_CONNECT_SECRET ?? null,
     },
     auth: {
       sessionSecret: e.SESSION_SECRET ?? null,

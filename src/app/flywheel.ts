@@ -23,6 +23,7 @@ import { answerShare, badgeDetail, howToEarn, newestAwards, type AnswerShare, ty
 import { funnel, type FunnelStep } from '../domain/insights.js';
 import { stageCounts } from '../db/insights-repo.js';
 import { exportMembers, insights, type ExportRow, type Insights, type InsightsQuery } from './insights.js';
+import { memberLinks, type MemberLinks } from './member-links.js';
 import { NewsBus } from './news.js';
 import { deliverOutbox, type Sender } from './outbox.js';
 import { deleteMember, exportMember } from './personal-data.js';
@@ -57,6 +58,8 @@ export interface Flywheel {
   newestAwards(limit: number): Promise<RecentAward[]>;
   answerShare(): Promise<AnswerShare>;
   setHidden(identity: IdentityRef, hidden: boolean): Promise<number>;
+  /** One member across platforms: link codes, merge, unmerge, suggestions. */
+  links: MemberLinks;
   /** The champion program: nominations, review, terms, roster, audit. */
   champions: Champions;
   /** How many community members stand on each step of the ladder (the public summary). */
@@ -134,6 +137,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     newestAwards: (limit) => newestAwards(db, config.badges, limit),
     answerShare: () => answerShare(db, tz, now()),
     setHidden: (identity, hidden) => setHidden(lock, identity, hidden, memberOptions()),
+    links: memberLinks(db, { lock, rules, memberOptions }),
     champions: championsUseCases(db, { lock, rules, termMonths: config.champions.termMonths, memberOptions }),
     news: new NewsBus(),
     secret: (key) => setting(lock, key, randomSecret),

@@ -8,6 +8,7 @@ import * as champions from '../../migrations/20261122010000_champions.js';
 import * as badges from '../../migrations/20261122020000_badges.js';
 import * as shareConsent from '../../migrations/20261122030000_share_consent.js';
 import * as outbox from '../../migrations/20261122040000_outbox.js';
+import * as memberLinks from '../../migrations/20261122050000_member_links.js';
 import type { Db } from './knex.js';
 
 type Migration = Pick<Knex.Migration, 'up' | 'down'>;
@@ -18,6 +19,7 @@ const MIGRATIONS: ReadonlyArray<[string, Migration]> = [
   ['20261122020000_badges', badges],
   ['20261122030000_share_consent', shareConsent],
   ['20261122040000_outbox', outbox],
+  ['20261122050000_member_links', memberLinks],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

@@ -31,6 +31,7 @@ import { discourseWebhook } from './routes/discourse-webhook.js';
 import { authRoutes } from './routes/auth.js';
 import { championsRoutes } from './routes/champions.js';
 import { meRoutes } from './routes/me.js';
+import { linkRoutes } from './routes/link.js';
 import { passwordLogin, type PasswordLogin } from './auth/password-login.js';
 import { registerSessions } from './auth/session.js';
 
@@ -42,7 +43,7 @@ declare module 'fastify' {
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const ROUTES = [discourseWebhook, healthRoutes, leaderboardApi, membersApi, badgesApi, badgePages, openBadges, championsRoutes, siteRoutes, authRoutes, meRoutes, adminRoutes] as const;
+const ROUTES = [discourseWebhook, healthRoutes, leaderboardApi, membersApi, badgesApi, badgePages, openBadges, championsRoutes, siteRoutes, authRoutes, meRoutes, linkRoutes, adminRoutes] as const;
 
 export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: logger.child({ adapter: 'web' }) as FastifyBaseLogger, bodyLimit: 256 * 1024, trustProxy: true });

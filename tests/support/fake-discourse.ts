@@ -3,6 +3,7 @@
  * is down or rate-limiting), creates badges, and serves the read API the history import pages
  * through — with Discourse's field names.
  */
+import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,8 +42,27 @@ export class FakeDiscourse {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** DiscourseConnect: the shared secret, and who is signed in on the forum in the visitor's browser. */
+  connectSecret = 'fake-connect-secret';
+  connectUser: { id: number; username: string; name: string } | null = null;
+
+  private connect(url: URL, res: ServerResponse): unknown {
+    const sso = url.searchParams.get('sso') ?? '';
+    const sig = createHmac('sha256', this.connectSecret).update(sso).digest('hex');
+    if (sig !== url.searchParams.get('sig') || !this.connectUser) return res.writeHead(403).end('bad sso');
+    const request = new URLSearchParams(Buffer.from(sso, 'base64').toString('utf8'));
+    const answer = Buffer.from(
+      new URLSearchParams({ nonce: request.get('nonce')!, external_id: String(this.connectUser.id), username: this.connectUser.username, name: this.connectUser.name, admin: 'false', moderator: 'false' }).toString(),
+    ).toString('base64');
+    const back = new URL(request.get('return_sso_url')!);
+    back.searchParams.set('sso', answer);
+    back.searchParams.set('sig', createHmac('sha256', this.connectSecret).update(answer).digest('hex'));
+    return res.writeHead(302, { location: back.toString() }).end();
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
     const url = new URL(req.url ?? '/', this.base);
+    if (url.pathname === '/session/sso_provider') return this.connect(url, res);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');

@@ -3,6 +3,7 @@ import type { BotCommand } from '../command.js';
 import award from './award.js';
 import badge from './badge.js';
 import leaderboard from './leaderboard.js';
+import link from './link.js';
 import markAnswer from './mark-answer.js';
 import nominate from './nominate.js';
 import nominateUser from './nominate-user.js';
@@ -12,4 +13,4 @@ import rank from './rank.js';
 import thankAuthor from './thank-author.js';
 import thanks from './thanks.js';
 
-export const COMMANDS: readonly BotCommand[] = [rank, leaderboard, thanks, privacy, profile, markAnswer, thankAuthor, award, nominate, nominateUser, badge];
+export const COMMANDS: readonly BotCommand[] = [rank, leaderboard, thanks, privacy, profile, link, markAnswer, thankAuthor, award, nominate, nominateUser, badge];

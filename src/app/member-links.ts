@@ -1,0 +1,136 @@
+/**
+ * One member across platforms. Members link themselves by proving both accounts — a short-lived
+ * code handed out on Discord, entered on the site after signing in to the forum with
+ * DiscourseConnect — and managers can merge or split members. A merge moves identities and
+ * activities and rebuilds everything derived, in one transaction, so points, stages and badges
+ * read as if the person had always been one member. Nothing is ever merged automatically:
+ * identities that only share a username are suggested.
+ */
+import { createHash, randomInt } from 'node:crypto';
+import type { IdentityRef } from '../domain/activity.js';
+import { DomainError } from '../domain/errors.js';
+import type { Platform } from '../domain/kinds.js';
+import { identityKey, refreshMemberFlags, resolveMembers } from '../db/identities-repo.js';
+import type { Tx } from '../db/knex.js';
+import type { PipelineRules } from './award-pipeline.js';
+import { rebuild } from './recompute.js';
+import type { WriteLock } from './write-lock.js';
+
+const CODE_MS = 15 * 60_000;
+const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: read aloud, typed by hand
+const hash = (code: string) => createHash('sha256').update(code.trim().toUpperCase()).digest('hex');
+
+export interface LinkDeps {
+  lock: WriteLock;
+  rules: PipelineRules;
+  memberOptions: () => { hiddenByDefault: boolean; now: number };
+}
+
+export interface MergeResult {
+  memberId: number;
+  merged: number;
+}
+
+async function merge(trx: Tx, keep: number, gone: number, deps: LinkDeps): Promise<MergeResult> {
+  if (keep === gone) throw new DomainError('conflict', 'these accounts already belong to one member');
+  const [a, b] = await Promise.all([trx('identities').select('platform').where({ member_id: keep }), trx('identities').select('platform').where({ member_id: gone })]);
+  const both = a.map((r: { platform: string }) => r.platform).filter((p: string) => b.some((r: { platform: string }) => r.platform === p));
+  // One account per platform per member: that is what lets a merge be undone by platform.
+  if (both.length) throw new DomainError('conflict', `both members have a ${both[0]} account; a member holds one account per platform`);
+  await trx('identities').where({ member_id: gone }).update({ member_id: keep });
+  await trx('activities').where({ member_id: gone }).update({ member_id: keep });
+  await trx('activities').where({ counterpart_member_id: gone }).update({ counterpart_member_id: keep });
+  // Badge awards keep their ids (they are public); one of two identical awards goes.
+  const kept = await trx('badge_awards').select('badge_id', 'instance').where({ member_id: keep });
+  for (const award of kept) await trx('badge_awards').where({ member_id: gone, badge_id: award.badge_id, instance: award.instance }).delete();
+  await trx('badge_awards').where({ member_id: gone }).update({ member_id: keep });
+  for (const table of ['nominations', 'champions'] as const) await trx(table).where({ member_id: gone }).update({ member_id: keep });
+  const goneRow = await trx('members').select('hidden').where({ id: gone }).first();
+  // Privacy follows the stricter choice.
+  if (goneRow?.hidden) await trx('members').where({ id: keep }).update({ hidden: true });
+  await trx('members').where({ id: gone }).update({ merged_into: keep, hidden: true, display_name: `Merged into #${keep}`, origin: `merged:${gone}` });
+  await refreshMemberFlags(trx, [keep]);
+  await rebuild(trx, deps.rules, deps.memberOptions().now);
+  return { memberId: keep, merged: gone };
+}
+
+export function memberLinks(db: Tx, deps: LinkDeps) {
+  const { lock } = deps;
+  return {
+    /** A code the member behind `discord` can enter on the site within 15 minutes. */
+    async issueCode(discord: IdentityRef): Promise<{ code: string; expiresAt: number }> {
+      return lock.run(async (trx) => {
+        const memberId = (await resolveMembers(trx, [discord], deps.memberOptions())).get(identityKey(discord))!;
+        const code = Array.from({ length: 8 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+        const expiresAt = deps.memberOptions().now + CODE_MS;
+        await trx('link_codes').insert({ code_hash: hash(code), member_id: memberId, expires_at: expiresAt });
+        return { code, expiresAt };
+      });
+    },
+
+    /**
+     * Link the forum account the visitor proved (DiscourseConnect) with the Discord account the
+     * code proves. Both proofs are required; a code works once.
+     */
+    async linkWithCode(code: string, discourse: IdentityRef): Promise<MergeResult> {
+      return lock.run(async (trx) => {
+        const now = deps.memberOptions().now;
+        const row = await trx('link_codes').where({ code_hash: hash(code) }).first();
+        if (!row || row.used_at !== null || Number(row.expires_at) < now) throw new DomainError('invalid_parameter', 'code: unknown, used or expired — ask for a new one with /link in Discord');
+        await trx('link_codes').where({ code_hash: row.code_hash }).update({ used_at: now });
+        const forumMember = (await resolveMembers(trx, [discourse], deps.memberOptions())).get(identityKey(discourse))!;
+        const discordMember = (await trx('members').select('id', 'merged_into').where({ id: row.member_id }).first())!;
+        return merge(trx, discordMember.merged_into ?? discordMember.id, forumMember, deps);
+      });
+    },
+
+    /** A manager joins two members (the first one stays). */
+    merge: (keep: number, gone: number): Promise<MergeResult> =>
+      lock.run(async (trx) => {
+        const found = await trx('members').select('id').whereIn('id', [keep, gone]).whereNull('merged_into');
+        if (found.length !== 2) throw new DomainError('not_found', 'both members must exist and not be merged already');
+        return merge(trx, keep, gone, deps);
+      }),
+
+    /** Undo a merge for one platform: that account and its activities become a member of their own again. */
+    unmerge: (memberId: number, platform: Platform): Promise<MergeResult> =>
+      lock.run(async (trx) => {
+        const identities = await trx('identities').select('id', 'platform', 'external_id', 'display_name', 'username').where({ member_id: memberId });
+        const leaving = identities.find((i: { platform: string }) => i.platform === platform);
+        if (!leaving || identities.length < 2) throw new DomainError('invalid_parameter', `platform: member #${memberId} has no ${platform} account to split off`);
+        const now = deps.memberOptions().now;
+        const [row] = await trx('members')
+          .insert({ origin: `${platform}|${leaving.external_id}|split:${now}`, display_name: leaving.display_name || leaving.username || leaving.external_id, created_at: now })
+          .returning('id');
+        const split = typeof row === 'object' ? row.id : row;
+        await trx('identities').where({ id: leaving.id }).update({ member_id: split });
+        await trx('activities').where({ member_id: memberId, platform }).update({ member_id: split });
+        await trx('activities').where({ counterpart_member_id: memberId, platform }).update({ counterpart_member_id: split });
+        await refreshMemberFlags(trx, [memberId, split]);
+        await rebuild(trx, deps.rules, now);
+        return { memberId, merged: split };
+      }),
+
+    /** Members on different platforms sharing a username: suggestions for a manager, never merged by themselves. */
+    async suggestions(): Promise<Array<{ username: string; members: Array<{ id: number; platform: string; displayName: string }> }>> {
+      const rows = await db('identities as i')
+        .join('members as m', 'm.id', 'i.member_id')
+        .select('i.username', 'i.platform', 'm.id', 'm.display_name')
+        .whereNotNull('i.username')
+        .whereNull('m.merged_into')
+        .whereIn(
+          db.raw('LOWER(i.username)') as never,
+          db('identities').select(db.raw('LOWER(username)')).whereNotNull('username').groupBy(db.raw('LOWER(username)')).havingRaw('COUNT(DISTINCT member_id) > 1'),
+        )
+        .orderBy([{ column: 'i.username' }, { column: 'm.id' }]);
+      const byName = new Map<string, Array<{ id: number; platform: string; displayName: string }>>();
+      for (const r of rows) {
+        const key = String(r.username).toLowerCase();
+        byName.set(key, [...(byName.get(key) ?? []), { id: r.id, platform: r.platform, displayName: r.display_name }]);
+      }
+      return [...byName.entries()].map(([username, members]) => ({ username, members }));
+    },
+  };
+}
+
+export type MemberLinks = ReturnType<typeof memberLinks>;

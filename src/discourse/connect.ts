@@ -1,0 +1,34 @@
+/**
+ * DiscourseConnect, with the forum as the provider: the member signs in on the forum, which sends
+ * back who they are, signed with the shared secret. Used to prove a forum account when linking.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DomainError } from '../domain/errors.js';
+
+const sign = (payload: string, secret: string) => createHmac('sha256', secret).update(payload).digest('hex');
+
+export function connectRequest(forumUrl: string, secret: string, returnUrl: string): { url: string; nonce: string } {
+  const nonce = randomBytes(16).toString('hex');
+  const sso = Buffer.from(new URLSearchParams({ nonce, return_sso_url: returnUrl }).toString()).toString('base64');
+  return { url: `${forumUrl}/session/sso_provider?${new URLSearchParams({ sso, sig: sign(sso, secret) })}`, nonce };
+}
+
+export interface ForumAccount {
+  id: string;
+  username: string;
+  name: string | null;
+  staff: boolean;
+}
+
+/** Check the forum's answer: its signature, and that it answers the request this browser made. */
+export function connectResponse(sso: string, sig: string, secret: string, nonce: string): ForumAccount {
+  const expected = Buffer.from(sign(sso, secret), 'hex');
+  const given = /^[0-9a-f]{64}$/i.test(sig) ? Buffer.from(sig, 'hex') : Buffer.alloc(0);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new DomainError('invalid_parameter', 'sig: the forum’s answer is not signed with our secret');
+  const params = new URLSearchParams(Buffer.from(sso, 'base64').toString('utf8'));
+  if (params.get('nonce') !== nonce) throw new DomainError('invalid_parameter', 'nonce: this sign-in was not started here; please try again');
+  const id = params.get('external_id');
+  const username = params.get('username');
+  if (!id || !username) throw new DomainError('invalid_parameter', 'sso: the forum did not say who you are');
+  return { id, username, name: params.get('name') || null, staff: params.get('admin') === 'true' || params.get('moderator') === 'true' };
+}
