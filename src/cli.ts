@@ -10,6 +10,7 @@ import { isPlatform, PLATFORMS } from './domain/kinds.js';
 import { createLogger, type Logger } from './logger.js';
 import type { Flywheel } from './app/flywheel.js';
 import { openFlywheel, serve } from './main.js';
+import { backupDatabase } from './db/backup.js';
 import { deployCommands } from './discord/deploy-commands.js';
 import { SingleBar, Presets } from 'cli-progress';
 import { importHistory } from './discourse/import.js';
@@ -22,6 +23,12 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
   return n;
+}
+
+function isoDate(value: string): number {
+  const ms = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw new InvalidArgumentError('expected a date such as 2026-11-01');
+  return ms;
 }
 
 async function withConfig(run: (config: Config, logger: Logger) => Promise<void>): Promise<void> {
@@ -92,9 +99,10 @@ program
   .option('--members <n>', 'members in the community', positiveInt, 300)
   .option('--months <n>', 'months of history', positiveInt, 6)
   .option('--seed <n>', 'random seed', positiveInt, 42)
-  .action((opts: { members: number; months: number; seed: number }) =>
+  .option('--end <date>', 'when the history ends (default: now); with a fixed end, runs are identical', isoDate)
+  .action((opts: { members: number; months: number; seed: number; end?: number }) =>
     withFlywheel(async (fw, logger) => {
-      const activities = demoCommunity({ ...opts, end: Date.now() });
+      const activities = demoCommunity({ ...opts, end: opts.end ?? Date.now() });
       const started = Date.now();
       let fresh = 0;
       for (let i = 0; i < activities.length; i += DEMO_BATCH) {
@@ -150,6 +158,16 @@ program
       });
       bar.stop();
       logger.info(result, 'Discourse history imported');
+    }),
+  );
+
+program
+  .command('backup <file>')
+  .description('a consistent copy of the live SQLite database (safe while Flywheel runs); on PostgreSQL use pg_dump')
+  .action((file: string) =>
+    withFlywheel(async (fw, logger) => {
+      await backupDatabase(fw.db, file);
+      logger.info({ file }, 'backup written');
     }),
   );
 
