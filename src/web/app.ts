@@ -13,7 +13,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifyView from '@fastify/view';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import handlebars from 'handlebars';
 import type { Flywheel } from '../app/flywheel.js';
 import type { Logger } from '../logger.js';
@@ -38,6 +38,8 @@ import { registerSessions } from './auth/session.js';
 declare module 'fastify' {
   interface FastifyInstance {
     passwordLogin: PasswordLogin;
+    /** Every route the app serves (method and path), so tests can cover routes added later too. */
+    routeList: Array<{ method: string; url: string }>;
   }
 }
 
@@ -46,7 +48,16 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ROUTES = [discourseWebhook, healthRoutes, leaderboardApi, membersApi, badgesApi, badgePages, openBadges, championsRoutes, siteRoutes, authRoutes, meRoutes, linkRoutes, adminRoutes] as const;
 
 export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: logger.child({ adapter: 'web' }) as FastifyBaseLogger, bodyLimit: 256 * 1024, trustProxy: true });
+  const app = Fastify({
+    loggerInstance: logger.child({ adapter: 'web' }) as FastifyBaseLogger,
+    bodyLimit: 256 * 1024,
+    trustProxy: true,
+    // Errors the router raises before any route runs (a path segment too long, a bad URL) get the same { error, code }.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      void (reply as FastifyReply).code(status).send({ error: status === 414 ? 'the address is too long' : 'the address could not be read', code: status === 414 ? 'uri_too_long' : 'bad_request' });
+    },
+  });
   // Security headers; compression for pages and JSON alike.
   await app.register(fastifyHelmet, { contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'], 'form-action': ["'self'", 'https://discord.com'] } } });
   await app.register(fastifyCompress, { threshold: 1024 });
@@ -74,6 +85,11 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
   await app.register(fastifyFormbody);
   await app.register(fastifyCsrf, { cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/' } });
   await app.register(fastifyRateLimit, { global: false });
+  const routeList: Array<{ method: string; url: string }> = [];
+  app.decorate('routeList', routeList);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push({ method, url: route.url });
+  });
   registerSessions(app);
   app.decorate('passwordLogin', passwordLogin(fw.config, logger));
   registerErrorHandling(app);

@@ -12,8 +12,12 @@ const jsonSchema = (schema: Shape) => {
   return rest;
 };
 
+/** Public API routes: described in the OpenAPI document, and rate-limited per client address. */
+export const API_RATE_LIMIT = { max: 300, timeWindow: '1 minute' };
+
 export function apiDocs(summary: string, parts: { query?: Shape; params?: Shape; description?: string } = {}) {
   return {
+    config: { rateLimit: API_RATE_LIMIT },
     schema: {
       summary,
       tags: ['api'],

@@ -1,0 +1,106 @@
+/**
+ * Hostile input: thousands of generated malformed, oversized, wrongly typed bodies and query
+ * strings against every route the app serves — no 5xx, every refusal a 4xx with { error, code } —
+ * plus the admin guard matrix over every admin route the app registers, concurrency on one member,
+ * and rate limits.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signatureOf } from '../../src/discourse/signature.js';
+import { Visitor } from '../support/browser-session.js';
+import { act, discord } from '../support/builders.js';
+import { testSite, type TestSite } from '../support/web.js';
+
+const SECRET = 'webhook-secret-123';
+let site: TestSite;
+let signedIn: Visitor;
+
+beforeAll(async () => {
+  site = await testSite({ DISCOURSE_WEBHOOK_SECRET: SECRET, ADMIN_PASSWORD: 'correct horse battery staple' });
+  // Signed in before the fuzzing below uses up the sign-in rate limit.
+  signedIn = new Visitor(site.app);
+  await signedIn.signInWithPassword('correct horse battery staple');
+  await site.fw.ingest([act('answer_accepted', discord('1', { displayName: 'Ana' }), Date.now(), { counterpart: discord('2') })]);
+});
+afterAll(() => site.close());
+
+const hostile = fc.oneof(
+  fc.string({ maxLength: 50 }),
+  fc.constantFrom("' OR 1=1 --", '<script>alert(1)</script>', '\u202Eevil\u202C', '../../etc/passwd', '%00', '{{constructor}}', '__proto__', 'null', '-1', '1e309', '9'.repeat(400)),
+  fc.integer().map(String),
+);
+const body = fc.oneof(
+  fc.json({ maxDepth: 3 }),
+  fc.string({ maxLength: 200 }),
+  fc.constantFrom('{"post":', '[]', 'null', '{"like":{"post":{},"user":{}}}', '{"__proto__":{"x":1}}'),
+  fc.dictionary(fc.constantFrom('post', 'topic', 'like', 'solved', 'user', 'password', '_csrf', 'code', 'member', 'reason'), fc.anything({ maxDepth: 2 })).map((o) => JSON.stringify(o)),
+);
+
+describe('hostile input', () => {
+  it('never answers 5xx to 10,000 generated requests against every route, and every refusal says why', async () => {
+    const routes = site.app.routeList.filter((r) => !r.url.includes('*'));
+    expect(routes.length).toBeGreaterThan(30);
+    let sent = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.nat(routes.length - 1), hostile, hostile, body, fc.boolean(), async (pick, segment, query, payload, signed) => {
+        const route = routes[pick]!;
+        const url = route.url.replace(/:[a-zA-Z]+/g, encodeURIComponent(segment)) + `?x=${encodeURIComponent(query)}&period=${encodeURIComponent(query)}&limit=${encodeURIComponent(query)}`;
+        const headers: Record<string, string> = { 'content-type': 'application/json', 'x-discourse-event-type': segment, 'x-discourse-event': query };
+        if (signed) headers['x-discourse-event-signature'] = signatureOf(payload, SECRET);
+        const res = await site.app.inject({ method: route.method as 'GET', url, headers, payload: route.method === 'GET' ? undefined : payload });
+        sent++;
+        if (res.statusCode >= 500) throw new Error(`${route.method} ${url} → ${res.statusCode}: ${res.body.slice(0, 200)}`);
+        if (res.statusCode >= 400 && String(res.headers['content-type'] ?? '').includes('json') && Object.keys(res.json()).length !== 2) throw new Error(`${route.method} ${url} → ${res.statusCode}: ${res.body.slice(0, 300)}`);
+      }),
+      { numRuns: 10_000 },
+    );
+    expect(sent).toBe(10_000);
+  }, 300_000);
+
+  it('refuses oversized bodies with 413', async () => {
+    const res = await site.app.inject({ method: 'POST', url: '/webhooks/discourse', headers: { 'content-type': 'application/json' }, payload: `{"x":"${'a'.repeat(300_000)}"}` });
+    expect(res.statusCode).toBe(413);
+    expect(res.json().code).toBe('payload_too_large');
+  });
+});
+
+describe('every admin route the app registers', () => {
+  it('is refused without a session, with a forged cookie, and (for posts) without a CSRF token', async () => {
+    const admin = site.app.routeList.filter((r) => r.url.startsWith('/admin'));
+    expect(admin.length).toBeGreaterThanOrEqual(14);
+    const forged = new Visitor(site.app);
+    forged.setCookie('fw_session', 'eyJyb2xlIjoiYWRtaW4ifQ.forged');
+    for (const r of admin) {
+      const url = r.url.replace(/:[a-zA-Z]+/g, '1');
+      for (const v of [new Visitor(site.app), forged]) {
+        const res = r.method === 'GET' ? await v.get(url) : await v.post(url, {}, 'application/json');
+        expect([r.method, url, res.statusCode]).toEqual([r.method, url, r.method === 'GET' ? 303 : 401]);
+      }
+      if (r.method === 'POST') expect([url, (await signedIn.post(url, {}, 'application/json')).statusCode]).toEqual([url, 403]);
+    }
+  });
+});
+
+describe('concurrency', () => {
+  it('50 concurrent webhook deliveries for one member give exact totals, and no SQLITE_BUSY reaches a client', async () => {
+    const deliveries = Array.from({ length: 50 }, (_, i) => {
+      const raw = JSON.stringify({ like: { post: { id: 5000 + i, topic_id: 1, post_number: 2, user_id: 77, username: 'popular', created_at: new Date().toISOString() }, user: { id: 100 + i, username: `fan${i}` } } });
+      return site.app.inject({ method: 'POST', url: '/webhooks/discourse', headers: { 'content-type': 'application/json', 'x-discourse-event-type': 'like', 'x-discourse-event': 'post_liked', 'x-discourse-event-signature': signatureOf(raw, SECRET) }, payload: raw });
+    });
+    const results = await Promise.all(deliveries);
+    expect(results.map((r) => r.statusCode)).toEqual(Array(50).fill(200));
+    expect((await site.fw.standing('discourse', '77'))!.all.points).toBe(50);
+  });
+});
+
+describe('rate limits', () => {
+  it('limit the public API per client', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 305; i++) codes.push((await site.app.inject({ method: 'GET', url: '/api/v1/badges', remoteAddress: '10.9.9.9' })).statusCode);
+    expect(codes.filter((c) => c === 200)).toHaveLength(300);
+    const limited = await site.app.inject({ method: 'GET', url: '/api/v1/badges', remoteAddress: '10.9.9.9' });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().code).toBe('rate_limited');
+    expect((await site.app.inject({ method: 'GET', url: '/api/v1/badges', remoteAddress: '10.9.9.10' })).statusCode).toBe(200);
+  });
+});
