@@ -102,6 +102,27 @@ describe('POST /webhooks/discourse', () => {
     expect((await recorded(site.fw)).map(who)).toHaveLength(2);
   });
 
+  it('ends the same when every delivery of a whole conversation is replayed twice more, shuffled, with new delivery ids', async () => {
+    const q = topicPayload(asker, 'Replay me', QA, at(0));
+    const answer = postPayload(q, helper, 2, at(1));
+    const deliveries: Array<[string, string, unknown]> = [
+      ['topic', 'topic_created', { topic: q }],
+      ['post', 'post_created', { post: postPayload(q, asker, 1, at(0)) }],
+      ['post', 'post_created', { post: answer }],
+      ['post', 'post_created', { post: postPayload(q, mod, 3, at(2)) }],
+      ['like', 'post_liked', { like: { post: answer, user: { id: asker.id, username: asker.username } } }],
+      ['solved', 'accepted_solution', { solved: answer }],
+      ['user', 'user_created', { user: { id: 4242, username: 'newbie', created_at: at(3) } }],
+    ];
+    for (const [g, e, b] of deliveries) expect((await deliver(g, e, b)).statusCode).toBe(200);
+    const once = { ledger: await recorded(site.fw), board: await site.fw.leaderboard({ period: 'all' }) };
+    for (let round = 0; round < 2; round++) {
+      const shuffled = [...deliveries].sort(() => Math.random() - 0.5);
+      for (const [g, e, b] of shuffled) expect((await deliver(g, e, b)).statusCode).toBe(200);
+    }
+    expect({ ledger: await recorded(site.fw), board: await site.fw.leaderboard({ period: 'all' }) }).toEqual(once);
+  });
+
   it('refuses a missing, wrong or truncated signature, a signature over another body, and another forum — recording nothing', async () => {
     const body = { user: { id: 77, username: 'newbie', name: 'Newbie', created_at: at(0) } };
     const raw = JSON.stringify(body);
