@@ -110,7 +110,7 @@ describe('POST /webhooks/discourse', () => {
       ['post', 'post_created', { post: postPayload(q, asker, 1, at(0)) }],
       ['post', 'post_created', { post: answer }],
       ['post', 'post_created', { post: postPayload(q, mod, 3, at(2)) }],
-      ['like', 'post_liked', { like: { post: answer, user: { id: asker.id, username: asker.username } } }],
+      ['like', 'post_liked', { like: { post: answer, user: { id: asker.id, username: asker.username, name: asker.name } } }],
       ['solved', 'accepted_solution', { solved: answer }],
       ['user', 'user_created', { user: { id: 4242, username: 'newbie', created_at: at(3) } }],
     ];
