@@ -86,9 +86,9 @@ export async function insights(db: Tx, q: InsightsQuery, timeZone: string, now: 
   const thisMonthStart = startOfDayInstant(periodStart('month', localDay(now, timeZone)), timeZone);
 
   const [counts, changes, joins, spans, answers, perMember, asked, spaces, points, champions, reach] = await Promise.all([
-    stageCounts(db),
+    stageCounts(db, f.platform),
     stageChangesSince(db, thisMonthStart),
-    joinsAndFirstProductions(db),
+    joinsAndFirstProductions(db, f.platform),
     productionSpans(db, f.platform),
     answersByMonth(db, f),
     answersPerMember(db, f),

@@ -19,8 +19,12 @@ export interface Filter {
   to: string;
 }
 
-export async function stageCounts(db: Tx): Promise<Partial<Record<Stage, number>>> {
-  const rows: Array<{ stage: Stage; n: number | string }> = await db('members as m').select('m.stage').count({ n: '*' }).whereNotNull('m.stage').andWhere(community(db)).groupBy('m.stage');
+/** Members per stage; with a platform, only members who have an account there. */
+export async function stageCounts(db: Tx, platform: Platform | null = null): Promise<Partial<Record<Stage, number>>> {
+  const q = db('members as m').select('m.stage').count({ n: '*' }).whereNotNull('m.stage').andWhere(community(db)).groupBy('m.stage');
+  const rows: Array<{ stage: Stage; n: number | string }> = await ((platform
+    ? q.whereExists(db('identities as i').select(db.raw('1')).whereRaw('i.member_id = m.id').andWhere('i.platform', platform))
+    : q) as unknown as Promise<Array<{ stage: Stage; n: number | string }>>);
   return Object.fromEntries(rows.map((r) => [r.stage, Number(r.n)]));
 }
 
@@ -43,8 +47,23 @@ export async function stageChangesSince(db: Tx, since: number): Promise<Array<{ 
   return out;
 }
 
-/** Members with when they were first seen and first produced for someone else. */
-export async function joinsAndFirstProductions(db: Tx): Promise<Array<{ memberId: number; firstSeen: number; firstProduction: number | null }>> {
+/**
+ * Members with when they were first seen and first produced for someone else — on one platform
+ * when asked (read from the awards there), everywhere otherwise (the members' running firsts).
+ */
+export async function joinsAndFirstProductions(db: Tx, platform: Platform | null = null): Promise<Array<{ memberId: number; firstSeen: number; firstProduction: number | null }>> {
+  if (platform) {
+    const rows: any[] = await db('awards as w')
+      .join('members as m', 'm.id', 'w.member_id')
+      .select('w.member_id')
+      .min({ first_seen: 'w.occurred_at' })
+      .min({ first_production: db.raw('CASE WHEN w.production THEN w.occurred_at END') })
+      .where('w.platform', platform)
+      .andWhere(community(db))
+      .whereNull('w.cancels_activity_id')
+      .groupBy('w.member_id');
+    return rows.map((r) => ({ memberId: r.member_id, firstSeen: Number(r.first_seen), firstProduction: r.first_production === null ? null : Number(r.first_production) }));
+  }
   const rows: any[] = await db('members as m')
     .leftJoin('member_days as d', function () {
       this.on('d.member_id', '=', 'm.id').andOn('d.produced', '>', db.raw('0'));

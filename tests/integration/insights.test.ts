@@ -67,7 +67,11 @@ describe('/admin/insights', () => {
     expect(json.contributors).toEqual([{ month: '2026-11', newContributors: 1, lapsed: 0 }]);
     // Nothing happened on Discourse: every series filtered by platform is empty.
     const discourse = await site.fw.insights({ platform: 'discourse' });
-    expect([discourse.producers, discourse.contributors, discourse.topMembers, discourse.spaces, discourse.responsiveness.unanswered]).toEqual([[], [], [], [], []]);
+    expect([discourse.producers, discourse.contributors, discourse.topMembers, discourse.spaces, discourse.responsiveness.unanswered, discourse.cohorts]).toEqual([[], [], [], [], [], []]);
+    expect(discourse.funnel.every((f) => f.members === 0)).toBe(true);
+    const onDiscord = await site.fw.insights({ platform: 'discord' });
+    expect(onDiscord.cohorts.map((c) => c.members)).toEqual([3]); // asker, helper, quiet (not staff, not bots)
+    expect(onDiscord.funnel.map((f) => f.members)).toEqual(json.funnel.map((f) => f.members));
     // A range before anything happened is empty too.
     const before = await site.fw.insights({ from: '2025-01', to: '2025-06' });
     expect([before.producers, before.cohorts, before.contributors, before.topMembers]).toEqual([[], [], [], []]);
