@@ -2,6 +2,7 @@
 import type { Badge, Tier } from '../domain/badges.js';
 import { DomainError } from '../domain/errors.js';
 import { localDay, periodStart } from '../domain/periods.js';
+import { earning } from '../db/awards-repo.js';
 import type { Tx } from '../db/knex.js';
 
 export interface RecentAward {
@@ -55,9 +56,7 @@ export async function answerShare(db: Tx, timeZone: string, now: number): Promis
     .where('w.kind', 'answer_posted')
     .andWhere('w.day', '>=', from)
     .andWhere('m.is_bot', false)
-    .whereIn('w.reason', ['awarded', 'daily_cap'])
-    .whereNull('w.cancels_activity_id')
-    .whereNotExists(db('awards as r').select(db.raw('1')).whereRaw('r.cancels_activity_id = w.activity_id'))
+    .andWhere(earning(db))
     .groupBy('m.is_staff');
   const answers = rows.reduce((sum, r) => sum + Number(r.n), 0);
   const byMembers = rows.filter((r) => !r.is_staff).reduce((sum, r) => sum + Number(r.n), 0);

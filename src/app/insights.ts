@@ -5,7 +5,7 @@
  */
 import { DomainError } from '../domain/errors.js';
 import {
-  affinity,
+  affinities,
   cohorts,
   concentration,
   contributorFlow,
@@ -22,7 +22,7 @@ import {
   type Responsiveness,
 } from '../domain/insights.js';
 import type { Platform, Space } from '../domain/kinds.js';
-import { addDays, addMonths, localDay, monthIndex, periodStart, startOfDayInstant } from '../domain/periods.js';
+import { addDays, addMonths, localDay, periodStart, startOfDayInstant } from '../domain/periods.js';
 import type { Stage } from '../domain/stages.js';
 import {
   answersByMonth,
@@ -103,9 +103,7 @@ export async function insights(db: Tx, q: InsightsQuery, timeZone: string, now: 
   const championIds = new Set(champions.map((c: { member_id: number }) => c.member_id));
   const lapseLine = now - 90 * 86_400_000;
   // Affinity as of the end of the range: the range's last month counts in full, earlier ones decay.
-  const currentMonth = monthIndex(f.to);
-  const love = new Map<number, Array<{ monthsAgo: number; points: number }>>();
-  for (const p of points) love.set(p.memberId, [...(love.get(p.memberId) ?? []), { monthsAgo: currentMonth - monthIndex(`${p.month}-01`), points: p.points }]);
+  const love = affinities(points, f.to.slice(0, 7));
   const reachOf = new Map(reach.map((r: { member_id: number; n: number | string }) => [r.member_id, Number(r.n)]));
   // Named lists leave hidden members out (they still count in every total above).
   const named: Array<{ id: number; display_name: string }> = love.size ? await db('members').select('id', 'display_name').whereIn('id', [...love.keys()]).andWhere('hidden', false) : [];
@@ -128,7 +126,7 @@ export async function insights(db: Tx, q: InsightsQuery, timeZone: string, now: 
     spaces: spaces.sort((a, b) => a.month.localeCompare(b.month) || a.space.localeCompare(b.space)),
     topMembers: [...love.entries()]
       .filter(([id]) => visible.has(id))
-      .map(([id, months]) => ({ memberId: id, displayName: visible.get(id)!, affinity: affinity(months), reach: reachOf.get(id) ?? 0 }))
+      .map(([id, value]) => ({ memberId: id, displayName: visible.get(id)!, affinity: value, reach: reachOf.get(id) ?? 0 }))
       .sort((a, b) => b.affinity - a.affinity || a.memberId - b.memberId)
       .slice(0, 20),
   };
@@ -171,13 +169,20 @@ export async function exportMembers(db: Tx, timeZone: string, now: number, optio
     db('member_helped').select('member_id').count({ n: '*' }).whereIn('member_id', ids).andWhere('helps', '>', 0).groupBy('member_id') as Promise<any[]>,
     db('member_days').select('member_id').min({ at: 'produced_at' }).whereIn('member_id', ids).andWhere('produced', '>', 0).groupBy('member_id') as Promise<any[]>,
   ]);
-  const current = monthIndex(month);
-  const love = new Map<number, Array<{ monthsAgo: number; points: number }>>();
-  for (const p of monthly) love.set(p.memberId, [...(love.get(p.memberId) ?? []), { monthsAgo: current - monthIndex(`${p.month}-01`), points: p.points }]);
+  const love = affinities(monthly, month.slice(0, 7));
   const iso = (ms: unknown) => (ms === null || ms === undefined ? '' : new Date(Number(ms)).toISOString());
+  // Lookups by member, so an export of many members stays linear.
+  const accounts = new Map<string, { external_id: string; username: string | null }>();
+  for (const i of identities) if (!accounts.has(`${i.member_id}|${i.platform}`)) accounts.set(`${i.member_id}|${i.platform}`, i);
+  const pointsOf = new Map(scores.map((s: { member_id: number; period: string; points: number }) => [`${s.member_id}|${s.period}`, Number(s.points)]));
+  const badgesOf = new Map<number, string[]>();
+  for (const b of badges) badgesOf.set(b.member_id, [...(badgesOf.get(b.member_id) ?? []), b.badge_id]);
+  const championIds = new Set(champions.map((c: { member_id: number }) => c.member_id));
+  const reachOf = new Map(reach.map((r: { member_id: number; n: number | string }) => [r.member_id, Number(r.n)]));
+  const firstOf = new Map(firsts.map((f: { member_id: number; at: number }) => [f.member_id, f.at]));
   const rows = members.map((m: { id: number; display_name: string; stage: string | null; first_seen_at: number | null }): ExportRow => {
-    const account = (platform: string) => identities.find((i: { member_id: number; platform: string }) => i.member_id === m.id && i.platform === platform);
-    const points = (period: string) => Number(scores.find((s: { member_id: number; period: string }) => s.member_id === m.id && s.period === period)?.points ?? 0);
+    const account = (platform: string) => accounts.get(`${m.id}|${platform}`);
+    const points = (period: string) => pointsOf.get(`${m.id}|${period}`) ?? 0;
     return {
       member_id: m.id,
       display_name: m.display_name,
@@ -188,12 +193,12 @@ export async function exportMembers(db: Tx, timeZone: string, now: number, optio
       stage: m.stage ?? '',
       points_all_time: points('all'),
       points_this_month: points('month'),
-      affinity: affinity(love.get(m.id) ?? []),
-      reach: Number(reach.find((r: { member_id: number }) => r.member_id === m.id)?.n ?? 0),
-      badges: badges.filter((b: { member_id: number }) => b.member_id === m.id).map((b: { badge_id: string }) => b.badge_id).join(' '),
-      champion: champions.some((c: { member_id: number }) => c.member_id === m.id),
+      affinity: love.get(m.id) ?? 0,
+      reach: reachOf.get(m.id) ?? 0,
+      badges: (badgesOf.get(m.id) ?? []).join(' '),
+      champion: championIds.has(m.id),
       first_seen: iso(m.first_seen_at),
-      first_contribution: iso(firsts.find((f: { member_id: number }) => f.member_id === m.id)?.at),
+      first_contribution: iso(firstOf.get(m.id)),
     };
   });
   return options.leadsAbove === undefined ? rows : rows.filter((r) => r.affinity >= options.leadsAbove!);

@@ -74,6 +74,14 @@ export async function earningTimes(
 const notCancelled = (db: Tx) =>
   db.raw('NOT EXISTS (SELECT 1 FROM awards r WHERE r.cancels_activity_id = w.activity_id)');
 
+const STANDING = 'w.cancels_activity_id IS NULL AND NOT EXISTS (SELECT 1 FROM awards r WHERE r.cancels_activity_id = w.activity_id)';
+
+/** An award row `w` that stands: not itself a reversal, and not cancelled by one. */
+export const standing = (db: Tx) => db.raw(STANDING);
+
+/** A standing award that earned (not a repeat, self-award, cooldown or other zeroed one): what badges and insights count. */
+export const earning = (db: Tx) => db.raw(`${STANDING} AND w.reason IN ('awarded', 'daily_cap')`);
+
 /** Live awards (neither reversals nor already cancelled) of activities from `sources`. */
 export async function liveAwardsOfSources(db: Tx, sources: readonly string[]): Promise<LiveAward[]> {
   const rows = await inChunks(sources, IN_CHUNK, (chunk) =>
@@ -116,9 +124,7 @@ export async function liveAnswers(db: Tx, subjects: readonly string[]): Promise<
       .select('w.member_id', 'a.subject_ref')
       .whereIn('a.subject_ref', chunk)
       .andWhere('w.kind', 'answer_posted')
-      .whereNull('w.cancels_activity_id')
-      .whereIn('w.reason', ['awarded', 'daily_cap'])
-      .andWhere(notCancelled(db)),
+      .andWhere(earning(db)),
   );
   return rows.map((r) => ({ memberId: r.member_id, subjectRef: r.subject_ref }));
 }

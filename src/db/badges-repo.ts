@@ -2,7 +2,9 @@
 import type { BadgeFacts, CountedAward, HeldAward } from '../domain/badges.js';
 import type { Kind, Platform, Space } from '../domain/kinds.js';
 import { ANY } from '../domain/scoring.js';
+import { earning, standing } from './awards-repo.js';
 import { inChunks, insertRows } from './bulk.js';
+import { listed } from './scores-repo.js';
 import type { Tx } from './knex.js';
 import { transitionsOf } from './stages-repo.js';
 
@@ -17,9 +19,6 @@ export async function heldBadges(db: Tx, memberIds: readonly number[]): Promise<
   return rows.map((r) => ({ id: r.id, memberId: r.member_id, badgeId: r.badge_id, instance: r.instance, revoked: r.revoked_at !== null }));
 }
 
-/** Awards that earned and still stand: not a repeat, self-award or cap-zeroed one, not cancelled by a reversal. */
-const live = (db: Tx) =>
-  db.raw('w.cancels_activity_id IS NULL AND NOT EXISTS (SELECT 1 FROM awards r WHERE r.cancels_activity_id = w.activity_id AND r.member_id = w.member_id)');
 
 export interface FactsRequest {
   counted: { members: number[]; kinds: Kind[] };
@@ -47,8 +46,7 @@ export async function badgeFacts(db: Tx, request: FactsRequest): Promise<Map<num
         .select('w.member_id', 'w.kind', 'w.space', 'w.platform', 'w.occurred_at', 'w.activity_id')
         .whereIn('w.member_id', chunk)
         .whereIn('w.kind', request.counted.kinds)
-        .whereIn('w.reason', ['awarded', 'daily_cap'])
-        .andWhere(live(db))
+        .andWhere(earning(db))
         .orderBy([{ column: 'w.occurred_at' }, { column: 'w.id' }]),
     );
     for (const r of rows)
@@ -60,7 +58,7 @@ export async function badgeFacts(db: Tx, request: FactsRequest): Promise<Map<num
         .select('w.member_id', 'w.space', 'w.occurred_at', 'w.points', 'w.activity_id')
         .whereIn('w.member_id', chunk)
         .andWhereNot('w.points', 0)
-        .andWhere(live(db))
+        .andWhere(standing(db))
         .orderBy([{ column: 'w.occurred_at' }, { column: 'w.id' }]),
     );
     for (const r of rows) of(r.member_id).points.push({ space: r.space, at: Number(r.occurred_at), points: Number(r.points), activityId: Number(r.activity_id) });
@@ -126,7 +124,7 @@ export async function topFinishers(db: Tx, period: string, start: string, space:
     .distinct('s.points')
     .where({ 's.period': period, 's.period_start': start, 's.space': space ?? ANY, 's.platform': ANY })
     .andWhere('s.points', '>', 0)
-    .andWhere(db.raw('m.hidden = ? AND m.is_staff = ? AND m.is_bot = ?', [false, false, false]))
+    .andWhere(listed(db))
     .orderBy('s.points', 'desc')
     .limit(rank);
   if (cut.length === 0) return [];
@@ -136,7 +134,7 @@ export async function topFinishers(db: Tx, period: string, start: string, space:
     .select('s.member_id', 's.points')
     .where({ 's.period': period, 's.period_start': start, 's.space': space ?? ANY, 's.platform': ANY })
     .andWhere('s.points', '>=', levels.at(-1)!)
-    .andWhere(db.raw('m.hidden = ? AND m.is_staff = ? AND m.is_bot = ?', [false, false, false]));
+    .andWhere(listed(db));
   return rows.map((r: { member_id: number; points: number }) => ({ memberId: r.member_id, rank: levels.indexOf(Number(r.points)) + 1 }));
 }
 

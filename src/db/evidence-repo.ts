@@ -1,12 +1,11 @@
 /** What the data says about members, for the nomination queue and suggested candidates. */
 import type { CandidateFacts } from '../domain/champions.js';
 import { HELPING_KINDS } from '../domain/kinds.js';
+import { earning } from './awards-repo.js';
 import { inChunks } from './bulk.js';
+import { listed } from './scores-repo.js';
 import type { Tx } from './knex.js';
 
-/** Live, earning awards (not reversed, not zeroed by a rule). */
-const live = (db: Tx) =>
-  db.raw("w.cancels_activity_id IS NULL AND w.reason IN ('awarded', 'daily_cap') AND NOT EXISTS (SELECT 1 FROM awards r WHERE r.cancels_activity_id = w.activity_id AND r.member_id = w.member_id)");
 
 type Counted = { member_id: number; kind: string; n: number | string };
 
@@ -14,7 +13,7 @@ type Counted = { member_id: number; kind: string; n: number | string };
 export async function candidateFacts(db: Tx, memberIds: readonly number[], since: string): Promise<CandidateFacts[]> {
   const facts = new Map<number, CandidateFacts>(memberIds.map((id) => [id, { memberId: id, acceptedAnswers: 0, reach: 0, activeMonths: 0, supportShare: 0 }]));
   const accepted = await inChunks(memberIds, 1000, (chunk) =>
-    db('awards as w').select('w.member_id').count({ n: '*' }).whereIn('w.member_id', chunk).andWhere('w.kind', 'answer_accepted').andWhere(live(db)).groupBy('w.member_id') as unknown as Promise<Counted[]>,
+    db('awards as w').select('w.member_id').count({ n: '*' }).whereIn('w.member_id', chunk).andWhere('w.kind', 'answer_accepted').andWhere(earning(db)).groupBy('w.member_id') as unknown as Promise<Counted[]>,
   );
   for (const r of accepted) facts.get(r.member_id)!.acceptedAnswers = Number(r.n);
   const reach = await inChunks(memberIds, 1000, (chunk) =>
@@ -38,7 +37,7 @@ export async function candidateFacts(db: Tx, memberIds: readonly number[], since
       .whereIn('w.member_id', chunk)
       .andWhere('w.production', true)
       .andWhere('w.day', '>=', since)
-      .andWhere(live(db))
+      .andWhere(earning(db))
       .groupBy('w.member_id', 'w.kind') as unknown as Promise<Counted[]>,
   );
   const totals = new Map<number, { all: number; helping: number }>();
@@ -66,7 +65,7 @@ export async function recentContributions(db: Tx, memberId: number, limit: numbe
     .select('w.kind', 'w.occurred_at', 'a.source_url', 'w.points')
     .where('w.member_id', memberId)
     .andWhere('w.production', true)
-    .andWhere(live(db))
+    .andWhere(earning(db))
     .orderBy('w.occurred_at', 'desc')
     .limit(limit);
   return rows.map((r) => ({ kind: r.kind, at: Number(r.occurred_at), url: r.source_url ?? null, points: Number(r.points) }));
@@ -78,7 +77,7 @@ export async function candidatePool(db: Tx, size: number): Promise<number[]> {
     .join('members as m', 'm.id', 's.member_id')
     .select('s.member_id')
     .where({ 's.period': 'all', 's.period_start': 'all', 's.space': '*', 's.platform': '*' })
-    .andWhere(db.raw('m.hidden = ? AND m.is_staff = ? AND m.is_bot = ?', [false, false, false]))
+    .andWhere(listed(db))
     .whereNotExists(db('champions as c').select(db.raw('1')).whereRaw('c.member_id = s.member_id').andWhere('c.status', 'active'))
     .whereNotExists(db('nominations as n').select(db.raw('1')).whereRaw('n.member_id = s.member_id').andWhere('n.status', 'pending'))
     .orderBy('s.points', 'desc')
@@ -91,7 +90,7 @@ export async function activitySince(db: Tx, memberId: number, from: number): Pro
   const row = await db('awards as w')
     .where('w.member_id', memberId)
     .andWhere('w.occurred_at', '>=', from)
-    .andWhere(live(db))
+    .andWhere(earning(db))
     .select(db.raw('COALESCE(SUM(w.points), 0) AS points'), db.raw('COALESCE(SUM(CASE WHEN w.production THEN 1 ELSE 0 END), 0) AS contributions'))
     .first();
   return { points: Number(row?.points ?? 0), contributions: Number(row?.contributions ?? 0) };

@@ -3,14 +3,12 @@ import type { Platform, Space } from '../domain/kinds.js';
 import type { Question, Reply } from '../domain/insights.js';
 import type { Stage } from '../domain/stages.js';
 import { ANY } from '../domain/scoring.js';
+import { earning } from './awards-repo.js';
 import type { Tx } from './knex.js';
 
 /** Community members: not bots, not staff (hidden members still count in totals). */
 const community = (db: Tx, alias = 'm') => db.raw(`${alias}.is_bot = ? AND ${alias}.is_staff = ?`, [false, false]);
 
-/** Earning awards that still stand. */
-const live = (db: Tx) =>
-  db.raw("w.cancels_activity_id IS NULL AND w.reason IN ('awarded', 'daily_cap') AND NOT EXISTS (SELECT 1 FROM awards r WHERE r.cancels_activity_id = w.activity_id AND r.member_id = w.member_id)");
 
 export interface Filter {
   platform: Platform | null;
@@ -91,7 +89,7 @@ export async function productionSpans(db: Tx, platform: Platform | null): Promis
         .max({ last: 'w.occurred_at' })
         .where('w.production', true)
         .andWhere('w.platform', platform)
-        .andWhere(live(db))
+        .andWhere(earning(db))
     : db('member_days as d')
         .join('members as m', 'm.id', 'd.member_id')
         .select('m.id', 'm.stage', 'm.display_name', 'm.hidden')
@@ -119,7 +117,7 @@ export async function answersByMonth(db: Tx, f: Filter): Promise<Array<{ month: 
     .andWhere('m.is_bot', false)
     .andWhere('w.day', '>=', f.from)
     .andWhere('w.day', '<=', f.to)
-    .andWhere(live(db))
+    .andWhere(earning(db))
     // One raw GROUP BY: knex drops the columns that follow a raw first argument.
     .groupBy(db.raw('substr(w.day, 1, 7), w.kind, m.is_staff'));
   const rows: any[] = await (f.platform ? q.andWhere('w.platform', f.platform) : q);
@@ -141,7 +139,7 @@ export async function answersPerMember(db: Tx, f: Filter): Promise<number[]> {
     .andWhere(community(db))
     .andWhere('w.day', '>=', f.from)
     .andWhere('w.day', '<=', f.to)
-    .andWhere(live(db))
+    .andWhere(earning(db))
     .groupBy('w.member_id');
   const rows: any[] = await (f.platform ? q.andWhere('w.platform', f.platform) : q);
   return rows.map((r) => Number(r.n));

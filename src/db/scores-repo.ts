@@ -20,7 +20,7 @@ export interface BoardRow {
 }
 
 /** Members who may appear on public boards: not hidden, not staff, not bots. */
-const listed = (db: Tx) => db.raw('m.hidden = ? AND m.is_staff = ? AND m.is_bot = ?', [false, false, false]);
+export const listed = (db: Tx) => db.raw('m.hidden = ? AND m.is_staff = ? AND m.is_bot = ?', [false, false, false]);
 
 const scope = (q: Pick<BoardQuery, 'period' | 'periodStart' | 'space' | 'platform'>) => ({
   's.period': q.period,

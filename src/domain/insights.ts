@@ -2,6 +2,7 @@
  * The numbers community ops reports on (DESIGN.md, the ladder): pure functions over plain
  * histories, so each is tested on hand-built data with known answers. Months are 'YYYY-MM'.
  */
+import { monthIndex } from './periods.js';
 import { STAGES, type Stage } from './stages.js';
 
 const DAY = 86_400_000;
@@ -222,4 +223,16 @@ export function contributorFlow(producers: ReadonlyArray<{ first: number; last: 
 export function affinity(monthlyPoints: ReadonlyArray<{ monthsAgo: number; points: number }>, decay = 0.9): number {
   const value = monthlyPoints.reduce((sum, m) => sum + Math.max(0, m.points) * decay ** Math.max(0, m.monthsAgo), 0);
   return Math.round(value * 10) / 10;
+}
+
+/** Affinity of every member from monthly points ('YYYY-MM'), as of `asOfMonth`. */
+export function affinities(monthly: ReadonlyArray<{ memberId: number; month: string; points: number }>, asOfMonth: string): Map<number, number> {
+  const current = monthIndex(`${asOfMonth}-01`);
+  const byMember = new Map<number, Array<{ monthsAgo: number; points: number }>>();
+  for (const p of monthly) {
+    const list = byMember.get(p.memberId) ?? [];
+    list.push({ monthsAgo: current - monthIndex(`${p.month}-01`), points: p.points });
+    byMember.set(p.memberId, list);
+  }
+  return new Map([...byMember].map(([id, months]) => [id, affinity(months)]));
 }
