@@ -4,6 +4,7 @@
  * YAML file named by FLYWHEEL_CONFIG (or ./flywheel.yaml when present). Every default is DESIGN.md's.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseCatalog } from './domain/badge-catalog.js';
@@ -19,6 +20,10 @@ export type Database = { client: 'sqlite'; filename: string } | { client: 'postg
 export interface Config {
   port: number;
   host: string;
+  /** Which proxies' X-Forwarded-For to believe (proxy-addr syntax); everyone else is their socket address. */
+  trustProxy: boolean | string[];
+  /** Client addresses no rate limit applies to (a trusted monitor, a load test on loopback). */
+  rateLimitAllow: string[];
   logLevel: string;
   database: Database;
   configFile: string | null;
@@ -178,6 +183,16 @@ const fileSchema = z.strictObject({
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
+  TRUST_PROXY: z
+    .string()
+    .transform((v) => (v === 'true' ? true : v === 'false' ? false : v.split(',').map((a) => a.trim()).filter(Boolean)))
+    .pipe(z.union([z.boolean(), z.array(z.string().refine(isProxyAddress, 'expected true, false, loopback, linklocal, uniquelocal or IP addresses/CIDR ranges'))]))
+    .default(['loopback', 'linklocal', 'uniquelocal']),
+  RATE_LIMIT_ALLOW: z
+    .string()
+    .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine((a) => isIP(a) !== 0, 'expected IP addresses, comma-separated')))
+    .default([]),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z
     .string()
@@ -208,6 +223,15 @@ const envSchema = z.object({
   SESSION_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
   ADMIN_PASSWORD: z.string().min(12, 'expected at least 12 characters').optional(),
 });
+
+/** proxy-addr's names, an address, or an address/prefix range. */
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
 
 export type Env = Record<string, string | undefined>;
 
@@ -266,6 +290,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   return {
     port: e.PORT,
     host: e.HOST,
+    trustProxy: e.TRUST_PROXY,
+    rateLimitAllow: e.RATE_LIMIT_ALLOW,
     logLevel: e.LOG_LEVEL,
     database: parseDatabase(e.DATABASE_URL),
     configFile,

@@ -51,7 +51,7 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
   const app = Fastify({
     loggerInstance: logger.child({ adapter: 'web' }) as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
-    trustProxy: true,
+    trustProxy: fw.config.trustProxy,
     // Errors the router raises before any route runs (a path segment too long, a bad URL) get the same { error, code }.
     frameworkErrors: (error, _request, reply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
@@ -84,7 +84,7 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
   await app.register(fastifyCookie, { secret: fw.config.auth.sessionSecret ?? (await fw.secret('session_secret')) });
   await app.register(fastifyFormbody);
   await app.register(fastifyCsrf, { cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/' } });
-  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyRateLimit, { global: false, allowList: fw.config.rateLimitAllow });
   const routeList: Array<{ method: string; url: string }> = [];
   app.decorate('routeList', routeList);
   app.addHook('onRoute', (route) => {

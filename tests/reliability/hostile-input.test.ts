@@ -104,3 +104,40 @@ describe('rate limits', () => {
     expect((await site.app.inject({ method: 'GET', url: '/api/v1/badges', remoteAddress: '10.9.9.10' })).statusCode).toBe(200);
   });
 });
+
+describe('webhook rate limit', () => {
+  const ping = (remoteAddress: string, headers: Record<string, string> = {}) => {
+    const payload = JSON.stringify({ ping: 'OK' });
+    return site.app.inject({
+      method: 'POST',
+      url: '/webhooks/discourse',
+      remoteAddress,
+      headers: { 'content-type': 'application/json', 'x-discourse-event-type': 'ping', 'x-discourse-event': 'ping', 'x-discourse-event-signature': signatureOf(payload, SECRET), ...headers },
+      payload,
+    });
+  };
+
+  it('holds one forum to 600 deliveries a minute; a forged X-Forwarded-For from outside does not reset it', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 600; i++) codes.push((await ping('203.0.113.7')).statusCode);
+    expect(new Set(codes)).toEqual(new Set([200]));
+    const limited = await ping('203.0.113.7');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toMatchObject({ code: 'rate_limited', error: expect.any(String) });
+    // Not a trusted proxy: its X-Forwarded-For is not believed.
+    expect((await ping('203.0.113.7', { 'x-forwarded-for': '198.51.100.1' })).statusCode).toBe(429);
+    expect((await ping('203.0.113.8')).statusCode).toBe(200);
+  });
+
+  it('never limits an allow-listed address (RATE_LIMIT_ALLOW)', async () => {
+    const allowed = await testSite({ DISCOURSE_WEBHOOK_SECRET: SECRET, RATE_LIMIT_ALLOW: '203.0.113.9' });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 650; i++) codes.push((await allowed.app.inject({ method: 'GET', url: '/api/v1/badges', remoteAddress: '203.0.113.9' })).statusCode);
+      expect(new Set(codes)).toEqual(new Set([200]));
+      expect((await allowed.app.inject({ method: 'GET', url: '/api/v1/badges', remoteAddress: '203.0.113.10' })).statusCode).toBe(200);
+    } finally {
+      await allowed.close();
+    }
+  });
+});

@@ -40,6 +40,16 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' }, '/x')).toThrow(/DATABASE_URL .*sqlite:/);
   });
 
+  it('believes forwarded addresses only from proxies it is told to trust, and names a bad entry', () => {
+    expect(loadConfig({}, '/x').trustProxy).toEqual(['loopback', 'linklocal', 'uniquelocal']);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.0.2.1' }, '/x').trustProxy).toEqual(['10.0.0.0/8', '192.0.2.1']);
+    expect(loadConfig({ TRUST_PROXY: 'false' }, '/x').trustProxy).toBe(false);
+    expect(() => loadConfig({ TRUST_PROXY: 'my-proxy' }, '/x')).toThrow(/TRUST_PROXY \(environment\): expected true, false/);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/40' }, '/x')).toThrow(/TRUST_PROXY/);
+    expect(loadConfig({ RATE_LIMIT_ALLOW: '127.0.0.1,::1' }, '/x').rateLimitAllow).toEqual(['127.0.0.1', '::1']);
+    expect(() => loadConfig({ RATE_LIMIT_ALLOW: 'localhost' }, '/x')).toThrow(/RATE_LIMIT_ALLOW \(environment\): expected IP addresses/);
+  });
+
   it('reads the Discord keys, with thank words per language and stage roles', () => {
     const c = loadConfig(
       {
