@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../../src/db/knex.js';
+import { stateOf } from '../support/ledger.js';
 
 const ARGS = ['demo', '--members', '2400', '--months', '6', '--seed', '7', '--end', '2026-11-01'];
 const SMALL = ['demo', '--members', '600', '--months', '6', '--seed', '7', '--end', '2026-11-01'];
@@ -27,18 +28,13 @@ function run(file: string, killAfterMs?: number, args = ARGS): Promise<{ code: n
   });
 }
 
-/** Everything that matters, keyed by natural keys and origins (never by row ids). */
+/** The state of a database file, as digests: comparing 200k-row arrays deeply would cost more than the imports. */
 async function snapshot(file: string) {
   const db: Db = createDb({ client: 'sqlite', filename: file });
   try {
-    const ledger = await db('activities').select('natural_key', 'kind', 'occurred_at').orderBy('natural_key');
-    const awards = await db('awards as w').join('activities as a', 'a.id', 'w.activity_id').join('members as m', 'm.id', 'w.member_id').select('a.natural_key', 'm.origin', 'w.kind', 'w.points', 'w.reason').orderBy(['a.natural_key', 'm.origin', 'w.kind']);
-    const scores = await db('scores as s').join('members as m', 'm.id', 's.member_id').select('m.origin', 's.period', 's.period_start', 's.space', 's.platform', 's.points').whereNot('s.points', 0).orderBy(['m.origin', 's.period', 's.period_start', 's.space', 's.platform']);
-    const badges = await db('badge_awards as b').join('members as m', 'm.id', 'b.member_id').select('m.origin', 'b.badge_id', 'b.instance', 'b.awarded_at', 'b.revoked_at').orderBy(['m.origin', 'b.badge_id', 'b.instance']);
-    const stages = await db('members').select('origin', 'stage', 'stage_since').orderBy('origin');
-    // Counts and digests: comparing 200k-row arrays deeply would cost more than the imports.
     const digest = (rows: unknown[]) => ({ rows: rows.length, sha256: createHash('sha256').update(JSON.stringify(rows)).digest('hex') });
-    return { ledger: digest(ledger), awards: digest(awards), scores: digest(scores), badges: digest(badges), stages: digest(stages) };
+    const state = await stateOf(db);
+    return { ledger: digest(state.ledger), awards: digest(state.awards), scores: digest(state.scores), badges: digest(state.badges), stages: digest(state.stages) };
   } finally {
     await db.destroy();
   }

@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import type { Config } from '../../src/config.js';
 import { startDiscordBot, type DiscordBot } from '../../src/discord/bot.js';
 import { testFlywheel, type TestFlywheel } from './db.js';
+import { replayThriceChangesNothing } from './replay.js';
 import {
   ANNOUNCE_ID,
   CHAMPION_ROLE_ID,
@@ -24,6 +25,8 @@ export interface BotHarness {
   logs: Array<{ level: number; msg: string }>;
   /** Wait until every event the fake has sent so far is recorded. */
   settle(): Promise<void>;
+  /** Deliver every member event so far three more times, each time shuffled; throws if anything a member would notice changed. */
+  replayThrice(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,16 +65,27 @@ export async function startBotHarness(options: { flags?: number; env?: Record<st
     await new Promise((resolve) => setTimeout(resolve, 30));
     await bot.drained();
   };
+  const replayThrice = async () => {
+    await settle();
+    const posts = discord.callsTo('POST', /\/messages$/).length;
+    await replayThriceChangesNothing(fw.db, [...discord.delivered], (event) => discord.redeliver([event]), settle);
+    const sent = discord.callsTo('POST', /\/messages$/).length - posts;
+    if (sent > 0) throw new Error(`redelivered events made the bot send ${sent} more messages`);
+  };
   return {
     fw,
     discord,
     bot,
     logs,
     settle,
+    replayThrice,
+    // Every scenario ends by proving that Discord delivering its events again changes nothing.
     close: async () => {
+      if (discord.connected && discord.delivered.length > 0) await replayThrice();
       await bot.stop();
       await discord.stop();
       await fw.close();
     },
   };
 }
+

@@ -51,6 +51,9 @@ let counter = 0n;
 export const fakeClock = { now: () => Date.now() };
 export const snowflake = (): string => String(((BigInt(fakeClock.now()) - DISCORD_EPOCH) << 22n) | (counter++ & 0x3fffffn));
 
+/** Events about members' activity; interactions are never redelivered (each has its own id and token). */
+const REDELIVERABLE = new Set(['MESSAGE_CREATE', 'MESSAGE_DELETE', 'MESSAGE_REACTION_ADD', 'MESSAGE_REACTION_REMOVE', 'GUILD_MEMBER_ADD', 'THREAD_CREATE']);
+
 export class FakeDiscord {
   readonly calls: RestCall[] = [];
   readonly users = new Map<string, Json>();
@@ -58,6 +61,8 @@ export class FakeDiscord {
   readonly channels = new Map<string, Json>();
   readonly messages = new Map<string, Json[]>();
   readonly commands: Json[] = [];
+  /** Gateway events Discord may deliver more than once, in the order first sent. */
+  readonly delivered: Array<{ t: string; d: Json }> = [];
   /** Privileged intents this application may use (Developer Portal switches). */
   flags = FLAG_GUILD_MEMBERS | FLAG_MESSAGE_CONTENT;
   identified: Json | null = null;
@@ -358,7 +363,17 @@ export class FakeDiscord {
   // ---- gateway ---------------------------------------------------------------------------------
 
   dispatch(t: string, d: Json): void {
+    if (REDELIVERABLE.has(t) && this.socket) this.delivered.push({ t, d });
     this.socket?.send(JSON.stringify({ op: 0, t, s: ++this.seq, d }));
+  }
+
+  /** Send events again, as Discord does after a resume or a reconnect (new sequence numbers). */
+  redeliver(events: Array<{ t: string; d: Json }>): void {
+    for (const { t, d } of events) this.socket?.send(JSON.stringify({ op: 0, t, s: ++this.seq, d }));
+  }
+
+  get connected(): boolean {
+    return this.socket !== null;
   }
 
   private connect(ws: WebSocket): void {

@@ -1,5 +1,6 @@
 /** Read back what the pipeline recorded, per Discord member, for assertions. */
 import type { Flywheel } from '../../src/app/flywheel.js';
+import type { Db } from '../../src/db/knex.js';
 
 export interface Recorded {
   key: string;
@@ -23,4 +24,26 @@ export async function recorded(fw: Flywheel): Promise<Recorded[]> {
 export async function totalOf(fw: Flywheel, discordId: string): Promise<number> {
   const standing = await fw.standing('discord', discordId);
   return standing?.all.points ?? 0;
+}
+
+/**
+ * Everything a member would notice, keyed by natural keys and origins (never by row ids): the
+ * ledger, awards, maintained scores, badges and stages. Compare two to prove nothing changed.
+ */
+export async function stateOf(db: Db) {
+  return {
+    ledger: await db('activities').select('natural_key', 'kind', 'occurred_at').orderBy('natural_key'),
+    awards: await db('awards as w')
+      .join('activities as a', 'a.id', 'w.activity_id')
+      .join('members as m', 'm.id', 'w.member_id')
+      .select('a.natural_key', 'm.origin', 'w.kind', 'w.points', 'w.reason')
+      .orderBy(['a.natural_key', 'm.origin', 'w.kind']),
+    scores: await db('scores as s')
+      .join('members as m', 'm.id', 's.member_id')
+      .select('m.origin', 's.period', 's.period_start', 's.space', 's.platform', 's.points')
+      .whereNot('s.points', 0)
+      .orderBy(['m.origin', 's.period', 's.period_start', 's.space', 's.platform']),
+    badges: await db('badge_awards as b').join('members as m', 'm.id', 'b.member_id').select('m.origin', 'b.badge_id', 'b.instance', 'b.awarded_at', 'b.revoked_at').orderBy(['m.origin', 'b.badge_id', 'b.instance']),
+    stages: await db('members').select('origin', 'stage', 'stage_since').orderBy('origin'),
+  };
 }
