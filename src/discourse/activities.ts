@@ -54,11 +54,15 @@ export interface MapContext {
 export const postRef = (id: number): string => `discourse:post:${id}`;
 export const topicRef = (id: number): string => `discourse:topic:${id}`;
 
+/** Forums allow longer names (Discourse: 255) than the ledger keeps; a long name must not cost the member the activity. */
+const NAME_LIMIT = 200;
+const clip = (text: string): string => (text.length > NAME_LIMIT ? `${text.slice(0, NAME_LIMIT - 1)}…` : text);
+
 const person = (u: { id: number; username: string; name?: string | null }, flags?: { staff?: boolean; admin?: boolean; moderator?: boolean }): IdentityRef => ({
   platform: 'discourse',
   externalId: String(u.id),
-  username: u.username,
-  displayName: u.name || u.username,
+  username: clip(u.username),
+  displayName: clip(u.name || u.username),
   // Staff flags say something only when the payload carries them.
   isStaff: flags && (flags.staff !== undefined || flags.admin !== undefined || flags.moderator !== undefined) ? Boolean(flags.staff || flags.admin || flags.moderator) : undefined,
 });

@@ -136,6 +136,14 @@ describe('POST /webhooks/discourse', () => {
     expect(await site.fw.leaderboard({ period: 'all' })).toEqual(board);
   });
 
+  it('records a member whose forum name is longer than the ledger keeps, with the name shortened', async () => {
+    const longName = forumUser('longname', { name: 'N'.repeat(255) });
+    const topic = topicPayload(longName, 'Long names', QA, at(0));
+    expect((await deliver('topic', 'topic_created', { topic })).json().recorded[0]).toMatchObject({ status: 'awarded', points: 2 });
+    const member = await site.fw.lookupMember('discourse', String(longName.id));
+    expect(member!.displayName).toBe(`${'N'.repeat(199)}…`);
+  });
+
   it('refuses a missing, wrong or truncated signature, a signature over another body, and another forum — recording nothing', async () => {
     const body = { user: { id: 77, username: 'newbie', name: 'Newbie', created_at: at(0) } };
     const raw = JSON.stringify(body);
