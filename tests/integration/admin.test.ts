@@ -170,7 +170,7 @@ describe('the champion program', () => {
     await site.fw.champions.nominate({ member: discord(HELPER), by: discord(OTHER, { displayName: 'other' }), as: 'nomination', reason: 'Helped me ship my first release', space: 'support', evidence: [], origin: 'test:2' });
     const queue = await m.get('/admin/nominations');
     expect(queue.body).toContain('Answers every question within the hour');
-    expect(queue.body).toContain('<li>other: Helped me ship my first release</li>');
+    expect(queue.body).toContain('<li><span class="said">other</span>: <span class="said">Helped me ship my first release</span></li>');
     expect(queue.body).toContain('1 accepted answers');
     const nomination = (await site.fw.db('nominations').first()).id;
     expect(Number((await site.fw.db('nominations').count({ n: '*' }).first())!.n)).toBe(1);

@@ -46,7 +46,7 @@ describe('/admin/insights', () => {
     // First responses: 30 minutes (the bot's reply does not count) and 90 minutes.
     expect(res.body).toContain('median time to a first response: 60 minutes');
     expect(res.body).toContain('Answered within 24 hours: 67% · solved: 33%');
-    expect(res.body).toContain('<a href="https://discord.com/q3" rel="nofollow noopener">Still waiting &lt;b&gt;here&lt;/b&gt;</a>');
+    expect(res.body).toContain('<a href="https://discord.com/q3" rel="nofollow noopener"><span class="said">Still waiting &lt;b&gt;here&lt;/b&gt;</span></a>');
   });
 
   it('filters by platform and range, and names a bad month', async () => {
