@@ -158,8 +158,25 @@ export function periodWindow(period: Period, day: string): PeriodWindow {
   return { period, from: start, to: addDays(next, -1), start, previous: shiftPeriod(period, start, -1), next };
 }
 
-/** The instant local midnight of `day` begins in `timeZone` (used for monthly stage reviews). */
+const midnightCache = new Map<string, Map<string, number>>();
+
+/** The instant local midnight of `day` begins in `timeZone` (memoised: stage timelines ask per day they walk). */
 export function startOfDayInstant(day: string, timeZone: string): number {
+  let cache = midnightCache.get(timeZone);
+  if (!cache) {
+    cache = new Map();
+    midnightCache.set(timeZone, cache);
+  }
+  let instant = cache.get(day);
+  if (instant === undefined) {
+    if (cache.size > 100_000) cache.clear();
+    instant = computeStartOfDay(day, timeZone);
+    cache.set(day, instant);
+  }
+  return instant;
+}
+
+function computeStartOfDay(day: string, timeZone: string): number {
   const { y, m, d } = requireDay(day);
   const utcMidnight = Date.UTC(y, m - 1, d);
   // Guess with the offset at UTC midnight, then correct once with the offset at the guess.
