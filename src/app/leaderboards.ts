@@ -4,7 +4,7 @@ import { localDay, periodWindow, type Period, type PeriodWindow } from '../domai
 import { denseRanks } from '../domain/scoring.js';
 import type { Stage } from '../domain/stages.js';
 import type { Tx } from '../db/knex.js';
-import { countListed, distinctScoresAbove, topScores } from '../db/scores-repo.js';
+import { countListed, distinctScoresAbove, topScores, type BoardQuery } from '../db/scores-repo.js';
 
 export interface LeaderboardQuery {
   period: Period;
@@ -29,7 +29,32 @@ export interface Leaderboard extends PeriodWindow {
   entries: LeaderboardEntry[];
 }
 
-export async function getLeaderboard(db: Tx, q: LeaderboardQuery, timeZone: string, now: number): Promise<Leaderboard> {
+/**
+ * How many listed members a board has, counted once per write: counting is a scan of the board,
+ * and every page view asks. In-process writes go through the write lock, which moves the
+ * generation; writes by another process (an import beside `serve`) show within a few seconds.
+ */
+export class BoardTotals {
+  private readonly counts = new Map<string, { generation: number; at: number; total: number }>();
+
+  constructor(
+    private readonly generation: () => number,
+    private readonly maxAgeMs = 5_000,
+  ) {}
+
+  async of(db: Tx, scope: Omit<BoardQuery, 'limit' | 'offset'>): Promise<number> {
+    const key = `${scope.period}|${scope.periodStart}|${scope.space}|${scope.platform}`;
+    const cached = this.counts.get(key);
+    if (cached && cached.generation === this.generation() && performance.now() - cached.at < this.maxAgeMs) return cached.total;
+    const generation = this.generation();
+    const total = await countListed(db, scope);
+    if (this.counts.size > 1000) this.counts.clear();
+    this.counts.set(key, { generation, at: performance.now(), total });
+    return total;
+  }
+}
+
+export async function getLeaderboard(db: Tx, q: LeaderboardQuery, timeZone: string, now: number, totals: BoardTotals): Promise<Leaderboard> {
   const window = periodWindow(q.period, q.at ?? localDay(now, timeZone));
   const scope = { period: q.period, periodStart: window.start, space: q.space ?? null, platform: q.platform ?? null };
   const limit = q.limit ?? 50;
@@ -40,17 +65,7 @@ export async function getLeaderboard(db: Tx, q: LeaderboardQuery, timeZone: stri
     rows.map((r) => r.points),
     firstRank,
   );
-  const total = offset === 0 && rows.length < limit ? rows.length : await countListed(db, scope);
-  const ids = rows.map((r) => r.memberId);
-  // Two small lookups for the page's rows: stage, and how many badges each holds.
-  const [stages, badges] = ids.length
-    ? await Promise.all([
-        db('members').select('id', 'stage').whereIn('id', ids),
-        db('badge_awards').select('member_id').count({ n: '*' }).whereIn('member_id', ids).whereNull('revoked_at').groupBy('member_id'),
-      ])
-    : [[], []];
-  const stageOf = new Map(stages.map((m: { id: number; stage: Stage | null }) => [m.id, m.stage]));
-  const badgesOf = new Map((badges as Array<{ member_id: number; n: number | string }>).map((b) => [b.member_id, Number(b.n)]));
+  const total = offset === 0 && rows.length < limit ? rows.length : await totals.of(db, scope);
   return {
     ...window,
     space: scope.space,
@@ -59,7 +74,7 @@ export async function getLeaderboard(db: Tx, q: LeaderboardQuery, timeZone: stri
     entries: rows.map((r, i) => ({
       rank: ranks[i]!,
       points: r.points,
-      member: { id: r.memberId, displayName: r.displayName, stage: stageOf.get(r.memberId) ?? null, badges: badgesOf.get(r.memberId) ?? 0 },
+      member: { id: r.memberId, displayName: r.displayName, stage: r.stage, badges: r.badges },
     })),
   };
 }

@@ -14,6 +14,8 @@ const isBusy = (error: unknown): boolean => /SQLITE_BUSY|SQLITE_LOCKED/.test(Str
 
 export class WriteLock {
   private tail: Promise<unknown> = Promise.resolve();
+  /** Moves after every write that committed here: what read caches compare against. */
+  generation = 0;
 
   constructor(private readonly db: Db) {}
 
@@ -26,10 +28,12 @@ export class WriteLock {
 
   private async attempt<T>(fn: (trx: Tx) => Promise<T>, attempt: number): Promise<T> {
     try {
-      return await this.db.transaction(async (trx) => {
+      const result = await this.db.transaction(async (trx) => {
         if (isPostgres(trx)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [ADVISORY_KEY]);
         return fn(trx);
       });
+      this.generation++;
+      return result;
     } catch (error) {
       if (attempt >= MAX_ATTEMPTS || !isBusy(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 20 * attempt));

@@ -1,6 +1,7 @@
 /** The maintained leaderboard scores: upserted per batch, read by index range scans. */
 import type { Platform, Space } from '../domain/kinds.js';
 import type { Period } from '../domain/periods.js';
+import type { Stage } from '../domain/stages.js';
 import { ANY } from '../domain/scoring.js';
 import type { Tx } from './knex.js';
 
@@ -17,6 +18,8 @@ export interface BoardRow {
   memberId: number;
   displayName: string;
   points: number;
+  stage: Stage | null;
+  badges: number;
 }
 
 /** Members who may appear on public boards: not hidden, not staff, not bots. */
@@ -29,10 +32,12 @@ const scope = (q: Pick<BoardQuery, 'period' | 'periodStart' | 'space' | 'platfor
   's.platform': q.platform ?? ANY,
 });
 
+/** One page of a board, with what each row shows: an index range scan, and two lookups per row. */
 export async function topScores(db: Tx, q: BoardQuery): Promise<BoardRow[]> {
   const rows = await db('scores as s')
     .join('members as m', 'm.id', 's.member_id')
-    .select('s.member_id', 's.points', 'm.display_name')
+    .select('s.member_id', 's.points', 'm.display_name', 'm.stage')
+    .select(db.raw('(SELECT COUNT(*) FROM badge_awards b WHERE b.member_id = s.member_id AND b.revoked_at IS NULL) AS badges'))
     .where(scope(q))
     .andWhere('s.points', '>', 0)
     .andWhere(listed(db))
@@ -42,7 +47,7 @@ export async function topScores(db: Tx, q: BoardQuery): Promise<BoardRow[]> {
     ])
     .limit(q.limit)
     .offset(q.offset);
-  return rows.map((r) => ({ memberId: r.member_id, displayName: r.display_name, points: Number(r.points) }));
+  return rows.map((r) => ({ memberId: r.member_id, displayName: r.display_name, points: Number(r.points), stage: r.stage ?? null, badges: Number(r.badges) }));
 }
 
 /** How many distinct point totals above `points` listed members hold (dense rank − 1). */

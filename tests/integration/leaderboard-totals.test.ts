@@ -1,0 +1,29 @@
+/** A board's total (for "page 1 of N" and the API's `total`) is counted once per write, and every write moves it. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { act, discord, T0 } from '../support/builders.js';
+import { testFlywheel, type TestFlywheel } from '../support/db.js';
+
+let fw: TestFlywheel;
+beforeEach(async () => {
+  fw = await testFlywheel();
+  fw.clock.now = T0 + 3_600_000;
+});
+afterEach(() => fw.close());
+
+const answerBy = (id: string, minute: number) => act('answer_accepted', discord(id), T0 + minute * 60_000, { counterpart: discord('99') });
+
+describe('board totals', () => {
+  it('follow every write: a new member counts, a hidden one does not', async () => {
+    await fw.ingest([answerBy('1', 1), answerBy('2', 2), answerBy('3', 3)]);
+    expect((await fw.leaderboard({ period: 'all', limit: 2 })).total).toBe(3);
+    expect((await fw.leaderboard({ period: 'all', limit: 2 })).total).toBe(3);
+
+    await fw.ingest([answerBy('4', 4)]);
+    expect((await fw.leaderboard({ period: 'all', limit: 2 })).total).toBe(4);
+
+    await fw.setHidden(discord('2'), true);
+    const board = await fw.leaderboard({ period: 'all', limit: 2 });
+    expect(board.total).toBe(3);
+    expect(board.entries.map((e) => e.member.displayName)).not.toContain('user2');
+  });
+});
