@@ -16,7 +16,7 @@ const context = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Record<str
 const hbs = handlebars.create();
 for (const [name, helper] of Object.entries(viewHelpers)) hbs.registerHelper(name, helper);
 const app = Fastify({ logger: false });
-await app.register(fastifyView, { engine: { handlebars: hbs }, root: join(ROOT, 'views'), layout: 'layouts/main.hbs', options: { partials: { 'admin-nav': 'partials/admin-nav.hbs' } } });
+await app.register(fastifyView, { engine: { handlebars: hbs }, root: join(ROOT, 'views'), layout: 'layouts/main.hbs', options: { partials: { 'admin-nav': 'partials/admin-nav.hbs' } }, production: true });
 app.get('/bare', (_request, reply) => reply.view('pages/leaderboard.hbs', context));
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(`${address}\n`);

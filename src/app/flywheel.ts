@@ -34,6 +34,8 @@ import { reversalsUnder } from './reversals.js';
 import { WriteLock } from './write-lock.js';
 
 export interface Flywheel {
+  /** How many writes this process has committed: read caches compare against it. */
+  writes(): number;
   db: Db;
   config: Config;
   now: () => number;
@@ -126,6 +128,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     award: (id) => ob.findAward(db, config.badges, id),
     credentials: credentialsOf(db, lock, config, now),
     closePeriods: () => lock.run((trx) => closePeriods(trx, config.badges, tz, now())),
+    writes: () => lock.generation,
     leaderboard: (q) => getLeaderboard(db, q, tz, now(), boardTotals),
     member: (id) => getMember(db, id, tz, now(), config.badges),
     lookupMember: (platform, externalId) => lookupMember(db, platform, externalId, tz, now(), config.badges),

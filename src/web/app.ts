@@ -34,6 +34,7 @@ import { meRoutes } from './routes/me.js';
 import { linkRoutes } from './routes/link.js';
 import { passwordLogin, type PasswordLogin } from './auth/password-login.js';
 import { registerSessions } from './auth/session.js';
+import { registerPageCache } from './page-cache.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -60,6 +61,7 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
   });
   // Security headers; compression for pages and JSON alike.
   await app.register(fastifyHelmet, { contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'], 'form-action': ["'self'", 'https://discord.com'] } } });
+  registerPageCache(app, () => fw.writes());
   await app.register(fastifyCompress, { threshold: 1024 });
   // zod validates every request (parseQuery); route schemas exist to describe the API.
   app.setValidatorCompiler(() => () => true);
@@ -78,6 +80,9 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
     root: join(ROOT, 'views'),
     layout: 'layouts/main.hbs',
     options: { partials: { 'admin-nav': 'partials/admin-nav.hbs' } },
+    // Compile each template once (the plugin otherwise re-reads and re-compiles it on every
+    // request unless NODE_ENV is production); NODE_ENV=development picks up edits without a restart.
+    production: process.env.NODE_ENV !== 'development',
   });
   await app.register(fastifyStatic, { root: join(ROOT, 'public'), prefix: '/static/' });
   // Sessions and CSRF tokens live in signed cookies; the secret survives restarts (kept in the database).

@@ -11,6 +11,7 @@ import { DomainError } from '../../domain/errors.js';
 import { badgePng, badgeSvg } from '../badge-image.js';
 import { parseQuery } from '../query.js';
 import { cacheable } from '../caching.js';
+import { PUBLIC_PAGE } from '../page-cache.js';
 
 const badgeParams = z.strictObject({
   id: z
@@ -23,7 +24,7 @@ const TIER_ORDER = ['gold', 'silver', 'bronze'] as const;
 export const awardParams = z.strictObject({ id: z.coerce.number({ message: 'expected an award id (a positive whole number)' }).int().positive().max(2 ** 31 - 1) });
 
 export async function badgePages(app: FastifyInstance, fw: Flywheel): Promise<void> {
-  app.get('/badges', async (request, reply) => {
+  app.get('/badges', PUBLIC_PAGE, async (request, reply) => {
     const badges = await fw.badges();
     cacheable(request, reply);
     return reply.view('pages/badges.hbs', {
@@ -33,7 +34,7 @@ export async function badgePages(app: FastifyInstance, fw: Flywheel): Promise<vo
     });
   });
 
-  app.get('/badges/:id', async (request, reply) => {
+  app.get('/badges/:id', PUBLIC_PAGE, async (request, reply) => {
     const { id, image } = parseQuery(badgeParams, request.params).id;
     const badge = fw.config.badges.find((b) => b.id === id);
     if (!badge) throw new DomainError('not_found', 'badge not found');
@@ -45,7 +46,7 @@ export async function badgePages(app: FastifyInstance, fw: Flywheel): Promise<vo
     return reply.view('pages/badge.hbs', { title: `${badge.name} — ${fw.config.community.name}`, community: fw.config.community.name, badge: await fw.badge(id) });
   });
 
-  app.get('/badges/awards/:id', async (request, reply) => {
+  app.get('/badges/awards/:id', PUBLIC_PAGE, async (request, reply) => {
     const { id } = parseQuery(awardParams, request.params);
     const award = await fw.award(id);
     const u = urls(fw.config);

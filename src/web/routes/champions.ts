@@ -4,6 +4,7 @@ import type { Flywheel } from '../../app/flywheel.js';
 import { apiDocs } from '../openapi.js';
 import type { ChampionRow } from '../../db/champions-repo.js';
 import { cacheable } from '../caching.js';
+import { PUBLIC_PAGE } from '../page-cache.js';
 
 const publicChampion = (c: ChampionRow) => ({
   member: { id: c.memberId, displayName: c.memberName },
@@ -19,7 +20,7 @@ export async function championsRoutes(app: FastifyInstance, fw: Flywheel): Promi
     return { champions: current.map(publicChampion), past: past.map(publicChampion) };
   });
 
-  app.get('/champions', async (request, reply) => {
+  app.get('/champions', PUBLIC_PAGE, async (request, reply) => {
     const { current, past } = await fw.champions.roster();
     cacheable(request, reply);
     return reply.view('pages/champions.hbs', {

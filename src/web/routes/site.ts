@@ -9,6 +9,7 @@ import type { Flywheel } from '../../app/flywheel.js';
 import { PLATFORMS, SPACES } from '../../domain/kinds.js';
 import { localDay, parseDay } from '../../domain/periods.js';
 import { cacheable } from '../caching.js';
+import { PUBLIC_PAGE } from '../page-cache.js';
 import { parseQuery } from '../query.js';
 import { idParams } from './api-members.js';
 
@@ -37,7 +38,7 @@ const query = (params: Record<string, string | number | undefined | null>): stri
 export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
   const base = { community: fw.config.community.name };
 
-  app.get('/', async (request, reply) => {
+  app.get('/', PUBLIC_PAGE, async (request, reply) => {
     const [board, awards, roster, answers, ladder] = await Promise.all([
       fw.leaderboard({ period: 'month', limit: 10 }),
       fw.newestAwards(8),
@@ -57,7 +58,7 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
     });
   });
 
-  app.get('/leaderboard', async (request, reply) => {
+  app.get('/leaderboard', PUBLIC_PAGE, async (request, reply) => {
     const q = parseQuery(boardQuery, request.query);
     const filters = { space: q.space || null, platform: q.platform || null };
     const board = await fw.leaderboard({ period: q.period, at: q.at, ...filters, limit: PAGE_SIZE, offset: (q.page - 1) * PAGE_SIZE });
@@ -88,7 +89,7 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
   });
 
   // A member's page: where `/profile` in Discord points. Hidden members are not found.
-  app.get('/members/:id', async (request, reply) => {
+  app.get('/members/:id', PUBLIC_PAGE, async (request, reply) => {
     const { id } = parseQuery(idParams, request.params);
     const member = await fw.member(id);
     cacheable(request, reply);

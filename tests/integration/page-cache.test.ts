@@ -1,0 +1,55 @@
+/**
+ * Public pages are rendered once per change, not once per visit: anonymous visitors get the kept
+ * page until the next write, and every write (a new point, a member hiding) shows on the next view.
+ */
+import { gunzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Visitor } from '../support/browser-session.js';
+import { act, discord } from '../support/builders.js';
+import { testSite, type TestSite } from '../support/web.js';
+
+let site: TestSite;
+beforeEach(async () => {
+  site = await testSite({ ADMIN_PASSWORD: 'correct horse battery staple' });
+  await site.fw.ingest([act('answer_accepted', discord('1', { displayName: 'Ana' }), Date.now() - 60_000, { counterpart: discord('9') })]);
+});
+afterEach(() => site.close());
+
+const get = (url: string, headers: Record<string, string> = {}) => site.app.inject({ method: 'GET', url, headers });
+
+describe('the page cache', () => {
+  it('serves the same page again without rendering it, compressed for whoever accepts it', async () => {
+    const first = await get('/leaderboard?period=all');
+    expect(first.headers['x-flywheel-cache']).toBe('miss');
+    const second = await get('/leaderboard?period=all');
+    expect(second.headers['x-flywheel-cache']).toBe('hit');
+    expect(second.body).toBe(first.body);
+    expect(second.headers['content-type']).toMatch(/^text\/html/);
+    expect(second.headers['cache-control']).toBe('public, max-age=60');
+    const gzipped = await get('/leaderboard?period=all', { 'accept-encoding': 'gzip' });
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzipped.rawPayload).toString('utf8')).toBe(first.body);
+  });
+
+  it('shows every write on the next view: new points, and a member who hid', async () => {
+    expect((await get('/leaderboard?period=all')).body).not.toContain('Bea');
+    await site.fw.ingest([act('answer_accepted', discord('2', { displayName: 'Bea' }), Date.now() - 30_000, { counterpart: discord('9') })]);
+    const after = await get('/leaderboard?period=all');
+    expect(after.headers['x-flywheel-cache']).toBe('miss');
+    expect(after.body).toContain('Bea');
+
+    await get('/leaderboard?period=all');
+    await site.fw.setHidden(discord('2'), true);
+    expect((await get('/leaderboard?period=all')).body).not.toContain('Bea');
+  });
+
+  it('never keeps or serves a page for someone signed in', async () => {
+    await get('/leaderboard?period=all');
+    const admin = new Visitor(site.app);
+    await admin.signInWithPassword('correct horse battery staple');
+    const page = await admin.get('/leaderboard?period=all');
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['x-flywheel-cache']).toBeUndefined();
+    expect(page.headers['cache-control']).toBe('private, no-store');
+  });
+});
