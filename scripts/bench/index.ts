@@ -36,6 +36,7 @@ interface Options {
   activities: number;
   seconds: number;
   out: string;
+  profile?: string;
 }
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
@@ -150,7 +151,9 @@ export async function bench(options: Options) {
     for (const id of discordIds) discord.addUser(id, `member${id.slice(-4)}`);
     const port = await freePort();
     const site = `http://127.0.0.1:${port}`;
-    const server = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+    // --profile <dir>: a CPU profile of `serve` over the page and bot traffic, for finding what limits them.
+    const profile = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${options.profile}`] : [];
+    const server = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/cli.ts', 'serve'], {
       cwd: ROOT,
       env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DISCORD_TOKEN: 'bench-token', DISCORD_GUILD_ID: GUILD_ID, DISCORD_API_URL: discord.apiUrl },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -256,6 +259,7 @@ if (entry) {
     .option('--activities <n>', 'activities to generate and ingest', (v) => Number.parseInt(v, 10), 1_000_000)
     .option('--seconds <n>', 'autocannon duration per page', (v) => Number.parseInt(v, 10), 10)
     .option('--out <dir>', 'where latest.json goes', join(ROOT, 'bench-results'))
+    .option('--profile <dir>', 'write a CPU profile of flywheel serve there (--cpu-prof)')
     .parse();
   const results = await bench(program.opts<Options>());
   console.table(table(results));

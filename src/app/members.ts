@@ -7,7 +7,7 @@ import type { Badge, Tier } from '../domain/badges.js';
 import { badgesOfMember, type MemberBadge } from '../db/badges-repo.js';
 import { recentContributions } from '../db/evidence-repo.js';
 import type { Tx } from '../db/knex.js';
-import { distinctScoresAbove, memberPoints } from '../db/scores-repo.js';
+import { memberPoints, ranksOn } from '../db/scores-repo.js';
 import { transitionsOf } from '../db/stages-repo.js';
 
 export interface EarnedBadge {
@@ -66,10 +66,9 @@ export async function getMember(db: Tx, id: number, timeZone: string, now: numbe
     recentContributions(db, id, RECENT),
   ]);
   const listed = !member.is_staff && !member.is_bot;
-  const rankIn = async (period: 'month' | 'all') => {
-    const p = (points as Record<string, number>)[period] ?? 0;
-    return listed && p > 0 ? 1 + (await distinctScoresAbove(db, { period, periodStart: periodStart(period, today), space: null, platform: null }, p)) : null;
-  };
+  const ranked = (['month', 'all'] as const).filter((period) => listed && ((points as Record<string, number>)[period] ?? 0) > 0);
+  const ranks = await ranksOn(db, ranked.map((period) => ({ period, periodStart: periodStart(period, today), space: null, platform: null, points: (points as Record<string, number>)[period]! })));
+  const rankIn = (period: 'month' | 'all') => (ranked.includes(period) ? ranks[ranked.indexOf(period)]! : null);
   const firstOf = (kind: string) => {
     const row = (firsts as Array<{ kind: string; at: number | string }>).find((f) => f.kind === kind);
     return row ? iso(Number(row.at)) : null;
@@ -81,7 +80,7 @@ export async function getMember(db: Tx, id: number, timeZone: string, now: numbe
     badges: earned(badges, catalog),
     stages: (journeys.get(id) ?? []).map((t) => ({ stage: t.stage, at: new Date(t.at).toISOString() })),
     points: points as MemberProfile['points'],
-    rank: { month: await rankIn('month'), all: await rankIn('all') },
+    rank: { month: rankIn('month'), all: rankIn('all') },
     firsts: { seen: member.first_seen_at === null ? null : iso(Number(member.first_seen_at)), question: firstOf('question_asked'), answer: firstOf('answer_posted') },
     recent: recent.map((c) => ({ kind: c.kind, at: iso(c.at), url: c.url, points: c.points })),
     identities: identities.map((i: { platform: Platform; external_id: string; username: string | null }) => ({
@@ -125,18 +124,20 @@ export async function standingOf(db: Tx, platform: Platform, externalId: string,
   const windows = (['month', 'all'] as const).map((period) => ({ period, start: periodStart(period, today) }));
   const points = await memberPoints(db, member.id, windows);
   const listed = !member.hidden && !member.is_staff && !member.is_bot;
-  const place = async (period: 'month' | 'all', start: string) => {
-    const p = points[period] ?? 0;
-    const rank = listed && p > 0 ? 1 + (await distinctScoresAbove(db, { period, periodStart: start, space: null, platform: null }, p)) : null;
-    return { points: p, rank };
+  // Ranks of both boards in one statement; none off the boards.
+  const ranked = windows.filter((w) => listed && (points[w.period] ?? 0) > 0);
+  const ranks = await ranksOn(db, ranked.map((w) => ({ period: w.period, periodStart: w.start, space: null, platform: null, points: points[w.period]! })));
+  const place = (period: 'month' | 'all') => {
+    const i = ranked.findIndex((w) => w.period === period);
+    return { points: points[period] ?? 0, rank: i < 0 ? null : ranks[i]! };
   };
   return {
     memberId: member.id,
     displayName: member.display_name,
     hidden: Boolean(member.hidden),
     stage: member.stage,
-    month: await place('month', windows[0]!.start),
-    all: await place('all', windows[1]!.start),
+    month: place('month'),
+    all: place('all'),
     newestBadges: earned(await badgesOfMember(db, member.id, NEWEST_BADGES), catalog),
   };
 }

@@ -87,3 +87,19 @@ export async function memberPoints(db: Tx, memberId: number, windows: ReadonlyAr
   for (const r of rows) out[r.period] = Number(r.points);
   return out;
 }
+
+/** Dense ranks (distinct totals above, plus one) of several points on several boards, in one statement. */
+export async function ranksOn(db: Tx, boards: ReadonlyArray<Omit<BoardQuery, 'limit' | 'offset'> & { points: number }>): Promise<number[]> {
+  if (boards.length === 0) return [];
+  const above = boards.map((b, i) =>
+    db('scores as s')
+      .join('members as m', 'm.id', 's.member_id')
+      .countDistinct('s.points')
+      .where(scope(b))
+      .andWhere('s.points', '>', b.points)
+      .andWhere(listed(db))
+      .as(`r${i}`),
+  );
+  const row = await db.select(above).first();
+  return boards.map((_, i) => 1 + Number(row?.[`r${i}`] ?? 0));
+}
