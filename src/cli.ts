@@ -12,7 +12,6 @@ import type { Flywheel } from './app/flywheel.js';
 import { openFlywheel, serve } from './main.js';
 import { backupDatabase } from './db/backup.js';
 import { deployCommands } from './discord/deploy-commands.js';
-import { SingleBar, Presets } from 'cli-progress';
 import { importHistory } from './discourse/import.js';
 import { syncBadges } from './discourse/sync-badges.js';
 import { forumSender } from './discourse/write-back.js';
@@ -147,6 +146,7 @@ program
         ...(opts.apiUsername ? { apiUsername: opts.apiUsername } : {}),
       });
       if (!fw.config.discourse.url || !fw.config.discourse.apiKey) throw new DomainError('invalid_config', 'DISCOURSE_URL and DISCOURSE_API_KEY (or --url and --api-key): needed to import');
+      const { SingleBar, Presets } = await import('cli-progress');
       const bar = new SingleBar({ format: 'topics {bar} {value}/{total} · {activities} activities', hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 }, Presets.shades_classic);
       bar.start(1, 0, { activities: 0 });
       const result = await importHistory(fw, {

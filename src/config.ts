@@ -5,6 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from './paths.js';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseCatalog } from './domain/badge-catalog.js';
@@ -69,7 +71,7 @@ export interface AuthConfig {
 }
 
 /** The default badge catalog ships beside the code; flywheel.yaml's `badges:` changes it. */
-const DEFAULT_BADGES = new URL('../badges.yaml', import.meta.url);
+const DEFAULT_BADGES = join(PROJECT_ROOT, 'badges.yaml');
 
 export interface DiscordConfig {
   token: string | null;

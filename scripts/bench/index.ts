@@ -13,7 +13,7 @@
  *  5. bot         — 200 interactions at once through the fake Discord server
  *  6. memory      — resident memory of `flywheel serve` (site + bot), idle and after the traffic
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -151,9 +151,13 @@ export async function bench(options: Options) {
     for (const id of discordIds) discord.addUser(id, `member${id.slice(-4)}`);
     const port = await freePort();
     const site = `http://127.0.0.1:${port}`;
-    // --profile <dir>: a CPU profile of `serve` over the page and bot traffic, for finding what limits them.
+    // Exactly what `npm start` runs (compiled, with its node flags); --profile <dir> adds a CPU profile.
+    log('building as npm start does…');
+    execSync('npm run build --silent', { cwd: ROOT, stdio: 'inherit' });
+    const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+    if (start[0] !== 'node') throw new Error(`npm start is expected to run node, not ${start[0]}`);
     const profile = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${options.profile}`] : [];
-    const server = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/cli.ts', 'serve'], {
+    const server = spawn(process.execPath, [...profile, ...start.slice(1)], {
       cwd: ROOT,
       env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DISCORD_TOKEN: 'bench-token', DISCORD_GUILD_ID: GUILD_ID, DISCORD_API_URL: discord.apiUrl },
       stdio: ['ignore', 'ignore', 'inherit'],

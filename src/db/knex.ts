@@ -4,12 +4,21 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import pg from 'pg';
+import { createRequire } from 'node:module';
 import type { Database } from '../config.js';
 
-// COUNT/SUM and bigint columns arrive as strings from pg; every such value here fits a JS number.
-pg.types.setTypeParser(pg.types.builtins.INT8, Number);
-pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number);
+// The PostgreSQL driver is loaded only when PostgreSQL is used (it is ~15 MB resident).
+const load = createRequire(import.meta.url);
+let pgTypesSet = false;
+
+/** COUNT/SUM and bigint columns arrive as strings from pg; every such value here fits a JS number. */
+function numbersFromPg(): void {
+  if (pgTypesSet) return;
+  const pg = load('pg') as typeof import('pg');
+  pg.types.setTypeParser(pg.types.builtins.INT8, Number);
+  pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number);
+  pgTypesSet = true;
+}
 
 export type Db = Knex;
 export type Tx = Knex | Knex.Transaction;
@@ -29,6 +38,7 @@ interface SqliteConnection {
 
 export function createDb(database: Database): Db {
   if (database.client === 'postgres') {
+    numbersFromPg();
     return knexFactory({
       client: 'pg',
       connection: database.connectionString,

@@ -2,8 +2,7 @@
  * The Fastify application: routes registered from one explicit list, views from ./views,
  * static files from ./public. Built without listening, so tests drive it with `inject`.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
@@ -35,6 +34,7 @@ import { linkRoutes } from './routes/link.js';
 import { passwordLogin, type PasswordLogin } from './auth/password-login.js';
 import { registerSessions } from './auth/session.js';
 import { registerPageCache } from './page-cache.js';
+import { PROJECT_ROOT } from '../paths.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,7 +44,7 @@ declare module 'fastify' {
   }
 }
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ROOT = PROJECT_ROOT;
 
 const ROUTES = [discourseWebhook, healthRoutes, leaderboardApi, membersApi, badgesApi, badgePages, openBadges, championsRoutes, siteRoutes, authRoutes, meRoutes, linkRoutes, adminRoutes] as const;
 

@@ -3,7 +3,7 @@
  * name. SVG for pages and credentials; PNG (rendered from the same SVG) where SVG is not shown —
  * Discord embeds and link previews.
  */
-import { Resvg } from '@resvg/resvg-js';
+import { createRequire } from 'node:module';
 import type { Badge, Tier } from '../domain/badges.js';
 import type { ICONS } from '../domain/badge-catalog.js';
 
@@ -53,13 +53,17 @@ export function badgeSvg(badge: Badge): string {
 }
 
 const pngCache = new Map<string, Buffer>();
+// The renderer is a native module of several megabytes: loaded when the first PNG is asked for, not at start.
+const load = createRequire(import.meta.url);
+let resvg: typeof import('@resvg/resvg-js') | null = null;
 
 /** A PNG of the badge, rendered once per badge and kept. */
 export function badgePng(badge: Badge): Buffer {
   const key = `${badge.id}|${badge.tier}|${badge.icon}|${badge.name}`;
   let png = pngCache.get(key);
   if (!png) {
-    png = new Resvg(badgeSvg(badge), { fitTo: { mode: 'width', value: 480 }, font: { loadSystemFonts: true } }).render().asPng();
+    resvg ??= load('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
+    png = new resvg.Resvg(badgeSvg(badge), { fitTo: { mode: 'width', value: 480 }, font: { loadSystemFonts: true } }).render().asPng();
     pngCache.set(key, png);
   }
   return png;

@@ -10,7 +10,6 @@ import type { Actor } from '../../app/champions.js';
 import type { Flywheel } from '../../app/flywheel.js';
 import { DomainError } from '../../domain/errors.js';
 import { PLATFORMS, SPACES } from '../../domain/kinds.js';
-import { stringify } from 'csv-stringify/sync';
 import { insightCharts } from '../insight-charts.js';
 import { canManage, type Session } from '../auth/session.js';
 import { parseQuery } from '../query.js';
@@ -145,6 +144,7 @@ export async function adminRoutes(app: FastifyInstance, fw: Flywheel): Promise<v
   ] as const)
     app.get(path, async (request, reply) => {
       const rows = await exported(request, leads);
+      const { stringify } = await import('csv-stringify/sync'); // loaded on the first export, not at start
       reply.header('content-disposition', `attachment; filename="${path.split('/').pop()}"`).header('cache-control', 'no-store');
       return reply.type('text/csv; charset=utf-8').send(stringify(rows, { header: true, columns: EXPORT_COLUMNS }));
     });
