@@ -22,12 +22,19 @@ const flat = (a: ActivityInput) => ({
   payload: a.payload ? JSON.stringify(a.payload) : null,
 });
 
-/** Rows per second of bare inserts over `batches` (each ≤ 1,000 rows). */
-export async function ceiling(filename: string, batches: Iterable<ActivityInput[]>): Promise<{ rows: number; perSec: number }> {
-  const db = knexFactory({ client: 'sqlite3', connection: { filename }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
+/**
+ * Rows per second of bare inserts over `batches` (each ≤ 1,000 rows): into a SQLite file, or into
+ * a scratch table of the PostgreSQL database the bench runs on.
+ */
+export async function ceiling(target: { sqlite: string } | { postgres: string }, batches: Iterable<ActivityInput[]>): Promise<{ rows: number; perSec: number }> {
+  const db =
+    'sqlite' in target
+      ? knexFactory({ client: 'sqlite3', connection: { filename: target.sqlite }, useNullAsDefault: true, pool: { min: 1, max: 1 } })
+      : knexFactory({ client: 'pg', connection: target.postgres, pool: { min: 1, max: 1 } });
   try {
     // The same pragmas Flywheel's connection uses, so only the work differs.
-    for (const pragma of ['journal_mode = WAL', 'synchronous = NORMAL', 'cache_size = -65536', 'temp_store = MEMORY']) await db.raw(`PRAGMA ${pragma}`);
+    if ('sqlite' in target) for (const pragma of ['journal_mode = WAL', 'synchronous = NORMAL', 'cache_size = -65536', 'temp_store = MEMORY']) await db.raw(`PRAGMA ${pragma}`);
+    await db.schema.dropTableIfExists('bare_activities');
     await db.schema.createTable('bare_activities', (t) => {
       for (const c of COLUMNS) c === 'occurred_at' ? t.bigInteger(c) : t.text(c);
     });
@@ -43,6 +50,7 @@ export async function ceiling(filename: string, batches: Iterable<ActivityInput[
       ms += performance.now() - started;
       rows += batch.length;
     }
+    await db.schema.dropTable('bare_activities');
     return { rows, perSec: Math.round(rows / (ms / 1000)) };
   } finally {
     await db.destroy();

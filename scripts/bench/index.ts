@@ -103,7 +103,8 @@ export async function bench(options: Options) {
     }
     const perSec = Math.round(done / (ingestMs / 1000));
     log('ceiling: bare multi-row inserts of the same rows…');
-    const bare = await ceiling(join(dir, 'ceiling.sqlite'), activityBatches({ activities: options.activities, batchSize: BATCH }));
+    const target = config.database.client === 'postgres' ? { postgres: config.database.connectionString } : { sqlite: join(dir, 'ceiling.sqlite') };
+    const bare = await ceiling(target, activityBatches({ activities: options.activities, batchSize: BATCH }));
     const ingest = { perSec, ceilingPerSec: bare.perSec, ratio: round(perSec / bare.perSec, 3) };
 
     // 2. Recompute.
