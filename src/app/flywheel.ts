@@ -16,7 +16,7 @@ import { closePeriods, grantManualBadge, type BadgeGrant } from './badge-awardin
 import * as ob from './credentials.js';
 import type { AwardRecord } from './credentials.js';
 import { createIngest, type Ingest } from './ingest.js';
-import { BoardTotals, getLeaderboard, type Leaderboard, type LeaderboardQuery } from './leaderboards.js';
+import { boardCaches, getLeaderboard, type Leaderboard, type LeaderboardQuery } from './leaderboards.js';
 import { getMember, lookupMember, standingOf, type MemberProfile, type Standing } from './members.js';
 import { championsUseCases, type Champions } from './champions.js';
 import { answerShare, badgeDetail, howToEarn, newestAwards, type AnswerShare, type BadgeDetail, type RecentAward } from './community.js';
@@ -109,7 +109,7 @@ export interface Credentials {
 
 export function createFlywheel(db: Db, config: Config, now: () => number = Date.now): Flywheel {
   const lock = new WriteLock(db);
-  const boardTotals = new BoardTotals(() => lock.generation);
+  const boards = boardCaches(() => lock.generation);
   const rules: PipelineRules = { rules: config.rules, stages: config.stages, badges: config.badges };
   const tz = config.community.timeZone;
   const memberOptions = () => ({ hiddenByDefault: config.community.hiddenByDefault, now: now() });
@@ -129,7 +129,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     credentials: credentialsOf(db, lock, config, now),
     closePeriods: () => lock.run((trx) => closePeriods(trx, config.badges, tz, now())),
     writes: () => lock.generation,
-    leaderboard: (q) => getLeaderboard(db, q, tz, now(), boardTotals),
+    leaderboard: (q) => getLeaderboard(db, q, tz, now(), boards),
     member: (id) => getMember(db, id, tz, now(), config.badges),
     lookupMember: (platform, externalId) => lookupMember(db, platform, externalId, tz, now(), config.badges),
     standing: (platform, externalId) => standingOf(db, platform, externalId, tz, now(), config.badges),

@@ -4,7 +4,8 @@ import { localDay, periodWindow, type Period, type PeriodWindow } from '../domai
 import { denseRanks } from '../domain/scoring.js';
 import type { Stage } from '../domain/stages.js';
 import type { Tx } from '../db/knex.js';
-import { countListed, distinctScoresAbove, topScores, type BoardQuery } from '../db/scores-repo.js';
+import { countListed, distinctScoresAbove, topScores } from '../db/scores-repo.js';
+import { ReadCache } from './read-cache.js';
 
 export interface LeaderboardQuery {
   period: Period;
@@ -29,33 +30,26 @@ export interface Leaderboard extends PeriodWindow {
   entries: LeaderboardEntry[];
 }
 
-/**
- * How many listed members a board has, counted once per write: counting is a scan of the board,
- * and every page view asks. In-process writes go through the write lock, which moves the
- * generation; writes by another process (an import beside `serve`) show within a few seconds.
- */
-export class BoardTotals {
-  private readonly counts = new Map<string, { generation: number; at: number; total: number }>();
-
-  constructor(
-    private readonly generation: () => number,
-    private readonly maxAgeMs = 5_000,
-  ) {}
-
-  async of(db: Tx, scope: Omit<BoardQuery, 'limit' | 'offset'>): Promise<number> {
-    const key = `${scope.period}|${scope.periodStart}|${scope.space}|${scope.platform}`;
-    const cached = this.counts.get(key);
-    if (cached && cached.generation === this.generation() && performance.now() - cached.at < this.maxAgeMs) return cached.total;
-    const generation = this.generation();
-    const total = await countListed(db, scope);
-    if (this.counts.size > 1000) this.counts.clear();
-    this.counts.set(key, { generation, at: performance.now(), total });
-    return total;
-  }
+/** Boards and their totals, kept until the next write: the same board is asked for by every visitor and every /leaderboard. */
+export interface BoardCaches {
+  boards: ReadCache<Leaderboard>;
+  /** Counting is a scan of the whole board; pages of one board share the count. */
+  totals: ReadCache<number>;
 }
 
-export async function getLeaderboard(db: Tx, q: LeaderboardQuery, timeZone: string, now: number, totals: BoardTotals): Promise<Leaderboard> {
-  const window = periodWindow(q.period, q.at ?? localDay(now, timeZone));
+export function boardCaches(generation: () => number): BoardCaches {
+  return { boards: new ReadCache(generation), totals: new ReadCache(generation) };
+}
+
+export async function getLeaderboard(db: Tx, q: LeaderboardQuery, timeZone: string, now: number, caches: BoardCaches): Promise<Leaderboard> {
+  const day = q.at ?? localDay(now, timeZone);
+  const key = `${q.period}|${day}|${q.space ?? ''}|${q.platform ?? ''}|${q.limit ?? ''}|${q.offset ?? ''}`;
+  return caches.boards.get(key, () => readLeaderboard(db, { ...q, at: day }, caches.totals));
+}
+
+/** A board straight from the score table (getLeaderboard keeps what this reads until the next write). */
+export async function readLeaderboard(db: Tx, q: LeaderboardQuery & { at: string }, totals: ReadCache<number>): Promise<Leaderboard> {
+  const window = periodWindow(q.period, q.at);
   const scope = { period: q.period, periodStart: window.start, space: q.space ?? null, platform: q.platform ?? null };
   const limit = q.limit ?? 50;
   const offset = q.offset ?? 0;
@@ -65,7 +59,7 @@ export async function getLeaderboard(db: Tx, q: LeaderboardQuery, timeZone: stri
     rows.map((r) => r.points),
     firstRank,
   );
-  const total = offset === 0 && rows.length < limit ? rows.length : await totals.of(db, scope);
+  const total = offset === 0 && rows.length < limit ? rows.length : await totals.get(`${scope.period}|${scope.periodStart}|${scope.space}|${scope.platform}`, () => countListed(db, scope));
   return {
     ...window,
     space: scope.space,

@@ -7,6 +7,7 @@
  * import beside `serve`) show within a few seconds.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ReadCache } from '../app/read-cache.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -18,30 +19,27 @@ declare module 'fastify' {
   }
 }
 
-const MAX_AGE_MS = 5_000;
-const MAX_PAGES = 500;
 export const CACHE_HEADER = 'x-flywheel-cache';
 
 const cacheable = (request: FastifyRequest): boolean => request.method === 'GET' && request.routeOptions.config.pageCache === true && !request.session;
 
 /** Register before compression, so the cache holds pages as rendered and each visitor still gets them compressed. */
 export function registerPageCache(app: FastifyInstance, generation: () => number): void {
-  const pages = new Map<string, { generation: number; at: number; html: string; cacheControl: string }>();
+  const pages = new ReadCache<{ html: string; cacheControl: string }>(generation, 5_000, 500);
 
   app.addHook('preHandler', async (request, reply) => {
     if (!cacheable(request)) return;
     // The generation the page is rendered at: a write during rendering makes it stale at once.
     request.pageGeneration = generation();
-    const page = pages.get(request.url);
-    if (!page || page.generation !== request.pageGeneration || performance.now() - page.at > MAX_AGE_MS) return;
+    const page = pages.peek(request.url);
+    if (!page) return;
     return reply.header(CACHE_HEADER, 'hit').header('cache-control', page.cacheControl).type('text/html; charset=utf-8').send(page.html);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.pageGeneration === undefined || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
     if (reply.getHeader(CACHE_HEADER) === 'hit' || reply.getHeader('set-cookie')) return payload;
-    if (pages.size >= MAX_PAGES) pages.clear();
-    pages.set(request.url, { generation: request.pageGeneration, at: performance.now(), html: payload, cacheControl: String(reply.getHeader('cache-control') ?? 'no-cache') });
+    pages.keep(request.url, request.pageGeneration, { html: payload, cacheControl: String(reply.getHeader('cache-control') ?? 'no-cache') });
     reply.header(CACHE_HEADER, 'miss');
     return payload;
   });
