@@ -33,21 +33,35 @@ export interface BadgeGrant {
 
 const automatic = (b: Badge) => b.criterion.type !== 'manual' && b.criterion.type !== 'top';
 
-/** Badges a member could still gain or lose: all but single, permanent awards they hold. */
-function openBadges(catalog: readonly Badge[], held: readonly MemberHeldAward[]): Badge[] {
+/**
+ * Badges a member could still gain or lose: all but single awards they hold that cannot be taken
+ * back — or, for a member who can only have gained, all but single awards they hold.
+ */
+function openBadges(catalog: readonly Badge[], held: readonly MemberHeldAward[], mayLose: boolean): Badge[] {
   const holds = new Set(held.filter((h) => !h.revoked).map((h) => h.badgeId));
-  return catalog.filter((b) => automatic(b) && (b.repeatable || b.revocable || !holds.has(b.id)));
+  return catalog.filter((b) => automatic(b) && (b.repeatable || (b.revocable && mayLose) || !holds.has(b.id)));
 }
 
 /**
  * Evaluate the automatic badges of `memberIds`. `since` (a local day) bounds the history read for
- * streaks during incremental ingestion; null reads everything (recompute).
+ * streaks during incremental ingestion; null reads everything (recompute). `mayLose` names the
+ * members the batch can have taken something from (a reversal, negative points, a stage move):
+ * only their held badges can be revoked, so only their histories are read for that — the most
+ * active members would otherwise have their whole history read on every batch. Without it
+ * (recompute), everyone's held badges are checked.
  */
-export async function awardBadges(db: Tx, catalog: readonly Badge[], memberIds: readonly number[], now: number, since: string | null): Promise<BadgeGrant[]> {
+export async function awardBadges(
+  db: Tx,
+  catalog: readonly Badge[],
+  memberIds: readonly number[],
+  now: number,
+  since: string | null,
+  mayLose?: ReadonlySet<number>,
+): Promise<BadgeGrant[]> {
   if (memberIds.length === 0 || !catalog.some(automatic)) return [];
   const held = await heldBadges(db, memberIds);
   const heldBy = group(held, (h) => h.memberId);
-  const open = new Map(memberIds.map((id) => [id, openBadges(catalog, heldBy.get(id) ?? [])]));
+  const open = new Map(memberIds.map((id) => [id, openBadges(catalog, heldBy.get(id) ?? [], mayLose?.has(id) ?? true)]));
   const request = await factsNeeded(db, open, since, catalog);
   const facts = await badgeFacts(db, request);
 
