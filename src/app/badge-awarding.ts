@@ -11,6 +11,7 @@ import { addDays, localDay, periodStart, shiftPeriod, startOfDayInstant } from '
 import {
   allTimePoints,
   badgeFacts,
+  countedTotals,
   emptyFacts,
   heldBadges,
   insertBadgeAwards,
@@ -61,7 +62,11 @@ export async function awardBadges(
   if (memberIds.length === 0 || !catalog.some(automatic)) return [];
   const held = await heldBadges(db, memberIds);
   const heldBy = group(held, (h) => h.memberId);
-  const open = new Map(memberIds.map((id) => [id, openBadges(catalog, heldBy.get(id) ?? [], mayLose?.has(id) ?? true)]));
+  const open = await withinReach(
+    db,
+    new Map(memberIds.map((id) => [id, openBadges(catalog, heldBy.get(id) ?? [], mayLose?.has(id) ?? true)])),
+    heldBy,
+  );
   const request = await factsNeeded(db, open, since, catalog);
   const facts = await badgeFacts(db, request);
 
@@ -80,6 +85,30 @@ export async function awardBadges(
   await setRevoked(db, revoke, now);
   await setRevoked(db, restore, null);
   return record(db, catalog, grants, now);
+}
+
+/**
+ * Drop the count badges a member does not hold and cannot have reached: with fewer counted awards
+ * than the threshold in all their history, nothing can be granted. Counting happens in the
+ * database, so a member's history is read out only when a badge is within reach.
+ */
+async function withinReach(db: Tx, open: Map<number, Badge[]>, heldBy: ReadonlyMap<number, readonly MemberHeldAward[]>): Promise<Map<number, Badge[]>> {
+  const unheldCount = (id: number, b: Badge) => b.criterion.type === 'count' && !(heldBy.get(id) ?? []).some((h) => h.badgeId === b.id && !h.revoked);
+  const members = [...open].filter(([id, badges]) => badges.some((b) => unheldCount(id, b))).map(([id]) => id);
+  const kinds = new Set<Kind>();
+  for (const id of members) for (const b of open.get(id)!) if (b.criterion.type === 'count') kinds.add(b.criterion.kind);
+  const totals = group(await countedTotals(db, members, [...kinds]), (t) => t.memberId);
+  for (const id of members)
+    open.set(
+      id,
+      open.get(id)!.filter((b) => {
+        if (b.criterion.type !== 'count' || !unheldCount(id, b)) return true;
+        const c = b.criterion;
+        const n = (totals.get(id) ?? []).filter((t) => t.kind === c.kind && (!c.space || t.space === c.space) && (!c.platform || t.platform === c.platform)).reduce((sum, t) => sum + t.n, 0);
+        return n >= c.atLeast;
+      }),
+    );
+  return open;
 }
 
 async function factsNeeded(db: Tx, open: ReadonlyMap<number, Badge[]>, since: string | null, catalog: readonly Badge[]): Promise<FactsRequest> {

@@ -20,6 +20,29 @@ export async function heldBadges(db: Tx, memberIds: readonly number[]): Promise<
 }
 
 
+export interface CountedTotal {
+  memberId: number;
+  kind: Kind;
+  space: Space;
+  platform: Platform;
+  n: number;
+}
+
+/** How many counted awards of `kinds` each member holds, per space and platform: counted in the database, no rows read out. */
+export async function countedTotals(db: Tx, memberIds: readonly number[], kinds: readonly Kind[]): Promise<CountedTotal[]> {
+  if (memberIds.length === 0 || kinds.length === 0) return [];
+  const rows = await inChunks<number, { member_id: number; kind: Kind; space: Space; platform: Platform; n: number | string }>(memberIds, 500, (chunk) =>
+    db('awards as w')
+      .select('w.member_id', 'w.kind', 'w.space', 'w.platform')
+      .count({ n: '*' })
+      .whereIn('w.member_id', chunk)
+      .whereIn('w.kind', kinds)
+      .andWhere(earning(db))
+      .groupBy('w.member_id', 'w.kind', 'w.space', 'w.platform'),
+  );
+  return rows.map((r) => ({ memberId: r.member_id, kind: r.kind, space: r.space, platform: r.platform, n: Number(r.n) }));
+}
+
 export interface FactsRequest {
   counted: { members: number[]; kinds: Kind[] };
   points: number[];
