@@ -36,6 +36,7 @@ import {
   stageCounts,
   type Filter,
 } from '../db/insights-repo.js';
+import { inChunks } from '../db/bulk.js';
 import type { Tx } from '../db/knex.js';
 
 export interface InsightsQuery {
@@ -106,7 +107,7 @@ export async function insights(db: Tx, q: InsightsQuery, timeZone: string, now: 
   const love = affinities(points, f.to.slice(0, 7));
   const reachOf = new Map(reach.map((r: { member_id: number; n: number | string }) => [r.member_id, Number(r.n)]));
   // Named lists leave hidden members out (they still count in every total above).
-  const named: Array<{ id: number; display_name: string }> = love.size ? await db('members').select('id', 'display_name').whereIn('id', [...love.keys()]).andWhere('hidden', false) : [];
+  const named: Array<{ id: number; display_name: string }> = await inChunks([...love.keys()], 2000, (c) => db('members').select('id', 'display_name').whereIn('id', c).andWhere('hidden', false));
   const visible = new Map(named.map((m) => [m.id, m.display_name]));
 
   return {
@@ -160,14 +161,16 @@ export async function exportMembers(db: Tx, timeZone: string, now: number, optio
   if (members.length === 0) return [];
   const ids = members.map((m: { id: number }) => m.id);
   const month = periodStart('month', localDay(now, timeZone));
+  // In chunks: an export can name every member, more than a statement can bind.
+  const each = <R>(read: (chunk: number[]) => Promise<R[]>) => inChunks(ids, 2000, read);
   const [identities, scores, monthly, badges, champions, reach, firsts] = await Promise.all([
-    db('identities').select('member_id', 'platform', 'external_id', 'username').whereIn('member_id', ids).orderBy('id'),
-    db('scores').select('member_id', 'period', 'points').whereIn('member_id', ids).where({ space: '*', platform: '*' }).whereIn(['period', 'period_start'], [['all', 'all'], ['month', month]]),
+    each((c) => db('identities').select('member_id', 'platform', 'external_id', 'username').whereIn('member_id', c).orderBy('id')),
+    each((c) => db('scores').select('member_id', 'period', 'points').whereIn('member_id', c).where({ space: '*', platform: '*' }).whereIn(['period', 'period_start'], [['all', 'all'], ['month', month]])),
     monthlyPoints(db, addMonths(month, -11)),
-    db('badge_awards').select('member_id', 'badge_id').whereIn('member_id', ids).whereNull('revoked_at'),
-    db('champions').select('member_id').whereIn('member_id', ids).andWhere('status', 'active'),
-    db('member_helped').select('member_id').count({ n: '*' }).whereIn('member_id', ids).andWhere('helps', '>', 0).groupBy('member_id') as Promise<any[]>,
-    db('member_days').select('member_id').min({ at: 'produced_at' }).whereIn('member_id', ids).andWhere('produced', '>', 0).groupBy('member_id') as Promise<any[]>,
+    each((c) => db('badge_awards').select('member_id', 'badge_id').whereIn('member_id', c).whereNull('revoked_at')),
+    each((c) => db('champions').select('member_id').whereIn('member_id', c).andWhere('status', 'active')),
+    each((c) => db('member_helped').select('member_id').count({ n: '*' }).whereIn('member_id', c).andWhere('helps', '>', 0).groupBy('member_id') as Promise<any[]>),
+    each((c) => db('member_days').select('member_id').min({ at: 'produced_at' }).whereIn('member_id', c).andWhere('produced', '>', 0).groupBy('member_id') as Promise<any[]>),
   ]);
   const love = affinities(monthly, month.slice(0, 7));
   const iso = (ms: unknown) => (ms === null || ms === undefined ? '' : new Date(Number(ms)).toISOString());

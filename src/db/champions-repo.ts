@@ -1,6 +1,7 @@
 /** Nominations, endorsements, champion terms and the audit log. */
 import type { NominationKind, NominationStatus } from '../domain/champions.js';
 import type { Space } from '../domain/kinds.js';
+import { inChunks } from './bulk.js';
 import type { Tx } from './knex.js';
 
 export interface NominationRow {
@@ -141,7 +142,7 @@ export async function termsEndingBy(db: Tx, at: number): Promise<ChampionRow[]> 
 export async function championTerms(db: Tx, memberIds: readonly number[]): Promise<Map<number, Array<{ from: number; to: number }>>> {
   const out = new Map<number, Array<{ from: number; to: number }>>();
   if (memberIds.length === 0) return out;
-  const rows = await db('champions').select('member_id', 'term_start', 'term_end', 'ended_at').whereIn('member_id', memberIds);
+  const rows = await inChunks(memberIds, 2000, (chunk) => db('champions').select('member_id', 'term_start', 'term_end', 'ended_at').whereIn('member_id', chunk));
   for (const r of rows) {
     const list = out.get(r.member_id) ?? [];
     list.push({ from: Number(r.term_start), to: r.ended_at === null ? Number(r.term_end) : Math.min(Number(r.term_end), Number(r.ended_at)) });
