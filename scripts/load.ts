@@ -9,7 +9,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import { Command } from 'commander';
 import { openFlywheel } from '../src/main.js';
 import { loadConfig } from '../src/config.js';
 import { signatureOf } from '../src/discourse/signature.js';
+import { exited, freePort, waitUntilUp } from './processes.js';
 import { createLogger } from '../src/logger.js';
 
 export interface LoadOptions {
@@ -59,33 +59,8 @@ const FIRST_TOPIC = 7_000_000;
 const START = Date.parse('2025-01-01T00:00:00Z');
 const DAY = 86_400_000;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
-}
-
 function flywheel(args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', resolve)));
-
-async function waitUntilUp(url: string, child: ChildProcess, deadline: number): Promise<void> {
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`flywheel serve exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('flywheel serve did not start in time');
 }
 
 /** The n-th new topic: member n mod M, one topic per member per day (well under the daily cap). */
@@ -142,7 +117,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const url = `http://127.0.0.1:${port}`;
   const server = flywheel(['serve', '--no-bot'], { ...env, PORT: String(port), HOST: '127.0.0.1' });
   try {
-    await waitUntilUp(url, server, deadline);
+    await waitUntilUp(`${url}/healthz`, server, Math.max(1, (deadline - Date.now()) / 1000));
 
     // Every tenth delivery retries an earlier topic with a new delivery id: it must change nothing.
     let sent = 0;

@@ -15,7 +15,6 @@
  */
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +29,7 @@ import { ReadCache } from '../../src/app/read-cache.js';
 import { FakeDiscord, GUILD_ID } from '../../tests/support/fake-discord.js';
 import { activityBatches } from './activities.js';
 import { ceiling } from './ceiling.js';
+import { exited, freePort, waitUntilUp } from '../processes.js';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..', '..');
 const BATCH = 1000;
@@ -43,32 +43,6 @@ interface Options {
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
-}
-
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', () => resolve())));
-
-async function waitFor(url: string, child: ChildProcess, seconds = 60): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: the server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url}: not up after ${seconds} s`);
-}
 
 function rssMb(pid: number): number {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
@@ -169,7 +143,7 @@ export async function bench(options: Options) {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(server);
-    await waitFor(`${site}/healthz`, server);
+    await waitUntilUp(`${site}/healthz`, server);
     while (!discord.identified) await new Promise((resolve) => setTimeout(resolve, 50));
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const idleMb = rssMb(server.pid!);
