@@ -115,19 +115,13 @@ export async function bench(options: Options) {
     await fw.db('awards').select('member_id').sum({ points: 'points' }).groupBy('member_id').orderBy('points', 'desc').limit(50);
     const leaderboard = { reads: latencies.length, p50Ms: round(quantile(latencies, 0.5), 3), p99Ms: round(quantile(latencies, 0.99), 3), naiveMs: round(performance.now() - naiveStarted, 1) };
     const top = await fw.leaderboard({ period: 'all', limit: 50 });
+    const users = top.entries.map((e) => e.member.id);
+    // Members of the top board who are on Discord: who sends the bot's interactions.
+    const discordIds = ((await fw.db('identities').where({ platform: 'discord' }).whereIn('member_id', users).pluck('external_id')) as string[]).slice(0, 20);
     await fw.db.destroy();
 
     // 4–6. `flywheel serve` (site + bot against the fake Discord) in its own process.
     const discord = await new FakeDiscord().start();
-    const users = top.entries.map((e) => e.member.id);
-    const discordIds = (await (async () => {
-      const db = (await openFlywheel(config, createLogger('silent'))).db;
-      try {
-        return (await db('identities').where({ platform: 'discord' }).whereIn('member_id', users).pluck('external_id')) as string[];
-      } finally {
-        await db.destroy();
-      }
-    })()).slice(0, 20);
     for (const id of discordIds) discord.addUser(id, `member${id.slice(-4)}`);
     const port = await freePort();
     const site = `http://127.0.0.1:${port}`;

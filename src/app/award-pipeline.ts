@@ -189,7 +189,8 @@ export async function applyLedgerBatch(
   const stages = await refreshStages(db, [...touches.keys()], config.stages, config.rules.timeZone, asOf, touches);
   const touched = uniq([...awards.map((a) => a.memberId), ...stages.moves.map((m) => m.memberId)]);
   const since = awards.reduce((min, a) => (a.day < min ? a.day : min), awards[0]?.day ?? localDay(asOf, config.rules.timeZone));
-  const mayLose = new Set([...awards.filter((a) => a.points < 0 || a.cancelsActivityId !== null).map((a) => a.memberId), ...stages.moves.map((m) => m.memberId)]);
-  const badgeGrants = options.badges ? await awardBadges(db, config.badges, touched, asOf, since, mayLose) : [];
+  // Only members the batch can have taken something from can lose a badge they hold.
+  const mayLose = () => new Set([...awards.filter((a) => a.points < 0 || a.cancelsActivityId !== null).map((a) => a.memberId), ...stages.moves.map((m) => m.memberId)]);
+  const badgeGrants = options.badges ? await awardBadges(db, config.badges, touched, asOf, since, mayLose()) : [];
   return { awards, ...stages, badgeGrants };
 }

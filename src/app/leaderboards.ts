@@ -4,7 +4,7 @@ import { localDay, periodWindow, type Period, type PeriodWindow } from '../domai
 import { denseRanks } from '../domain/scoring.js';
 import type { Stage } from '../domain/stages.js';
 import type { Tx } from '../db/knex.js';
-import { countListed, distinctScoresAbove, topScores } from '../db/scores-repo.js';
+import { countListed, ranksOn, topScores } from '../db/scores-repo.js';
 import { ReadCache } from './read-cache.js';
 
 export interface LeaderboardQuery {
@@ -54,7 +54,7 @@ export async function readLeaderboard(db: Tx, q: LeaderboardQuery & { at: string
   const limit = q.limit ?? 50;
   const offset = q.offset ?? 0;
   const rows = await topScores(db, { ...scope, limit, offset });
-  const firstRank = offset > 0 && rows.length > 0 ? 1 + (await distinctScoresAbove(db, scope, rows[0]!.points)) : 1;
+  const firstRank = offset > 0 && rows.length > 0 ? (await ranksOn(db, [{ ...scope, points: rows[0]!.points }]))[0]! : 1;
   const ranks = denseRanks(
     rows.map((r) => r.points),
     firstRank,

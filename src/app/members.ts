@@ -65,10 +65,7 @@ export async function getMember(db: Tx, id: number, timeZone: string, now: numbe
     db('activities').select('kind').min({ at: 'occurred_at' }).where({ member_id: id }).whereIn('kind', ['question_asked', 'answer_posted']).groupBy('kind'),
     recentContributions(db, id, RECENT),
   ]);
-  const listed = !member.is_staff && !member.is_bot;
-  const ranked = (['month', 'all'] as const).filter((period) => listed && ((points as Record<string, number>)[period] ?? 0) > 0);
-  const ranks = await ranksOn(db, ranked.map((period) => ({ period, periodStart: periodStart(period, today), space: null, platform: null, points: (points as Record<string, number>)[period]! })));
-  const rankIn = (period: 'month' | 'all') => (ranked.includes(period) ? ranks[ranked.indexOf(period)]! : null);
+  const rank = await monthAndAllTimeRanks(db, !member.is_staff && !member.is_bot, points, today);
   const firstOf = (kind: string) => {
     const row = (firsts as Array<{ kind: string; at: number | string }>).find((f) => f.kind === kind);
     return row ? iso(Number(row.at)) : null;
@@ -80,7 +77,7 @@ export async function getMember(db: Tx, id: number, timeZone: string, now: numbe
     badges: earned(badges, catalog),
     stages: (journeys.get(id) ?? []).map((t) => ({ stage: t.stage, at: new Date(t.at).toISOString() })),
     points: points as MemberProfile['points'],
-    rank: { month: rankIn('month'), all: rankIn('all') },
+    rank,
     firsts: { seen: member.first_seen_at === null ? null : iso(Number(member.first_seen_at)), question: firstOf('question_asked'), answer: firstOf('answer_posted') },
     recent: recent.map((c) => ({ kind: c.kind, at: iso(c.at), url: c.url, points: c.points })),
     identities: identities.map((i: { platform: Platform; external_id: string; username: string | null }) => ({
@@ -98,6 +95,14 @@ export async function lookupMember(db: Tx, platform: Platform, externalId: strin
 }
 
 const NEWEST_BADGES = 3;
+
+/** Dense ranks on this month's and the all-time board, in one statement; null off the boards (not listed, or no points). */
+async function monthAndAllTimeRanks(db: Tx, listed: boolean, points: Record<string, number>, today: string): Promise<{ month: number | null; all: number | null }> {
+  const ranked = (['month', 'all'] as const).filter((period) => listed && (points[period] ?? 0) > 0);
+  const ranks = await ranksOn(db, ranked.map((period) => ({ period, periodStart: periodStart(period, today), space: null, platform: null, points: points[period]! })));
+  const rankOf = (period: 'month' | 'all') => (ranked.includes(period) ? ranks[ranked.indexOf(period)]! : null);
+  return { month: rankOf('month'), all: rankOf('all') };
+}
 const RECENT = 10;
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -121,16 +126,9 @@ export async function standingOf(db: Tx, platform: Platform, externalId: string,
     .first();
   if (!member) return null;
   const today = localDay(now, timeZone);
-  const windows = (['month', 'all'] as const).map((period) => ({ period, start: periodStart(period, today) }));
-  const points = await memberPoints(db, member.id, windows);
-  const listed = !member.hidden && !member.is_staff && !member.is_bot;
-  // Ranks of both boards in one statement; none off the boards.
-  const ranked = windows.filter((w) => listed && (points[w.period] ?? 0) > 0);
-  const ranks = await ranksOn(db, ranked.map((w) => ({ period: w.period, periodStart: w.start, space: null, platform: null, points: points[w.period]! })));
-  const place = (period: 'month' | 'all') => {
-    const i = ranked.findIndex((w) => w.period === period);
-    return { points: points[period] ?? 0, rank: i < 0 ? null : ranks[i]! };
-  };
+  const points = await memberPoints(db, member.id, (['month', 'all'] as const).map((period) => ({ period, start: periodStart(period, today) })));
+  const rank = await monthAndAllTimeRanks(db, !member.hidden && !member.is_staff && !member.is_bot, points, today);
+  const place = (period: 'month' | 'all') => ({ points: points[period] ?? 0, rank: rank[period] });
   return {
     memberId: member.id,
     displayName: member.display_name,

@@ -50,18 +50,6 @@ export async function topScores(db: Tx, q: BoardQuery): Promise<BoardRow[]> {
   return rows.map((r) => ({ memberId: r.member_id, displayName: r.display_name, points: Number(r.points), stage: r.stage ?? null, badges: Number(r.badges) }));
 }
 
-/** How many distinct point totals above `points` listed members hold (dense rank − 1). */
-export async function distinctScoresAbove(db: Tx, q: Omit<BoardQuery, 'limit' | 'offset'>, points: number): Promise<number> {
-  const row = await db('scores as s')
-    .join('members as m', 'm.id', 's.member_id')
-    .countDistinct({ n: 's.points' })
-    .where(scope(q))
-    .andWhere('s.points', '>', points)
-    .andWhere(listed(db))
-    .first();
-  return Number(row?.n ?? 0);
-}
-
 export async function countListed(db: Tx, q: Omit<BoardQuery, 'limit' | 'offset'>): Promise<number> {
   const row = await db('scores as s')
     .join('members as m', 'm.id', 's.member_id')

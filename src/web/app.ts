@@ -44,8 +44,6 @@ declare module 'fastify' {
   }
 }
 
-const ROOT = PROJECT_ROOT;
-
 const ROUTES = [discourseWebhook, healthRoutes, leaderboardApi, membersApi, badgesApi, badgePages, openBadges, championsRoutes, siteRoutes, authRoutes, meRoutes, linkRoutes, adminRoutes] as const;
 
 export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<FastifyInstance> {
@@ -77,14 +75,14 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
   for (const [name, helper] of Object.entries(viewHelpers)) hbs.registerHelper(name, helper);
   await app.register(fastifyView, {
     engine: { handlebars: hbs },
-    root: join(ROOT, 'views'),
+    root: join(PROJECT_ROOT, 'views'),
     layout: 'layouts/main.hbs',
     options: { partials: { 'admin-nav': 'partials/admin-nav.hbs' } },
     // Compile each template once (the plugin otherwise re-reads and re-compiles it on every
     // request unless NODE_ENV is production); NODE_ENV=development picks up edits without a restart.
     production: process.env.NODE_ENV !== 'development',
   });
-  await app.register(fastifyStatic, { root: join(ROOT, 'public'), prefix: '/static/' });
+  await app.register(fastifyStatic, { root: join(PROJECT_ROOT, 'public'), prefix: '/static/' });
   // Sessions and CSRF tokens live in signed cookies; the secret survives restarts (kept in the database).
   await app.register(fastifyCookie, { secret: fw.config.auth.sessionSecret ?? (await fw.secret('session_secret')) });
   await app.register(fastifyFormbody);
