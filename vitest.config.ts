@@ -17,7 +17,7 @@ export default defineConfig({
           name: 'postgres',
           include: ['tests/integration/**/*.test.ts', 'tests/property/**/*.test.ts'],
           // Pragmas of the embedded database: there is nothing to check on PostgreSQL.
-          exclude: ['tests/integration/sqlite-connection.test.ts'],
+          exclude: ['tests/integration/sqlite-connection.test.ts', 'tests/integration/reads-during-writes.test.ts'],
           env: { FLYWHEEL_TEST_DIALECT: 'postgres' },
           globalSetup: ['tests/support/global-postgres.ts'],
         },

@@ -208,7 +208,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
         points: { expected: ackedRecorded.size * points, actual, membersWrong },
       };
     } finally {
-      await fw.db.destroy();
+      await fw.close();
     }
   } finally {
     if (server.exitCode === null) server.kill('SIGKILL');

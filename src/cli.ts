@@ -63,7 +63,7 @@ const withFlywheel = (run: (fw: Flywheel, logger: Logger) => Promise<void>) =>
     try {
       await run(fw, logger);
     } finally {
-      await fw.db.destroy();
+      await fw.close();
     }
   });
 

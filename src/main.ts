@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { createFlywheel, type Flywheel } from './app/flywheel.js';
-import { createDb } from './db/knex.js';
+import { createDb, createReadDb } from './db/knex.js';
 import type { Logger } from './logger.js';
 import { buildWebApp } from './web/app.js';
 import { startDiscordBot, type DiscordBot } from './discord/bot.js';
@@ -16,7 +16,7 @@ const HOUSEKEEPING_EVERY_MS = 3_600_000;
 
 export async function openFlywheel(config: Config, logger: Logger): Promise<Flywheel> {
   const db = createDb(config.database);
-  const fw = createFlywheel(db, config);
+  const fw = createFlywheel(db, config, Date.now, createReadDb(config.database, db));
   const applied = await fw.migrate();
   const where = config.database.client === 'sqlite' ? `SQLite ${config.database.filename}` : 'PostgreSQL';
   logger.info({ migrations: applied }, `database ready (${where}${applied.length ? `, applied ${applied.length} migration(s)` : ''})`);
@@ -67,7 +67,7 @@ export async function serve(config: Config, logger: Logger, options: ServeOption
     stopWriteBack();
     await app?.close();
     await bot?.stop();
-    await fw.db.destroy();
+    await fw.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

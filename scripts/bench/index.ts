@@ -118,7 +118,7 @@ export async function bench(options: Options) {
     const users = top.entries.map((e) => e.member.id);
     // Members of the top board who are on Discord: who sends the bot's interactions.
     const discordIds = ((await fw.db('identities').where({ platform: 'discord' }).whereIn('member_id', users).pluck('external_id')) as string[]).slice(0, 20);
-    await fw.db.destroy();
+    await fw.close();
 
     // 4–6. `flywheel serve` (site + bot against the fake Discord) in its own process.
     const discord = await new FakeDiscord().start();

@@ -36,7 +36,12 @@ import { WriteLock } from './write-lock.js';
 export interface Flywheel {
   /** How many writes this process has committed: read caches compare against it. */
   writes(): number;
+  /** The writer's connection (migrations, backups, tests); use cases read through their own. */
   db: Db;
+  /** Close every database connection. */
+  close(): Promise<void>;
+  /** Reach the database the way reads do (health checks: never queued behind a long write). */
+  ping(): Promise<void>;
   config: Config;
   now: () => number;
   ingest: Ingest;
@@ -107,7 +112,11 @@ export interface Credentials {
   jwks(): Promise<object>;
 }
 
-export function createFlywheel(db: Db, config: Config, now: () => number = Date.now): Flywheel {
+/**
+ * `db` is the writer (every write goes through the write lock on it); `reads` serves everything
+ * read outside a write — on a SQLite file, read-only connections that never wait for a write.
+ */
+export function createFlywheel(db: Db, config: Config, now: () => number = Date.now, reads: Db = db): Flywheel {
   const lock = new WriteLock(db);
   const boards = boardCaches(() => lock.generation);
   const rules: PipelineRules = { rules: config.rules, stages: config.stages, badges: config.badges };
@@ -115,6 +124,11 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
   const memberOptions = () => ({ hiddenByDefault: config.community.hiddenByDefault, now: now() });
   return {
     db,
+    close: async () => {
+      if (reads !== db) await reads.destroy();
+      await db.destroy();
+    },
+    ping: async () => void (await reads.raw('SELECT 1')),
     config,
     now,
     ingest: createIngest({ lock, config: { ...rules, hiddenByDefault: config.community.hiddenByDefault }, now }),
@@ -125,40 +139,40 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
         const ids = await resolveMembers(trx, [member, by], memberOptions());
         return grantManualBadge(trx, config.badges, { ...grant, memberId: ids.get(identityKey(member))!, grantedBy: ids.get(identityKey(by))!, at: now() });
       }),
-    award: (id) => ob.findAward(db, config.badges, id),
-    credentials: credentialsOf(db, lock, config, now),
+    award: (id) => ob.findAward(reads, config.badges, id),
+    credentials: credentialsOf(reads, lock, config, now),
     closePeriods: () => lock.run((trx) => closePeriods(trx, config.badges, tz, now())),
     writes: () => lock.generation,
-    leaderboard: (q) => getLeaderboard(db, q, tz, now(), boards),
-    member: (id) => getMember(db, id, tz, now(), config.badges),
-    lookupMember: (platform, externalId) => lookupMember(db, platform, externalId, tz, now(), config.badges),
-    standing: (platform, externalId) => standingOf(db, platform, externalId, tz, now(), config.badges),
+    leaderboard: (q) => getLeaderboard(reads, q, tz, now(), boards),
+    member: (id) => getMember(reads, id, tz, now(), config.badges),
+    lookupMember: (platform, externalId) => lookupMember(reads, platform, externalId, tz, now(), config.badges),
+    standing: (platform, externalId) => standingOf(reads, platform, externalId, tz, now(), config.badges),
     badges: async () => {
-      const holders = await badgeHolders(db);
+      const holders = await badgeHolders(reads);
       return config.badges.map((b) => ({ id: b.id, name: b.name, tier: b.tier, description: b.description, howToEarn: howToEarn(b), holders: holders.get(b.id) ?? 0 }));
     },
-    badge: async (id) => badgeDetail(db, config.badges, id, await badgeHolders(db)),
-    newestAwards: (limit) => newestAwards(db, config.badges, limit),
-    answerShare: () => answerShare(db, tz, now()),
+    badge: async (id) => badgeDetail(reads, config.badges, id, await badgeHolders(reads)),
+    newestAwards: (limit) => newestAwards(reads, config.badges, limit),
+    answerShare: () => answerShare(reads, tz, now()),
     setHidden: (identity, hidden) => setHidden(lock, identity, hidden, memberOptions()),
-    links: memberLinks(db, { lock, rules, memberOptions }),
-    champions: championsUseCases(db, { lock, rules, termMonths: config.champions.termMonths, memberOptions }),
+    links: memberLinks(reads, { lock, rules, memberOptions }),
+    champions: championsUseCases(reads, { lock, rules, termMonths: config.champions.termMonths, memberOptions }),
     news: new NewsBus(),
     secret: (key) => setting(lock, key, randomSecret),
-    getSetting: async (key) => ((await db('settings').select('value').where({ key }).first())?.value as string | undefined) ?? null,
+    getSetting: async (key) => ((await reads('settings').select('value').where({ key }).first())?.value as string | undefined) ?? null,
     setSetting: (key, value) => lock.run(async (trx) => void (await trx('settings').insert({ key, value }).onConflict('key').merge())),
-    deliverOutbox: (send) => deliverOutbox(db, lock, config.badges, send, now),
-    insights: (q) => insights(db, q, tz, now()),
-    ladder: async () => funnel(await stageCounts(db)),
-    exportMembers: (options) => exportMembers(db, tz, now(), options),
+    deliverOutbox: (send) => deliverOutbox(reads, lock, config.badges, send, now),
+    insights: (q) => insights(reads, q, tz, now()),
+    ladder: async () => funnel(await stageCounts(reads)),
+    exportMembers: (options) => exportMembers(reads, tz, now(), options),
     setShareConsent: (memberId, consent) => lock.run(async (trx) => void (await trx('members').where({ id: memberId }).update({ share_consent: consent }))),
-    shareConsent: async (memberId) => Boolean((await db('members').select('share_consent').where({ id: memberId }).first())?.share_consent),
-    exportMember: (memberId) => exportMember(db, memberId),
+    shareConsent: async (memberId) => Boolean((await reads('members').select('share_consent').where({ id: memberId }).first())?.share_consent),
+    exportMember: (memberId) => exportMember(reads, memberId),
     deleteMember: (memberId) => deleteMember(lock, memberId, now()),
     memberFor: (identity) => lock.run(async (trx) => (await resolveMembers(trx, [identity], memberOptions())).get(identityKey(identity))!),
-    reversalsUnder: (ref, platform, at) => reversalsUnder(db, ref, platform, at),
-    authorOf: (key, platform) => authorOfActivity(db, key, platform),
-    membersOnPlatform: (memberIds, platform) => membersOnPlatform(db, memberIds, platform),
+    reversalsUnder: (ref, platform, at) => reversalsUnder(reads, ref, platform, at),
+    authorOf: (key, platform) => authorOfActivity(reads, key, platform),
+    membersOnPlatform: (memberIds, platform) => membersOnPlatform(reads, memberIds, platform),
     migrate: () => migrateLatest(db),
   };
 }

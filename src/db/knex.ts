@@ -32,6 +32,15 @@ const SQLITE_PRAGMAS = [
   'PRAGMA temp_store = MEMORY',
 ];
 
+// Two readers: reads run on libuv's thread pool beside the writer (4 threads by default).
+const READERS = 2;
+const READER_PRAGMAS = [
+  'PRAGMA query_only = ON',
+  'PRAGMA busy_timeout = 10000',
+  'PRAGMA cache_size = -16384', // 16 MiB each: hot board and member pages, not the whole ledger
+  'PRAGMA temp_store = MEMORY',
+];
+
 interface SqliteConnection {
   exec(sql: string, cb: (err: Error | null) => void): void;
 }
@@ -57,6 +66,29 @@ export function createDb(database: Database): Db {
       max: 1,
       afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) {
         conn.exec(SQLITE_PRAGMAS.join(';\n'), (err) => done(err, conn));
+      },
+    },
+  });
+}
+
+/**
+ * Read-only connections beside the writer, for a SQLite file: in WAL mode a reader sees the last
+ * commit and never waits for a write in progress, so pages and the bot keep answering through an
+ * import, a recompute or housekeeping (the writer's single connection would otherwise queue
+ * them behind the whole transaction). PostgreSQL's pool and an in-memory database (one
+ * connection is the whole database) read through the writer's pool.
+ */
+export function createReadDb(database: Database, writer: Db): Db {
+  if (database.client === 'postgres' || database.filename === ':memory:') return writer;
+  return knexFactory({
+    client: 'sqlite3',
+    connection: { filename: database.filename },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: READERS,
+      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) {
+        conn.exec(READER_PRAGMAS.join(';\n'), (err) => done(err, conn));
       },
     },
   });

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createDb } from '../../src/db/knex.js';
+import { createDb, createReadDb } from '../../src/db/knex.js';
 
 describe('SQLite connections', () => {
   it('are opened with WAL, foreign keys, a busy timeout and a real page cache', async () => {
@@ -16,6 +16,24 @@ describe('SQLite connections', () => {
       expect(await one('busy_timeout')).toBe(10000);
       expect(await one('cache_size')).toBe(-65536);
     } finally {
+      await db.destroy();
+    }
+  });
+
+  it('read connections of a file refuse writes; an in-memory database reads through its one connection', async () => {
+    const filename = join(mkdtempSync(join(tmpdir(), 'fw-sqlite-')), 'fw.sqlite');
+    const db = createDb({ client: 'sqlite', filename });
+    const reads = createReadDb({ client: 'sqlite', filename }, db);
+    try {
+      await db.schema.createTable('t', (t) => t.integer('n'));
+      await db('t').insert({ n: 1 });
+      expect(await reads('t').pluck('n')).toEqual([1]);
+      await expect(reads('t').insert({ n: 2 })).rejects.toThrow(/readonly/);
+      const memory = createDb({ client: 'sqlite', filename: ':memory:' });
+      expect(createReadDb({ client: 'sqlite', filename: ':memory:' }, memory)).toBe(memory);
+      await memory.destroy();
+    } finally {
+      await reads.destroy();
       await db.destroy();
     }
   });

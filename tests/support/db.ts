@@ -23,7 +23,6 @@ export async function freshDatabaseUrl(): Promise<string> {
 }
 
 export interface TestFlywheel extends Flywheel {
-  close(): Promise<void>;
   clock: { now: number };
 }
 
@@ -36,5 +35,5 @@ export async function testFlywheel(env: Env = {}, configure?: (c: Config) => voi
   const clock = { now: Date.parse('2026-11-22T12:00:00Z') };
   const fw = createFlywheel(db, config, () => clock.now);
   await fw.migrate();
-  return Object.assign(fw, { clock, close: () => db.destroy() });
+  return Object.assign(fw, { clock });
 }

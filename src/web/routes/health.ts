@@ -4,7 +4,7 @@ import type { Flywheel } from '../../app/flywheel.js';
 export async function healthRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
   app.get('/healthz', async (_request, reply) => {
     try {
-      await fw.db.raw('SELECT 1');
+      await fw.ping();
       return { status: 'ok' };
     } catch {
       reply.code(503);
