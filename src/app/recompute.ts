@@ -58,11 +58,25 @@ export async function rebuild(trx: Tx, config: PipelineRules, asOf: number, onPr
   return { activities: done, members: members.length, badgesGranted };
 }
 
-/** Apply monthly stage reviews (demotions) for everyone up to `asOf`; run by `serve` every few hours. */
+const REVIEW_CHUNK = 1000;
+
+/**
+ * Apply monthly stage reviews (demotions) for everyone up to `asOf`; run by `serve` every hour.
+ * A transaction per chunk of members: webhooks wait behind one chunk, not behind the whole
+ * community, and only one chunk's histories are in memory at a time. A review is idempotent,
+ * so a chunk done twice (after a crash) changes nothing.
+ */
 export async function reviewStages(lock: WriteLock, config: PipelineRules, asOf: number): Promise<StageMove[]> {
-  return lock.run(async (trx) => {
-    const members = (await trx('members').select('id').whereIn('stage', ['contributor', 'advocate'])).map((r: { id: number }) => r.id);
-    const { moves } = await refreshStages(trx, members, config.stages, config.rules.timeZone, asOf);
-    return moves;
-  });
+  const moves: StageMove[] = [];
+  for (let after = 0; ; ) {
+    const chunk = await lock.run(async (trx) => {
+      const members: number[] = (await trx('members').select('id').whereIn('stage', ['contributor', 'advocate']).andWhere('id', '>', after).orderBy('id').limit(REVIEW_CHUNK)).map(
+        (r: { id: number }) => r.id,
+      );
+      return { members, moves: (await refreshStages(trx, members, config.stages, config.rules.timeZone, asOf)).moves };
+    });
+    moves.push(...chunk.moves);
+    if (chunk.members.length < REVIEW_CHUNK) return moves;
+    after = chunk.members.at(-1)!;
+  }
 }
