@@ -12,6 +12,7 @@ import {
   allTimePoints,
   badgeFacts,
   countedTotals,
+  type CountedTotal,
   emptyFacts,
   heldBadges,
   insertBadgeAwards,
@@ -88,24 +89,35 @@ export async function awardBadges(
 }
 
 /**
- * Drop the count badges a member does not hold and cannot have reached: with fewer counted awards
- * than the threshold in all their history, nothing can be granted. Counting happens in the
- * database, so a member's history is read out only when a badge is within reach.
+ * Settle count badges by counting in the database, so a member's history is read out only when
+ * something can change:
+ *  - a count badge not held, with fewer counted awards than its threshold in all history, cannot
+ *    be granted;
+ *  - a single count badge held, with no time window, and still at or over its threshold, stays.
+ * What is left (a grant within reach, a restore, a revocation below the threshold) is evaluated
+ * on the history. Only the kinds a member needs are counted; members needing the same kinds share
+ * a statement.
  */
 async function withinReach(db: Tx, open: Map<number, Badge[]>, heldBy: ReadonlyMap<number, readonly MemberHeldAward[]>): Promise<Map<number, Badge[]>> {
-  const unheldCount = (id: number, b: Badge) => b.criterion.type === 'count' && !(heldBy.get(id) ?? []).some((h) => h.badgeId === b.id && !h.revoked);
-  const members = [...open].filter(([id, badges]) => badges.some((b) => unheldCount(id, b))).map(([id]) => id);
-  const kinds = new Set<Kind>();
-  for (const id of members) for (const b of open.get(id)!) if (b.criterion.type === 'count') kinds.add(b.criterion.kind);
-  const totals = group(await countedTotals(db, members, [...kinds]), (t) => t.memberId);
-  for (const id of members)
+  const holding = new Map([...heldBy].map(([id, held]) => [id, new Set(held.filter((h) => !h.revoked).map((h) => h.badgeId))]));
+  const holds = (id: number, b: Badge) => holding.get(id)?.has(b.id) ?? false;
+  const countable = (id: number, b: Badge) => b.criterion.type === 'count' && (!holds(id, b) || (!b.repeatable && !b.criterion.withinDays));
+  const kindsOf = new Map<number, string>();
+  for (const [id, badges] of open) {
+    const kinds = [...new Set(badges.flatMap((b) => (b.criterion.type === 'count' && countable(id, b) ? [b.criterion.kind] : [])))];
+    if (kinds.length > 0) kindsOf.set(id, kinds.sort().join(','));
+  }
+  const counted: CountedTotal[] = [];
+  for (const [kinds, ids] of group([...kindsOf.keys()], (id) => kindsOf.get(id)!)) counted.push(...(await countedTotals(db, ids, kinds.split(',') as Kind[])));
+  const totals = group(counted, (t) => t.memberId);
+  for (const id of kindsOf.keys())
     open.set(
       id,
       open.get(id)!.filter((b) => {
-        if (b.criterion.type !== 'count' || !unheldCount(id, b)) return true;
+        if (b.criterion.type !== 'count' || !countable(id, b)) return true;
         const c = b.criterion;
         const n = (totals.get(id) ?? []).filter((t) => t.kind === c.kind && (!c.space || t.space === c.space) && (!c.platform || t.platform === c.platform)).reduce((sum, t) => sum + t.n, 0);
-        return n >= c.atLeast;
+        return holds(id, b) ? n < c.atLeast : n >= c.atLeast;
       }),
     );
   return open;

@@ -113,7 +113,7 @@ export async function stageFacts(db: Tx, requests: readonly StageFactsRequest[])
   return facts;
 }
 
-/** Keep members' first-seen and first-participation times as running minimums. */
+/** Keep members' first-seen and first-participation times as running minimums (rows already right are not rewritten). */
 export async function advanceFirsts(db: Tx, deltas: readonly MemberDayDelta[]): Promise<void> {
   const firsts = new Map<number, { seen: number; took: number | null }>();
   for (const d of deltas) {
@@ -132,7 +132,9 @@ export async function advanceFirsts(db: Tx, deltas: readonly MemberDayDelta[]): 
          first_seen_at = ${least('members.first_seen_at', 'v.column2')},
          first_participated_at = ${least('members.first_participated_at', 'v.column3')}
        FROM (VALUES ${slice.map(() => '(CAST(? AS INTEGER), CAST(? AS BIGINT), CAST(? AS BIGINT))').join(',')}) AS v
-       WHERE members.id = v.column1`,
+       WHERE members.id = v.column1
+         AND (members.first_seen_at IS NULL OR v.column2 < members.first_seen_at
+              OR (v.column3 IS NOT NULL AND (members.first_participated_at IS NULL OR v.column3 < members.first_participated_at)))`,
       slice.flat() as never[],
     );
   }
