@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { createFlywheel, type Flywheel } from './app/flywheel.js';
-import { createDb, createReadDb } from './db/knex.js';
+import { createDb, createReadDb, type WriterOptions } from './db/knex.js';
 import type { Logger } from './logger.js';
 import { buildWebApp } from './web/app.js';
 import { startDiscordBot, type DiscordBot } from './discord/bot.js';
@@ -13,9 +13,12 @@ import { startWriteBack } from './discourse/write-back.js';
 
 // Monthly stage reviews and period closings happen at most hourly after the moment they are due.
 const HOUSEKEEPING_EVERY_MS = 3_600_000;
+// A server writes small batches (webhooks, the bot) and reads through its own connections: a
+// smaller writer cache keeps its memory flat after the monthly review walks every contributor.
+const SERVE_WRITER: WriterOptions = { cacheMiB: 16 };
 
-export async function openFlywheel(config: Config, logger: Logger): Promise<Flywheel> {
-  const db = createDb(config.database);
+export async function openFlywheel(config: Config, logger: Logger, writer: WriterOptions = {}): Promise<Flywheel> {
+  const db = createDb(config.database, writer);
   const fw = createFlywheel(db, config, Date.now, createReadDb(config.database, db));
   const applied = await fw.migrate();
   const where = config.database.client === 'sqlite' ? `SQLite ${config.database.filename}` : 'PostgreSQL';
@@ -29,7 +32,7 @@ export interface ServeOptions {
 }
 
 export async function serve(config: Config, logger: Logger, options: ServeOptions): Promise<void> {
-  const fw = await openFlywheel(config, logger);
+  const fw = await openFlywheel(config, logger, SERVE_WRITER);
   let app: FastifyInstance | null = null;
 
   if (options.web) {

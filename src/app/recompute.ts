@@ -4,6 +4,7 @@
  * so it gives exactly what incremental processing gives. One transaction: readers see the old
  * numbers until the new ones are complete.
  */
+import { localDay, periodStart, startOfDayInstant } from '../domain/periods.js';
 import type { Tx } from '../db/knex.js';
 import { readLedger } from '../db/ledger-repo.js';
 import { applyLedgerBatch, refreshStages, type PipelineRules, type StageMove } from './award-pipeline.js';
@@ -58,21 +59,30 @@ export async function rebuild(trx: Tx, config: PipelineRules, asOf: number, onPr
   return { activities: done, members: members.length, badgesGranted };
 }
 
-const REVIEW_CHUNK = 1000;
+const REVIEW_CHUNK = 250;
 
 /**
- * Apply monthly stage reviews (demotions) for everyone up to `asOf`; run by `serve` every hour.
- * A transaction per chunk of members: webhooks wait behind one chunk, not behind the whole
- * community, and only one chunk's histories are in memory at a time. A review is idempotent,
- * so a chunk done twice (after a crash) changes nothing.
+ * Apply monthly stage reviews (demotions) up to `asOf`; run by `serve` every hour. Reviews fall on
+ * the first day of each month, so only members last evaluated before this month's review can be
+ * due: the hourly run is nearly free for the rest of the month. A transaction per chunk of
+ * members: webhooks wait behind one chunk, not behind the whole community, and only one chunk's
+ * histories are in memory at a time. A review is idempotent, so a chunk done twice changes nothing.
  */
 export async function reviewStages(lock: WriteLock, config: PipelineRules, asOf: number): Promise<StageMove[]> {
+  const timeZone = config.rules.timeZone;
+  const lastReview = startOfDayInstant(periodStart('month', localDay(asOf, timeZone)), timeZone);
   const moves: StageMove[] = [];
   for (let after = 0; ; ) {
     const chunk = await lock.run(async (trx) => {
-      const members: number[] = (await trx('members').select('id').whereIn('stage', ['contributor', 'advocate']).andWhere('id', '>', after).orderBy('id').limit(REVIEW_CHUNK)).map(
-        (r: { id: number }) => r.id,
-      );
+      const members: number[] = (
+        await trx('members')
+          .select('id')
+          .whereIn('stage', ['contributor', 'advocate'])
+          .andWhere((q) => q.whereNull('stage_evaluated_at').orWhere('stage_evaluated_at', '<', lastReview))
+          .andWhere('id', '>', after)
+          .orderBy('id')
+          .limit(REVIEW_CHUNK)
+      ).map((r: { id: number }) => r.id);
       return { members, moves: (await refreshStages(trx, members, config.stages, config.rules.timeZone, asOf)).moves };
     });
     moves.push(...chunk.moves);

@@ -28,9 +28,14 @@ const SQLITE_PRAGMAS = [
   'PRAGMA synchronous = NORMAL',
   'PRAGMA foreign_keys = ON',
   'PRAGMA busy_timeout = 10000',
-  'PRAGMA cache_size = -65536', // 64 MiB, against sqlite3's 2 MiB default
   'PRAGMA temp_store = MEMORY',
 ];
+
+/** The writer's page cache: large for bulk work (imports, recompute), smaller for a long-running server. */
+export interface WriterOptions {
+  cacheMiB?: number;
+}
+const BULK_CACHE_MIB = 64; // against sqlite3's 2 MiB default
 
 // Two readers: reads run on libuv's thread pool beside the writer (4 threads by default).
 const READERS = 2;
@@ -45,7 +50,7 @@ interface SqliteConnection {
   exec(sql: string, cb: (err: Error | null) => void): void;
 }
 
-export function createDb(database: Database): Db {
+export function createDb(database: Database, { cacheMiB = BULK_CACHE_MIB }: WriterOptions = {}): Db {
   if (database.client === 'postgres') {
     numbersFromPg();
     return knexFactory({
@@ -65,7 +70,7 @@ export function createDb(database: Database): Db {
       min: 1,
       max: 1,
       afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) {
-        conn.exec(SQLITE_PRAGMAS.join(';\n'), (err) => done(err, conn));
+        conn.exec([...SQLITE_PRAGMAS, `PRAGMA cache_size = -${cacheMiB * 1024}`].join(';\n'), (err) => done(err, conn));
       },
     },
   });

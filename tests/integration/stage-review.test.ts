@@ -1,7 +1,7 @@
 /**
  * The monthly stage review `serve` runs every hour: contributors who stopped producing for others
  * are demoted at the first review past their window — every one of them, however many (the review
- * walks the community a chunk of 1,000 members at a time) — and those still producing keep their stage.
+ * walks the community 250 members per transaction) — and those still producing keep their stage.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { act, discord } from '../support/builders.js';
@@ -9,7 +9,7 @@ import { testFlywheel, type TestFlywheel } from '../support/db.js';
 
 const DAY = 86_400_000;
 const START = Date.parse('2026-03-02T12:00:00Z');
-const QUIET = 1_050; // more than one chunk of the review
+const QUIET = 1_050; // several chunks of the review
 
 describe('monthly stage review', () => {
   let fw: TestFlywheel;
