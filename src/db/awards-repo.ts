@@ -79,7 +79,10 @@ const STANDING = 'w.cancels_activity_id IS NULL AND NOT EXISTS (SELECT 1 FROM aw
 /** An award row `w` that stands: not itself a reversal, and not cancelled by one. */
 export const standing = (db: Tx) => db.raw(STANDING);
 
-/** A standing award that earned (not a repeat, self-award, cooldown or other zeroed one): what badges and insights count. */
+/**
+ * A standing award that earned (not a repeat, self-award, cooldown or other zeroed one): what badges
+ * and insights count. Keep in step with the awards_counted index's predicate (migrations/20261122060000_badge_indexes.ts).
+ */
 export const earning = (db: Tx) => db.raw(`${STANDING} AND w.reason IN ('awarded', 'daily_cap')`);
 
 /** Live awards (neither reversals nor already cancelled) of activities from `sources`. */

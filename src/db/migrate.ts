@@ -9,7 +9,7 @@ import * as badges from '../../migrations/20261122020000_badges.js';
 import * as shareConsent from '../../migrations/20261122030000_share_consent.js';
 import * as outbox from '../../migrations/20261122040000_outbox.js';
 import * as memberLinks from '../../migrations/20261122050000_member_links.js';
-import * as standingBadgesIndex from '../../migrations/20261122060000_standing_badges_index.js';
+import * as badgeIndexes from '../../migrations/20261122060000_badge_indexes.js';
 import type { Db } from './knex.js';
 
 type Migration = Pick<Knex.Migration, 'up' | 'down'>;
@@ -21,7 +21,7 @@ const MIGRATIONS: ReadonlyArray<[string, Migration]> = [
   ['20261122030000_share_consent', shareConsent],
   ['20261122040000_outbox', outbox],
   ['20261122050000_member_links', memberLinks],
-  ['20261122060000_standing_badges_index', standingBadgesIndex],
+  ['20261122060000_badge_indexes', badgeIndexes],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {
