@@ -67,9 +67,17 @@ export function parseDay(value: string): { y: number; m: number; d: number } | n
   return { y, m, d };
 }
 
+const parsedDays = new Map<string, { y: number; m: number; d: number }>();
+
+/** A valid day, parsed (memoised: the ladder and badge streaks ask for the same days over and over). */
 function requireDay(value: string): { y: number; m: number; d: number } {
-  const parsed = parseDay(value);
-  if (!parsed) throw invalidParameter('day', 'a calendar date YYYY-MM-DD');
+  let parsed = parsedDays.get(value);
+  if (!parsed) {
+    const fresh = parseDay(value);
+    if (!fresh) throw invalidParameter('day', 'a calendar date YYYY-MM-DD');
+    if (parsedDays.size > 50_000) parsedDays.clear();
+    parsedDays.set(value, (parsed = fresh));
+  }
   return parsed;
 }
 
