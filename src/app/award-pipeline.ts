@@ -166,21 +166,22 @@ function touchesOf(awards: readonly AwardRow[], helpedFirsts: ReadonlyArray<{ me
 
 /**
  * Decide and record everything that follows from `batch` (ledger rows in arrival order, contiguous
- * ids). `badges: false` leaves badges to the caller (recompute evaluates them once, at the end).
+ * ids). `badges: false` and `scores: false` leave those to the caller: recompute evaluates badges
+ * once at the end, and rolls scores up from all awards at once (nothing in the pipeline reads them).
  */
 export async function applyLedgerBatch(
   db: Tx,
   batch: readonly LedgerActivity[],
   config: PipelineRules,
   asOf: number,
-  options: { badges: boolean } = { badges: true },
+  options: { badges: boolean; scores: boolean } = { badges: true, scores: true },
 ): Promise<BatchResult> {
   if (batch.length === 0) return { awards: [], changes: [], moves: [], badgeGrants: [] };
   const facts = await loadRuleFacts(db, batch, config.rules);
   const awards = decideAwards(batch, facts, config.rules);
   await insertAwards(db, awards);
   await ensureCalendarDays(db, awards.map((a) => a.day));
-  await rollUpScores(db, batch[0]!.id, batch.at(-1)!.id);
+  if (options.scores) await rollUpScores(db, batch[0]!.id, batch.at(-1)!.id);
   const days = memberDayDeltas(awards);
   await applyMemberDays(db, days);
   await advanceFirsts(db, days);

@@ -4,7 +4,8 @@
  * so it gives exactly what incremental processing gives. One transaction: readers see the old
  * numbers until the new ones are complete.
  */
-import { localDay, periodStart, startOfDayInstant } from '../domain/periods.js';
+import { localDay, PERIODS, periodStart, startOfDayInstant } from '../domain/periods.js';
+import { rollUpScores } from '../db/scores-rollup.js';
 import type { Tx } from '../db/knex.js';
 import { readLedger } from '../db/ledger-repo.js';
 import { applyLedgerBatch, refreshStages, type PipelineRules, type StageMove } from './award-pipeline.js';
@@ -43,11 +44,13 @@ export async function rebuild(trx: Tx, config: PipelineRules, asOf: number, onPr
   for (;;) {
     const batch = await readLedger(trx, after, CHUNK);
     if (batch.length === 0) break;
-    await applyLedgerBatch(trx, batch, config, asOf, { badges: false });
+    await applyLedgerBatch(trx, batch, config, asOf, { badges: false, scores: false });
     after = batch.at(-1)!.id;
     done += batch.length;
     onProgress(done);
   }
+  // Scores from all awards at once, a period per statement: far fewer upserts than per chunk.
+  for (const period of PERIODS) await rollUpScores(trx, 0, after, [period]);
   // Members whose last activity came early still need their monthly reviews up to now.
   const members = (await trx('members').select('id')).map((r: { id: number }) => r.id);
   await refreshStages(trx, members, config.stages, config.rules.timeZone, asOf);
