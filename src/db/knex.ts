@@ -60,17 +60,21 @@ export function createDb(database: Database, { cacheMiB = BULK_CACHE_MIB }: Writ
     });
   }
   if (database.filename !== ':memory:') mkdirSync(dirname(database.filename), { recursive: true });
+  // One writer connection: SQLite has one writer anyway, and a single connection keeps an
+  // in-memory database whole. A file's reads go through createReadDb's connections.
+  return sqlite(database.filename, 1, [...SQLITE_PRAGMAS, `PRAGMA cache_size = -${cacheMiB * 1024}`]);
+}
+
+function sqlite(filename: string, connections: number, pragmas: readonly string[]): Db {
   return knexFactory({
     client: 'sqlite3',
-    connection: { filename: database.filename },
+    connection: { filename },
     useNullAsDefault: true,
-    // One connection: SQLite has one writer anyway, and a single connection keeps an in-memory
-    // database whole. Reads are index lookups measured in microseconds.
     pool: {
       min: 1,
-      max: 1,
+      max: connections,
       afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) {
-        conn.exec([...SQLITE_PRAGMAS, `PRAGMA cache_size = -${cacheMiB * 1024}`].join(';\n'), (err) => done(err, conn));
+        conn.exec(pragmas.join(';\n'), (err) => done(err, conn));
       },
     },
   });
@@ -85,18 +89,7 @@ export function createDb(database: Database, { cacheMiB = BULK_CACHE_MIB }: Writ
  */
 export function createReadDb(database: Database, writer: Db): Db {
   if (database.client === 'postgres' || database.filename === ':memory:') return writer;
-  return knexFactory({
-    client: 'sqlite3',
-    connection: { filename: database.filename },
-    useNullAsDefault: true,
-    pool: {
-      min: 1,
-      max: READERS,
-      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) {
-        conn.exec(READER_PRAGMAS.join(';\n'), (err) => done(err, conn));
-      },
-    },
-  });
+  return sqlite(database.filename, READERS, READER_PRAGMAS);
 }
 
 export const isPostgres = (db: Tx): boolean => db.client.config.client === 'pg';
