@@ -17,7 +17,23 @@ const DAY_MS = 86_400_000;
 const BUCKET_MS = 15 * 60_000;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-const dayCache = new Map<string, Map<number, string>>();
+
+/**
+ * `compute`, remembered per key (up to `limit` keys, then forgotten at once): the pipeline asks
+ * the same few hundred days and zones over and over, and every answer here is a pure function.
+ */
+function memo<K, V>(limit: number, compute: (key: K) => V): (key: K) => V {
+  const kept = new Map<K, V>();
+  return (key) => {
+    let value = kept.get(key);
+    if (value === undefined) {
+      if (kept.size >= limit) kept.clear();
+      value = compute(key);
+      kept.set(key, value);
+    }
+    return value;
+  };
+}
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
@@ -39,20 +55,10 @@ export function isValidTimeZone(timeZone: string): boolean {
 
 /** The local calendar day of an instant. */
 export function localDay(ms: number, timeZone: string): string {
-  let cache = dayCache.get(timeZone);
-  if (!cache) {
-    cache = new Map();
-    dayCache.set(timeZone, cache);
-  }
-  const bucket = Math.floor(ms / BUCKET_MS);
-  let day = cache.get(bucket);
-  if (day === undefined) {
-    if (cache.size > 200_000) cache.clear();
-    day = formatter(timeZone).format(new Date(ms));
-    cache.set(bucket, day);
-  }
-  return day;
+  return localDayIn(timeZone)(Math.floor(ms / BUCKET_MS));
 }
+
+const localDayIn = memo(100, (timeZone: string) => memo(200_000, (bucket: number) => formatter(timeZone).format(new Date(bucket * BUCKET_MS))));
 
 const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -67,19 +73,12 @@ export function parseDay(value: string): { y: number; m: number; d: number } | n
   return { y, m, d };
 }
 
-const parsedDays = new Map<string, { y: number; m: number; d: number }>();
-
 /** A valid day, parsed (memoised: the ladder and badge streaks ask for the same days over and over). */
-function requireDay(value: string): { y: number; m: number; d: number } {
-  let parsed = parsedDays.get(value);
-  if (!parsed) {
-    const fresh = parseDay(value);
-    if (!fresh) throw invalidParameter('day', 'a calendar date YYYY-MM-DD');
-    if (parsedDays.size > 50_000) parsedDays.clear();
-    parsedDays.set(value, (parsed = fresh));
-  }
+const requireDay = memo(50_000, (value: string): { y: number; m: number; d: number } => {
+  const parsed = parseDay(value);
+  if (!parsed) throw invalidParameter('day', 'a calendar date YYYY-MM-DD');
   return parsed;
-}
+});
 
 const fmt = (y: number, m: number, d: number): string => {
   const date = new Date(Date.UTC(y, m - 1, d));
@@ -102,27 +101,19 @@ export function monthIndex(day: string): number {
   return y * 12 + (m - 1);
 }
 
-const startCache = new Map<string, Record<Period, string>>();
-
 /** The start day of every period containing `day` (memoised: the pipeline asks per award). */
-export function periodStartsOf(day: string): Record<Period, string> {
-  let starts = startCache.get(day);
-  if (!starts) {
-    const { y, m, d } = requireDay(day);
-    const weekday = (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7; // Monday = 0
-    starts = {
-      all: ALL_TIME,
-      year: fmt(y, 1, 1),
-      quarter: fmt(y, m - ((m - 1) % 3), 1),
-      month: fmt(y, m, 1),
-      week: fmt(y, m, d - weekday),
-      day,
-    };
-    if (startCache.size > 50_000) startCache.clear();
-    startCache.set(day, starts);
-  }
-  return starts;
-}
+export const periodStartsOf = memo(50_000, (day: string): Record<Period, string> => {
+  const { y, m, d } = requireDay(day);
+  const weekday = (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7; // Monday = 0
+  return {
+    all: ALL_TIME,
+    year: fmt(y, 1, 1),
+    quarter: fmt(y, m - ((m - 1) % 3), 1),
+    month: fmt(y, m, 1),
+    week: fmt(y, m, d - weekday),
+    day,
+  };
+});
 
 export function periodStart(period: Period, day: string): string {
   return periodStartsOf(day)[period];
@@ -166,23 +157,12 @@ export function periodWindow(period: Period, day: string): PeriodWindow {
   return { period, from: start, to: addDays(next, -1), start, previous: shiftPeriod(period, start, -1), next };
 }
 
-const midnightCache = new Map<string, Map<string, number>>();
-
 /** The instant local midnight of `day` begins in `timeZone` (memoised: stage timelines ask per day they walk). */
 export function startOfDayInstant(day: string, timeZone: string): number {
-  let cache = midnightCache.get(timeZone);
-  if (!cache) {
-    cache = new Map();
-    midnightCache.set(timeZone, cache);
-  }
-  let instant = cache.get(day);
-  if (instant === undefined) {
-    if (cache.size > 100_000) cache.clear();
-    instant = computeStartOfDay(day, timeZone);
-    cache.set(day, instant);
-  }
-  return instant;
+  return midnightsIn(timeZone)(day);
 }
+
+const midnightsIn = memo(100, (timeZone: string) => memo(100_000, (day: string) => computeStartOfDay(day, timeZone)));
 
 function computeStartOfDay(day: string, timeZone: string): number {
   const { y, m, d } = requireDay(day);
