@@ -8,7 +8,6 @@ import { badgesOfMember, type MemberBadge } from '../db/badges-repo.js';
 import { recentContributions } from '../db/evidence-repo.js';
 import type { Tx } from '../db/knex.js';
 import { memberPoints, ranksOn } from '../db/scores-repo.js';
-import { ANY } from '../domain/scoring.js';
 import { transitionsOf } from '../db/stages-repo.js';
 
 export interface EarnedBadge {
@@ -120,27 +119,20 @@ export interface Standing {
 
 /** Where a member stands, for the member themself (so it includes hidden members); null if unknown. */
 export async function standingOf(db: Tx, platform: Platform, externalId: string, timeZone: string, now: number, catalog: readonly Badge[]): Promise<Standing | null> {
-  const today = localDay(now, timeZone);
-  const pointsIn = (period: 'month' | 'all') =>
-    db('scores as s')
-      .select('s.points')
-      .where({ 's.period': period, 's.period_start': periodStart(period, today), 's.space': ANY, 's.platform': ANY })
-      .andWhereRaw('s.member_id = m.id')
-      .as(`${period}_points`);
-  // The member and their points in one statement (a bot burst is mostly per-statement overhead).
   const member = await db('identities as i')
     .join('members as m', 'm.id', 'i.member_id')
-    .select('m.id', 'm.display_name', 'm.hidden', 'm.is_staff', 'm.is_bot', 'm.stage', pointsIn('month'), pointsIn('all'))
+    .select('m.id', 'm.display_name', 'm.hidden', 'm.is_staff', 'm.is_bot', 'm.stage')
     .where({ 'i.platform': platform, 'i.external_id': externalId })
     .first();
   if (!member) return null;
-  const points = { month: Number(member.month_points ?? 0), all: Number(member.all_points ?? 0) };
-  // Ranks and badges are independent: on SQLite they run on the two read connections at once.
-  const [rank, badges] = await Promise.all([
-    monthAndAllTimeRanks(db, !member.hidden && !member.is_staff && !member.is_bot, points, today),
-    badgesOfMember(db, member.id, NEWEST_BADGES),
-  ]);
-  const place = (period: 'month' | 'all') => ({ points: points[period], rank: rank[period] });
+  const today = localDay(now, timeZone);
+  const ranked = async () => {
+    const points = await memberPoints(db, member.id, (['month', 'all'] as const).map((period) => ({ period, start: periodStart(period, today) })));
+    return { points, rank: await monthAndAllTimeRanks(db, !member.hidden && !member.is_staff && !member.is_bot, points, today) };
+  };
+  // Points → ranks, and the newest badges, at once: on SQLite they run on the two read connections.
+  const [{ points, rank }, badges] = await Promise.all([ranked(), badgesOfMember(db, member.id, NEWEST_BADGES)]);
+  const place = (period: 'month' | 'all') => ({ points: points[period] ?? 0, rank: rank[period] });
   return {
     memberId: member.id,
     displayName: member.display_name,

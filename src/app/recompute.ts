@@ -86,7 +86,7 @@ export async function reviewStages(lock: WriteLock, config: PipelineRules, asOf:
           .orderBy('id')
           .limit(REVIEW_CHUNK)
       ).map((r: { id: number }) => r.id);
-      return { members, moves: (await refreshStages(trx, members, config.stages, config.rules.timeZone, asOf)).moves };
+      return { members, moves: (await refreshStages(trx, members, config.stages, timeZone, asOf)).moves };
     });
     moves.push(...chunk.moves);
     if (chunk.members.length < REVIEW_CHUNK) return moves;
