@@ -166,15 +166,16 @@ function touchesOf(awards: readonly AwardRow[], helpedFirsts: ReadonlyArray<{ me
 
 /**
  * Decide and record everything that follows from `batch` (ledger rows in arrival order, contiguous
- * ids). `badges: false` and `scores: false` leave those to the caller: recompute evaluates badges
- * once at the end, and rolls scores up from all awards at once (nothing in the pipeline reads them).
+ * ids). `badges`, `scores` and `stages` set to false leave those to the caller: recompute evaluates
+ * them once at the end from the whole rebuilt history (nothing in the pipeline reads scores or
+ * stages, and badges are judged on whole histories anyway).
  */
 export async function applyLedgerBatch(
   db: Tx,
   batch: readonly LedgerActivity[],
   config: PipelineRules,
   asOf: number,
-  options: { badges: boolean; scores: boolean } = { badges: true, scores: true },
+  options: { badges: boolean; scores: boolean; stages: boolean } = { badges: true, scores: true, stages: true },
 ): Promise<BatchResult> {
   if (batch.length === 0) return { awards: [], changes: [], moves: [], badgeGrants: [] };
   const facts = await loadRuleFacts(db, batch, config.rules);
@@ -186,7 +187,7 @@ export async function applyLedgerBatch(
   await applyMemberDays(db, days);
   await advanceFirsts(db, days);
   const helpedFirsts = await applyHelped(db, helpedDeltas(awards));
-  const touches = touchesOf(awards, helpedFirsts, config.rules.timeZone);
+  const touches = options.stages ? touchesOf(awards, helpedFirsts, config.rules.timeZone) : new Map<number, StageTouch[]>();
   const stages = await refreshStages(db, [...touches.keys()], config.stages, config.rules.timeZone, asOf, touches);
   const touched = uniq([...awards.map((a) => a.memberId), ...stages.moves.map((m) => m.memberId)]);
   const since = awards.reduce((min, a) => (a.day < min ? a.day : min), awards[0]?.day ?? localDay(asOf, config.rules.timeZone));

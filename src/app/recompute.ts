@@ -23,6 +23,7 @@ export interface RecomputeResult {
 }
 
 const BADGE_CHUNK = 1000;
+const STAGE_CHUNK = 2000;
 
 export async function recompute(
   lock: WriteLock,
@@ -44,16 +45,18 @@ export async function rebuild(trx: Tx, config: PipelineRules, asOf: number, onPr
   for (;;) {
     const batch = await readLedger(trx, after, CHUNK);
     if (batch.length === 0) break;
-    await applyLedgerBatch(trx, batch, config, asOf, { badges: false, scores: false });
+    await applyLedgerBatch(trx, batch, config, asOf, { badges: false, scores: false, stages: false });
     after = batch.at(-1)!.id;
     done += batch.length;
     onProgress(done);
   }
   // Scores from all awards at once, a period per statement: far fewer upserts than per chunk.
   for (const period of PERIODS) await rollUpScores(trx, 0, after, [period]);
-  // Members whose last activity came early still need their monthly reviews up to now.
+  // Journeys from whole histories, once per member: replaying them chunk by chunk re-read every
+  // active member's recent history for each chunk.
   const members = (await trx('members').select('id')).map((r: { id: number }) => r.id);
-  await refreshStages(trx, members, config.stages, config.rules.timeZone, asOf);
+  for (let i = 0; i < members.length; i += STAGE_CHUNK)
+    await refreshStages(trx, members.slice(i, i + STAGE_CHUNK), config.stages, config.rules.timeZone, asOf);
   // Badges last, over whole histories: new and changed badges are granted retroactively.
   let badgesGranted = 0;
   for (let i = 0; i < members.length; i += BADGE_CHUNK)
