@@ -7,7 +7,8 @@ import type { Badge, Tier } from '../domain/badges.js';
 import { badgesOfMember, type MemberBadge } from '../db/badges-repo.js';
 import { recentContributions } from '../db/evidence-repo.js';
 import type { Tx } from '../db/knex.js';
-import { memberPoints, ranksOn } from '../db/scores-repo.js';
+import { memberOfIdentity } from '../db/identities-repo.js';
+import { memberPoints, placeOfIdentity, ranksOn } from '../db/scores-repo.js';
 import { transitionsOf } from '../db/stages-repo.js';
 
 export interface EarnedBadge {
@@ -117,29 +118,36 @@ export interface Standing {
   newestBadges: EarnedBadge[];
 }
 
-/** Where a member stands, for the member themself (so it includes hidden members); null if unknown. */
+/**
+ * Where a member stands, for the member themself (so it includes hidden members); null if unknown.
+ * Two statements at once — the member with points and ranks, and the newest badges — because
+ * `/rank` arrives in bursts and each round trip costs more than these index lookups.
+ */
 export async function standingOf(db: Tx, platform: Platform, externalId: string, timeZone: string, now: number, catalog: readonly Badge[]): Promise<Standing | null> {
-  const member = await db('identities as i')
-    .join('members as m', 'm.id', 'i.member_id')
-    .select('m.id', 'm.display_name', 'm.hidden', 'm.is_staff', 'm.is_bot', 'm.stage')
-    .where({ 'i.platform': platform, 'i.external_id': externalId })
-    .first();
-  if (!member) return null;
   const today = localDay(now, timeZone);
-  const ranked = async () => {
-    const points = await memberPoints(db, member.id, (['month', 'all'] as const).map((period) => ({ period, start: periodStart(period, today) })));
-    return { points, rank: await monthAndAllTimeRanks(db, !member.hidden && !member.is_staff && !member.is_bot, points, today) };
+  const periods = ['month', 'all'] as const;
+  const [member, badges] = await Promise.all([
+    placeOfIdentity(
+      db,
+      platform,
+      externalId,
+      periods.map((period) => ({ period, periodStart: periodStart(period, today), space: null, platform: null })),
+    ),
+    badgesOfMember(db, memberOfIdentity(db, platform, externalId), NEWEST_BADGES),
+  ]);
+  if (!member) return null;
+  const listed = !member.hidden && !member.isStaff && !member.isBot;
+  const place = (i: number) => {
+    const { points, above } = member.boards[i]!;
+    return { points, rank: listed && points > 0 ? 1 + above : null };
   };
-  // Points → ranks, and the newest badges, at once: on SQLite they run on the two read connections.
-  const [{ points, rank }, badges] = await Promise.all([ranked(), badgesOfMember(db, member.id, NEWEST_BADGES)]);
-  const place = (period: 'month' | 'all') => ({ points: points[period] ?? 0, rank: rank[period] });
   return {
     memberId: member.id,
-    displayName: member.display_name,
-    hidden: Boolean(member.hidden),
+    displayName: member.displayName,
+    hidden: member.hidden,
     stage: member.stage,
-    month: place('month'),
-    all: place('all'),
+    month: place(0),
+    all: place(1),
     newestBadges: earned(badges, catalog),
   };
 }

@@ -5,6 +5,7 @@ import { ANY } from '../domain/scoring.js';
 import { earning, standing } from './awards-repo.js';
 import { inChunks, insertRows } from './bulk.js';
 import { listed } from './scores-repo.js';
+import type { Knex } from 'knex';
 import type { Tx } from './knex.js';
 import { transitionsOf } from './stages-repo.js';
 
@@ -170,12 +171,12 @@ export interface MemberBadge {
   activity: { kind: string; url: string | null } | null;
 }
 
-/** A member's standing awards, newest first. */
-export async function badgesOfMember(db: Tx, memberId: number, limit?: number): Promise<MemberBadge[]> {
+/** A member's standing badge awards, newest first; `memberId` may be a subquery (see `memberOfIdentity`). */
+export async function badgesOfMember(db: Tx, memberId: number | Knex.QueryBuilder, limit?: number): Promise<MemberBadge[]> {
   const q = db('badge_awards as b')
     .leftJoin('activities as a', 'a.id', 'b.activity_id')
     .select('b.id', 'b.badge_id', 'b.instance', 'b.awarded_at', 'a.kind', 'a.source_url')
-    .where({ 'b.member_id': memberId })
+    .where('b.member_id', memberId)
     .whereNull('b.revoked_at')
     .orderBy([
       { column: 'b.awarded_at', order: 'desc' },

@@ -76,18 +76,61 @@ export async function memberPoints(db: Tx, memberId: number, windows: ReadonlyAr
   return out;
 }
 
+type Board = Omit<BoardQuery, 'limit' | 'offset'>;
+
+const distinctAbove = (db: Tx, b: Board, points: number) =>
+  db('scores as s').join('members as m', 'm.id', 's.member_id').countDistinct('s.points').where(scope(b)).andWhere('s.points', '>', points).andWhere(listed(db));
+
 /** Dense ranks (distinct totals above, plus one) of several points on several boards, in one statement. */
-export async function ranksOn(db: Tx, boards: ReadonlyArray<Omit<BoardQuery, 'limit' | 'offset'> & { points: number }>): Promise<number[]> {
+export async function ranksOn(db: Tx, boards: ReadonlyArray<Board & { points: number }>): Promise<number[]> {
   if (boards.length === 0) return [];
-  const above = boards.map((b, i) =>
-    db('scores as s')
-      .join('members as m', 'm.id', 's.member_id')
-      .countDistinct('s.points')
-      .where(scope(b))
-      .andWhere('s.points', '>', b.points)
-      .andWhere(listed(db))
-      .as(`r${i}`),
-  );
-  const row = await db.select(above).first();
+  const row = await db.select(boards.map((b, i) => distinctAbove(db, b, b.points).as(`r${i}`))).first();
   return boards.map((_, i) => 1 + Number(row?.[`r${i}`] ?? 0));
+}
+
+export interface PlacedMember {
+  id: number;
+  displayName: string;
+  hidden: boolean;
+  isStaff: boolean;
+  isBot: boolean;
+  stage: Stage | null;
+  /** Per board asked for: the member's points, and how many distinct listed totals lie above them. */
+  boards: Array<{ points: number; above: number }>;
+}
+
+// A member's points on one board, and the distinct listed totals above them (its dense rank, less one).
+const POINTS_ON = 'SELECT p.points FROM scores p WHERE p.period = ? AND p.period_start = ? AND p.space = ? AND p.platform = ? AND p.member_id = me.id';
+const ABOVE_ON = `SELECT COUNT(DISTINCT s.points) FROM scores s JOIN members m ON m.id = s.member_id
+  WHERE s.period = ? AND s.period_start = ? AND s.space = ? AND s.platform = ? AND s.points > (${POINTS_ON})
+    AND m.hidden = ? AND m.is_staff = ? AND m.is_bot = ?`;
+
+/**
+ * A member found by platform identity, with points and rank counts on the given boards: one
+ * statement, written out because composing its six subqueries with the query builder cost more
+ * than running them (it answers every `/rank`, which comes in bursts).
+ */
+export async function placeOfIdentity(db: Tx, platform: string, externalId: string, boards: readonly Board[]): Promise<PlacedMember | null> {
+  const columns = boards.map((_, i) => `(${POINTS_ON}) AS points${i}, (${ABOVE_ON}) AS above${i}`);
+  const bindings = boards.flatMap((b) => {
+    const where = [b.period, b.periodStart, b.space ?? ANY, b.platform ?? ANY];
+    return [...where, ...where, ...where, false, false, false];
+  });
+  const rows = await db.raw(
+    `SELECT me.id, me.display_name, me.hidden, me.is_staff, me.is_bot, me.stage${columns.map((c) => `, ${c}`).join('')}
+     FROM identities i JOIN members me ON me.id = i.member_id
+     WHERE i.platform = ? AND i.external_id = ?`,
+    [...bindings, platform, externalId],
+  );
+  const row = (Array.isArray(rows) ? rows : rows.rows)[0];
+  if (!row) return null;
+  return {
+    id: row.id,
+    displayName: row.display_name,
+    hidden: Boolean(row.hidden),
+    isStaff: Boolean(row.is_staff),
+    isBot: Boolean(row.is_bot),
+    stage: row.stage ?? null,
+    boards: boards.map((_, i) => ({ points: Number(row[`points${i}`] ?? 0), above: Number(row[`above${i}`]) })),
+  };
 }

@@ -153,6 +153,8 @@ describe('privacy, rank and leaderboard', () => {
       '**ana** — contributor\nThis month: 6 points (#1)\nAll time: 6 points (#1)\nNewest badges: Contributor (bronze), Appreciated (bronze)',
     );
     expect(response.body.data.allowed_mentions).toEqual({ parse: [] });
+    const own = await h.discord.command('rank', BEN);
+    expect(own.response.body.data.content).toMatch(/^\*\*ben\*\* — .*\nThis month: 2 points \(#2\)\nAll time: 2 points \(#2\)\n/);
   });
 
   it('a member who hides disappears from boards and other members’ /rank, but still sees their own', async () => {
