@@ -108,10 +108,10 @@ export async function resolveMembers(
   return members;
 }
 
-/** A member is a bot or staff when any of their identities is; their name follows their first identity. */
 /** The member behind a platform identity, as a subquery. */
 export const memberOfIdentity = (db: Tx, platform: string, externalId: string) => db('identities').select('member_id').where({ platform, external_id: externalId });
 
+/** A member is a bot or staff when any of their identities is; their name follows their first identity. */
 export async function refreshMemberFlags(db: Tx, memberIds: readonly number[]): Promise<void> {
   await inChunks(memberIds, 500, async (chunk) => {
     await db('members')

@@ -3,6 +3,7 @@ import type { Platform, Space } from '../domain/kinds.js';
 import type { Period } from '../domain/periods.js';
 import type { Stage } from '../domain/stages.js';
 import { ANY } from '../domain/scoring.js';
+import { rowsOf } from './bulk.js';
 import type { Tx } from './knex.js';
 
 export interface BoardQuery {
@@ -23,7 +24,9 @@ export interface BoardRow {
 }
 
 /** Members who may appear on public boards: not hidden, not staff, not bots. */
-export const listed = (db: Tx) => db.raw('m.hidden = ? AND m.is_staff = ? AND m.is_bot = ?', [false, false, false]);
+const LISTED = 'm.hidden = ? AND m.is_staff = ? AND m.is_bot = ?';
+const LISTED_BINDINGS = [false, false, false];
+export const listed = (db: Tx) => db.raw(LISTED, LISTED_BINDINGS);
 
 const scope = (q: Pick<BoardQuery, 'period' | 'periodStart' | 'space' | 'platform'>) => ({
   's.period': q.period,
@@ -102,8 +105,7 @@ export interface PlacedMember {
 // A member's points on one board, and the distinct listed totals above them (its dense rank, less one).
 const POINTS_ON = 'SELECT p.points FROM scores p WHERE p.period = ? AND p.period_start = ? AND p.space = ? AND p.platform = ? AND p.member_id = me.id';
 const ABOVE_ON = `SELECT COUNT(DISTINCT s.points) FROM scores s JOIN members m ON m.id = s.member_id
-  WHERE s.period = ? AND s.period_start = ? AND s.space = ? AND s.platform = ? AND s.points > (${POINTS_ON})
-    AND m.hidden = ? AND m.is_staff = ? AND m.is_bot = ?`;
+  WHERE s.period = ? AND s.period_start = ? AND s.space = ? AND s.platform = ? AND s.points > (${POINTS_ON}) AND ${LISTED}`;
 
 /**
  * A member found by platform identity, with points and rank counts on the given boards: one
@@ -114,15 +116,16 @@ export async function placeOfIdentity(db: Tx, platform: string, externalId: stri
   const columns = boards.map((_, i) => `(${POINTS_ON}) AS points${i}, (${ABOVE_ON}) AS above${i}`);
   const bindings = boards.flatMap((b) => {
     const where = [b.period, b.periodStart, b.space ?? ANY, b.platform ?? ANY];
-    return [...where, ...where, ...where, false, false, false];
+    return [...where, ...where, ...where, ...LISTED_BINDINGS];
   });
-  const rows = await db.raw(
+  type Row = { id: number; display_name: string; hidden: unknown; is_staff: unknown; is_bot: unknown; stage: Stage | null } & Record<string, unknown>;
+  const result = await db.raw(
     `SELECT me.id, me.display_name, me.hidden, me.is_staff, me.is_bot, me.stage${columns.map((c) => `, ${c}`).join('')}
      FROM identities i JOIN members me ON me.id = i.member_id
      WHERE i.platform = ? AND i.external_id = ?`,
     [...bindings, platform, externalId],
   );
-  const row = (Array.isArray(rows) ? rows : rows.rows)[0];
+  const [row] = rowsOf<Row>(result);
   if (!row) return null;
   return {
     id: row.id,
