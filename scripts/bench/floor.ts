@@ -5,8 +5,7 @@
  * appends every ingest must make. Where this alone misses a target, no pipeline on this schema
  * can meet it; the gap between this and ingest is what the pipeline itself costs.
  */
-import type { Db } from '../../src/db/knex.js';
-import { createDb } from '../../src/db/knex.js';
+import { createDb, type Db } from '../../src/db/knex.js';
 import { insertRows } from '../../src/db/bulk.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 
