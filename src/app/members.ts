@@ -97,9 +97,12 @@ export async function lookupMember(db: Tx, platform: Platform, externalId: strin
 
 const NEWEST_BADGES = 3;
 
-/** Dense ranks on this month's and the all-time board, in one statement; null off the boards (not listed, or no points). */
+/** Only a listed member (not hidden, staff or a bot) with points on a board has a rank there. */
+const hasRank = (listed: boolean, points: number): boolean => listed && points > 0;
+
+/** Dense ranks on this month's and the all-time board, in one statement; null off the boards. */
 async function monthAndAllTimeRanks(db: Tx, listed: boolean, points: Record<string, number>, today: string): Promise<{ month: number | null; all: number | null }> {
-  const ranked = (['month', 'all'] as const).filter((period) => listed && (points[period] ?? 0) > 0);
+  const ranked = (['month', 'all'] as const).filter((period) => hasRank(listed, points[period] ?? 0));
   const ranks = await ranksOn(db, ranked.map((period) => ({ period, periodStart: periodStart(period, today), space: null, platform: null, points: points[period]! })));
   const rankOf = (period: 'month' | 'all') => (ranked.includes(period) ? ranks[ranked.indexOf(period)]! : null);
   return { month: rankOf('month'), all: rankOf('all') };
@@ -139,7 +142,7 @@ export async function standingOf(db: Tx, platform: Platform, externalId: string,
   const listed = !member.hidden && !member.isStaff && !member.isBot;
   const place = (i: number) => {
     const { points, above } = member.boards[i]!;
-    return { points, rank: listed && points > 0 ? 1 + above : null };
+    return { points, rank: hasRank(listed, points) ? 1 + above : null };
   };
   return {
     memberId: member.id,

@@ -81,13 +81,22 @@ export async function memberPoints(db: Tx, memberId: number, windows: ReadonlyAr
 
 type Board = Omit<BoardQuery, 'limit' | 'offset'>;
 
-const distinctAbove = (db: Tx, b: Board, points: number) =>
-  db('scores as s').join('members as m', 'm.id', 's.member_id').countDistinct('s.points').where(scope(b)).andWhere('s.points', '>', points).andWhere(listed(db));
+// The one definition of a rank: distinct totals of listed members above `points` on a board, plus
+// one. Written out as SQL (with `boardBindings`, then `points`' bindings, then LISTED_BINDINGS):
+// composed with the query builder it cost more than running it, and `/rank` comes in bursts.
+const distinctAbove = (points: string) =>
+  `SELECT COUNT(DISTINCT s.points) FROM scores s JOIN members m ON m.id = s.member_id
+   WHERE s.period = ? AND s.period_start = ? AND s.space = ? AND s.platform = ? AND s.points > ${points} AND ${LISTED}`;
+const boardBindings = (b: Board) => [b.period, b.periodStart, b.space ?? ANY, b.platform ?? ANY];
 
 /** Dense ranks (distinct totals above, plus one) of several points on several boards, in one statement. */
 export async function ranksOn(db: Tx, boards: ReadonlyArray<Board & { points: number }>): Promise<number[]> {
   if (boards.length === 0) return [];
-  const row = await db.select(boards.map((b, i) => distinctAbove(db, b, b.points).as(`r${i}`))).first();
+  const result = await db.raw(
+    `SELECT ${boards.map((_, i) => `(${distinctAbove('?')}) AS r${i}`).join(', ')}`,
+    boards.flatMap((b) => [...boardBindings(b), b.points, ...LISTED_BINDINGS]),
+  );
+  const [row] = rowsOf<Record<string, unknown>>(result);
   return boards.map((_, i) => 1 + Number(row?.[`r${i}`] ?? 0));
 }
 
@@ -102,22 +111,13 @@ export interface PlacedMember {
   boards: Array<{ points: number; above: number }>;
 }
 
-// A member's points on one board, and the distinct listed totals above them (its dense rank, less one).
+// A member's points on one board (the member is `me` of the outer statement).
 const POINTS_ON = 'SELECT p.points FROM scores p WHERE p.period = ? AND p.period_start = ? AND p.space = ? AND p.platform = ? AND p.member_id = me.id';
-const ABOVE_ON = `SELECT COUNT(DISTINCT s.points) FROM scores s JOIN members m ON m.id = s.member_id
-  WHERE s.period = ? AND s.period_start = ? AND s.space = ? AND s.platform = ? AND s.points > (${POINTS_ON}) AND ${LISTED}`;
 
-/**
- * A member found by platform identity, with points and rank counts on the given boards: one
- * statement, written out because composing its six subqueries with the query builder cost more
- * than running them (it answers every `/rank`, which comes in bursts).
- */
+/** A member found by platform identity, with points and rank counts on the given boards, in one statement (every `/rank`). */
 export async function placeOfIdentity(db: Tx, platform: string, externalId: string, boards: readonly Board[]): Promise<PlacedMember | null> {
-  const columns = boards.map((_, i) => `(${POINTS_ON}) AS points${i}, (${ABOVE_ON}) AS above${i}`);
-  const bindings = boards.flatMap((b) => {
-    const where = [b.period, b.periodStart, b.space ?? ANY, b.platform ?? ANY];
-    return [...where, ...where, ...where, ...LISTED_BINDINGS];
-  });
+  const columns = boards.map((_, i) => `(${POINTS_ON}) AS points${i}, (${distinctAbove(`(${POINTS_ON})`)}) AS above${i}`);
+  const bindings = boards.flatMap((b) => [...boardBindings(b), ...boardBindings(b), ...boardBindings(b), ...LISTED_BINDINGS]);
   type Row = { id: number; display_name: string; hidden: unknown; is_staff: unknown; is_bot: unknown; stage: Stage | null } & Record<string, unknown>;
   const result = await db.raw(
     `SELECT me.id, me.display_name, me.hidden, me.is_staff, me.is_bot, me.stage${columns.map((c) => `, ${c}`).join('')}
