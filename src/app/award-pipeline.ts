@@ -166,33 +166,34 @@ function touchesOf(awards: readonly AwardRow[], helpedFirsts: ReadonlyArray<{ me
 
 /**
  * Decide and record everything that follows from `batch` (ledger rows in arrival order, contiguous
- * ids). `badges`, `scores` and `stages` set to false leave those to the caller: recompute evaluates
- * them once at the end from the whole rebuilt history (nothing in the pipeline reads scores or
- * stages, and badges are judged on whole histories anyway).
+ * ids). A `replay` (recompute) records awards and member facts only, and leaves scores, stage
+ * journeys and badges to its end, where each is built once from the whole rebuilt history:
+ * nothing in the pipeline reads them back, and badges are judged on whole histories anyway.
  */
 export async function applyLedgerBatch(
   db: Tx,
   batch: readonly LedgerActivity[],
   config: PipelineRules,
   asOf: number,
-  options: { badges: boolean; scores: boolean; stages: boolean } = { badges: true, scores: true, stages: true },
+  { replay }: { replay: boolean } = { replay: false },
 ): Promise<BatchResult> {
   if (batch.length === 0) return { awards: [], changes: [], moves: [], badgeGrants: [] };
   const facts = await loadRuleFacts(db, batch, config.rules);
   const awards = decideAwards(batch, facts, config.rules);
   await insertAwards(db, awards);
   await ensureCalendarDays(db, awards.map((a) => a.day));
-  if (options.scores) await rollUpScores(db, batch[0]!.id, batch.at(-1)!.id);
+  if (!replay) await rollUpScores(db, batch[0]!.id, batch.at(-1)!.id);
   const days = memberDayDeltas(awards);
   await applyMemberDays(db, days);
   await advanceFirsts(db, days);
   const helpedFirsts = await applyHelped(db, helpedDeltas(awards));
-  const touches = options.stages ? touchesOf(awards, helpedFirsts, config.rules.timeZone) : new Map<number, StageTouch[]>();
+  if (replay) return { awards, changes: [], moves: [], badgeGrants: [] };
+  const touches = touchesOf(awards, helpedFirsts, config.rules.timeZone);
   const stages = await refreshStages(db, [...touches.keys()], config.stages, config.rules.timeZone, asOf, touches);
   const touched = uniq([...awards.map((a) => a.memberId), ...stages.moves.map((m) => m.memberId)]);
   const since = awards.reduce((min, a) => (a.day < min ? a.day : min), awards[0]?.day ?? localDay(asOf, config.rules.timeZone));
   // Only members the batch can have taken something from can lose a badge they hold.
-  const mayLose = () => new Set([...awards.filter((a) => a.points < 0 || a.cancelsActivityId !== null).map((a) => a.memberId), ...stages.moves.map((m) => m.memberId)]);
-  const badgeGrants = options.badges ? await awardBadges(db, config.badges, touched, asOf, since, mayLose()) : [];
+  const mayLose = new Set([...awards.filter((a) => a.points < 0 || a.cancelsActivityId !== null).map((a) => a.memberId), ...stages.moves.map((m) => m.memberId)]);
+  const badgeGrants = await awardBadges(db, config.badges, touched, asOf, since, mayLose);
   return { awards, ...stages, badgeGrants };
 }

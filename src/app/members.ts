@@ -90,7 +90,7 @@ export async function getMember(db: Tx, id: number, timeZone: string, now: numbe
 }
 
 export async function lookupMember(db: Tx, platform: Platform, externalId: string, timeZone: string, now: number, catalog: readonly Badge[]): Promise<MemberProfile> {
-  const identity = await db('identities').select('member_id').where({ platform, external_id: externalId }).first();
+  const identity = await memberOfIdentity(db, platform, externalId).first();
   if (!identity) throw notFound();
   return getMember(db, identity.member_id, timeZone, now, catalog);
 }

@@ -45,7 +45,7 @@ export async function rebuild(trx: Tx, config: PipelineRules, asOf: number, onPr
   for (;;) {
     const batch = await readLedger(trx, after, CHUNK);
     if (batch.length === 0) break;
-    await applyLedgerBatch(trx, batch, config, asOf, { badges: false, scores: false, stages: false });
+    await applyLedgerBatch(trx, batch, config, asOf, { replay: true });
     after = batch.at(-1)!.id;
     done += batch.length;
     onProgress(done);
