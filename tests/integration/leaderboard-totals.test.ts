@@ -1,4 +1,7 @@
-/** A board's total (for "page 1 of N" and the API's `total`) is counted once per write, and every write moves it. */
+/**
+ * A board and its total (for "page 1 of N" and the API's `total`) are read once per write, however
+ * many readers ask at once, and every write moves them.
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { act, discord, T0 } from '../support/builders.js';
 import { testFlywheel, type TestFlywheel } from '../support/db.js';
@@ -25,5 +28,17 @@ describe('board totals', () => {
     const board = await fw.leaderboard({ period: 'all', limit: 2 });
     expect(board.total).toBe(3);
     expect(board.entries.map((e) => e.member.displayName)).not.toContain('user2');
+  });
+
+  it('are read once for a burst of readers right after a write', async () => {
+    await fw.ingest([answerBy('1', 1), answerBy('2', 2)]);
+    const boardReads: string[] = [];
+    fw.db.on('query', (q: { sql: string }) => {
+      if (/from [`"]scores[`"] as [`"]s[`"]/i.test(q.sql)) boardReads.push(q.sql);
+    });
+    const burst = await Promise.all(Array.from({ length: 50 }, () => fw.leaderboard({ period: 'all', limit: 1 })));
+    expect(burst.every((b) => b.total === 2 && b.entries[0]!.member.displayName === burst[0]!.entries[0]!.member.displayName)).toBe(true);
+    // One page of the board and one count, for all fifty.
+    expect(boardReads).toHaveLength(2);
   });
 });
