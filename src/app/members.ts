@@ -7,7 +7,7 @@ import type { Badge, Tier } from '../domain/badges.js';
 import { badgesOfMember, type MemberBadge } from '../db/badges-repo.js';
 import { recentContributions } from '../db/evidence-repo.js';
 import type { Tx } from '../db/knex.js';
-import { memberOfIdentity } from '../db/identities-repo.js';
+import { memberIdOfIdentity } from '../db/identities-repo.js';
 import { memberPoints, placeOfIdentity, ranksOn } from '../db/scores-repo.js';
 import { transitionsOf } from '../db/stages-repo.js';
 
@@ -90,9 +90,9 @@ export async function getMember(db: Tx, id: number, timeZone: string, now: numbe
 }
 
 export async function lookupMember(db: Tx, platform: Platform, externalId: string, timeZone: string, now: number, catalog: readonly Badge[]): Promise<MemberProfile> {
-  const identity = await memberOfIdentity(db, platform, externalId).first();
-  if (!identity) throw notFound();
-  return getMember(db, identity.member_id, timeZone, now, catalog);
+  const memberId = await memberIdOfIdentity(db, platform, externalId);
+  if (memberId === null) throw notFound();
+  return getMember(db, memberId, timeZone, now, catalog);
 }
 
 const NEWEST_BADGES = 3;
@@ -136,7 +136,7 @@ export async function standingOf(db: Tx, platform: Platform, externalId: string,
       externalId,
       periods.map((period) => ({ period, periodStart: periodStart(period, today), space: null, platform: null })),
     ),
-    badgesOfMember(db, memberOfIdentity(db, platform, externalId), NEWEST_BADGES),
+    badgesOfMember(db, { platform, externalId }, NEWEST_BADGES),
   ]);
   if (!member) return null;
   const listed = !member.hidden && !member.isStaff && !member.isBot;

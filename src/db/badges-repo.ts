@@ -3,9 +3,9 @@ import type { BadgeFacts, CountedAward, HeldAward } from '../domain/badges.js';
 import type { Kind, Platform, Space } from '../domain/kinds.js';
 import { ANY } from '../domain/scoring.js';
 import { earning, standing } from './awards-repo.js';
-import { inChunks, insertRows } from './bulk.js';
+import { inChunks, insertRows, rowsOf } from './bulk.js';
+import { MEMBER_OF_IDENTITY } from './identities-repo.js';
 import { listed } from './scores-repo.js';
-import type { Knex } from 'knex';
 import type { Tx } from './knex.js';
 import { transitionsOf } from './stages-repo.js';
 
@@ -171,19 +171,24 @@ export interface MemberBadge {
   activity: { kind: string; url: string | null } | null;
 }
 
-/** A member's standing badge awards, newest first; `memberId` may be a subquery (see `memberOfIdentity`). */
-export async function badgesOfMember(db: Tx, memberId: number | Knex.QueryBuilder, limit?: number): Promise<MemberBadge[]> {
-  const q = db('badge_awards as b')
-    .leftJoin('activities as a', 'a.id', 'b.activity_id')
-    .select('b.id', 'b.badge_id', 'b.instance', 'b.awarded_at', 'a.kind', 'a.source_url')
-    .where('b.member_id', memberId)
-    .whereNull('b.revoked_at')
-    .orderBy([
-      { column: 'b.awarded_at', order: 'desc' },
-      { column: 'b.id', order: 'desc' },
-    ]);
-  const rows = await (limit ? q.limit(limit) : q);
-  return rows.map((r: { id: number; badge_id: string; instance: string; awarded_at: number; kind: string | null; source_url: string | null }) => ({
+/** A member by id, or the member behind a platform identity. */
+export type MemberRef = number | { platform: string; externalId: string };
+
+/**
+ * A member's standing badge awards, newest first. Written out as SQL, like `/rank`'s other
+ * statement (see `placeOfIdentity`): every `/rank` reads the newest three.
+ */
+export async function badgesOfMember(db: Tx, member: MemberRef, limit?: number): Promise<MemberBadge[]> {
+  const [who, whoBindings] = typeof member === 'number' ? ['?', [member]] : [MEMBER_OF_IDENTITY, [member.platform, member.externalId]];
+  const result = await db.raw(
+    `SELECT b.id, b.badge_id, b.instance, b.awarded_at, a.kind, a.source_url
+     FROM badge_awards b LEFT JOIN activities a ON a.id = b.activity_id
+     WHERE b.member_id = ${who} AND b.revoked_at IS NULL
+     ORDER BY b.awarded_at DESC, b.id DESC${limit ? ' LIMIT ?' : ''}`,
+    [...whoBindings, ...(limit ? [limit] : [])],
+  );
+  type Row = { id: number; badge_id: string; instance: string; awarded_at: number; kind: string | null; source_url: string | null };
+  return rowsOf<Row>(result).map((r) => ({
     awardId: r.id,
     badgeId: r.badge_id,
     instance: r.instance,

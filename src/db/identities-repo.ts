@@ -1,6 +1,6 @@
 /** Identities → members, resolved for a whole batch in a handful of statements. */
 import type { IdentityRef } from '../domain/activity.js';
-import { inChunks, insertRows } from './bulk.js';
+import { inChunks, insertRows, rowsOf } from './bulk.js';
 import type { Tx } from './knex.js';
 
 export const identityKey = (ref: Pick<IdentityRef, 'platform' | 'externalId'>): string => `${ref.platform}|${ref.externalId}`;
@@ -108,8 +108,13 @@ export async function resolveMembers(
   return members;
 }
 
-/** The member behind a platform identity, as a subquery. */
-export const memberOfIdentity = (db: Tx, platform: string, externalId: string) => db('identities').select('member_id').where({ platform, external_id: externalId });
+/** The member behind a platform identity, as a scalar subquery bound as `[platform, externalId]`. */
+export const MEMBER_OF_IDENTITY = '(SELECT member_id FROM identities WHERE platform = ? AND external_id = ?)';
+
+export async function memberIdOfIdentity(db: Tx, platform: string, externalId: string): Promise<number | null> {
+  const [row] = rowsOf<{ id: number | null }>(await db.raw(`SELECT ${MEMBER_OF_IDENTITY} AS id`, [platform, externalId]));
+  return row?.id ?? null;
+}
 
 /** A member is a bot or staff when any of their identities is; their name follows their first identity. */
 export async function refreshMemberFlags(db: Tx, memberIds: readonly number[]): Promise<void> {
