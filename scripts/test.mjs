@@ -3,7 +3,9 @@
 // tests and Chromium for the browser tests (Debian's packages, when running as root and they are
 // missing) — then run every test on SQLite and on PostgreSQL, and the pages in a real browser.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const hasPostgres = () =>
   existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/postgres`));
@@ -32,5 +34,11 @@ if (!usesOwnServer && !hasPostgres()) {
   }
 }
 
-const result = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], { stdio: 'inherit' });
+// Everything the suite puts in the temp directory (databases, a PostgreSQL cluster, servers'
+// files) goes under one directory, removed afterwards whether tests passed or not: a run leaves
+// nothing behind on the machine. Readable by others: the cluster runs as `postgres` under root.
+const scratch = mkdtempSync(join(tmpdir(), 'flywheel-test-'));
+chmodSync(scratch, 0o755);
+const result = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, TMPDIR: scratch } });
+rmSync(scratch, { recursive: true, force: true });
 process.exit(result.status ?? 1);
