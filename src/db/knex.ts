@@ -29,6 +29,12 @@ const SQLITE_PRAGMAS = [
   'PRAGMA foreign_keys = ON',
   'PRAGMA busy_timeout = 10000',
   'PRAGMA temp_store = MEMORY',
+  // A batch of 1,000 activities dirties ~16,000 pages (mostly leaderboard scores), so the default
+  // checkpoint every 1,000 pages ran inside every commit. Every 64Ki pages (256 MiB of WAL), pages
+  // rewritten by several batches are copied back once: ingest ~17% faster at 1M activities. After
+  // a checkpoint the WAL file is cut back to 64 MiB.
+  'PRAGMA wal_autocheckpoint = 65536',
+  'PRAGMA journal_size_limit = 67108864',
 ];
 
 /** The writer's page cache: large for bulk work (imports, recompute), smaller for a long-running server. */

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createDb, createReadDb } from '../../src/db/knex.js';
 
 describe('SQLite connections', () => {
-  it('are opened with WAL, foreign keys, a busy timeout and a real page cache', async () => {
+  it('are opened with WAL, foreign keys, a busy timeout, a real page cache and large checkpoints', async () => {
     const filename = join(mkdtempSync(join(tmpdir(), 'fw-sqlite-')), 'data', 'fw.sqlite');
     const db = createDb({ client: 'sqlite', filename });
     try {
@@ -15,6 +15,9 @@ describe('SQLite connections', () => {
       expect(await one('foreign_keys')).toBe(1);
       expect(await one('busy_timeout')).toBe(10000);
       expect(await one('cache_size')).toBe(-65536);
+      // Checkpoints large enough that a batch's pages are not copied back inside every commit.
+      expect(await one('wal_autocheckpoint')).toBe(65536);
+      expect(await one('journal_size_limit')).toBe(67108864);
     } finally {
       await db.destroy();
     }
