@@ -4,8 +4,8 @@
  * so it gives exactly what incremental processing gives. One transaction: readers see the old
  * numbers until the new ones are complete.
  */
-import { localDay, PERIODS, periodStart, startOfDayInstant } from '../domain/periods.js';
-import { rollUpScores } from '../db/scores-rollup.js';
+import { localDay, periodStart, startOfDayInstant } from '../domain/periods.js';
+import { rollUpMemberScores } from '../db/scores-rollup.js';
 import type { Tx } from '../db/knex.js';
 import { readLedger } from '../db/ledger-repo.js';
 import { applyLedgerBatch, refreshStages, type PipelineRules, type StageMove } from './award-pipeline.js';
@@ -23,7 +23,8 @@ export interface RecomputeResult {
 }
 
 const BADGE_CHUNK = 1000;
-const STAGE_CHUNK = 2000;
+// Members per statement of a rebuild's passes over whole histories (scores, journeys).
+const MEMBER_CHUNK = 2000;
 
 export async function recompute(
   lock: WriteLock,
@@ -50,13 +51,17 @@ export async function rebuild(trx: Tx, config: PipelineRules, asOf: number, onPr
     done += batch.length;
     onProgress(done);
   }
-  // Scores from all awards at once, a period per statement: far fewer upserts than per chunk.
-  for (const period of PERIODS) await rollUpScores(trx, 0, after, [period]);
+  const members = (await trx('members').select('id').orderBy('id')).map((r: { id: number }) => r.id);
+  // Scores from whole histories, a range of members per statement: each score is written once,
+  // in the table's key order, and each sort stays small.
+  for (let i = 0; i < members.length; i += MEMBER_CHUNK) {
+    const chunk = members.slice(i, i + MEMBER_CHUNK);
+    await rollUpMemberScores(trx, chunk[0]!, chunk.at(-1)!);
+  }
   // Journeys from whole histories, once per member: replaying them chunk by chunk re-read every
   // active member's recent history for each chunk.
-  const members = (await trx('members').select('id')).map((r: { id: number }) => r.id);
-  for (let i = 0; i < members.length; i += STAGE_CHUNK)
-    await refreshStages(trx, members.slice(i, i + STAGE_CHUNK), config.stages, config.rules.timeZone, asOf);
+  for (let i = 0; i < members.length; i += MEMBER_CHUNK)
+    await refreshStages(trx, members.slice(i, i + MEMBER_CHUNK), config.stages, config.rules.timeZone, asOf);
   // Badges last, over whole histories: new and changed badges are granted retroactively.
   let badgesGranted = 0;
   for (let i = 0; i < members.length; i += BADGE_CHUNK)

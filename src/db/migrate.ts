@@ -10,6 +10,7 @@ import * as shareConsent from '../../migrations/20261122030000_share_consent.js'
 import * as outbox from '../../migrations/20261122040000_outbox.js';
 import * as memberLinks from '../../migrations/20261122050000_member_links.js';
 import * as badgeIndexes from '../../migrations/20261122060000_badge_indexes.js';
+import * as scoresByMember from '../../migrations/20261123000000_scores_by_member.js';
 import type { Db } from './knex.js';
 
 type Migration = Pick<Knex.Migration, 'up' | 'down'>;
@@ -22,6 +23,7 @@ const MIGRATIONS: ReadonlyArray<[string, Migration]> = [
   ['20261122040000_outbox', outbox],
   ['20261122050000_member_links', memberLinks],
   ['20261122060000_badge_indexes', badgeIndexes],
+  ['20261123000000_scores_by_member', scoresByMember],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

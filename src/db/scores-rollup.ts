@@ -3,7 +3,7 @@
  * expands every award into its 6 periods × 4 filters (everything, space, platform, both),
  * groups, and upserts. Binding those rows from JS instead costs ~10× more per row.
  */
-import { PERIODS, periodStartsOf, type Period } from '../domain/periods.js';
+import { PERIODS, periodStartsOf } from '../domain/periods.js';
 import { ANY } from '../domain/scoring.js';
 import { insertRows } from './bulk.js';
 import type { Tx } from './knex.js';
@@ -17,28 +17,43 @@ export async function ensureCalendarDays(db: Tx, days: Iterable<string>): Promis
   await insertRows(db, 'calendar', ['day', 'week', 'month', 'quarter', 'year'], rows, { onConflict: 'ON CONFLICT ("day") DO NOTHING' });
 }
 
+/** Add the points of the awards a batch just wrote (activity ids in [firstId, lastId]) to every score they count in. */
+export function rollUpScores(db: Tx, firstId: number, lastId: number): Promise<void> {
+  return rollUp(db, 'w.activity_id', firstId, lastId);
+}
+
 /**
- * Add the points of awards whose activity id lies in [firstId, lastId] to every score they count in
- * (in the given periods: a rebuild rolls up the whole ledger one period at a time, to bound the sort).
+ * Scores of the members with ids in [firstMember, lastMember], from all their awards (a rebuild,
+ * into an empty table: member ranges in ascending order append to the table's key in order).
  */
-export async function rollUpScores(db: Tx, firstId: number, lastId: number, periods: readonly Period[] = PERIODS): Promise<void> {
+export function rollUpMemberScores(db: Tx, firstMember: number, lastMember: number): Promise<void> {
+  return rollUp(db, 'w.member_id', firstMember, lastMember);
+}
+
+// How each range is grouped. A batch's awards are found by activity id, grouped board first as
+// the first migration keyed scores (grouped member first, SQLite 3.52 walks the whole member index
+// instead). A rebuild walks a member range in the member index and writes it in the table's key
+// order, member first.
+const GROUPING = { 'w.activity_id': '2, 3, 4, 5, 1', 'w.member_id': '1, 2, 3, 4, 5' } as const;
+
+async function rollUp(db: Tx, range: keyof typeof GROUPING, first: number, last: number): Promise<void> {
   await db.raw(
-    `INSERT INTO scores (period, period_start, space, platform, member_id, points)
-     SELECT p.column1,
+    `INSERT INTO scores (member_id, period, period_start, space, platform, points)
+     SELECT w.member_id,
+            p.column1,
             CASE p.column1 WHEN 'all' THEN 'all' WHEN 'year' THEN c.year WHEN 'quarter' THEN c.quarter
                            WHEN 'month' THEN c.month WHEN 'week' THEN c.week ELSE c.day END,
             CASE WHEN f.column1 = 1 THEN w.space ELSE ? END,
             CASE WHEN f.column2 = 1 THEN w.platform ELSE ? END,
-            w.member_id,
             SUM(w.points)
      FROM awards w
      JOIN calendar c ON c.day = w.day
-     CROSS JOIN (VALUES ${periods.map(() => '(?)').join(', ')}) p
+     CROSS JOIN (VALUES ${PERIODS.map(() => '(?)').join(', ')}) p
      CROSS JOIN (VALUES (0, 0), (1, 0), (0, 1), (1, 1)) f
-     WHERE w.activity_id >= ? AND w.activity_id <= ? AND w.points <> 0
-     GROUP BY 1, 2, 3, 4, 5
+     WHERE ${range} >= ? AND ${range} <= ? AND w.points <> 0
+     GROUP BY ${GROUPING[range]}
      HAVING SUM(w.points) <> 0
-     ON CONFLICT (period, period_start, space, platform, member_id) DO UPDATE SET points = scores.points + excluded.points`,
-    [ANY, ANY, ...periods, firstId, lastId],
+     ON CONFLICT (member_id, period, period_start, space, platform) DO UPDATE SET points = scores.points + excluded.points`,
+    [ANY, ANY, ...PERIODS, first, last],
   );
 }

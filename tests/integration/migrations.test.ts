@@ -1,0 +1,33 @@
+/** Migrations that reshape derived tables keep every row: an upgrade loses no one's points. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as scoresByMember from '../../migrations/20261123000000_scores_by_member.js';
+import { act, discord, minutes, T0 } from '../support/builders.js';
+import { testFlywheel, type TestFlywheel } from '../support/db.js';
+
+let fw: TestFlywheel;
+beforeEach(async () => {
+  fw = await testFlywheel();
+  fw.clock.now = T0 + 86_400_000;
+});
+afterEach(() => fw.close());
+
+const answer = (id: string, minute: number, extra = {}) => act('answer_accepted', discord(id), minutes(minute), { counterpart: discord('99'), ...extra });
+const allScores = () => fw.db('scores').select('member_id', 'period', 'period_start', 'space', 'platform', 'points').orderBy(['member_id', 'period', 'period_start', 'space', 'platform']);
+
+describe('re-keying scores member first', () => {
+  it('keeps every score, both ways, and ingest adds to them afterwards', async () => {
+    await fw.ingest([answer('1', 1), answer('2', 2), answer('1', 3, { space: 'product' }), answer('3', 4)]);
+    const before = await allScores();
+    expect(before.length).toBeGreaterThan(20);
+
+    await scoresByMember.down(fw.db);
+    expect(await allScores()).toEqual(before);
+    await scoresByMember.up(fw.db);
+    expect(await allScores()).toEqual(before);
+
+    await fw.ingest([answer('2', 5)]);
+    const board = (await fw.leaderboard({ period: 'all', limit: 3 })).entries.map((e) => [e.member.displayName, e.points]);
+    const one = board[2]![1] as number; // one accepted answer
+    expect(board).toEqual([['user2', 2 * one], ['user1', 2 * one], ['user3', one]]);
+  });
+});
