@@ -30,10 +30,10 @@ export function rollUpMemberScores(db: Tx, firstMember: number, lastMember: numb
   return rollUp(db, 'w.member_id', firstMember, lastMember);
 }
 
-// How each range is grouped. A batch's awards are found by activity id, grouped board first as
-// the first migration keyed scores (grouped member first, SQLite 3.52 walks the whole member index
-// instead). A rebuild walks a member range in the member index and writes it in the table's key
-// order, member first.
+// How each range is grouped. A batch's few awards are found by activity id and grouped board
+// first: grouped member first, SQLite 3.52 walks the whole member index in order instead of
+// sorting them. A rebuild reads a member range through the member index and writes it member
+// first, the table's key order.
 const GROUPING = { 'w.activity_id': '2, 3, 4, 5, 1', 'w.member_id': '1, 2, 3, 4, 5' } as const;
 
 async function rollUp(db: Tx, range: keyof typeof GROUPING, first: number, last: number): Promise<void> {
