@@ -5,7 +5,7 @@
  * numbers until the new ones are complete.
  */
 import { localDay, periodStart, startOfDayInstant } from '../domain/periods.js';
-import { rollUpMemberScores } from '../db/scores-rollup.js';
+import { rollUpMemberScores, withTopIndexBuiltAfter } from '../db/scores-rollup.js';
 import type { Tx } from '../db/knex.js';
 import { readLedger } from '../db/ledger-repo.js';
 import { applyLedgerBatch, refreshStages, type PipelineRules, type StageMove } from './award-pipeline.js';
@@ -54,10 +54,12 @@ export async function rebuild(trx: Tx, config: PipelineRules, asOf: number, onPr
   const members = (await trx('members').select('id').orderBy('id')).map((r: { id: number }) => r.id);
   // Scores from whole histories, a range of members per statement: each score is written once,
   // in the table's key order, and each sort stays small.
-  for (let i = 0; i < members.length; i += MEMBER_CHUNK) {
-    const chunk = members.slice(i, i + MEMBER_CHUNK);
-    await rollUpMemberScores(trx, chunk[0]!, chunk.at(-1)!);
-  }
+  await withTopIndexBuiltAfter(trx, async () => {
+    for (let i = 0; i < members.length; i += MEMBER_CHUNK) {
+      const chunk = members.slice(i, i + MEMBER_CHUNK);
+      await rollUpMemberScores(trx, chunk[0]!, chunk.at(-1)!);
+    }
+  });
   // Journeys from whole histories, once per member: replaying them chunk by chunk re-read every
   // active member's recent history for each chunk.
   for (let i = 0; i < members.length; i += MEMBER_CHUNK)

@@ -5,8 +5,8 @@
  */
 import { PERIODS, periodStartsOf } from '../domain/periods.js';
 import { ANY } from '../domain/scoring.js';
-import { insertRows } from './bulk.js';
-import type { Tx } from './knex.js';
+import { insertRows, rowsOf } from './bulk.js';
+import { isPostgres, type Tx } from './knex.js';
 
 /** Make sure the calendar knows every local day in `days`. */
 export async function ensureCalendarDays(db: Tx, days: Iterable<string>): Promise<void> {
@@ -28,6 +28,20 @@ export function rollUpScores(db: Tx, firstId: number, lastId: number): Promise<v
  */
 export function rollUpMemberScores(db: Tx, firstMember: number, lastMember: number): Promise<void> {
   return rollUp(db, 'w.member_id', firstMember, lastMember);
+}
+
+/**
+ * Run a rebuild's roll-up with the top-N index set aside on SQLite, then build it once from the
+ * finished table (sorted once instead of kept row by row: ~125 → ~103 s at 1M activities). Readers
+ * see the last commit meanwhile. PostgreSQL keeps the index: dropping it would lock the table
+ * against every reader until the rebuild commits.
+ */
+export async function withTopIndexBuiltAfter(db: Tx, rollUpAll: () => Promise<void>): Promise<void> {
+  if (isPostgres(db)) return rollUpAll();
+  const [index] = rowsOf<{ sql: string }>(await db.raw("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'scores_top'"));
+  await db.raw('DROP INDEX scores_top');
+  await rollUpAll();
+  await db.raw(index!.sql);
 }
 
 // How each range is grouped. A batch's few awards are found by activity id and grouped board

@@ -1,8 +1,12 @@
-/** Migrations that reshape derived tables keep every row: an upgrade loses no one's points. */
+/**
+ * Migrations that reshape derived tables keep every row (an upgrade loses no one's points), and a
+ * rebuild leaves the schema as the migrations made it.
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as scoresByMember from '../../migrations/20261123000000_scores_by_member.js';
 import { act, discord, minutes, T0 } from '../support/builders.js';
-import { testFlywheel, type TestFlywheel } from '../support/db.js';
+import { dialect, testFlywheel, type TestFlywheel } from '../support/db.js';
+import { rowsOf } from '../../src/db/bulk.js';
 
 let fw: TestFlywheel;
 beforeEach(async () => {
@@ -29,5 +33,23 @@ describe('re-keying scores member first', () => {
     const board = (await fw.leaderboard({ period: 'all', limit: 3 })).entries.map((e) => [e.member.displayName, e.points]);
     const one = board[2]![1] as number; // one accepted answer
     expect(board).toEqual([['user2', 2 * one], ['user1', 2 * one], ['user3', one]]);
+  });
+});
+
+describe('a recompute', () => {
+  it('gives back the board index it sets aside while rolling scores up', async () => {
+    const indexes = async () =>
+      rowsOf<{ name: string; sql: string }>(
+        await fw.db.raw(
+          dialect() === 'sqlite'
+            ? "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'scores' ORDER BY name"
+            : "SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE tablename = 'scores' ORDER BY indexname",
+        ),
+      );
+    await fw.ingest([answer('1', 1), answer('2', 2)]);
+    const before = await indexes();
+    expect(before.map((i) => i.name)).toContain('scores_top');
+    await fw.recompute();
+    expect(await indexes()).toEqual(before);
   });
 });
