@@ -122,7 +122,7 @@ export async function refreshStages(
     const from = journey.length === 0 || last === null ? -Infinity : Math.min(earliestTouch, last);
     return { memberId, from, windowStart: from === -Infinity ? null : productionWindowStart(from, timeZone, stageRules) };
   });
-  const facts = await stageFacts(db, requests);
+  const facts = await stageFacts(db, requests, stageRules.advocateReach);
   const changed: Array<{ memberId: number; timeline: StageTransition[] }> = [];
   const news: StageChange[] = [];
   const moves: StageMove[] = [];

@@ -1,7 +1,7 @@
 /** member_days and member_helped: maintained by upserts, read by the cap rule and the stage ladder. */
 import type { HelpedDelta, MemberDayDelta } from '../domain/member-facts.js';
 import type { StageFacts } from '../domain/stages.js';
-import { inChunks, insertRows } from './bulk.js';
+import { inChunks, insertRows, rowsOf } from './bulk.js';
 import { championTerms } from './champions-repo.js';
 import type { Tx } from './knex.js';
 
@@ -70,9 +70,10 @@ export interface StageFactsRequest {
 
 /**
  * What the stage ladder needs to know about each member, bounded by where each journey resumes:
- * the whole history is read only for journeys rebuilt from the start.
+ * the whole history is read only for journeys rebuilt from the start. Reach is read only up to
+ * `reachNeeded` (the advocate threshold, all the ladder compares it with).
  */
-export async function stageFacts(db: Tx, requests: readonly StageFactsRequest[]): Promise<Map<number, StageFacts>> {
+export async function stageFacts(db: Tx, requests: readonly StageFactsRequest[], reachNeeded: number): Promise<Map<number, StageFacts>> {
   type Mutable = StageFacts & { productions: Array<{ day: string; at: number }>; helpedAt: number[]; reachBefore: number };
   const facts = new Map<number, Mutable>();
   const byId = new Map(requests.map((r) => [r.memberId, r]));
@@ -97,8 +98,18 @@ export async function stageFacts(db: Tx, requests: readonly StageFactsRequest[])
     return windowStart ? q.andWhere('day', '>=', windowStart) : q;
   });
   for (const r of produced) facts.get(r.member_id)?.productions.push({ day: r.day, at: Number(r.produced_at) });
-  const helped = await inChunks(ids, 1000, (chunk) =>
-    db('member_helped').select('member_id', 'first_at').whereIn('member_id', chunk).andWhere('helps', '>', 0),
+  // A member who had helped enough members before the point their journey resumes from has the
+  // reach the ladder asks for all along: their list of helped members (thousands of rows for the
+  // busiest, who are in nearly every batch) is not read again.
+  const reached = await reachedBefore(db, requests, Math.max(1, reachNeeded));
+  for (const id of reached) {
+    const f = facts.get(id);
+    if (f) f.reachBefore = reachNeeded;
+  }
+  const helped = await inChunks(
+    ids.filter((id) => !reached.has(id)),
+    1000,
+    (chunk) => db('member_helped').select('member_id', 'first_at').whereIn('member_id', chunk).andWhere('helps', '>', 0),
   );
   for (const r of helped) {
     const f = facts.get(r.member_id);
@@ -111,6 +122,24 @@ export async function stageFacts(db: Tx, requests: readonly StageFactsRequest[])
     if (f) f.championTerms = terms;
   }
   return facts;
+}
+
+/** Members of `requests` who had helped at least `reach` members before their journey resumes (stops at the `reach`-th found). */
+async function reachedBefore(db: Tx, requests: readonly StageFactsRequest[], reach: number): Promise<Set<number>> {
+  const resumed = requests.filter((r) => r.from !== -Infinity);
+  const rows = await inChunks(resumed, 1000, async (chunk) =>
+    rowsOf<{ member_id: number }>(
+      await db.raw(
+        `SELECT v.column1 AS member_id
+         FROM (VALUES ${chunk.map(() => '(CAST(? AS INTEGER), CAST(? AS BIGINT))').join(',')}) AS v
+         WHERE (SELECT h.first_at FROM member_helped h
+                WHERE h.member_id = v.column1 AND h.helps > 0 AND h.first_at < v.column2
+                LIMIT 1 OFFSET ?) IS NOT NULL`,
+        [...chunk.flatMap((r) => [r.memberId, r.from]), reach - 1] as never[],
+      ),
+    ),
+  );
+  return new Set(rows.map((r) => Number(r.member_id)));
 }
 
 /** Keep members' first-seen and first-participation times as running minimums (rows already right are not rewritten). */

@@ -36,7 +36,10 @@ export interface StageFacts {
    * such day from seven calendar months before the point the timeline resumes from.
    */
   productions: ReadonlyArray<{ day: string; at: number }>;
-  /** Distinct members helped before the resume point… */
+  /**
+   * Distinct members helped before the resume point… (only compared with `advocateReach`, so a
+   * count at or over it may stand for any larger one, with no `helpedAt` after it)
+   */
   reachBefore: number;
   /** …and when each one helped since was first helped. */
   helpedAt: readonly number[];

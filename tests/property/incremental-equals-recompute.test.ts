@@ -107,6 +107,7 @@ const SMALL_CATALOG = [
 describe('incremental ingestion equals recompute', () => {
   it('for random activity streams in random batches', async () => {
     let badgesSeen = 0;
+    let advocatesSeen = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 10, maxLength: 150, size: 'max' }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }), async (steps, cuts) => {
         // A small cap and long cooldowns make every fairness rule fire often.
@@ -115,6 +116,8 @@ describe('incremental ingestion equals recompute', () => {
           c.rules.pairCooldownMs = 6 * 3600_000;
           c.rules.messageCooldownMs = 5 * 60_000;
           c.rules.timeZone = c.community.timeZone = 'America/Sao_Paulo';
+          // Advocates within ten weeks and five members: journeys resume past the reach threshold.
+          c.stages = { ...c.stages, advocateActiveMonths: 2, advocateReach: 2 };
           // Small thresholds, so every criterion type fires within a short random stream.
           c.badges = parseCatalog(SMALL_CATALOG, [], c.rules.kinds);
         });
@@ -129,6 +132,7 @@ describe('incremental ingestion equals recompute', () => {
           await fw.closePeriods();
           const incremental = await snapshot(fw);
           badgesSeen += incremental.badges.length;
+          advocatesSeen += incremental.stages.filter((s: { stage: string }) => s.stage === 'advocate').length;
           await fw.recompute();
           expect(await snapshot(fw)).toEqual(incremental);
         } finally {
@@ -137,7 +141,8 @@ describe('incremental ingestion equals recompute', () => {
       }),
       { numRuns: dialect() === 'postgres' ? 15 : 60 },
     );
-    // The streams are rich enough to earn badges, so the comparison above is about something.
+    // The streams are rich enough to earn badges and make advocates, so the comparison above is about something.
     expect(badgesSeen).toBeGreaterThan(0);
+    expect(advocatesSeen).toBeGreaterThan(0);
   }, 120_000);
 });
