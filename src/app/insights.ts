@@ -36,6 +36,7 @@ import {
   stageCounts,
   type Filter,
 } from '../db/insights-repo.js';
+import { ANY } from '../domain/scoring.js';
 import { inChunks } from '../db/bulk.js';
 import type { Tx } from '../db/knex.js';
 
@@ -165,7 +166,14 @@ export async function exportMembers(db: Tx, timeZone: string, now: number, optio
   const each = <R>(read: (chunk: number[]) => Promise<R[]>) => inChunks(ids, 2000, read);
   const [identities, scores, monthly, badges, champions, reach, firsts] = await Promise.all([
     each((c) => db('identities').select('member_id', 'platform', 'external_id', 'username').whereIn('member_id', c).orderBy('id')),
-    each((c) => db('scores').select('member_id', 'period', 'points').whereIn('member_id', c).where({ space: '*', platform: '*' }).whereIn(['period', 'period_start'], [['all', 'all'], ['month', month]])),
+    each((c) =>
+      db('scores as s')
+        .join('boards as b', 'b.id', 's.board_id')
+        .select('s.member_id', 'b.period', 's.points')
+        .whereIn('s.member_id', c)
+        .where({ 'b.space': ANY, 'b.platform': ANY })
+        .whereIn(['b.period', 'b.period_start'], [['all', 'all'], ['month', month]]),
+    ),
     monthlyPoints(db, addMonths(month, -11)),
     each((c) => db('badge_awards').select('member_id', 'badge_id').whereIn('member_id', c).whereNull('revoked_at')),
     each((c) => db('champions').select('member_id').whereIn('member_id', c).andWhere('status', 'active')),

@@ -3,6 +3,7 @@ import type { BadgeFacts, CountedAward, HeldAward } from '../domain/badges.js';
 import type { Kind, Platform, Space } from '../domain/kinds.js';
 import { ANY } from '../domain/scoring.js';
 import { earning, standing } from './awards-repo.js';
+import { boardId } from './boards.js';
 import { inChunks, insertRows, rowsOf } from './bulk.js';
 import { MEMBER_OF_IDENTITY } from './identities-repo.js';
 import { listed } from './scores-repo.js';
@@ -107,7 +108,10 @@ export async function badgeFacts(db: Tx, request: FactsRequest): Promise<Map<num
 /** All-time points per member (all platforms; one space or all), for pre-filtering points criteria. */
 export async function allTimePoints(db: Tx, memberIds: readonly number[], space: Space | null): Promise<Map<number, number>> {
   const rows = await inChunks(memberIds, 2000, (chunk) =>
-    db('scores').select('member_id', 'points').where({ period: 'all', period_start: 'all', space: space ?? ANY, platform: ANY }).whereIn('member_id', chunk),
+    db('scores')
+      .select('member_id', 'points')
+      .where('board_id', boardId(db, { period: 'all', periodStart: 'all', space: space ?? ANY, platform: ANY }))
+      .whereIn('member_id', chunk),
   );
   return new Map(rows.map((r) => [r.member_id, Number(r.points)]));
 }
@@ -143,10 +147,11 @@ export async function setRevoked(db: Tx, ids: readonly number[], revokedAt: numb
 
 /** Listed members (not hidden, staff or bots) with points in a period, ranked densely, down to `rank`. */
 export async function topFinishers(db: Tx, period: string, start: string, space: Space | null, rank: number): Promise<Array<{ memberId: number; rank: number }>> {
+  const board = { period, periodStart: start, space: space ?? ANY, platform: ANY };
   const cut = await db('scores as s')
     .join('members as m', 'm.id', 's.member_id')
     .distinct('s.points')
-    .where({ 's.period': period, 's.period_start': start, 's.space': space ?? ANY, 's.platform': ANY })
+    .where('s.board_id', boardId(db, board))
     .andWhere('s.points', '>', 0)
     .andWhere(listed(db))
     .orderBy('s.points', 'desc')
@@ -156,7 +161,7 @@ export async function topFinishers(db: Tx, period: string, start: string, space:
   const rows = await db('scores as s')
     .join('members as m', 'm.id', 's.member_id')
     .select('s.member_id', 's.points')
-    .where({ 's.period': period, 's.period_start': start, 's.space': space ?? ANY, 's.platform': ANY })
+    .where('s.board_id', boardId(db, board))
     .andWhere('s.points', '>=', levels.at(-1)!)
     .andWhere(listed(db));
   return rows.map((r: { member_id: number; points: number }) => ({ memberId: r.member_id, rank: levels.indexOf(Number(r.points)) + 1 }));

@@ -1,7 +1,9 @@
 /** What the data says about members, for the nomination queue and suggested candidates. */
 import type { CandidateFacts } from '../domain/champions.js';
 import { HELPING_KINDS } from '../domain/kinds.js';
+import { ANY } from '../domain/scoring.js';
 import { earning } from './awards-repo.js';
+import { boardId } from './boards.js';
 import { inChunks } from './bulk.js';
 import { listed } from './scores-repo.js';
 import type { Tx } from './knex.js';
@@ -76,7 +78,7 @@ export async function candidatePool(db: Tx, size: number): Promise<number[]> {
   const rows = await db('scores as s')
     .join('members as m', 'm.id', 's.member_id')
     .select('s.member_id')
-    .where({ 's.period': 'all', 's.period_start': 'all', 's.space': '*', 's.platform': '*' })
+    .where('s.board_id', boardId(db, { period: 'all', periodStart: 'all', space: ANY, platform: ANY }))
     .andWhere(listed(db))
     .whereNotExists(db('champions as c').select(db.raw('1')).whereRaw('c.member_id = s.member_id').andWhere('c.status', 'active'))
     .whereNotExists(db('nominations as n').select(db.raw('1')).whereRaw('n.member_id = s.member_id').andWhere('n.status', 'pending'))

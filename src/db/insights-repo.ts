@@ -196,25 +196,27 @@ export async function questionsAndReplies(db: Tx, f: Filter, fromMs: number, toM
 
 /** Points per month and space (all members), for activity over time. */
 export async function pointsBySpace(db: Tx, f: Filter): Promise<Array<{ month: string; space: Space; points: number }>> {
-  const rows: any[] = await db('scores')
-    .select('period_start', 'space')
-    .sum({ points: 'points' })
-    .where({ period: 'month', platform: f.platform ?? ANY })
-    .whereNot('space', ANY)
-    .andWhere('period_start', '>=', f.from.slice(0, 7) + '-01')
-    .andWhere('period_start', '<=', f.to)
-    .groupBy('period_start', 'space');
+  const rows: any[] = await db('scores as s')
+    .join('boards as b', 'b.id', 's.board_id')
+    .select('b.period_start', 'b.space')
+    .sum({ points: 's.points' })
+    .where({ 'b.period': 'month', 'b.platform': f.platform ?? ANY })
+    .whereNot('b.space', ANY)
+    .andWhere('b.period_start', '>=', f.from.slice(0, 7) + '-01')
+    .andWhere('b.period_start', '<=', f.to)
+    .groupBy('b.period_start', 'b.space');
   return rows.map((r: { period_start: string; space: Space; points: number | string }) => ({ month: r.period_start.slice(0, 7), space: r.space, points: Number(r.points) }));
 }
 
 /** Monthly points of community members from `fromMonth` to `toMonth` (days, inclusive), for affinity. */
 export async function monthlyPoints(db: Tx, fromMonth: string, toMonth = '9999-12-31', platform: Platform | null = null): Promise<Array<{ memberId: number; month: string; points: number }>> {
   const rows = await db('scores as s')
+    .join('boards as b', 'b.id', 's.board_id')
     .join('members as m', 'm.id', 's.member_id')
-    .select('s.member_id', 's.period_start', 's.points')
-    .where({ 's.period': 'month', 's.space': ANY, 's.platform': platform ?? ANY })
-    .andWhere('s.period_start', '>=', fromMonth)
-    .andWhere('s.period_start', '<=', toMonth)
+    .select('s.member_id', 'b.period_start', 's.points')
+    .where({ 'b.period': 'month', 'b.space': ANY, 'b.platform': platform ?? ANY })
+    .andWhere('b.period_start', '>=', fromMonth)
+    .andWhere('b.period_start', '<=', toMonth)
     .andWhere(community(db))
     .andWhere('s.points', '>', 0);
   return rows.map((r: { member_id: number; period_start: string; points: number }) => ({ memberId: r.member_id, month: r.period_start.slice(0, 7), points: Number(r.points) }));

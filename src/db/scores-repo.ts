@@ -3,6 +3,7 @@ import type { Platform, Space } from '../domain/kinds.js';
 import type { Period } from '../domain/periods.js';
 import type { Stage } from '../domain/stages.js';
 import { ANY } from '../domain/scoring.js';
+import { BOARD_ID_SQL } from './boards.js';
 import { rowsOf } from './bulk.js';
 import type { Tx } from './knex.js';
 
@@ -28,12 +29,11 @@ const LISTED = 'm.hidden = ? AND m.is_staff = ? AND m.is_bot = ?';
 const LISTED_BINDINGS = [false, false, false];
 export const listed = (db: Tx) => db.raw(LISTED, LISTED_BINDINGS);
 
-const scope = (q: Pick<BoardQuery, 'period' | 'periodStart' | 'space' | 'platform'>) => ({
-  's.period': q.period,
-  's.period_start': q.periodStart,
-  's.space': q.space ?? ANY,
-  's.platform': q.platform ?? ANY,
-});
+type Board = Omit<BoardQuery, 'limit' | 'offset'>;
+const boardBindings = (b: Board) => [b.period, b.periodStart, b.space ?? ANY, b.platform ?? ANY];
+
+/** The scores of the board `b` names. */
+const onBoard = (db: Tx, b: Board) => db.raw(`s.board_id = ${BOARD_ID_SQL}`, boardBindings(b));
 
 /** One page of a board, with what each row shows: an index range scan, and two lookups per row. */
 export async function topScores(db: Tx, q: BoardQuery): Promise<BoardRow[]> {
@@ -41,7 +41,7 @@ export async function topScores(db: Tx, q: BoardQuery): Promise<BoardRow[]> {
     .join('members as m', 'm.id', 's.member_id')
     .select('s.member_id', 's.points', 'm.display_name', 'm.stage')
     .select(db.raw('(SELECT COUNT(*) FROM badge_awards b WHERE b.member_id = s.member_id AND b.revoked_at IS NULL) AS badges'))
-    .where(scope(q))
+    .where(onBoard(db, q))
     .andWhere('s.points', '>', 0)
     .andWhere(listed(db))
     .orderBy([
@@ -57,7 +57,7 @@ export async function countListed(db: Tx, q: Omit<BoardQuery, 'limit' | 'offset'
   const row = await db('scores as s')
     .join('members as m', 'm.id', 's.member_id')
     .count({ n: '*' })
-    .where(scope(q))
+    .where(onBoard(db, q))
     .andWhere('s.points', '>', 0)
     .andWhere(listed(db))
     .first();
@@ -66,11 +66,12 @@ export async function countListed(db: Tx, q: Omit<BoardQuery, 'limit' | 'offset'
 
 /** A member's points in the given period windows (everything, all spaces and platforms). */
 export async function memberPoints(db: Tx, memberId: number, windows: ReadonlyArray<{ period: Period; start: string }>): Promise<Record<string, number>> {
-  const rows = await db('scores')
-    .select('period', 'period_start', 'points')
-    .where({ member_id: memberId, space: ANY, platform: ANY })
+  const rows = await db('scores as s')
+    .join('boards as b', 'b.id', 's.board_id')
+    .select('b.period', 's.points')
+    .where({ 's.member_id': memberId, 'b.space': ANY, 'b.platform': ANY })
     .whereIn(
-      ['period', 'period_start'],
+      ['b.period', 'b.period_start'],
       windows.map((w) => [w.period, w.start]),
     );
   const out: Record<string, number> = {};
@@ -79,15 +80,12 @@ export async function memberPoints(db: Tx, memberId: number, windows: ReadonlyAr
   return out;
 }
 
-type Board = Omit<BoardQuery, 'limit' | 'offset'>;
-
 // The one definition of a rank: distinct totals of listed members above `points` on a board, plus
 // one. Written out as SQL (with `boardBindings`, then `points`' bindings, then LISTED_BINDINGS):
 // composed with the query builder it cost more than running it, and `/rank` comes in bursts.
 const distinctAbove = (points: string) =>
   `SELECT COUNT(DISTINCT s.points) FROM scores s JOIN members m ON m.id = s.member_id
-   WHERE s.period = ? AND s.period_start = ? AND s.space = ? AND s.platform = ? AND s.points > ${points} AND ${LISTED}`;
-const boardBindings = (b: Board) => [b.period, b.periodStart, b.space ?? ANY, b.platform ?? ANY];
+   WHERE s.board_id = ${BOARD_ID_SQL} AND s.points > ${points} AND ${LISTED}`;
 
 /** Dense ranks (distinct totals above, plus one) of several points on several boards, in one statement. */
 export async function ranksOn(db: Tx, boards: ReadonlyArray<Board & { points: number }>): Promise<number[]> {
@@ -112,7 +110,7 @@ export interface PlacedMember {
 }
 
 // A member's points on one board (the member is `me` of the outer statement).
-const POINTS_ON = 'SELECT p.points FROM scores p WHERE p.period = ? AND p.period_start = ? AND p.space = ? AND p.platform = ? AND p.member_id = me.id';
+const POINTS_ON = `SELECT p.points FROM scores p WHERE p.board_id = ${BOARD_ID_SQL} AND p.member_id = me.id`;
 
 /** A member found by platform identity, with points and rank counts on the given boards, in one statement (every `/rank`). */
 export async function placeOfIdentity(db: Tx, platform: string, externalId: string, boards: readonly Board[]): Promise<PlacedMember | null> {

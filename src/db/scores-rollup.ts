@@ -1,8 +1,8 @@
 /**
  * Scores are rolled up inside the database, from the awards a batch just wrote (ingest) or from a
- * range of members' whole histories (a rebuild): one statement expands every award into its 6
- * periods × 4 filters (everything, space, platform, both), groups, and upserts. Binding those rows
- * from JS instead costs ~10× more per row.
+ * range of members' whole histories (a rebuild): a statement expands every award into its 6
+ * periods × 4 filters (everything, space, platform, both), the boards it counts on, groups, and
+ * upserts one row per member and board. Binding those rows from JS instead costs ~10× more per row.
  */
 import { PERIODS, periodStartsOf } from '../domain/periods.js';
 import { ANY } from '../domain/scoring.js';
@@ -49,26 +49,43 @@ export async function withTopIndexBuiltAfter(db: Tx, rollUpAll: () => Promise<vo
 // first: grouped member first, SQLite 3.52 walks the whole member index in order instead of
 // sorting them. A rebuild reads a member range through the member index and writes it member
 // first, the table's key order.
-const GROUPING = { 'w.activity_id': '2, 3, 4, 5, 1', 'w.member_id': '1, 2, 3, 4, 5' } as const;
+const GROUPING = { 'w.activity_id': 'b.id, x.member_id', 'w.member_id': 'x.member_id, b.id' } as const;
+
+// Each award row `w` (on calendar day `c`) once per board it counts on, by board name: 6 periods
+// × 4 filters. Binds ANY twice (the columns), then the periods (the joins).
+const BOARD_COLUMNS = `
+  p.column1 AS period,
+  CASE p.column1 WHEN 'all' THEN 'all' WHEN 'year' THEN c.year WHEN 'quarter' THEN c.quarter
+                 WHEN 'month' THEN c.month WHEN 'week' THEN c.week ELSE c.day END AS period_start,
+  CASE WHEN f.column1 = 1 THEN w.space ELSE ? END AS space,
+  CASE WHEN f.column2 = 1 THEN w.platform ELSE ? END AS platform`;
+const ON_BOARDS = `
+  JOIN calendar c ON c.day = w.day
+  CROSS JOIN (VALUES ${PERIODS.map(() => '(?)').join(', ')}) p
+  CROSS JOIN (VALUES (0, 0), (1, 0), (0, 1), (1, 1)) f`;
+
+const SAME_BOARD = 'b.period = x.period AND b.period_start = x.period_start AND b.space = x.space AND b.platform = x.platform';
 
 async function rollUp(db: Tx, range: keyof typeof GROUPING, first: number, last: number): Promise<void> {
+  const inRange = `${range} >= ? AND ${range} <= ? AND w.points <> 0`;
+  // Name the boards first (a new day, week, … gets its ids), from the few distinct days, spaces
+  // and platforms of the range; then add to the scores on them.
   await db.raw(
-    `INSERT INTO scores (member_id, period, period_start, space, platform, points)
-     SELECT w.member_id,
-            p.column1,
-            CASE p.column1 WHEN 'all' THEN 'all' WHEN 'year' THEN c.year WHEN 'quarter' THEN c.quarter
-                           WHEN 'month' THEN c.month WHEN 'week' THEN c.week ELSE c.day END,
-            CASE WHEN f.column1 = 1 THEN w.space ELSE ? END,
-            CASE WHEN f.column2 = 1 THEN w.platform ELSE ? END,
-            SUM(w.points)
-     FROM awards w
-     JOIN calendar c ON c.day = w.day
-     CROSS JOIN (VALUES ${PERIODS.map(() => '(?)').join(', ')}) p
-     CROSS JOIN (VALUES (0, 0), (1, 0), (0, 1), (1, 1)) f
-     WHERE ${range} >= ? AND ${range} <= ? AND w.points <> 0
+    `INSERT INTO boards (period, period_start, space, platform)
+     SELECT DISTINCT x.period, x.period_start, x.space, x.platform
+     FROM (SELECT ${BOARD_COLUMNS} FROM (SELECT DISTINCT w.day, w.space, w.platform FROM awards w WHERE ${inRange}) w ${ON_BOARDS}) x
+     WHERE NOT EXISTS (SELECT 1 FROM boards b WHERE ${SAME_BOARD})
+     ON CONFLICT (period, period_start, space, platform) DO NOTHING`,
+    [ANY, ANY, first, last, ...PERIODS],
+  );
+  await db.raw(
+    `INSERT INTO scores (member_id, board_id, points)
+     SELECT x.member_id, b.id, SUM(x.points)
+     FROM (SELECT w.member_id, ${BOARD_COLUMNS}, w.points FROM awards w ${ON_BOARDS} WHERE ${inRange}) x
+     JOIN boards b ON ${SAME_BOARD}
      GROUP BY ${GROUPING[range]}
-     HAVING SUM(w.points) <> 0
-     ON CONFLICT (member_id, period, period_start, space, platform) DO UPDATE SET points = scores.points + excluded.points`,
+     HAVING SUM(x.points) <> 0
+     ON CONFLICT (member_id, board_id) DO UPDATE SET points = scores.points + excluded.points`,
     [ANY, ANY, ...PERIODS, first, last],
   );
 }

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as scoresByMember from '../../migrations/20261123000000_scores_by_member.js';
+import * as scoreBoards from '../../migrations/20261123010000_score_boards.js';
 import { act, discord, minutes, T0 } from '../support/builders.js';
 import { dialect, testFlywheel, type TestFlywheel } from '../support/db.js';
 import { rowsOf } from '../../src/db/bulk.js';
@@ -16,18 +17,26 @@ beforeEach(async () => {
 afterEach(() => fw.close());
 
 const answer = (id: string, minute: number, extra = {}) => act('answer_accepted', discord(id), minutes(minute), { counterpart: discord('99'), ...extra });
-const allScores = () => fw.db('scores').select('member_id', 'period', 'period_start', 'space', 'platform', 'points').orderBy(['member_id', 'period', 'period_start', 'space', 'platform']);
+const COLUMNS = ['member_id', 'period', 'period_start', 'space', 'platform', 'points'];
+// Scores as members see them, before boards had ids (board named in each row) and since.
+const namedScores = () => fw.db('scores').select(COLUMNS).orderBy(COLUMNS);
+const boardedScores = () =>
+  fw.db('scores as s').join('boards as b', 'b.id', 's.board_id').select('s.member_id', 'b.period', 'b.period_start', 'b.space', 'b.platform', 's.points').orderBy(COLUMNS);
 
-describe('re-keying scores member first', () => {
+describe('reshaping scores (member first, then boards named by id)', () => {
   it('keeps every score, both ways, and ingest adds to them afterwards', async () => {
     await fw.ingest([answer('1', 1), answer('2', 2), answer('1', 3, { space: 'product' }), answer('3', 4)]);
-    const before = await allScores();
+    const before = await boardedScores();
     expect(before.length).toBeGreaterThan(20);
 
+    await scoreBoards.down(fw.db);
+    expect(await namedScores()).toEqual(before);
     await scoresByMember.down(fw.db);
-    expect(await allScores()).toEqual(before);
+    expect(await namedScores()).toEqual(before);
     await scoresByMember.up(fw.db);
-    expect(await allScores()).toEqual(before);
+    expect(await namedScores()).toEqual(before);
+    await scoreBoards.up(fw.db);
+    expect(await boardedScores()).toEqual(before);
 
     await fw.ingest([answer('2', 5)]);
     const board = (await fw.leaderboard({ period: 'all', limit: 3 })).entries.map((e) => [e.member.displayName, e.points]);

@@ -79,7 +79,12 @@ async function snapshot(fw: TestFlywheel) {
   const awards = await fw.db('awards')
     .select('activity_id', 'member_id', 'kind', 'space', 'platform', 'points', 'reason', 'day', 'cancels_activity_id', 'production', 'participation')
     .orderBy(['activity_id', 'cancels_activity_id']);
-  const scores = await fw.db('scores').select('*').whereNot('points', 0).orderBy(['period', 'period_start', 'space', 'platform', 'member_id']);
+  const scores = await fw
+    .db('scores as s')
+    .join('boards as b', 'b.id', 's.board_id')
+    .select('b.period', 'b.period_start', 'b.space', 'b.platform', 's.member_id', 's.points')
+    .whereNot('s.points', 0)
+    .orderBy(['b.period', 'b.period_start', 'b.space', 'b.platform', 's.member_id']);
   const days = await fw.db('member_days').select('*').orderBy(['member_id', 'day']);
   const helped = await fw.db('member_helped').select('*').orderBy(['member_id', 'helped_member_id']);
   const stages = await fw.db('stage_transitions').select('member_id', 'stage', 'at').orderBy(['member_id', 'at', 'stage']);

@@ -39,10 +39,11 @@ export async function stateOf(db: Db) {
       .select('a.natural_key', 'm.origin', 'w.kind', 'w.points', 'w.reason')
       .orderBy(['a.natural_key', 'm.origin', 'w.kind']),
     scores: await db('scores as s')
+      .join('boards as b', 'b.id', 's.board_id')
       .join('members as m', 'm.id', 's.member_id')
-      .select('m.origin', 's.period', 's.period_start', 's.space', 's.platform', 's.points')
+      .select('m.origin', 'b.period', 'b.period_start', 'b.space', 'b.platform', 's.points')
       .whereNot('s.points', 0)
-      .orderBy(['m.origin', 's.period', 's.period_start', 's.space', 's.platform']),
+      .orderBy(['m.origin', 'b.period', 'b.period_start', 'b.space', 'b.platform']),
     badges: await db('badge_awards as b').join('members as m', 'm.id', 'b.member_id').select('m.origin', 'b.badge_id', 'b.instance', 'b.awarded_at', 'b.revoked_at').orderBy(['m.origin', 'b.badge_id', 'b.instance']),
     stages: await db('members').select('origin', 'stage', 'stage_since').orderBy('origin'),
   };
