@@ -1,8 +1,9 @@
 /**
  * Scores are rolled up inside the database, from the awards a batch just wrote (ingest) or from a
- * range of members' whole histories (a rebuild): a statement expands every award into its 6
- * periods × 4 filters (everything, space, platform, both), the boards it counts on, groups, and
- * upserts one row per member and board. Binding those rows from JS instead costs ~10× more per row.
+ * range of members' whole histories (a rebuild): every award counts on 6 periods × 4 filters
+ * (everything, space, platform, both), 24 boards; a statement joins each award to its boards,
+ * groups, and upserts one row per member and board. Binding those rows from JS instead costs ~10×
+ * more per row.
  */
 import { PERIODS, periodStartsOf } from '../domain/periods.js';
 import { ANY } from '../domain/scoring.js';
@@ -49,10 +50,10 @@ export async function withTopIndexBuiltAfter(db: Tx, rollUpAll: () => Promise<vo
 // first: grouped member first, SQLite 3.52 walks the whole member index in order instead of
 // sorting them. A rebuild reads a member range through the member index and writes it member
 // first, the table's key order.
-const GROUPING = { 'w.activity_id': 'b.id, x.member_id', 'w.member_id': 'x.member_id, b.id' } as const;
+const GROUPING = { 'w.activity_id': 'o.board_id, w.member_id', 'w.member_id': 'w.member_id, o.board_id' } as const;
 
-// Each award row `w` (on calendar day `c`) once per board it counts on, by board name: 6 periods
-// × 4 filters. Binds ANY twice (the columns), then the periods (the joins).
+// The boards an award on day `w.day` in `w.space` on `w.platform` counts on (6 periods × 4
+// filters), by name: binds ANY twice (the columns), then the periods (the joins).
 const BOARD_COLUMNS = `
   p.column1 AS period,
   CASE p.column1 WHEN 'all' THEN 'all' WHEN 'year' THEN c.year WHEN 'quarter' THEN c.quarter
@@ -64,28 +65,36 @@ const ON_BOARDS = `
   CROSS JOIN (VALUES ${PERIODS.map(() => '(?)').join(', ')}) p
   CROSS JOIN (VALUES (0, 0), (1, 0), (0, 1), (1, 1)) f`;
 
-const SAME_BOARD = 'b.period = x.period AND b.period_start = x.period_start AND b.space = x.space AND b.platform = x.platform';
-
 async function rollUp(db: Tx, range: keyof typeof GROUPING, first: number, last: number): Promise<void> {
   const inRange = `${range} >= ? AND ${range} <= ? AND w.points <> 0`;
-  // Name the boards first (a new day, week, … gets its ids), from the few distinct days, spaces
-  // and platforms of the range; then add to the scores on them.
+  // Boards are named for the range's few distinct days, spaces and platforms, never per award:
+  // joined per award on the names' expressions, PostgreSQL without fresh statistics (as in a
+  // rebuild) once chose a plan that made 54 million rows of 124,000.
+  const named = `
+    SELECT w.day, w.space AS award_space, w.platform AS award_platform, ${BOARD_COLUMNS}
+    FROM (SELECT DISTINCT w.day, w.space, w.platform FROM awards w WHERE ${inRange}) w ${ON_BOARDS}`;
+  const namedBindings = [ANY, ANY, first, last, ...PERIODS];
+  // A new day, week, … gets its board ids first.
   await db.raw(
     `INSERT INTO boards (period, period_start, space, platform)
-     SELECT DISTINCT x.period, x.period_start, x.space, x.platform
-     FROM (SELECT ${BOARD_COLUMNS} FROM (SELECT DISTINCT w.day, w.space, w.platform FROM awards w WHERE ${inRange}) w ${ON_BOARDS}) x
-     WHERE NOT EXISTS (SELECT 1 FROM boards b WHERE ${SAME_BOARD})
+     SELECT DISTINCT x.period, x.period_start, x.space, x.platform FROM (${named}) x
+     WHERE NOT EXISTS (SELECT 1 FROM boards b WHERE b.period = x.period AND b.period_start = x.period_start AND b.space = x.space AND b.platform = x.platform)
      ON CONFLICT (period, period_start, space, platform) DO NOTHING`,
-    [ANY, ANY, first, last, ...PERIODS],
+    namedBindings,
   );
   await db.raw(
-    `INSERT INTO scores (member_id, board_id, points)
-     SELECT x.member_id, b.id, SUM(x.points)
-     FROM (SELECT w.member_id, ${BOARD_COLUMNS}, w.points FROM awards w ${ON_BOARDS} WHERE ${inRange}) x
-     JOIN boards b ON ${SAME_BOARD}
+    `WITH board_of AS MATERIALIZED (
+       SELECT x.day, x.award_space, x.award_platform,
+              (SELECT b.id FROM boards b WHERE b.period = x.period AND b.period_start = x.period_start AND b.space = x.space AND b.platform = x.platform) AS board_id
+       FROM (${named}) x)
+     INSERT INTO scores (member_id, board_id, points)
+     SELECT w.member_id, o.board_id, SUM(w.points)
+     FROM awards w
+     JOIN board_of o ON o.day = w.day AND o.award_space = w.space AND o.award_platform = w.platform
+     WHERE ${inRange}
      GROUP BY ${GROUPING[range]}
-     HAVING SUM(x.points) <> 0
+     HAVING SUM(w.points) <> 0
      ON CONFLICT (member_id, board_id) DO UPDATE SET points = scores.points + excluded.points`,
-    [ANY, ANY, ...PERIODS, first, last],
+    [...namedBindings, first, last],
   );
 }
