@@ -22,6 +22,7 @@ import {
   type Responsiveness,
 } from '../domain/insights.js';
 import type { Platform, Space } from '../domain/kinds.js';
+import { ANY } from '../domain/scoring.js';
 import { addDays, addMonths, localDay, periodStart, startOfDayInstant } from '../domain/periods.js';
 import type { Stage } from '../domain/stages.js';
 import {
@@ -36,7 +37,6 @@ import {
   stageCounts,
   type Filter,
 } from '../db/insights-repo.js';
-import { ANY } from '../domain/scoring.js';
 import { inChunks } from '../db/bulk.js';
 import type { Tx } from '../db/knex.js';
 

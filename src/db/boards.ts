@@ -17,5 +17,9 @@ export function boardId(db: Tx, board: BoardName): Knex.QueryBuilder {
   return db('boards').select('id').where({ period: board.period, period_start: board.periodStart, space: board.space, platform: board.platform });
 }
 
-/** The same in SQL, binding the board's period, period start, space and platform. */
-export const BOARD_ID_SQL = '(SELECT id FROM boards WHERE period = ? AND period_start = ? AND space = ? AND platform = ?)';
+/** The id of the board named by four SQL expressions (columns of an outer query, or `?`); NULL when it has none yet. */
+export const boardIdOf = (period: string, periodStart: string, space: string, platform: string): string =>
+  `(SELECT bd.id FROM boards bd WHERE bd.period = ${period} AND bd.period_start = ${periodStart} AND bd.space = ${space} AND bd.platform = ${platform})`;
+
+/** The same, binding the board's period, period start, space and platform. */
+export const BOARD_ID_SQL = boardIdOf('?', '?', '?', '?');

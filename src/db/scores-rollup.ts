@@ -7,6 +7,7 @@
  */
 import { PERIODS, periodStartsOf } from '../domain/periods.js';
 import { ANY } from '../domain/scoring.js';
+import { boardIdOf } from './boards.js';
 import { insertRows, rowsOf } from './bulk.js';
 import { isPostgres, type Tx } from './knex.js';
 
@@ -65,6 +66,9 @@ const ON_BOARDS = `
   CROSS JOIN (VALUES ${PERIODS.map(() => '(?)').join(', ')}) p
   CROSS JOIN (VALUES (0, 0), (1, 0), (0, 1), (1, 1)) f`;
 
+// The id of the board a named row `x` counts on: a lookup in the boards' unique index.
+const X_BOARD_ID = boardIdOf('x.period', 'x.period_start', 'x.space', 'x.platform');
+
 async function rollUp(db: Tx, range: keyof typeof GROUPING, first: number, last: number): Promise<void> {
   const inRange = `${range} >= ? AND ${range} <= ? AND w.points <> 0`;
   // Boards are named for the range's few distinct days, spaces and platforms, never per award:
@@ -78,14 +82,14 @@ async function rollUp(db: Tx, range: keyof typeof GROUPING, first: number, last:
   await db.raw(
     `INSERT INTO boards (period, period_start, space, platform)
      SELECT DISTINCT x.period, x.period_start, x.space, x.platform FROM (${named}) x
-     WHERE NOT EXISTS (SELECT 1 FROM boards b WHERE b.period = x.period AND b.period_start = x.period_start AND b.space = x.space AND b.platform = x.platform)
+     WHERE ${X_BOARD_ID} IS NULL
      ON CONFLICT (period, period_start, space, platform) DO NOTHING`,
     namedBindings,
   );
   await db.raw(
     `WITH board_of AS MATERIALIZED (
        SELECT x.day, x.award_space, x.award_platform,
-              (SELECT b.id FROM boards b WHERE b.period = x.period AND b.period_start = x.period_start AND b.space = x.space AND b.platform = x.platform) AS board_id
+              ${X_BOARD_ID} AS board_id
        FROM (${named}) x)
      INSERT INTO scores (member_id, board_id, points)
      SELECT w.member_id, o.board_id, SUM(w.points)
