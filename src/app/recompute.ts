@@ -5,7 +5,8 @@
  * numbers until the new ones are complete.
  */
 import { localDay, periodStart, startOfDayInstant } from '../domain/periods.js';
-import { rollUpMemberScores, withTopIndexBuiltAfter } from '../db/scores-rollup.js';
+import { rollUpAllScores } from '../db/scores-rollup.js';
+import { withIndexesBuiltAfter } from '../db/rebuild-indexes.js';
 import type { Tx } from '../db/knex.js';
 import { readLedger } from '../db/ledger-repo.js';
 import { applyLedgerBatch, refreshStages, type PipelineRules, type StageMove } from './award-pipeline.js';
@@ -37,28 +38,26 @@ export async function recompute(
 
 /** Rebuild everything derived, inside the caller's transaction (recompute; merging members). */
 export async function rebuild(trx: Tx, config: PipelineRules, asOf: number, onProgress: (done: number) => void = () => {}): Promise<RecomputeResult> {
-  for (const table of DERIVED_TABLES) await trx(table).delete();
-  // Badge awards stay (their ids are public); closed periods are judged again on the new scores.
-  await trx('badge_closures').delete();
-  await trx('members').update({ stage: null, stage_since: null, first_seen_at: null, first_participated_at: null, stage_evaluated_at: null });
-  let after = 0;
-  let done = 0;
-  for (;;) {
-    const batch = await readLedger(trx, after, CHUNK);
-    if (batch.length === 0) break;
-    await applyLedgerBatch(trx, batch, config, asOf, { replay: true });
-    after = batch.at(-1)!.id;
-    done += batch.length;
-    onProgress(done);
-  }
-  const members = (await trx('members').select('id').orderBy('id')).map((r: { id: number }) => r.id);
-  // Scores from whole histories, a range of members per statement: each score is written once,
-  // in the table's key order, and each sort stays small.
-  await withTopIndexBuiltAfter(trx, async () => {
-    for (let i = 0; i < members.length; i += MEMBER_CHUNK) {
-      const chunk = members.slice(i, i + MEMBER_CHUNK);
-      await rollUpMemberScores(trx, chunk[0]!, chunk.at(-1)!);
+  // Indexes only badges and boards read are built once at the end of the writes, not kept row by row.
+  const { done, members } = await withIndexesBuiltAfter(trx, ['awards_counted', 'scores_top'], async () => {
+    for (const table of DERIVED_TABLES) await trx(table).delete();
+    // Badge awards stay (their ids are public); closed periods are judged again on the new scores.
+    await trx('badge_closures').delete();
+    await trx('members').update({ stage: null, stage_since: null, first_seen_at: null, first_participated_at: null, stage_evaluated_at: null });
+    let after = 0;
+    let done = 0;
+    for (;;) {
+      const batch = await readLedger(trx, after, CHUNK);
+      if (batch.length === 0) break;
+      await applyLedgerBatch(trx, batch, config, asOf, { replay: true });
+      after = batch.at(-1)!.id;
+      done += batch.length;
+      onProgress(done);
     }
+    const members = (await trx('members').select('id').orderBy('id')).map((r: { id: number }) => r.id);
+    // Scores from whole histories, a range of members per statement: each score is written once.
+    await rollUpAllScores(trx, members, MEMBER_CHUNK);
+    return { done, members };
   });
   // Journeys from whole histories, once per member: replaying them chunk by chunk re-read every
   // active member's recent history for each chunk.

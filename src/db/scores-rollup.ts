@@ -8,8 +8,8 @@
 import { PERIODS, periodStartsOf } from '../domain/periods.js';
 import { ANY } from '../domain/scoring.js';
 import { boardIdOf } from './boards.js';
-import { insertRows, rowsOf } from './bulk.js';
-import { isPostgres, type Tx } from './knex.js';
+import { insertRows } from './bulk.js';
+import type { Tx } from './knex.js';
 
 /** Make sure the calendar knows every local day in `days`. */
 export async function ensureCalendarDays(db: Tx, days: Iterable<string>): Promise<void> {
@@ -21,30 +21,23 @@ export async function ensureCalendarDays(db: Tx, days: Iterable<string>): Promis
 }
 
 /** Add the points of the awards a batch just wrote (activity ids in [firstId, lastId]) to every score they count in. */
-export function rollUpScores(db: Tx, firstId: number, lastId: number): Promise<void> {
-  return rollUp(db, 'w.activity_id', firstId, lastId);
+export async function rollUpScores(db: Tx, firstId: number, lastId: number): Promise<void> {
+  await nameBoards(db, 'w.activity_id', firstId, lastId);
+  await addScores(db, 'w.activity_id', firstId, lastId);
 }
 
 /**
- * Scores of the members with ids in [firstMember, lastMember], from all their awards (a rebuild,
- * into an empty table: member ranges in ascending order append to the table's key in order).
+ * A rebuild's scores, into an empty table, from the members' whole histories: the boards are named
+ * once for every award, then each range of `chunk` members is rolled up in ascending order, so
+ * rows append to the table's key in order and each sort stays small.
  */
-export function rollUpMemberScores(db: Tx, firstMember: number, lastMember: number): Promise<void> {
-  return rollUp(db, 'w.member_id', firstMember, lastMember);
-}
-
-/**
- * Run a rebuild's roll-up with the top-N index set aside on SQLite, then build it once from the
- * finished table (sorted once instead of kept row by row: the roll-up ~125 → ~103 s, recompute
- * 173 → 145 s at 1M activities). Readers see the last commit meanwhile. PostgreSQL keeps the
- * index: dropping it would lock the table against every reader until the rebuild commits.
- */
-export async function withTopIndexBuiltAfter(db: Tx, rollUpAll: () => Promise<void>): Promise<void> {
-  if (isPostgres(db)) return rollUpAll();
-  const [index] = rowsOf<{ sql: string }>(await db.raw("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'scores_top'"));
-  await db.raw('DROP INDEX scores_top');
-  await rollUpAll();
-  await db.raw(index!.sql);
+export async function rollUpAllScores(db: Tx, memberIds: readonly number[], chunk: number): Promise<void> {
+  if (memberIds.length === 0) return;
+  await nameBoards(db, 'w.member_id', memberIds[0]!, memberIds.at(-1)!);
+  for (let i = 0; i < memberIds.length; i += chunk) {
+    const range = memberIds.slice(i, i + chunk);
+    await addScores(db, 'w.member_id', range[0]!, range.at(-1)!);
+  }
 }
 
 // How each range is grouped. A batch's few awards are found by activity id and grouped board
@@ -52,6 +45,7 @@ export async function withTopIndexBuiltAfter(db: Tx, rollUpAll: () => Promise<vo
 // sorting them. A rebuild reads a member range through the member index and writes it member
 // first, the table's key order.
 const GROUPING = { 'w.activity_id': 'o.board_id, w.member_id', 'w.member_id': 'w.member_id, o.board_id' } as const;
+type Range = keyof typeof GROUPING;
 
 // The boards an award on day `w.day` in `w.space` on `w.platform` counts on (6 periods × 4
 // filters), by name: binds ANY twice (the columns), then the periods (the joins).
@@ -69,36 +63,42 @@ const ON_BOARDS = `
 // The id of the board a named row `x` counts on: a lookup in the boards' unique index.
 const X_BOARD_ID = boardIdOf('x.period', 'x.period_start', 'x.space', 'x.platform');
 
-async function rollUp(db: Tx, range: keyof typeof GROUPING, first: number, last: number): Promise<void> {
-  const inRange = `${range} >= ? AND ${range} <= ? AND w.points <> 0`;
-  // Boards are named for the range's few distinct days, spaces and platforms, never per award:
-  // joined per award on the names' expressions, PostgreSQL without fresh statistics (as in a
-  // rebuild) once chose a plan that made 54 million rows of 124,000.
-  const named = `
-    SELECT w.day, w.space AS award_space, w.platform AS award_platform, ${BOARD_COLUMNS}
-    FROM (SELECT DISTINCT w.day, w.space, w.platform FROM awards w WHERE ${inRange}) w ${ON_BOARDS}`;
-  const namedBindings = [ANY, ANY, first, last, ...PERIODS];
-  // A new day, week, … gets its board ids first.
+const inRange = (range: Range) => `${range} >= ? AND ${range} <= ? AND w.points <> 0`;
+
+// Each board an award in the range counts on, by name, for the range's few distinct days, spaces
+// and platforms — never per award: joined per award on the names' expressions, PostgreSQL without
+// fresh statistics (as in a rebuild) once chose a plan that made 54 million rows of 124,000.
+const namedFor = (range: Range) => `
+  SELECT w.day, w.space AS award_space, w.platform AS award_platform, ${BOARD_COLUMNS}
+  FROM (SELECT DISTINCT w.day, w.space, w.platform FROM awards w WHERE ${inRange(range)}) w ${ON_BOARDS}`;
+const namedBindings = (first: number, last: number) => [ANY, ANY, first, last, ...PERIODS];
+
+/** Give a new day, week, … its board ids, for the awards in the range. */
+async function nameBoards(db: Tx, range: Range, first: number, last: number): Promise<void> {
   await db.raw(
     `INSERT INTO boards (period, period_start, space, platform)
-     SELECT DISTINCT x.period, x.period_start, x.space, x.platform FROM (${named}) x
+     SELECT DISTINCT x.period, x.period_start, x.space, x.platform FROM (${namedFor(range)}) x
      WHERE ${X_BOARD_ID} IS NULL
      ON CONFLICT (period, period_start, space, platform) DO NOTHING`,
-    namedBindings,
+    namedBindings(first, last),
   );
+}
+
+/** Add the points of the awards in the range to their (named) boards' scores. */
+async function addScores(db: Tx, range: Range, first: number, last: number): Promise<void> {
   await db.raw(
     `WITH board_of AS MATERIALIZED (
        SELECT x.day, x.award_space, x.award_platform,
               ${X_BOARD_ID} AS board_id
-       FROM (${named}) x)
+       FROM (${namedFor(range)}) x)
      INSERT INTO scores (member_id, board_id, points)
      SELECT w.member_id, o.board_id, SUM(w.points)
      FROM awards w
      JOIN board_of o ON o.day = w.day AND o.award_space = w.space AND o.award_platform = w.platform
-     WHERE ${inRange}
+     WHERE ${inRange(range)}
      GROUP BY ${GROUPING[range]}
      HAVING SUM(w.points) <> 0
      ON CONFLICT (member_id, board_id) DO UPDATE SET points = scores.points + excluded.points`,
-    [...namedBindings, first, last],
+    [...namedBindings(first, last), first, last],
   );
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { act, discord, minutes, thanks } from '../support/builders.js';
-import { testFlywheel, type TestFlywheel } from '../support/db.js';
+import { dialect, testFlywheel, type TestFlywheel } from '../support/db.js';
 
 const alice = discord('100');
 const bob = discord('200');
@@ -128,5 +128,29 @@ describe('leaderboards', () => {
     fw.config.rules.kinds.answer_accepted.points = 25;
     await fw.recompute();
     expect(await pointsOf(bob)).toBe(30);
+  });
+
+  // A rebuild drops the indexes only boards and badges read, and builds them again at the end.
+  const indexes = async () =>
+    dialect() === 'sqlite'
+      ? await fw.db.raw("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+      : (await fw.db.raw('SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname')).rows;
+
+  it('leaves every index as it was, after a recompute and after one that failed part-way', async () => {
+    await fw.ingest([act('answer_accepted', bob, minutes(0), { counterpart: alice }), act('answer_posted', carol, minutes(1), { counterpart: alice, subject: 'q' })]);
+    const before = await indexes();
+    expect(before.map((i: { name: string }) => i.name)).toEqual(expect.arrayContaining(['scores_top', 'awards_counted']));
+    await fw.recompute();
+    expect(await indexes()).toEqual(before);
+
+    fw.config.rules.kinds.answer_accepted.points = 25;
+    await expect(
+      fw.recompute(() => {
+        throw new Error('the progress display broke');
+      }),
+    ).rejects.toThrow('the progress display broke');
+    expect(await indexes()).toEqual(before);
+    expect(await pointsOf(bob)).toBe(15);
+    expect((await fw.leaderboard({ period: 'all' })).entries.map((e) => e.points)).toEqual([15, 5]);
   });
 });
