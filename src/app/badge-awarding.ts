@@ -67,6 +67,7 @@ export async function awardBadges(
     db,
     new Map(memberIds.map((id) => [id, openBadges(catalog, heldBy.get(id) ?? [], mayLose?.has(id) ?? true)])),
     heldBy,
+    since,
   );
   const request = await factsNeeded(db, open, since, catalog);
   const facts = await badgeFacts(db, request);
@@ -93,34 +94,60 @@ export async function awardBadges(
  * something can change:
  *  - a count badge not held, with fewer counted awards than its threshold in all history, cannot
  *    be granted;
- *  - a single count badge held, with no time window, and still at or over its threshold, stays.
+ *  - a single count badge held, with no time window, and still at or over its threshold, stays;
+ *  - during ingest (`since`), a windowed count badge not held can only be reached by a window
+ *    holding one of the batch's awards (all on or after `since`): it needs that many counted
+ *    awards from one window before `since` on (a helper with hundreds of accepted answers but
+ *    never five in a week had them all read out on every batch).
  * What is left (a grant within reach, a restore, a revocation below the threshold) is evaluated
  * on the history. Only the kinds a member needs are counted; members needing the same kinds share
  * a statement.
  */
-async function withinReach(db: Tx, open: Map<number, Badge[]>, heldBy: ReadonlyMap<number, readonly MemberHeldAward[]>): Promise<Map<number, Badge[]>> {
+async function withinReach(
+  db: Tx,
+  open: Map<number, Badge[]>,
+  heldBy: ReadonlyMap<number, readonly MemberHeldAward[]>,
+  since: string | null,
+): Promise<Map<number, Badge[]>> {
   const holding = new Map([...heldBy].map(([id, held]) => [id, new Set(held.filter((h) => !h.revoked).map((h) => h.badgeId))]));
   const holds = (id: number, b: Badge) => holding.get(id)?.has(b.id) ?? false;
   const countable = (id: number, b: Badge) => b.criterion.type === 'count' && (!holds(id, b) || (!b.repeatable && !b.criterion.withinDays));
+  await keepWithinReach(db, open, countable, (id, b, n, atLeast) => (holds(id, b) ? n < atLeast : n >= atLeast), null);
+  if (since === null) return open;
+  const windowed = (id: number, b: Badge) => b.criterion.type === 'count' && b.criterion.withinDays !== undefined && !holds(id, b);
+  const widest = Math.max(0, ...[...open.values()].flat().map((b) => (b.criterion.type === 'count' ? (b.criterion.withinDays ?? 0) : 0)));
+  // UTC midnight a day earlier: no later than the local start of that day in any time zone.
+  const from = Date.parse(`${addDays(since, -(widest + 1))}T00:00:00Z`);
+  await keepWithinReach(db, open, windowed, (_id, _b, n, atLeast) => n >= atLeast, from);
+  return open;
+}
+
+/** Drop the `counted` badges whose counted awards (from `from` on, or all) fail `keep`. */
+async function keepWithinReach(
+  db: Tx,
+  open: Map<number, Badge[]>,
+  counted: (id: number, b: Badge) => boolean,
+  keep: (id: number, b: Badge, n: number, atLeast: number) => boolean,
+  from: number | null,
+): Promise<void> {
   const kindsOf = new Map<number, string>();
   for (const [id, badges] of open) {
-    const kinds = [...new Set(badges.flatMap((b) => (b.criterion.type === 'count' && countable(id, b) ? [b.criterion.kind] : [])))];
+    const kinds = [...new Set(badges.flatMap((b) => (b.criterion.type === 'count' && counted(id, b) ? [b.criterion.kind] : [])))];
     if (kinds.length > 0) kindsOf.set(id, kinds.sort().join(','));
   }
-  const counted: CountedTotal[] = [];
-  for (const [kinds, ids] of group([...kindsOf.keys()], (id) => kindsOf.get(id)!)) counted.push(...(await countedTotals(db, ids, kinds.split(',') as Kind[])));
-  const totals = group(counted, (t) => t.memberId);
+  const totals: CountedTotal[] = [];
+  for (const [kinds, ids] of group([...kindsOf.keys()], (id) => kindsOf.get(id)!)) totals.push(...(await countedTotals(db, ids, kinds.split(',') as Kind[], from)));
+  const totalsOf = group(totals, (t) => t.memberId);
   for (const id of kindsOf.keys())
     open.set(
       id,
       open.get(id)!.filter((b) => {
-        if (b.criterion.type !== 'count' || !countable(id, b)) return true;
+        if (b.criterion.type !== 'count' || !counted(id, b)) return true;
         const c = b.criterion;
-        const n = (totals.get(id) ?? []).filter((t) => t.kind === c.kind && (!c.space || t.space === c.space) && (!c.platform || t.platform === c.platform)).reduce((sum, t) => sum + t.n, 0);
-        return holds(id, b) ? n < c.atLeast : n >= c.atLeast;
+        const n = (totalsOf.get(id) ?? []).filter((t) => t.kind === c.kind && (!c.space || t.space === c.space) && (!c.platform || t.platform === c.platform)).reduce((sum, t) => sum + t.n, 0);
+        return keep(id, b, n, c.atLeast);
       }),
     );
-  return open;
 }
 
 async function factsNeeded(db: Tx, open: ReadonlyMap<number, Badge[]>, since: string | null, catalog: readonly Badge[]): Promise<FactsRequest> {

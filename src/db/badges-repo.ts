@@ -30,8 +30,8 @@ export interface CountedTotal {
   n: number;
 }
 
-/** How many counted awards of `kinds` each member holds, per space and platform: counted in the database, no rows read out. */
-export async function countedTotals(db: Tx, memberIds: readonly number[], kinds: readonly Kind[]): Promise<CountedTotal[]> {
+/** How many counted awards of `kinds` (occurring at or after `from`, when given) each member holds, per space and platform: counted in the database, no rows read out. */
+export async function countedTotals(db: Tx, memberIds: readonly number[], kinds: readonly Kind[], from: number | null = null): Promise<CountedTotal[]> {
   if (memberIds.length === 0 || kinds.length === 0) return [];
   const rows = await inChunks<number, { member_id: number; kind: Kind; space: Space; platform: Platform; n: number | string }>(memberIds, 500, (chunk) =>
     db('awards as w')
@@ -40,6 +40,9 @@ export async function countedTotals(db: Tx, memberIds: readonly number[], kinds:
       .whereIn('w.member_id', chunk)
       .whereIn('w.kind', kinds)
       .andWhere(earning(db))
+      .modify((q) => {
+        if (from !== null) void q.andWhere('w.occurred_at', '>=', from);
+      })
       .groupBy('w.member_id', 'w.kind', 'w.space', 'w.platform'),
   );
   return rows.map((r) => ({ memberId: r.member_id, kind: r.kind, space: r.space, platform: r.platform, n: Number(r.n) }));

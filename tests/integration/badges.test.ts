@@ -86,6 +86,25 @@ describe('the default catalog', () => {
     expect(await badgesOf('1')).toEqual([{ id: 'three-days', instance: '', at: new Date(D0 + 2 * DAY).toISOString(), revoked: false, activityId: null }]);
   });
 
+  it('grants "quick draw" (five accepted answers within a week) when a batch completes a week begun in earlier batches', async () => {
+    fw = await testFlywheel();
+    const acc = (day: number) => accepted(ben, D0 + day * DAY, `acc${day}`);
+    // Six accepted answers, never five within a week.
+    await fw.ingest([0, 10, 20, 30].map(acc));
+    await fw.ingest([40, 41].map(acc));
+    await fw.ingest([42, 43].map(acc));
+    expect(await ids('2')).not.toContain('quick-draw');
+    // The fifth within a week: four of the five arrived in earlier batches.
+    const { outcomes } = await fw.ingest([acc(44)]);
+    expect((await badgesOf('2')).find((b) => b.id === 'quick-draw')).toEqual({
+      id: 'quick-draw',
+      instance: '',
+      at: new Date(D0 + 44 * DAY).toISOString(),
+      revoked: false,
+      activityId: (outcomes[0] as { activityId: number }).activityId,
+    });
+  });
+
   it('grants "helped" badges for distinct members, and points badges', async () => {
     fw = await testFlywheel();
     await fw.ingest([ana, cy, dee, discord('5'), discord('6')].map((asker, i) => act('answer_posted', ben, D0 + i * 1000, { counterpart: asker, subject: `q${i}` })));

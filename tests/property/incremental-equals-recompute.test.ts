@@ -113,6 +113,7 @@ describe('incremental ingestion equals recompute', () => {
   it('for random activity streams in random batches', async () => {
     let badgesSeen = 0;
     let advocatesSeen = 0;
+    let windowedSeen = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 10, maxLength: 150, size: 'max' }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }), async (steps, cuts) => {
         // A small cap and long cooldowns make every fairness rule fire often.
@@ -138,6 +139,7 @@ describe('incremental ingestion equals recompute', () => {
           const incremental = await snapshot(fw);
           badgesSeen += incremental.badges.length;
           advocatesSeen += incremental.stages.filter((s: { stage: string }) => s.stage === 'advocate').length;
+          windowedSeen += incremental.badges.filter((b: { badge_id: string }) => b.badge_id === 'quick-3').length;
           await fw.recompute();
           expect(await snapshot(fw)).toEqual(incremental);
         } finally {
@@ -146,8 +148,9 @@ describe('incremental ingestion equals recompute', () => {
       }),
       { numRuns: dialect() === 'postgres' ? 15 : 60 },
     );
-    // The streams are rich enough to earn badges and make advocates, so the comparison above is about something.
+    // The streams are rich enough to earn badges (a windowed one too) and make advocates, so the comparison above is about something.
     expect(badgesSeen).toBeGreaterThan(0);
     expect(advocatesSeen).toBeGreaterThan(0);
+    expect(windowedSeen).toBeGreaterThan(0);
   }, 120_000);
 });
