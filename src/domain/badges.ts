@@ -5,7 +5,7 @@
  * the facts arrive one batch at a time or all at once in `recompute`.
  */
 import type { Kind, Platform, Space } from './kinds.js';
-import { addDays } from './periods.js';
+import { nextDay } from './periods.js';
 import type { Stage, StageTransition } from './stages.js';
 
 export const TIERS = ['bronze', 'silver', 'gold'] as const;
@@ -109,7 +109,7 @@ export function qualifications(badge: Badge, facts: BadgeFacts): Qualification[]
       let run = 0;
       let previous = '';
       for (const d of facts.activeDays) {
-        run = previous && addDays(previous, 1) === d.day ? run + 1 : 1;
+        run = previous && nextDay(previous) === d.day ? run + 1 : 1;
         previous = d.day;
         // A repeatable streak badge is earned again by each new run that reaches the length.
         if (run === c.days) {

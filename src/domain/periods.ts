@@ -90,6 +90,9 @@ export function addDays(day: string, n: number): string {
   return fmt(y, m, d + n);
 }
 
+/** The day after `day` (memoised: streaks walk every active day of a member's history). */
+export const nextDay = memo(50_000, (day: string): string => addDays(day, 1));
+
 export function addMonths(day: string, n: number): string {
   const { y, m } = requireDay(day);
   return fmt(y, m + n, 1);

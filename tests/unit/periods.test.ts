@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localDay, periodStartsOf, periodWindow, startOfDayInstant } from '../../src/domain/periods.js';
+import { localDay, nextDay, periodStartsOf, periodWindow, startOfDayInstant } from '../../src/domain/periods.js';
 
 describe('calendar periods', () => {
   it('takes the day in the community time zone', () => {
@@ -18,6 +18,10 @@ describe('calendar periods', () => {
     expect(periodWindow('month', '2026-02-14')).toMatchObject({ from: '2026-02-01', to: '2026-02-28', previous: '2026-01-01', next: '2026-03-01' });
     expect(periodWindow('quarter', '2026-01-05')).toMatchObject({ from: '2026-01-01', to: '2026-03-31', previous: '2025-10-01' });
     expect(periodWindow('all', '2026-01-05')).toMatchObject({ from: null, to: null, start: 'all' });
+  });
+
+  it('steps to the next calendar day across month, leap-day and year ends', () => {
+    expect(['2026-01-31', '2028-02-28', '2028-02-29', '2026-02-28', '2026-12-31'].map(nextDay)).toEqual(['2026-02-01', '2028-02-29', '2028-03-01', '2026-03-01', '2027-01-01']);
   });
 
   it('finds local midnight across daylight saving changes', () => {
