@@ -38,7 +38,7 @@ export async function recompute(
 
 /** Rebuild everything derived, inside the caller's transaction (recompute; merging members). */
 export async function rebuild(trx: Tx, config: PipelineRules, asOf: number, onProgress: (done: number) => void = () => {}): Promise<RecomputeResult> {
-  // Indexes only badges and boards read are built once at the end of the writes, not kept row by row.
+  // Indexes that only boards and badges read are built once after the writes, not kept row by row.
   const { done, members } = await withIndexesBuiltAfter(trx, ['awards_counted', 'scores_top'], async () => {
     for (const table of DERIVED_TABLES) await trx(table).delete();
     // Badge awards stay (their ids are public); closed periods are judged again on the new scores.
