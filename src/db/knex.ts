@@ -43,12 +43,8 @@ export interface WriterOptions {
 }
 const BULK_CACHE_MIB = 64; // against sqlite3's 2 MiB default
 
-// Reads run on libuv's thread pool beside the writer (4 threads by default), one read at a time
-// per connection, and each read crosses between the pool and the event loop three times (prepare,
-// run, finalize). In a burst of /rank (two reads each) reads queued per connection: over the 1M
-// database, four readers instead of two took the p99 of 200 at once down ~15–25% in two probes
-// of five bursts, with memory after the bursts about the same.
-const READERS = 4;
+// Two readers: reads run on libuv's thread pool beside the writer (4 threads by default).
+const READERS = 2;
 const READER_PRAGMAS = [
   'PRAGMA query_only = ON',
   'PRAGMA busy_timeout = 10000',
