@@ -135,7 +135,7 @@ describe('incremental ingestion equals recompute', () => {
             // Live sources and imports deliver mostly in time order, so each batch continues what the
             // last one began (a streak, a week of accepted answers); the rest arrive in any order.
             const activities = toActivities(steps);
-            if (inTimeOrder) activities.sort((a, b) => a.occurredAt - b.occurredAt);
+            if (inTimeOrder) activities.sort((a, b) => Number(a.occurredAt) - Number(b.occurredAt));
             let i = 0;
             for (let b = 0; i < activities.length; b++) {
               const size = cuts[b % cuts.length]!;
