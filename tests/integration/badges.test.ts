@@ -114,6 +114,30 @@ describe('the default catalog', () => {
   });
 });
 
+describe('a member’s newest badges (as /rank shows them)', () => {
+  it('are the newest three standing ones, newest first, each with the activity that earned it', async () => {
+    const answers = (n: number) => ({ id: `answers-${n}`, name: `Answers ${n}`, description: 'x', tier: 'bronze', icon: 'star', revocable: true, earn: { count: { kind: 'answer_posted', atLeast: n } } });
+    fw = await testFlywheel({}, (c) => (c.badges = parseCatalog([1, 2, 3, 4].map(answers), [], c.rules.kinds)));
+    const newest = async () => (await fw.standing('discord', '2'))!.newestBadges.map((b) => [b.id, b.awardedAt, b.earnedBy?.kind]);
+    await fw.ingest([act('question_asked', ben, D0)]);
+    expect(await newest()).toEqual([]);
+    for (let i = 0; i < 4; i++) await fw.ingest([act('answer_posted', ben, D0 + i * DAY, { key: `ans${i}`, counterpart: ana, subject: `q${i}` })]);
+    const at = (i: number) => new Date(D0 + i * DAY).toISOString();
+    expect(await newest()).toEqual([
+      ['answers-4', at(3), 'answer_posted'],
+      ['answers-3', at(2), 'answer_posted'],
+      ['answers-2', at(1), 'answer_posted'],
+    ]);
+    // The fourth answer deleted: its badge is taken back and drops off the list.
+    await fw.ingest([{ key: 'gone', kind: 'reversal', platform: 'discord', actor: ben, occurredAt: D0 + 5 * DAY, reverses: 'ans3' }]);
+    expect(await newest()).toEqual([
+      ['answers-3', at(2), 'answer_posted'],
+      ['answers-2', at(1), 'answer_posted'],
+      ['answers-1', at(0), 'answer_posted'],
+    ]);
+  });
+});
+
 describe('top of the period', () => {
   it('grants the month’s top helper when the month has closed, once per month, to listed members only', async () => {
     fw = await testFlywheel();
