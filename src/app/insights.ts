@@ -22,7 +22,6 @@ import {
   type Responsiveness,
 } from '../domain/insights.js';
 import type { Platform, Space } from '../domain/kinds.js';
-import { ANY } from '../domain/scoring.js';
 import { addDays, addMonths, localDay, periodStart, startOfDayInstant } from '../domain/periods.js';
 import type { Stage } from '../domain/stages.js';
 import {
@@ -39,6 +38,7 @@ import {
 } from '../db/insights-repo.js';
 import { inChunks } from '../db/bulk.js';
 import type { Tx } from '../db/knex.js';
+import { pointsInWindows } from '../db/scores-repo.js';
 
 export interface InsightsQuery {
   platform?: Platform | null;
@@ -167,12 +167,10 @@ export async function exportMembers(db: Tx, timeZone: string, now: number, optio
   const [identities, scores, monthly, badges, champions, reach, firsts] = await Promise.all([
     each((c) => db('identities').select('member_id', 'platform', 'external_id', 'username').whereIn('member_id', c).orderBy('id')),
     each((c) =>
-      db('scores as s')
-        .join('boards as b', 'b.id', 's.board_id')
-        .select('s.member_id', 'b.period', 's.points')
-        .whereIn('s.member_id', c)
-        .where({ 'b.space': ANY, 'b.platform': ANY })
-        .whereIn(['b.period', 'b.period_start'], [['all', 'all'], ['month', month]]),
+      pointsInWindows(db, c, [
+        { period: 'all', start: 'all' },
+        { period: 'month', start: month },
+      ]),
     ),
     monthlyPoints(db, addMonths(month, -11)),
     each((c) => db('badge_awards').select('member_id', 'badge_id').whereIn('member_id', c).whereNull('revoked_at')),
@@ -185,7 +183,7 @@ export async function exportMembers(db: Tx, timeZone: string, now: number, optio
   // Lookups by member, so an export of many members stays linear.
   const accounts = new Map<string, { external_id: string; username: string | null }>();
   for (const i of identities) if (!accounts.has(`${i.member_id}|${i.platform}`)) accounts.set(`${i.member_id}|${i.platform}`, i);
-  const pointsOf = new Map(scores.map((s: { member_id: number; period: string; points: number }) => [`${s.member_id}|${s.period}`, Number(s.points)]));
+  const pointsOf = new Map(scores.map((s) => [`${s.memberId}|${s.period}`, s.points]));
   const badgesOf = new Map<number, string[]>();
   for (const b of badges) badgesOf.set(b.member_id, [...(badgesOf.get(b.member_id) ?? []), b.badge_id]);
   const championIds = new Set(champions.map((c: { member_id: number }) => c.member_id));

@@ -64,19 +64,29 @@ export async function countListed(db: Tx, q: Omit<BoardQuery, 'limit' | 'offset'
   return Number(row?.n ?? 0);
 }
 
-/** A member's points in the given period windows (everything, all spaces and platforms). */
-export async function memberPoints(db: Tx, memberId: number, windows: ReadonlyArray<{ period: Period; start: string }>): Promise<Record<string, number>> {
+/** Members' points on the everything boards (all spaces and platforms) of the given period windows. */
+export async function pointsInWindows(
+  db: Tx,
+  memberIds: readonly number[],
+  windows: ReadonlyArray<{ period: Period; start: string }>,
+): Promise<Array<{ memberId: number; period: Period; points: number }>> {
   const rows = await db('scores as s')
     .join('boards as b', 'b.id', 's.board_id')
-    .select('b.period', 's.points')
-    .where({ 's.member_id': memberId, 'b.space': ANY, 'b.platform': ANY })
+    .select('s.member_id', 'b.period', 's.points')
+    .whereIn('s.member_id', memberIds)
+    .where({ 'b.space': ANY, 'b.platform': ANY })
     .whereIn(
       ['b.period', 'b.period_start'],
       windows.map((w) => [w.period, w.start]),
     );
+  return rows.map((r: { member_id: number; period: Period; points: number | string }) => ({ memberId: r.member_id, period: r.period, points: Number(r.points) }));
+}
+
+/** A member's points in the given period windows (everything, all spaces and platforms). */
+export async function memberPoints(db: Tx, memberId: number, windows: ReadonlyArray<{ period: Period; start: string }>): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const w of windows) out[w.period] = 0;
-  for (const r of rows) out[r.period] = Number(r.points);
+  for (const r of await pointsInWindows(db, [memberId], windows)) out[r.period] = r.points;
   return out;
 }
 
