@@ -4,7 +4,7 @@
  * the same order — so the two give exactly the same result.
  */
 import type { AwardRow, LedgerActivity } from '../domain/activity.js';
-import { REVERSAL, type Kind } from '../domain/kinds.js';
+import { REVERSAL, THANKS_KINDS } from '../domain/kinds.js';
 import { helpedDeltas, memberDayDeltas } from '../domain/member-facts.js';
 import { localDay, startOfDayInstant } from '../domain/periods.js';
 import { decideAwards, helpedMember, type RuleFacts, type Rules } from '../domain/rules.js';
@@ -48,7 +48,6 @@ export interface BatchResult extends StageRefresh {
   badgeGrants: BadgeGrant[];
 }
 
-const THANKS: Kind[] = ['thanks_given', 'thanks_received'];
 const uniq = <T>(values: Iterable<T>): T[] => [...new Set(values)];
 
 /** Load the slice of history the rules need to decide `batch`. */
@@ -69,7 +68,7 @@ async function loadRuleFacts(db: Tx, batch: readonly LedgerActivity[], rules: Ru
     ? await earningTimes(db, ['message_posted'], messageMembers, minAt - rules.messageCooldownMs, maxAt + rules.messageCooldownMs)
     : [];
   const thanks = thanksMembers.length
-    ? await earningTimes(db, THANKS, thanksMembers, minAt - rules.pairCooldownMs, maxAt + rules.pairCooldownMs)
+    ? await earningTimes(db, THANKS_KINDS, thanksMembers, minAt - rules.pairCooldownMs, maxAt + rules.pairCooldownMs)
     : [];
   const answers = subjects.length ? await liveAnswers(db, subjects) : [];
   const targets = reversing.length ? await liveAwardsOfSources(db, reversing) : [];

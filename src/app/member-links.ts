@@ -2,9 +2,9 @@
  * One member across platforms. Members link themselves by proving both accounts — a short-lived
  * code handed out on Discord, entered on the site after signing in to the forum with
  * DiscourseConnect — and managers can merge or split members. A merge moves identities and
- * activities and rebuilds everything derived, in one transaction, so points, stages and badges
- * read as if the person had always been one member. Nothing is ever merged automatically:
- * identities that only share a username are suggested.
+ * activities and rebuilds what is derived for the members it reaches, in one transaction, so
+ * points, stages and badges read as if the person had always been one member. Nothing is ever
+ * merged automatically: identities that only share a username are suggested.
  */
 import { createHash, randomInt } from 'node:crypto';
 import type { IdentityRef } from '../domain/activity.js';
@@ -13,7 +13,7 @@ import type { Platform } from '../domain/kinds.js';
 import { identityKey, refreshMemberFlags, resolveMembers } from '../db/identities-repo.js';
 import type { Tx } from '../db/knex.js';
 import type { PipelineRules } from './award-pipeline.js';
-import { rebuild } from './recompute.js';
+import { rebuildMembers } from './member-rebuild.js';
 import type { WriteLock } from './write-lock.js';
 
 const CODE_MS = 15 * 60_000;
@@ -50,7 +50,7 @@ async function merge(trx: Tx, keep: number, gone: number, deps: LinkDeps): Promi
   if (goneRow?.hidden) await trx('members').where({ id: keep }).update({ hidden: true });
   await trx('members').where({ id: gone }).update({ merged_into: keep, hidden: true, display_name: `Merged into #${keep}`, origin: `merged:${gone}` });
   await refreshMemberFlags(trx, [keep]);
-  await rebuild(trx, deps.rules, deps.memberOptions().now);
+  await rebuildMembers(trx, deps.rules, [keep, gone], deps.memberOptions().now);
   return { memberId: keep, merged: gone };
 }
 
@@ -107,7 +107,7 @@ export function memberLinks(db: Tx, deps: LinkDeps) {
         await trx('activities').where({ member_id: memberId, platform }).update({ member_id: split });
         await trx('activities').where({ counterpart_member_id: memberId, platform }).update({ counterpart_member_id: split });
         await refreshMemberFlags(trx, [memberId, split]);
-        await rebuild(trx, deps.rules, now);
+        await rebuildMembers(trx, deps.rules, [memberId, split], now);
         return { memberId, merged: split };
       }),
 

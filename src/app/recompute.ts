@@ -41,8 +41,6 @@ export async function rebuild(trx: Tx, config: PipelineRules, asOf: number, onPr
   // Indexes that only boards and badges read are built once after the writes, not kept row by row.
   const { done, members } = await withIndexesBuiltAfter(trx, ['awards_counted', 'scores_top'], async () => {
     for (const table of DERIVED_TABLES) await trx(table).delete();
-    // Badge awards stay (their ids are public); closed periods are judged again on the new scores.
-    await trx('badge_closures').delete();
     await trx('members').update({ stage: null, stage_since: null, first_seen_at: null, first_participated_at: null, stage_evaluated_at: null });
     let after = 0;
     let done = 0;
@@ -59,16 +57,26 @@ export async function rebuild(trx: Tx, config: PipelineRules, asOf: number, onPr
     await rollUpAllScores(trx, members, MEMBER_CHUNK);
     return { done, members };
   });
-  // Journeys from whole histories, once per member: replaying them chunk by chunk re-read every
-  // active member's recent history for each chunk.
+  const badgesGranted = await judgeAgain(trx, config, members, asOf);
+  return { activities: done, members: members.length, badgesGranted };
+}
+
+/**
+ * The end of a rebuild, once its members' awards, facts and scores are rebuilt: their journeys
+ * and badges from whole histories, and every closed period judged again on the new scores.
+ * Returns how many badges it granted.
+ */
+export async function judgeAgain(trx: Tx, config: PipelineRules, members: readonly number[], asOf: number): Promise<number> {
+  // Journeys once per member: replaying them chunk by chunk re-read every active member's recent
+  // history for each chunk.
   for (let i = 0; i < members.length; i += MEMBER_CHUNK)
     await refreshStages(trx, members.slice(i, i + MEMBER_CHUNK), config.stages, config.rules.timeZone, asOf);
-  // Badges last, over whole histories: new and changed badges are granted retroactively.
-  let badgesGranted = 0;
-  for (let i = 0; i < members.length; i += BADGE_CHUNK)
-    badgesGranted += (await awardBadges(trx, config.badges, members.slice(i, i + BADGE_CHUNK), asOf, null)).length;
-  badgesGranted += (await closePeriods(trx, config.badges, config.rules.timeZone, asOf)).length;
-  return { activities: done, members: members.length, badgesGranted };
+  // Badges last: new and changed badges are granted retroactively.
+  let granted = 0;
+  for (let i = 0; i < members.length; i += BADGE_CHUNK) granted += (await awardBadges(trx, config.badges, members.slice(i, i + BADGE_CHUNK), asOf, null)).length;
+  // Badge awards stay (their ids are public); closed periods are judged again on the new scores.
+  await trx('badge_closures').delete();
+  return granted + (await closePeriods(trx, config.badges, config.rules.timeZone, asOf)).length;
 }
 
 const REVIEW_CHUNK = 250;

@@ -1,7 +1,7 @@
 /** Awards: what the rules decided, append-only, plus the history the rules read back. */
 import type { AwardRow } from '../domain/activity.js';
-import type { Kind } from '../domain/kinds.js';
-import type { LiveAward } from '../domain/rules.js';
+import { THANKS_KINDS, type Kind } from '../domain/kinds.js';
+import type { EarnedThanks, LiveAward } from '../domain/rules.js';
 import { inChunks, insertRows } from './bulk.js';
 import type { Tx } from './knex.js';
 
@@ -130,4 +130,33 @@ export async function liveAnswers(db: Tx, subjects: readonly string[]): Promise<
       .andWhere(earning(db)),
   );
   return rows.map((r) => ({ memberId: r.member_id, subjectRef: r.subject_ref }));
+}
+
+/**
+ * Earning thanks of other members toward `memberIds` — their side of the pairs the cooldown
+ * watches — in ledger order.
+ */
+export async function earnedThanksToward(db: Tx, memberIds: readonly number[]): Promise<EarnedThanks[]> {
+  const ids = new Set(memberIds);
+  const rows = await inChunks(memberIds, 1000, (chunk) =>
+    db('activities as a')
+      .join('awards as w', 'w.activity_id', 'a.id')
+      .select('a.id', 'w.kind', 'a.member_id', 'a.counterpart_member_id', 'w.occurred_at')
+      .whereIn('a.counterpart_member_id', chunk)
+      .whereIn('w.kind', THANKS_KINDS)
+      .andWhere('w.points', '>', 0)
+      .whereNull('w.cancels_activity_id'),
+  );
+  return rows
+    .filter((r) => !ids.has(r.member_id))
+    .map((r) => ({ activityId: Number(r.id), kind: r.kind, memberId: r.member_id, counterpartId: r.counterpart_member_id, at: Number(r.occurred_at) }))
+    .sort((a, b) => a.activityId - b.activityId);
+}
+
+/** Activities of `memberIds` whose thanks award earned, as stored. */
+export async function earningThanksOf(db: Tx, memberIds: readonly number[]): Promise<Set<number>> {
+  const rows = await inChunks(memberIds, 1000, (chunk) =>
+    db('awards').select('activity_id').whereIn('member_id', chunk).whereIn('kind', THANKS_KINDS).andWhere('points', '>', 0).whereNull('cancels_activity_id'),
+  );
+  return new Set(rows.map((r: { activity_id: number }) => Number(r.activity_id)));
 }

@@ -1,7 +1,7 @@
 /** The immutable activity ledger: append (idempotently, by natural key) and read back in order. */
 import type { LedgerActivity } from '../domain/activity.js';
 import type { LedgerKind, Platform, Role, Space } from '../domain/kinds.js';
-import { insertRows } from './bulk.js';
+import { inChunks, insertRows } from './bulk.js';
 import type { Tx } from './knex.js';
 
 /** A ledger row about to be appended: the activity, plus what is recorded beside it. */
@@ -88,10 +88,12 @@ export const toLedgerActivity = (r: ActivityRow): LedgerActivity => ({
   space: r.kind === 'manual_award' ? r.space : null,
 });
 
+const LEDGER_COLUMNS = ['id', 'natural_key', 'kind', 'platform', 'member_id', 'counterpart_member_id', 'occurred_at', 'source_ref', 'subject_ref', 'reverses', 'points', 'space'];
+
 /** Ledger rows after `afterId`, in arrival order. */
 export async function readLedger(db: Tx, afterId: number, limit: number): Promise<LedgerActivity[]> {
-  const rows = await db<ActivityRow>('activities')
-    .select('id', 'natural_key', 'kind', 'platform', 'member_id', 'counterpart_member_id', 'occurred_at', 'source_ref', 'subject_ref', 'reverses', 'points', 'space')
+  const rows: ActivityRow[] = await db('activities')
+    .select(LEDGER_COLUMNS)
     .where('id', '>', afterId)
     .orderBy('id')
     .limit(limit);
@@ -112,4 +114,25 @@ export async function reversedSources(db: Tx, sources: readonly string[], before
     );
   }
   return rows.map((r) => r.reverses);
+}
+
+/** The ledger rows of `memberIds`, and every reversal of their sources, in arrival order. */
+export async function ledgerOf(db: Tx, memberIds: readonly number[]): Promise<LedgerActivity[]> {
+  const own: ActivityRow[] = await inChunks(memberIds, 1000, (chunk) => db('activities').select(LEDGER_COLUMNS).whereIn('member_id', chunk));
+  const sources = [...new Set(own.map((r) => r.source_ref))];
+  const reversals: ActivityRow[] = await inChunks(sources, 2000, (chunk) =>
+    db('activities').select(LEDGER_COLUMNS).where('kind', 'reversal').whereIn('reverses', chunk),
+  );
+  const byId = new Map<number, ActivityRow>([...own, ...reversals].map((r) => [Number(r.id), r]));
+  return [...byId.values()].map(toLedgerActivity).sort((a, b) => a.id - b.id);
+}
+
+/** Members with an activity toward one of `memberIds` (as its counterpart), themselves excluded. */
+export async function actorsToward(db: Tx, memberIds: readonly number[]): Promise<number[]> {
+  // Not DISTINCT in SQL: SQLite would walk the member index and look every row up, ~10× a scan.
+  const rows: Array<{ member_id: number }> = await inChunks(memberIds, 1000, (chunk) =>
+    db('activities').select('member_id').whereIn('counterpart_member_id', chunk),
+  );
+  const ids = new Set(memberIds);
+  return [...new Set(rows.map((r) => Number(r.member_id)))].filter((id) => !ids.has(id));
 }

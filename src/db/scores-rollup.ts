@@ -22,8 +22,9 @@ export async function ensureCalendarDays(db: Tx, days: Iterable<string>): Promis
 
 /** Add the points of the awards a batch just wrote (activity ids in [firstId, lastId]) to every score they count in. */
 export async function rollUpScores(db: Tx, firstId: number, lastId: number): Promise<void> {
-  await nameBoards(db, 'w.activity_id', firstId, lastId);
-  await addScores(db, 'w.activity_id', firstId, lastId);
+  const awards = between('w.activity_id', firstId, lastId);
+  await nameBoards(db, awards);
+  await addScores(db, awards);
 }
 
 /**
@@ -33,19 +34,48 @@ export async function rollUpScores(db: Tx, firstId: number, lastId: number): Pro
  */
 export async function rollUpAllScores(db: Tx, memberIds: readonly number[], chunk: number): Promise<void> {
   if (memberIds.length === 0) return;
-  await nameBoards(db, 'w.member_id', memberIds[0]!, memberIds.at(-1)!);
+  await nameBoards(db, between('w.member_id', memberIds[0]!, memberIds.at(-1)!));
   for (let i = 0; i < memberIds.length; i += chunk) {
     const range = memberIds.slice(i, i + chunk);
-    await addScores(db, 'w.member_id', range[0]!, range.at(-1)!);
+    await addScores(db, between('w.member_id', range[0]!, range.at(-1)!));
   }
 }
 
-// How each range is grouped. A batch's few awards are found by activity id and grouped board
+/** Some members' scores, into rows deleted for them, from their whole histories. */
+export async function rollUpMemberScores(db: Tx, memberIds: readonly number[]): Promise<void> {
+  for (let i = 0; i < memberIds.length; i += MEMBER_LIST) {
+    const awards = among(memberIds.slice(i, i + MEMBER_LIST));
+    await nameBoards(db, awards);
+    await addScores(db, awards);
+  }
+}
+
+/** Which awards a statement rolls up: a condition on `w` and its bindings, and how they are grouped. */
+interface Selection {
+  where: string;
+  bindings: number[];
+  grouping: string;
+}
+
+// How awards are grouped. A batch's few awards are found by activity id and grouped board
 // first: grouped member first, SQLite 3.52 walks the whole member index in order instead of
-// sorting them. A rebuild reads a member range through the member index and writes it member
-// first, the table's key order.
-const GROUPING = { 'w.activity_id': 'o.board_id, w.member_id', 'w.member_id': 'w.member_id, o.board_id' } as const;
-type Range = keyof typeof GROUPING;
+// sorting them. Members' histories are read through the member index and written member first,
+// the table's key order.
+const BY_BOARD = 'o.board_id, w.member_id';
+const BY_MEMBER = 'w.member_id, o.board_id';
+const MEMBER_LIST = 500;
+
+const between = (column: 'w.activity_id' | 'w.member_id', first: number, last: number): Selection => ({
+  where: `${column} >= ? AND ${column} <= ?`,
+  bindings: [first, last],
+  grouping: column === 'w.activity_id' ? BY_BOARD : BY_MEMBER,
+});
+
+const among = (memberIds: readonly number[]): Selection => ({
+  where: `w.member_id IN (${memberIds.map(() => '?').join(', ')})`,
+  bindings: [...memberIds],
+  grouping: BY_MEMBER,
+});
 
 // The boards an award on day `w.day` in `w.space` on `w.platform` counts on (6 periods × 4
 // filters), by name: binds ANY twice (the columns), then the periods (the joins).
@@ -63,42 +93,42 @@ const ON_BOARDS = `
 // The id of the board a named row `x` counts on: a lookup in the boards' unique index.
 const X_BOARD_ID = boardIdOf('x.period', 'x.period_start', 'x.space', 'x.platform');
 
-const inRange = (range: Range) => `${range} >= ? AND ${range} <= ? AND w.points <> 0`;
+const counted = (awards: Selection) => `${awards.where} AND w.points <> 0`;
 
-// Each board an award in the range counts on, by name, for the range's few distinct days, spaces
-// and platforms — never per award: joined per award on the names' expressions, PostgreSQL without
+// Each board the selected awards count on, by name, for their few distinct days, spaces and
+// platforms — never per award: joined per award on the names' expressions, PostgreSQL without
 // fresh statistics (as in a rebuild) once chose a plan that made 54 million rows of 124,000.
-const namedFor = (range: Range) => `
+const namedFor = (awards: Selection) => `
   SELECT w.day, w.space AS award_space, w.platform AS award_platform, ${BOARD_COLUMNS}
-  FROM (SELECT DISTINCT w.day, w.space, w.platform FROM awards w WHERE ${inRange(range)}) w ${ON_BOARDS}`;
-const namedBindings = (first: number, last: number) => [ANY, ANY, first, last, ...PERIODS];
+  FROM (SELECT DISTINCT w.day, w.space, w.platform FROM awards w WHERE ${counted(awards)}) w ${ON_BOARDS}`;
+const namedBindings = (awards: Selection) => [ANY, ANY, ...awards.bindings, ...PERIODS];
 
-/** Give a new day, week, … its board ids, for the awards in the range. */
-async function nameBoards(db: Tx, range: Range, first: number, last: number): Promise<void> {
+/** Give a new day, week, … its board ids, for the selected awards. */
+async function nameBoards(db: Tx, awards: Selection): Promise<void> {
   await db.raw(
     `INSERT INTO boards (period, period_start, space, platform)
-     SELECT DISTINCT x.period, x.period_start, x.space, x.platform FROM (${namedFor(range)}) x
+     SELECT DISTINCT x.period, x.period_start, x.space, x.platform FROM (${namedFor(awards)}) x
      WHERE ${X_BOARD_ID} IS NULL
      ON CONFLICT (period, period_start, space, platform) DO NOTHING`,
-    namedBindings(first, last),
+    namedBindings(awards),
   );
 }
 
-/** Add the points of the awards in the range to their (named) boards' scores. */
-async function addScores(db: Tx, range: Range, first: number, last: number): Promise<void> {
+/** Add the points of the selected awards to their (named) boards' scores. */
+async function addScores(db: Tx, awards: Selection): Promise<void> {
   await db.raw(
     `WITH board_of AS MATERIALIZED (
        SELECT x.day, x.award_space, x.award_platform,
               ${X_BOARD_ID} AS board_id
-       FROM (${namedFor(range)}) x)
+       FROM (${namedFor(awards)}) x)
      INSERT INTO scores (member_id, board_id, points)
      SELECT w.member_id, o.board_id, SUM(w.points)
      FROM awards w
      JOIN board_of o ON o.day = w.day AND o.award_space = w.space AND o.award_platform = w.platform
-     WHERE ${inRange(range)}
-     GROUP BY ${GROUPING[range]}
+     WHERE ${counted(awards)}
+     GROUP BY ${awards.grouping}
      HAVING SUM(w.points) <> 0
      ON CONFLICT (member_id, board_id) DO UPDATE SET points = scores.points + excluded.points`,
-    [...namedBindings(first, last), first, last],
+    [...namedBindings(awards), ...awards.bindings],
   );
 }

@@ -75,6 +75,9 @@ export const SELF_SENSITIVE: ReadonlySet<Kind> = new Set<Kind>([
 export const HELPING_KINDS: ReadonlySet<Kind> = new Set<Kind>(['answer_posted', 'answer_accepted', 'thanks_received']);
 
 /** Asking counts as taking part even though it consumes help (DESIGN.md, the ladder). */
+/** Kinds the pair cooldown watches, per pair of members. */
+export const THANKS_KINDS: readonly Kind[] = ['thanks_given', 'thanks_received'];
+
 export const PARTICIPATING_CONSUMER_KINDS: ReadonlySet<Kind> = new Set<Kind>(['question_asked']);
 
 export const isKind = (value: string): value is Kind => (KINDS as readonly string[]).includes(value);

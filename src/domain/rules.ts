@@ -86,11 +86,29 @@ class RuleState {
   }
 }
 
-/** Decide the awards of a batch of new ledger rows, in order. */
-export function decideAwards(batch: readonly LedgerActivity[], facts: RuleFacts, rules: Rules): AwardRow[] {
+/** An earning thanks award decided elsewhere, with the ledger id of its activity. */
+export interface EarnedThanks {
+  activityId: number;
+  kind: Kind;
+  memberId: number;
+  counterpartId: number;
+  at: number;
+}
+
+/**
+ * Decide the awards of a batch of new ledger rows, in order. `alongside` (ascending ledger ids):
+ * other members' earning thanks that share pairs with the batch's members, each counted from its
+ * place in the ledger on — when some members' histories are decided again without the rest.
+ */
+export function decideAwards(batch: readonly LedgerActivity[], facts: RuleFacts, rules: Rules, alongside: readonly EarnedThanks[] = []): AwardRow[] {
   const state = new RuleState(facts);
   const rows: AwardRow[] = [];
+  let next = 0;
   for (const activity of batch) {
+    for (; next < alongside.length && alongside[next]!.activityId < activity.id; next++) {
+      const t = alongside[next]!;
+      push(state.thanks, pairKey(t.kind, t.memberId, t.counterpartId), t.at);
+    }
     if (activity.kind === REVERSAL) rows.push(...reverse(activity, state));
     else rows.push(decide(activity, activity.kind, state, facts.bots, rules));
   }

@@ -1,7 +1,8 @@
 /**
  * The promise behind `recompute`: replaying the ledger gives exactly what incremental ingestion
  * gave — whatever the batch sizes, duplicates, reversals, self-awards, cap hits and
- * out-of-order timestamps.
+ * out-of-order timestamps. And the promise behind merging members: rebuilding only the members a
+ * merge or split reaches gives exactly what replaying the whole ledger gives.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -109,6 +110,35 @@ const SMALL_CATALOG = [
   badge('top-month-once', { top: { period: 'month', rank: 1 } }),
 ];
 
+// A small cap and long cooldowns make every fairness rule fire often.
+const configureRules = (c: Parameters<NonNullable<Parameters<typeof testFlywheel>[1]>>[0]) => {
+  c.rules.dailyCap = 12;
+  c.rules.pairCooldownMs = 6 * 3600_000;
+  c.rules.messageCooldownMs = 5 * 60_000;
+  c.rules.timeZone = c.community.timeZone = 'America/Sao_Paulo';
+  // Advocates within ten weeks and five members: journeys resume past the reach threshold.
+  c.stages = { ...c.stages, advocateActiveMonths: 2, advocateReach: 2 };
+  // Small thresholds, so every criterion type fires within a short random stream.
+  c.badges = parseCatalog(SMALL_CATALOG, [], c.rules.kinds);
+};
+
+async function ingestInBatches(fw: TestFlywheel, steps: Step[], cuts: number[], inTimeOrder: boolean): Promise<void> {
+  // Live sources and imports deliver mostly in time order, so each batch continues what the
+  // last one began (a streak, a week of accepted answers); the rest arrive in any order.
+  const activities = toActivities(steps);
+  if (inTimeOrder) activities.sort((a, b) => Number(a.occurredAt) - Number(b.occurredAt));
+  let i = 0;
+  for (let b = 0; i < activities.length; b++) {
+    const size = cuts[b % cuts.length]!;
+    await fw.ingest(activities.slice(i, i + size));
+    i += size;
+  }
+  await fw.closePeriods();
+}
+
+const memberOf = async (fw: TestFlywheel, who: IdentityRef): Promise<number | undefined> =>
+  (await fw.db('identities').select('member_id').where({ platform: who.platform, external_id: who.externalId }).first())?.member_id;
+
 describe('incremental ingestion equals recompute', () => {
   it('for random activity streams in random batches', async () => {
     let badgesSeen = 0;
@@ -120,29 +150,9 @@ describe('incremental ingestion equals recompute', () => {
         fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }),
         fc.boolean(),
         async (steps, cuts, inTimeOrder) => {
-          // A small cap and long cooldowns make every fairness rule fire often.
-          const fw = await testFlywheel({}, (c) => {
-            c.rules.dailyCap = 12;
-            c.rules.pairCooldownMs = 6 * 3600_000;
-            c.rules.messageCooldownMs = 5 * 60_000;
-            c.rules.timeZone = c.community.timeZone = 'America/Sao_Paulo';
-            // Advocates within ten weeks and five members: journeys resume past the reach threshold.
-            c.stages = { ...c.stages, advocateActiveMonths: 2, advocateReach: 2 };
-            // Small thresholds, so every criterion type fires within a short random stream.
-            c.badges = parseCatalog(SMALL_CATALOG, [], c.rules.kinds);
-          });
+          const fw = await testFlywheel({}, configureRules);
           try {
-            // Live sources and imports deliver mostly in time order, so each batch continues what the
-            // last one began (a streak, a week of accepted answers); the rest arrive in any order.
-            const activities = toActivities(steps);
-            if (inTimeOrder) activities.sort((a, b) => Number(a.occurredAt) - Number(b.occurredAt));
-            let i = 0;
-            for (let b = 0; i < activities.length; b++) {
-              const size = cuts[b % cuts.length]!;
-              await fw.ingest(activities.slice(i, i + size));
-              i += size;
-            }
-            await fw.closePeriods();
+            await ingestInBatches(fw, steps, cuts, inTimeOrder);
             const incremental = await snapshot(fw);
             badgesSeen += incremental.badges.length;
             advocatesSeen += incremental.stages.filter((s: { stage: string }) => s.stage === 'advocate').length;
@@ -161,4 +171,90 @@ describe('incremental ingestion equals recompute', () => {
     expect(advocatesSeen).toBeGreaterThan(0);
     expect(windowedSeen).toBeGreaterThan(0);
   }, 120_000);
+});
+
+describe('rebuilding the members a merge reaches equals recompute', () => {
+  it('for random merges and splits after random activity streams', async () => {
+    let merges = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(step, { minLength: 10, maxLength: 150, size: 'max' }),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }),
+        fc.boolean(),
+        // A Discord member (staff and bot included) and a forum member; which one stays; split again or not.
+        fc.constantFrom(0, 1, 4, 5),
+        fc.constantFrom(2, 3),
+        fc.boolean(),
+        fc.boolean(),
+        async (steps, cuts, inTimeOrder, onDiscord, onForum, forumStays, split) => {
+          const fw = await testFlywheel({}, configureRules);
+          try {
+            await ingestInBatches(fw, steps, cuts, inTimeOrder);
+            const a = await memberOf(fw, members[onDiscord]!);
+            const b = await memberOf(fw, members[onForum]!);
+            if (a === undefined || b === undefined) return;
+            // Everything as a full replay leaves it (monthly reviews included), so only the merge differs.
+            await fw.recompute();
+            const [keep, gone] = forumStays ? [b, a] : [a, b];
+            await fw.links.merge(keep, gone);
+            merges++;
+            const merged = await snapshot(fw);
+            await fw.recompute();
+            expect(await snapshot(fw)).toEqual(merged);
+            if (!split) return;
+            await fw.links.unmerge(keep, forumStays ? 'discord' : 'discourse');
+            const splitAgain = await snapshot(fw);
+            await fw.recompute();
+            expect(await snapshot(fw)).toEqual(splitAgain);
+          } finally {
+            await fw.close();
+          }
+        },
+      ),
+      { numRuns: dialect() === 'postgres' ? 15 : 60 },
+    );
+    // Merges happened (a merge reaching past the members who met the two is rare here: the next test builds one).
+    expect(merges).toBeGreaterThan(0);
+  }, 120_000);
+
+  // A chain random streams of six members rarely build: everyone soon acts toward everyone.
+  it('reaches a member who never met either of the two, through the thanks cooldown', async () => {
+    const fw = await testFlywheel({}, configureRules);
+    try {
+      const [keep, x, gone, z, w] = [members[0]!, members[1]!, members[2]!, members[3]!, members[4]!];
+      const at = (minute: number) => BASE + minute * 60_000;
+      const thanks = (key: string, from: IdentityRef, to: IdentityRef, minute: number): ActivityInput[] => [
+        { key: `${key}:g`, source: key, kind: 'thanks_given', platform: from.platform, actor: from, counterpart: to, occurredAt: at(minute) },
+        { key: `${key}:r`, source: key, kind: 'thanks_received', platform: from.platform, actor: to, counterpart: from, occurredAt: at(minute) },
+      ];
+      await fw.ingest([
+        ...thanks('t1', gone, x, 0),
+        { key: 'q1', kind: 'question_asked', platform: x.platform, actor: x, occurredAt: at(1) },
+        // Two members thanking x: 5 + 2 + 5 reaches the cap of 12 …
+        ...thanks('t2', keep, x, 2),
+        // … so z's thanks earns x nothing, and x's thanks back earns z 5 (no earning thanks between them yet).
+        ...thanks('t3', z, x, 3),
+        ...thanks('t4', x, z, 4),
+        // The next day x and w thank each other; x's thanks back falls in the pair's cooldown, merged or not.
+        ...thanks('t5', x, w, 600),
+        ...thanks('t6', w, x, 601),
+      ]);
+      const zId = (await memberOf(fw, z))!;
+      expect((await fw.member(zId)).points.all).toBe(1 + 5);
+      const awardIds = async (who: IdentityRef) => (await fw.db('awards').where({ member_id: (await memberOf(fw, who))! }).orderBy('id').pluck('id')) as number[];
+      const [xBefore, wBefore] = [await awardIds(x), await awardIds(w)];
+      // Merged, the two thanks to x are one pair within its cooldown: x is under the cap when z
+      // thanks, that earns, and x's thanks back falls in the pair's cooldown — z never met either.
+      await fw.links.merge((await memberOf(fw, keep))!, (await memberOf(fw, gone))!);
+      expect((await fw.member(zId)).points.all).toBe(1);
+      // x was decided again (beside w's thanks, as they stand) and w was not: nothing of w's changed.
+      expect(await awardIds(x)).not.toEqual(xBefore);
+      expect(await awardIds(w)).toEqual(wBefore);
+      const merged = await snapshot(fw);
+      await fw.recompute();
+      expect(await snapshot(fw)).toEqual(merged);
+    } finally {
+      await fw.close();
+    }
+  });
 });
