@@ -6,7 +6,8 @@
  *
  *  1. ingest      — N generated activities through `ingest`, against bare multi-row INSERTs, and
  *                   beside the floor of the schema: the same ledger and award rows appended alone
- *  2. recompute   — rebuild everything from that ledger
+ *  2. recompute   — rebuild everything from that ledger; then, for reference, one merge of two
+ *                   members (what a member linking their accounts costs)
  *  3. leaderboard — top 50 for every period and filter through the app's query code, against a
  *                   GROUP BY over the ledger
  *  4. pages       — /leaderboard and /members/:id of `flywheel serve` under autocannon, against a
@@ -100,6 +101,24 @@ export async function bench(options: Options) {
     await fw.recompute();
     const recomputeSeconds = (performance.now() - recomputeStarted) / 1000;
     const recompute = { seconds: round(recomputeSeconds, 1), perActivityVsIngest: round(recomputeSeconds / (ingestMs / 1000), 2) };
+
+    // What one member linking their two accounts costs: the first members with ten awards or more
+    // on one platform only, one from each.
+    log('merging two members…');
+    const typical = async (platform: 'discord' | 'discourse'): Promise<number> =>
+      (await fw.db('identities as i')
+        .join('awards as w', 'w.member_id', 'i.member_id')
+        .where('i.platform', platform)
+        .whereNotIn('i.member_id', fw.db('identities').select('member_id').whereNot('platform', platform))
+        .groupBy('i.member_id')
+        .havingRaw('COUNT(*) >= 10')
+        .orderBy('i.member_id')
+        .first('i.member_id')).member_id;
+    const [onDiscord, onForum] = [await typical('discord'), await typical('discourse')];
+    const mergeStarted = performance.now();
+    await fw.links.merge(onDiscord, onForum);
+    const mergeSeconds = (performance.now() - mergeStarted) / 1000;
+    const merge = { seconds: round(mergeSeconds, 2), recomputeRatio: round(mergeSeconds / recomputeSeconds, 4) };
 
     // 3. Leaderboard reads through the app's own query code, against a GROUP BY over the ledger.
     log('leaderboard reads…');
@@ -213,6 +232,7 @@ export async function bench(options: Options) {
       at: new Date().toISOString(),
       ingest,
       recompute,
+      merge,
       leaderboard,
       pages,
       bot,
@@ -243,6 +263,7 @@ export function table(r: Results) {
       null,
     ),
     row('recompute', `${r.recompute.seconds} s (${r.recompute.perActivityVsIngest}× ingest time)`, '≤ 30 s for 1M, ≤ 2× ingest', r.activities >= 1_000_000 ? r.recompute.seconds <= 30 && r.recompute.perActivityVsIngest <= 2 : r.recompute.perActivityVsIngest <= 2),
+    row('merge', `${r.merge.seconds} s to link two typical members' accounts (${(r.merge.recomputeRatio * 100).toFixed(1)}% of a recompute)`, 'reference', null),
     row('leaderboard top 50', `p50 ${r.leaderboard.p50Ms} ms, p99 ${r.leaderboard.p99Ms} ms (GROUP BY over the ledger: ${r.leaderboard.naiveMs} ms)`, 'p99 ≤ 2 ms', r.leaderboard.p99Ms <= 2),
     row('pages', `${r.pages.perSec}/s = ${(r.pages.ratio * 100).toFixed(0)}% of the bare route's ${r.pages.barePerSec}/s, p99 ${r.pages.p99Ms} ms`, '≥ 50%, p99 ≤ 50 ms', r.pages.ratio >= 0.5 && r.pages.p99Ms <= 50),
     row('bot', `200 at once: p50 ${r.bot.p50Ms} ms, p99 ${r.bot.p99Ms} ms, max ${r.bot.maxMs} ms`, 'all < 3 s, p99 ≤ 200 ms', r.bot.maxMs < 3000 && r.bot.p99Ms <= 200),

@@ -36,7 +36,7 @@ export async function recompute(
   return lock.run((trx) => rebuild(trx, config, asOf, onProgress));
 }
 
-/** Rebuild everything derived, inside the caller's transaction (recompute; merging members). */
+/** Rebuild everything derived, inside the caller's transaction. */
 export async function rebuild(trx: Tx, config: PipelineRules, asOf: number, onProgress: (done: number) => void = () => {}): Promise<RecomputeResult> {
   // Indexes that only boards and badges read are built once after the writes, not kept row by row.
   const { done, members } = await withIndexesBuiltAfter(trx, ['awards_counted', 'scores_top'], async () => {

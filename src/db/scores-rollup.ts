@@ -1,6 +1,6 @@
 /**
- * Scores are rolled up inside the database, from the awards a batch just wrote (ingest) or from a
- * range of members' whole histories (a rebuild): every award counts on 6 periods × 4 filters
+ * Scores are rolled up inside the database, from the awards a batch just wrote (ingest) or from
+ * members' whole histories (a rebuild, a merge): every award counts on 6 periods × 4 filters
  * (everything, space, platform, both), 24 boards; a statement joins each award to its boards,
  * groups, and upserts one row per member and board. Binding those rows from JS instead costs ~10×
  * more per row.
