@@ -18,9 +18,7 @@ import { actorsToward, ledgerOf } from '../db/ledger-repo.js';
 import { advanceFirsts, applyHelped, applyMemberDays } from '../db/member-facts-repo.js';
 import { ensureCalendarDays, rollUpMemberScores } from '../db/scores-rollup.js';
 import type { PipelineRules } from './award-pipeline.js';
-import { judgeAgain } from './recompute.js';
-
-const MEMBER_TABLES = ['stage_transitions', 'member_helped', 'member_days', 'scores', 'awards'] as const;
+import { DERIVED_TABLES, judgeAgain, UNDERIVED_MEMBER } from './recompute.js';
 
 /** Rebuild `seed` and every member their change reaches, inside the caller's transaction; returns who was rebuilt. */
 export async function rebuildMembers(trx: Tx, config: PipelineRules, seed: readonly number[], asOf: number): Promise<number[]> {
@@ -58,8 +56,8 @@ async function partnersChanged(trx: Tx, ids: readonly number[], awards: readonly
 /** Replace the members' derived rows with ones built from `awards`, then judge their journeys and badges again. */
 async function rewrite(trx: Tx, config: PipelineRules, ids: readonly number[], awards: readonly AwardRow[], asOf: number): Promise<void> {
   await inChunks(ids, 1000, async (chunk) => {
-    for (const table of MEMBER_TABLES) await trx(table).whereIn('member_id', chunk).delete();
-    await trx('members').whereIn('id', chunk).update({ stage: null, stage_since: null, first_seen_at: null, first_participated_at: null, stage_evaluated_at: null });
+    for (const table of DERIVED_TABLES) await trx(table).whereIn('member_id', chunk).delete();
+    await trx('members').whereIn('id', chunk).update(UNDERIVED_MEMBER);
     return [];
   });
   await insertAwards(trx, awards);

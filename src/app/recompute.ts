@@ -13,7 +13,9 @@ import { applyLedgerBatch, refreshStages, type PipelineRules, type StageMove } f
 import { awardBadges, closePeriods } from './badge-awarding.js';
 import type { WriteLock } from './write-lock.js';
 
-const DERIVED_TABLES = ['stage_transitions', 'member_helped', 'member_days', 'scores', 'awards'] as const;
+/** Tables derived from the ledger, each keyed by member; and what members carry that is derived too. */
+export const DERIVED_TABLES = ['stage_transitions', 'member_helped', 'member_days', 'scores', 'awards'] as const;
+export const UNDERIVED_MEMBER = { stage: null, stage_since: null, first_seen_at: null, first_participated_at: null, stage_evaluated_at: null };
 const CHUNK = 5000;
 
 export interface RecomputeResult {
@@ -41,7 +43,7 @@ export async function rebuild(trx: Tx, config: PipelineRules, asOf: number, onPr
   // Indexes that only boards and badges read are built once after the writes, not kept row by row.
   const { done, members } = await withIndexesBuiltAfter(trx, ['awards_counted', 'scores_top'], async () => {
     for (const table of DERIVED_TABLES) await trx(table).delete();
-    await trx('members').update({ stage: null, stage_since: null, first_seen_at: null, first_participated_at: null, stage_evaluated_at: null });
+    await trx('members').update(UNDERIVED_MEMBER);
     let after = 0;
     let done = 0;
     for (;;) {
