@@ -28,7 +28,7 @@ import { openFlywheel } from '../../src/main.js';
 import { PERIODS } from '../../src/domain/periods.js';
 import { readLeaderboard } from '../../src/app/leaderboards.js';
 import { ReadCache } from '../../src/app/read-cache.js';
-import { FakeDiscord, GUILD_ID } from '../../tests/support/fake-discord.js';
+import { GUILD_ID } from '../../tests/support/fake-discord.js';
 import { activityBatches } from './activities.js';
 import { ceiling } from './ceiling.js';
 import { schemaFloor } from './floor.js';
@@ -50,6 +50,18 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
 function rssMb(pid: number): number {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
   return round(kb / 1024, 1);
+}
+
+/** The next IPC message from `child`; fails if it exits first. */
+function reply<T>(child: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const exit = (code: number | null) => reject(new Error(`${child.spawnargs.join(' ')} exited with ${code}`));
+    child.once('exit', exit);
+    child.once('message', (message) => {
+      child.off('exit', exit);
+      resolve(message as T);
+    });
+  });
 }
 
 function cannon(url: string, seconds: number) {
@@ -150,9 +162,10 @@ export async function bench(options: Options) {
     const discordIds = ((await fw.db('identities').where({ platform: 'discord' }).whereIn('member_id', users).pluck('external_id')) as string[]).slice(0, 20);
     await fw.close();
 
-    // 4–6. `flywheel serve` (site + bot against the fake Discord) in its own process.
-    const discord = await new FakeDiscord().start();
-    for (const id of discordIds) discord.addUser(id, `member${id.slice(-4)}`);
+    // 4–6. `flywheel serve` (site + bot against the fake Discord), each in its own process.
+    const discord = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/discord-server.ts', ...discordIds], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    children.push(discord);
+    const { apiUrl } = await reply<{ apiUrl: string }>(discord);
     const port = await freePort();
     const site = `http://127.0.0.1:${port}`;
     // Exactly what `npm start` runs (compiled, with its node flags); --profile <dir> adds a CPU profile.
@@ -163,12 +176,12 @@ export async function bench(options: Options) {
     const profile = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${options.profile}`] : [];
     const server = spawn(process.execPath, [...profile, ...start.slice(1)], {
       cwd: ROOT,
-      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DISCORD_TOKEN: 'bench-token', DISCORD_GUILD_ID: GUILD_ID, DISCORD_API_URL: discord.apiUrl },
+      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DISCORD_TOKEN: 'bench-token', DISCORD_GUILD_ID: GUILD_ID, DISCORD_API_URL: apiUrl },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(server);
     await waitUntilUp(`${site}/healthz`, server);
-    while (!discord.identified) await new Promise((resolve) => setTimeout(resolve, 50));
+    await reply(discord);
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const idleMb = rssMb(server.pid!);
 
@@ -210,21 +223,16 @@ export async function bench(options: Options) {
     };
 
     log('bot: 200 interactions at once…');
-    const replies = await Promise.all(
-      Array.from({ length: 200 }, async (_, i) => {
-        const started = performance.now();
-        await discord.command(i % 2 ? 'rank' : 'leaderboard', discordIds[i % discordIds.length]!);
-        return performance.now() - started;
-      }),
-    );
+    discord.send({ burst: 200 });
+    const { replies } = await reply<{ replies: number[] }>(discord);
     replies.sort((a, b) => a - b);
     const bot = { interactions: replies.length, p50Ms: Math.round(quantile(replies, 0.5)), p99Ms: Math.round(quantile(replies, 0.99)), maxMs: Math.round(replies.at(-1)!) };
     const memory = { idleMb, afterMb: rssMb(server.pid!) };
 
     server.kill('SIGTERM');
     bareServer.kill('SIGTERM');
-    await Promise.all([exited(server), exited(bareServer)]);
-    await discord.stop();
+    discord.send({ stop: true });
+    await Promise.all([exited(server), exited(bareServer), exited(discord)]);
 
     const results = {
       activities: options.activities,
