@@ -166,6 +166,8 @@ export async function bench(options: Options) {
     const discord = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/discord-server.ts', ...discordIds], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     children.push(discord);
     const { apiUrl } = await reply<{ apiUrl: string }>(discord);
+    // Listen now: the bot may connect before the site answers /healthz, and an unheard IPC message is lost.
+    const identified = reply(discord);
     const port = await freePort();
     const site = `http://127.0.0.1:${port}`;
     // Exactly what `npm start` runs (compiled, with its node flags); --profile <dir> adds a CPU profile.
@@ -181,7 +183,7 @@ export async function bench(options: Options) {
     });
     children.push(server);
     await waitUntilUp(`${site}/healthz`, server);
-    await reply(discord);
+    await identified;
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const idleMb = rssMb(server.pid!);
 
