@@ -1,9 +1,11 @@
 /**
  * The README's quick start, as a newcomer runs it: `npm start` compiles the sources and serves
- * the site on an empty embedded database with no configuration.
+ * the site on an empty embedded database with no configuration. And the README's other command
+ * that compiles them, `npm run bench` (here because both write dist/, and the tests of one file
+ * run one after another).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,4 +43,49 @@ describe('npm start', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await fetch(`http://127.0.0.1:${port}/healthz`).then(() => 'answered', () => 'down')).toBe('down');
   }, 150_000);
+});
+
+describe('npm run bench', () => {
+  it('measures a small community end to end and writes the figures the README reports', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fw-bench-out-'));
+    // The bench's own embedded database, as a newcomer reruns it.
+    const { DATABASE_URL: _, ...env } = process.env;
+    const child = spawn('npm', ['run', 'bench', '--', '--activities', '5000', '--seconds', '1', '--out', out], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk) => (stdout += chunk));
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => {
+      // Bounded: a bench that hangs fails here, and takes its servers down with it.
+      const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 240_000);
+      child.on('exit', (status) => (clearTimeout(timer), resolve(status)));
+    });
+    expect(code, stderr).toBe(0);
+
+    // The printed table names every measurement beside its target.
+    for (const what of ['ingest', 'recompute', 'merge', 'leaderboard top 50', 'pages', 'bot', 'memory (serve)']) expect(stdout).toContain(what);
+    expect(stdout).toContain(join(out, 'latest.json'));
+
+    const r = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
+    expect(r).toMatchObject({ activities: 5000, database: 'sqlite' });
+    // Each figure against its reference from the same run: the pipeline below the schema's floor,
+    // the floor below bare inserts.
+    expect(r.ingest.perSec).toBeGreaterThan(0);
+    expect(r.ingest.floorPerSec).toBeGreaterThan(r.ingest.perSec);
+    expect(r.ingest.ceilingPerSec).toBeGreaterThan(r.ingest.floorPerSec);
+    expect(r.ingest.ratio).toBeCloseTo(r.ingest.perSec / r.ingest.ceilingPerSec, 2);
+    expect(r.recompute.seconds).toBeGreaterThan(0);
+    expect(r.merge.seconds).toBeGreaterThan(0);
+    // Every period but the day, by every filter, 1,000 reads each.
+    expect(r.leaderboard.reads).toBe(5 * 4 * 1000);
+    expect(r.leaderboard.p50Ms).toBeLessThanOrEqual(r.leaderboard.p99Ms);
+    expect(r.leaderboard.naiveMs).toBeGreaterThan(0);
+    expect(r.pages.perSec).toBeGreaterThan(0);
+    expect(r.pages.ratio).toBeCloseTo(r.pages.perSec / r.pages.barePerSec, 1);
+    // Every interaction of the burst was answered by the bot.
+    expect(r.bot.interactions).toBe(200);
+    expect(r.bot.p50Ms).toBeLessThanOrEqual(r.bot.maxMs);
+    expect(r.memory.idleMb).toBeGreaterThan(0);
+    expect(r.memory.afterMb).toBeGreaterThan(0);
+  }, 300_000);
 });
