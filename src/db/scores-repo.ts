@@ -32,34 +32,30 @@ export const listed = (db: Tx) => db.raw(LISTED, LISTED_BINDINGS);
 type Board = Omit<BoardQuery, 'limit' | 'offset'>;
 const boardBindings = (b: Board) => [b.period, b.periodStart, b.space ?? ANY, b.platform ?? ANY];
 
-/** The scores of the board `b` names. */
-const onBoard = (db: Tx, b: Board) => db.raw(`s.board_id = ${BOARD_ID_SQL}`, boardBindings(b));
+// The scores of listed members on the board `b` names (binds `listedOn(b)`). Every page, total and
+// rank reads it, written out as SQL: composed with the query builder it cost ~10% more per board
+// read and about twice as much at p99 (its allocations bring the garbage collector into the reads),
+// and as much as running it for `/rank`, which comes in bursts.
+const LISTED_ON_BOARD = `FROM scores s JOIN members m ON m.id = s.member_id
+  WHERE s.board_id = ${BOARD_ID_SQL} AND ${LISTED}`;
+const listedOn = (b: Board) => [...boardBindings(b), ...LISTED_BINDINGS];
 
-// One page of a board, with what each row shows: an index range scan, and two lookups per row.
-// Written out as SQL (with `boardBindings`, LISTED_BINDINGS, then limit and offset), like the ranks
-// below: every board read runs it, and composed with the query builder it cost ~10% more per read
-// and about twice as much at p99 (its allocations bring the garbage collector into the reads).
+// One page of a board, with what each row shows: an index range scan, and two lookups per row
+// (binds `listedOn`, then limit and offset).
 const TOP_SCORES = `SELECT s.member_id, s.points, m.display_name, m.stage,
     (SELECT COUNT(*) FROM badge_awards b WHERE b.member_id = s.member_id AND b.revoked_at IS NULL) AS badges
-  FROM scores s JOIN members m ON m.id = s.member_id
-  WHERE s.board_id = ${BOARD_ID_SQL} AND s.points > 0 AND ${LISTED}
+  ${LISTED_ON_BOARD} AND s.points > 0
   ORDER BY s.points DESC, s.member_id DESC
   LIMIT ? OFFSET ?`;
 
 export async function topScores(db: Tx, q: BoardQuery): Promise<BoardRow[]> {
   type Row = { member_id: number; points: number | string; display_name: string; stage: Stage | null; badges: number | string };
-  const rows = rowsOf<Row>(await db.raw(TOP_SCORES, [...boardBindings(q), ...LISTED_BINDINGS, q.limit, q.offset]));
+  const rows = rowsOf<Row>(await db.raw(TOP_SCORES, [...listedOn(q), q.limit, q.offset]));
   return rows.map((r) => ({ memberId: r.member_id, displayName: r.display_name, points: Number(r.points), stage: r.stage ?? null, badges: Number(r.badges) }));
 }
 
 export async function countListed(db: Tx, q: Omit<BoardQuery, 'limit' | 'offset'>): Promise<number> {
-  const row = await db('scores as s')
-    .join('members as m', 'm.id', 's.member_id')
-    .count({ n: '*' })
-    .where(onBoard(db, q))
-    .andWhere('s.points', '>', 0)
-    .andWhere(listed(db))
-    .first();
+  const [row] = rowsOf<{ n: number | string }>(await db.raw(`SELECT COUNT(*) AS n ${LISTED_ON_BOARD} AND s.points > 0`, listedOn(q)));
   return Number(row?.n ?? 0);
 }
 
@@ -90,18 +86,15 @@ export async function memberPoints(db: Tx, memberId: number, windows: ReadonlyAr
 }
 
 // The one definition of a rank: distinct totals of listed members above `points` on a board, plus
-// one. Written out as SQL (with `boardBindings`, then `points`' bindings, then LISTED_BINDINGS):
-// composed with the query builder it cost more than running it, and `/rank` comes in bursts.
-const distinctAbove = (points: string) =>
-  `SELECT COUNT(DISTINCT s.points) FROM scores s JOIN members m ON m.id = s.member_id
-   WHERE s.board_id = ${BOARD_ID_SQL} AND s.points > ${points} AND ${LISTED}`;
+// one (binds `listedOn`, then `points`' bindings).
+const distinctAbove = (points: string) => `SELECT COUNT(DISTINCT s.points) ${LISTED_ON_BOARD} AND s.points > ${points}`;
 
 /** Dense ranks (distinct totals above, plus one) of several points on several boards, in one statement. */
 export async function ranksOn(db: Tx, boards: ReadonlyArray<Board & { points: number }>): Promise<number[]> {
   if (boards.length === 0) return [];
   const result = await db.raw(
     `SELECT ${boards.map((_, i) => `(${distinctAbove('?')}) AS r${i}`).join(', ')}`,
-    boards.flatMap((b) => [...boardBindings(b), b.points, ...LISTED_BINDINGS]),
+    boards.flatMap((b) => [...listedOn(b), b.points]),
   );
   const [row] = rowsOf<Record<string, unknown>>(result);
   return boards.map((_, i) => 1 + Number(row?.[`r${i}`] ?? 0));
@@ -124,7 +117,7 @@ const POINTS_ON = `SELECT p.points FROM scores p WHERE p.board_id = ${BOARD_ID_S
 /** A member found by platform identity, with points and rank counts on the given boards, in one statement (every `/rank`). */
 export async function placeOfIdentity(db: Tx, platform: string, externalId: string, boards: readonly Board[]): Promise<PlacedMember | null> {
   const columns = boards.map((_, i) => `(${POINTS_ON}) AS points${i}, (${distinctAbove(`(${POINTS_ON})`)}) AS above${i}`);
-  const bindings = boards.flatMap((b) => [...boardBindings(b), ...boardBindings(b), ...boardBindings(b), ...LISTED_BINDINGS]);
+  const bindings = boards.flatMap((b) => [...boardBindings(b), ...listedOn(b), ...boardBindings(b)]);
   type Row = { id: number; display_name: string; hidden: unknown; is_staff: unknown; is_bot: unknown; stage: Stage | null } & Record<string, unknown>;
   const result = await db.raw(
     `SELECT me.id, me.display_name, me.hidden, me.is_staff, me.is_bot, me.stage${columns.map((c) => `, ${c}`).join('')}
