@@ -3,7 +3,7 @@
  * one run on one machine (these machines are shared and noisy, so every figure that matters is a
  * ratio against a reference measured alongside it). Writes bench-results/latest.json and prints
  * a table. `npm test` runs it on 5,000 activities only, to see that it works
- * (tests/e2e/quick-start.test.ts).
+ * (tests/e2e/npm-scripts.test.ts).
  *
  *  1. ingest      — N generated activities through `ingest`, against bare multi-row INSERTs, and
  *                   beside the floor of the schema: the same ledger and award rows appended alone

@@ -1,8 +1,8 @@
 /**
- * The README's quick start, as a newcomer runs it: `npm start` compiles the sources and serves
- * the site on an empty embedded database with no configuration. And the README's other command
- * that compiles them, `npm run bench` (here because both write dist/, and the tests of one file
- * run one after another).
+ * The README's commands that compile the sources into dist/, as a newcomer runs them (in one file,
+ * whose tests run one after another, so two compilations never write dist/ at once):
+ * - the quick start: `npm start` serves the site on an empty embedded database, no configuration;
+ * - `npm run bench`, on a small community.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
