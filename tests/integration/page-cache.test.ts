@@ -65,7 +65,7 @@ describe('the page cache', () => {
     };
     let hits = 0;
     for (const url of Object.values(examples).flat()) {
-      for (const headers of [{}, { 'accept-encoding': 'gzip' }]) {
+      for (const headers of [{}, { 'accept-encoding': 'gzip' }] as Array<Record<string, string>>) {
         const first = await get(url, headers);
         expect(first.statusCode, url).toBe(200);
         const again = await get(url, headers);
