@@ -29,7 +29,8 @@ export interface Config {
   logLevel: string;
   database: Database;
   configFile: string | null;
-  community: { name: string; timeZone: string; siteUrl: string; hiddenByDefault: boolean };
+  /** `email`: the issuer's contact address; Open Badges 2.0 requires it, so 2.0 is published only with it. */
+  community: { name: string; timeZone: string; siteUrl: string; hiddenByDefault: boolean; email: string | null };
   rules: Rules;
   stages: StageRules;
   staff: { discordRoleIds: string[]; discourseGroups: string[] };
@@ -125,6 +126,7 @@ const fileSchema = z.strictObject({
         .optional(),
       siteUrl: z.url().optional(),
       hiddenByDefault: z.boolean().optional(),
+      email: z.email({ message: 'expected a contact email address' }).optional(),
     })
     .optional(),
   points: z.partialRecord(z.enum(KINDS), z.number().int()).optional(),
@@ -302,6 +304,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       timeZone,
       siteUrl: f.community?.siteUrl ?? e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
       hiddenByDefault: f.community?.hiddenByDefault ?? false,
+      email: f.community?.email ?? null,
     },
     rules: {
       kinds,

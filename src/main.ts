@@ -36,6 +36,7 @@ export async function serve(config: Config, logger: Logger, options: ServeOption
   let app: FastifyInstance | null = null;
 
   if (options.web) {
+    if (!config.community.email) logger.warn('Open Badges 2.0 is not published until community.email is set (2.0 requires an issuer contact email); 3.0 credentials are unaffected');
     app = await buildWebApp(fw, logger);
     await app.listen({ port: config.port, host: config.host });
     logger.info(`Flywheel site on http://localhost:${config.port} (API: /api/v1/leaderboard)`);

@@ -1,14 +1,25 @@
 /**
  * Badges members can take with them: Open Badges 2.0 hosted objects (issuer, BadgeClass,
  * Assertion) and an Open Badges 3.0 OpenBadgeCredential signed as a VC-JWT (EdDSA) with the
- * community's key, published as a JWKS. The recipient is identified by their member page URL,
- * hashed with a salt, so a credential does not expose who they are on its own.
+ * community's key, published as a JWKS. The recipient is their public member page: named as
+ * the 3.0 subject (`credentialSubject.id`, the JWT's `sub`, as the VC-JWT binding requires) and,
+ * salted and hashed, as the 2.0 recipient and the 3.0 `identifier`. A hidden member's awards are
+ * not found at all.
+ *
+ * Revocation a verifier can see: a revoked 2.0 assertion answers 410 with `revoked: true` (2.0's
+ * hosted verification), a revoked 3.0 credential is no longer handed out (410), and every 3.0
+ * credential carries a `credentialStatus` of type 1EdTechRevocationList (the status method
+ * Open Badges 3.0 verification names) pointing at the list of revoked credentials.
+ *
+ * Open Badges 2.0 requires an issuer `email`: without `community.email` no 2.0 document is
+ * published (a verifier would refuse every one), and 3.0 is unaffected.
  */
 import { createHash, createHmac, createPrivateKey, sign } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Badge } from '../domain/badges.js';
 import { DomainError } from '../domain/errors.js';
 import type { Tx } from '../db/knex.js';
+import { revokedAwardIds } from '../db/badges-repo.js';
 import { signingKey } from '../db/keys-repo.js';
 import type { WriteLock } from './write-lock.js';
 
@@ -26,6 +37,7 @@ export interface AwardRecord {
 const OB2_CONTEXT = 'https://w3id.org/openbadges/v2';
 const VC_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
 const OB3_CONTEXT = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
+const REVOCATION_REASON = 'The reason for this badge no longer holds.';
 
 export function urls(config: Config) {
   const base = config.community.siteUrl.replace(/\/$/, '');
@@ -41,6 +53,7 @@ export function urls(config: Config) {
     ob3Issuer: `${base}/ob/v3/issuer`,
     ob3Achievement: (badgeId: string) => `${base}/ob/v3/achievements/${badgeId}`,
     ob3Credential: (id: number) => `${base}/ob/v3/credentials/${id}`,
+    ob3Revocations: `${base}/ob/v3/revocations`,
     jwks: `${base}/.well-known/jwks.json`,
   };
 }
@@ -76,12 +89,19 @@ async function recipient(db: Tx, config: Config, award: AwardRecord, now: number
 
 const criteria = (badge: Badge) => `${badge.description}${badge.revocable ? ' (Taken back if the reason for it goes away.)' : ''}`;
 
+/** The issuer's contact address, which Open Badges 2.0 requires: without it there is no 2.0 to publish. */
+function ob2Email(config: Config): string {
+  if (config.community.email) return config.community.email;
+  throw new DomainError('not_found', 'Open Badges 2.0 is not published here: it requires an issuer contact email, and community.email is not set');
+}
+
 export function ob2Issuer(config: Config) {
   const u = urls(config);
-  return { '@context': OB2_CONTEXT, type: 'Issuer', id: u.ob2Issuer, name: config.community.name, url: u.base };
+  return { '@context': OB2_CONTEXT, type: 'Issuer', id: u.ob2Issuer, name: config.community.name, url: u.base, email: ob2Email(config) };
 }
 
 export function ob2BadgeClass(config: Config, badge: Badge) {
+  ob2Email(config);
   const u = urls(config);
   return {
     '@context': OB2_CONTEXT,
@@ -97,8 +117,9 @@ export function ob2BadgeClass(config: Config, badge: Badge) {
 }
 
 export async function ob2Assertion(db: Tx, config: Config, award: AwardRecord, now: number) {
+  ob2Email(config);
   const u = urls(config);
-  if (award.revokedAt !== null) return { '@context': OB2_CONTEXT, type: 'Assertion', id: u.ob2Assertion(award.id), revoked: true, revocationReason: 'The reason for this badge no longer holds.' };
+  if (award.revokedAt !== null) return { '@context': OB2_CONTEXT, type: 'Assertion', id: u.ob2Assertion(award.id), revoked: true, revocationReason: REVOCATION_REASON };
   const r = await recipient(db, config, award, now);
   return {
     '@context': OB2_CONTEXT,
@@ -130,7 +151,9 @@ export function ob3Achievement(config: Config, badge: Badge) {
   };
 }
 
+/** The credential of a standing award; a revoked one is gone (410), as its 2.0 assertion is. */
 export async function ob3Credential(db: Tx, config: Config, award: AwardRecord, now: number) {
+  if (award.revokedAt !== null) throw new DomainError('gone', 'this badge was revoked');
   const u = urls(config);
   const r = await recipient(db, config, award, now);
   return {
@@ -141,23 +164,44 @@ export async function ob3Credential(db: Tx, config: Config, award: AwardRecord, 
     validFrom: new Date(award.awardedAt).toISOString(),
     name: award.badge.name,
     credentialSubject: {
+      id: r.identity,
       type: ['AchievementSubject'],
-      identifier: [{ type: 'IdentityObject', identityHash: r.hash, identityType: 'url', hashed: true, salt: r.salt }],
+      // `identifier`: the catch-all of OB 3.0's IdentifierTypeEnum; a page URL has no type of its own there.
+      identifier: [{ type: 'IdentityObject', identityHash: r.hash, identityType: 'identifier', hashed: true, salt: r.salt }],
       achievement: ob3Achievement(config, award.badge),
     },
+    credentialStatus: { id: u.ob3Revocations, type: '1EdTechRevocationList' },
     ...(award.evidenceUrl ? { evidence: [{ id: award.evidenceUrl, type: ['Evidence'] }] } : {}),
   };
+}
+
+/**
+ * The 1EdTech Revocation List the credentials' `credentialStatus` points at: a credential is
+ * revoked when its `id` is listed in `revokedCredential`. It names credentials by award number
+ * only, so it says nothing about who held them (a hidden member's revoked award is listed too:
+ * a verifier holding that credential must still learn it no longer stands).
+ */
+export async function revocationList(db: Tx, config: Config) {
+  const u = urls(config);
+  const ids = await revokedAwardIds(db);
+  return { id: u.ob3Revocations, issuer: u.ob3Issuer, revokedCredential: ids.map((id) => ({ id: u.ob3Credential(id), revoked: true, revocationReason: REVOCATION_REASON })) };
 }
 
 const b64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** The credential as a VC-JWT: the registered claims mirror the credential, `vc` carries it whole. */
 export async function signedCredential(db: Tx, config: Config, award: AwardRecord, now: number): Promise<string> {
-  if (award.revokedAt !== null) throw new DomainError('gone', 'this badge was revoked');
   const credential = await ob3Credential(db, config, award, now);
   const key = await signingKey(db, now);
   const header = { alg: 'EdDSA', typ: 'JWT', kid: `${urls(config).jwks}#${key.kid}` };
-  const payload = { iss: credential.issuer.id, jti: credential.id, nbf: Math.floor(award.awardedAt / 1000), iat: Math.floor(now / 1000), vc: credential };
+  const payload = {
+    iss: credential.issuer.id,
+    sub: credential.credentialSubject.id,
+    jti: credential.id,
+    nbf: Math.floor(award.awardedAt / 1000),
+    iat: Math.floor(now / 1000),
+    vc: credential,
+  };
   const input = `${b64url(header)}.${b64url(payload)}`;
   const signature = sign(null, Buffer.from(input), createPrivateKey(key.privatePkcs8)).toString('base64url');
   return `${input}.${signature}`;

@@ -109,6 +109,8 @@ export interface Credentials {
   ob3Credential(awardId: number): Promise<object>;
   /** The credential as a VC-JWT signed with the community's key. */
   signedCredential(awardId: number): Promise<string>;
+  /** The 1EdTech Revocation List every credential's `credentialStatus` points at. */
+  revocationList(): Promise<object>;
   jwks(): Promise<object>;
 }
 
@@ -201,6 +203,7 @@ function credentialsOf(db: Db, lock: WriteLock, config: Config, now: () => numbe
     ob3Achievement: (id) => ob.ob3Achievement(config, badge(id)),
     ob3Credential: async (id) => ob.ob3Credential(db, config, await award(id), now()),
     signedCredential: async (id) => ob.signedCredential(db, config, await award(id), now()),
+    revocationList: () => ob.revocationList(db, config),
     jwks: () => ready(),
   };
 }

@@ -215,3 +215,9 @@ export async function badgeHolders(db: Tx): Promise<Map<string, number>> {
     .groupBy('b.badge_id');
   return new Map(rows.map((r) => [r.badge_id, Number(r.n)]));
 }
+
+/** Every award revoked and not given back, oldest first: what the published revocation list names. */
+export async function revokedAwardIds(db: Tx): Promise<number[]> {
+  const rows: Array<{ id: number }> = await db('badge_awards').select('id').whereNotNull('revoked_at').orderBy('id');
+  return rows.map((r) => Number(r.id));
+}

@@ -5,6 +5,9 @@
  * highlighted) always get a fresh page. Every write through the write lock moves the generation,
  * so a hidden member or a new point shows on the next view; writes by another process (an
  * import beside `serve`) show within a few seconds.
+ *
+ * A kept answer is the first answer again: its status, body and headers as the route sent them
+ * (a badge image stays `image/svg+xml`, not whatever a page would be).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ReadCache } from '../app/read-cache.js';
@@ -17,29 +20,49 @@ declare module 'fastify' {
   interface FastifyRequest {
     pageGeneration?: number;
   }
+  interface FastifyInstance {
+    /** Every route whose answers the page cache may keep (method and path), so tests cover routes added later too. */
+    pageCacheRoutes: Array<{ method: string; url: string }>;
+  }
 }
 
 export const CACHE_HEADER = 'x-flywheel-cache';
+
+/** Headers that belong to one answer on the wire, not to the page: recomputed (or never kept) on every answer. */
+const PER_ANSWER = new Set(['content-length', 'set-cookie', 'date', 'connection', 'transfer-encoding', 'content-encoding', CACHE_HEADER]);
+
+interface KeptAnswer {
+  status: number;
+  body: string;
+  headers: Record<string, string | number | string[]>;
+}
 
 const cacheable = (request: FastifyRequest): boolean => request.method === 'GET' && request.routeOptions.config.pageCache === true && !request.session;
 
 /** Register before compression, so the cache holds pages as rendered and each visitor still gets them compressed. */
 export function registerPageCache(app: FastifyInstance, generation: () => number): void {
-  const pages = new ReadCache<{ html: string; cacheControl: string }>(generation, 5_000, 500);
+  const pages = new ReadCache<KeptAnswer>(generation, 5_000, 500);
+  const routes: Array<{ method: string; url: string }> = [];
+  app.decorate('pageCacheRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    if (route.config?.pageCache === true) for (const method of [route.method].flat()) if (method === 'GET') routes.push({ method, url: route.url });
+  });
 
   app.addHook('preHandler', async (request, reply) => {
     if (!cacheable(request)) return;
     // The generation the page is rendered at: a write during rendering makes it stale at once.
     request.pageGeneration = generation();
-    const page = pages.peek(request.url);
-    if (!page) return;
-    return reply.header(CACHE_HEADER, 'hit').header('cache-control', page.cacheControl).type('text/html; charset=utf-8').send(page.html);
+    const kept = pages.peek(request.url);
+    if (!kept) return;
+    return reply.code(kept.status).headers(kept.headers).header(CACHE_HEADER, 'hit').send(kept.body);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.pageGeneration === undefined || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
     if (reply.getHeader(CACHE_HEADER) === 'hit' || reply.getHeader('set-cookie')) return payload;
-    pages.keep(request.url, request.pageGeneration, { html: payload, cacheControl: String(reply.getHeader('cache-control') ?? 'no-cache') });
+    const headers: KeptAnswer['headers'] = {};
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined && !PER_ANSWER.has(name.toLowerCase())) headers[name] = value;
+    pages.keep(request.url, request.pageGeneration, { status: reply.statusCode, body: payload, headers });
     reply.header(CACHE_HEADER, 'miss');
     return payload;
   });

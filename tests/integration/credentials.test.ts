@@ -1,14 +1,18 @@
 /**
  * Badges members take with them: images, the shareable award page, Open Badges 2.0 hosted
- * objects and Open Badges 3.0 credentials signed with the community's published key.
+ * objects and Open Badges 3.0 credentials signed with the community's published key. What a
+ * third-party verifier checks is checked here against the specifications' schemas
+ * (tests/support/open-badges-schemas.ts).
  */
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { act, discord } from '../support/builders.js';
+import { IDENTIFIER_TYPES, schemaErrors } from '../support/open-badges-schemas.js';
 import { testSite, type TestSite } from '../support/web.js';
 
 let site: TestSite;
 const BASE = 'https://community.example.org';
+const EMAIL = 'badges@community.example.org';
 const ana = discord('1', { displayName: 'Ana' });
 const ben = discord('2', { displayName: 'Ben <b>' });
 const hidden = discord('3', { displayName: 'Quiet' });
@@ -21,7 +25,7 @@ const awardOf = async (who: string, badge: string) =>
   (await site.fw.db('badge_awards as b').join('identities as i', 'i.member_id', 'b.member_id').where({ 'i.external_id': who, 'b.badge_id': badge }).first('b.id')).id as number;
 
 beforeAll(async () => {
-  site = await testSite({ PUBLIC_URL: BASE });
+  site = await testSite({ PUBLIC_URL: BASE }, (c) => (c.community.email = EMAIL));
   await site.fw.ingest([
     act('question_asked', ana, '2026-11-02T10:00:00Z', { key: 'q1' }),
     act('answer_posted', ben, '2026-11-02T11:00:00Z', { counterpart: ana, subject: 'q1', key: 'answer1', url: 'https://discord.com/channels/1/2/3' }),
@@ -96,6 +100,7 @@ describe('Open Badges 2.0 (hosted)', () => {
       recipient: { type: 'url', hashed: true },
       evidence: 'https://discord.com/channels/1/2/3',
     });
+    expect(schemaErrors('ob2Assertion', assertion)).toEqual([]);
     const benId = (await site.fw.lookupMember('discord', '2')).id;
     const expected = `sha256$${createHash('sha256').update(`${BASE}/members/${benId}${assertion.recipient.salt}`).digest('hex')}`;
     expect(assertion.recipient.identity).toBe(expected);
@@ -112,19 +117,44 @@ describe('Open Badges 2.0 (hosted)', () => {
       issuer: `${BASE}/ob/v2/issuer`,
       tags: ['bronze'],
     });
-    expect((await get(new URL(badgeClass.issuer).pathname)).json()).toEqual({
+    expect(schemaErrors('ob2BadgeClass', badgeClass)).toEqual([]);
+    const issuer = (await get(new URL(badgeClass.issuer).pathname)).json();
+    expect(issuer).toEqual({
       '@context': 'https://w3id.org/openbadges/v2',
       type: 'Issuer',
       id: `${BASE}/ob/v2/issuer`,
       name: 'Flywheel',
       url: BASE,
+      email: EMAIL,
     });
+    expect(schemaErrors('ob2Issuer', issuer)).toEqual([]);
+    expect(schemaErrors('ob2Issuer', { ...issuer, email: undefined })).not.toEqual([]);
   });
 
   it('answers 410 Gone for a revoked assertion, saying so', async () => {
     const res = await get(`/ob/v2/assertions/${revokedAward}`);
     expect(res.statusCode).toBe(410);
     expect(res.json()).toMatchObject({ id: `${BASE}/ob/v2/assertions/${revokedAward}`, revoked: true });
+    expect(schemaErrors('ob2RevokedAssertion', res.json())).toEqual([]);
+  });
+
+  it('without community.email publishes no 2.0 documents (every verifier refuses an issuer without one), and says why', async () => {
+    const bare = await testSite({ PUBLIC_URL: BASE });
+    try {
+      await bare.fw.ingest([act('answer_posted', ben, '2026-11-02T11:00:00Z', { counterpart: ana, key: 'answer1' })]);
+      const id = (await bare.fw.db('badge_awards').first('id')).id as number;
+      for (const url of ['/ob/v2/issuer', '/ob/v2/badges/first-answer', `/ob/v2/assertions/${id}`]) {
+        const res = await bare.app.inject({ method: 'GET', url });
+        expect(res.statusCode, url).toBe(404);
+        expect(res.json(), url).toEqual({ error: expect.stringContaining('community.email'), code: 'not_found' });
+      }
+      const page = await bare.app.inject({ method: 'GET', url: `/badges/awards/${id}`, headers: { accept: 'text/html' } });
+      expect(page.body).not.toContain('/ob/v2/');
+      expect(page.body).toContain(`/ob/v3/credentials/${id}.jwt`);
+      expect((await bare.app.inject({ method: 'GET', url: `/ob/v3/credentials/${id}.jwt` })).statusCode).toBe(200);
+    } finally {
+      await bare.close();
+    }
   });
 });
 
@@ -148,7 +178,10 @@ describe('Open Badges 3.0 (signed)', () => {
     const forged = Buffer.from(JSON.stringify({ ...payload, vc: { ...payload.vc, name: 'Oracle' } })).toString('base64url');
     expect(verify(null, Buffer.from(`${h}.${forged}`), key, Buffer.from(s, 'base64url'))).toBe(false);
 
-    expect(payload).toMatchObject({ iss: `${BASE}/ob/v3/issuer`, jti: `${BASE}/ob/v3/credentials/${award}`, nbf: Date.parse('2026-11-02T11:00:00Z') / 1000 });
+    const benUrl = `${BASE}/members/${(await site.fw.lookupMember('discord', '2')).id}`;
+    expect(payload).toMatchObject({ iss: `${BASE}/ob/v3/issuer`, sub: benUrl, jti: `${BASE}/ob/v3/credentials/${award}`, nbf: Date.parse('2026-11-02T11:00:00Z') / 1000 });
+    // The VC-JWT binding (OB 3.0 §8.2): iss, sub, jti and nbf each name what the credential says.
+    expect([payload.iss, payload.sub, payload.jti, payload.nbf]).toEqual([payload.vc.issuer.id, payload.vc.credentialSubject.id, payload.vc.id, Date.parse(payload.vc.validFrom) / 1000]);
     expect(payload.vc).toEqual((await get(`/ob/v3/credentials/${award}.json`)).json());
     expect(payload.vc).toMatchObject({
       '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
@@ -158,11 +191,48 @@ describe('Open Badges 3.0 (signed)', () => {
       validFrom: '2026-11-02T11:00:00.000Z',
       credentialSubject: {
         type: ['AchievementSubject'],
-        identifier: [{ type: 'IdentityObject', identityType: 'url', hashed: true }],
+        id: benUrl,
+        identifier: [{ type: 'IdentityObject', identityType: 'identifier', hashed: true }],
         achievement: { id: `${BASE}/ob/v3/achievements/first-answer`, type: ['Achievement'], name: 'First Answer', criteria: { narrative: expect.any(String) } },
       },
     });
     expect((await get(`/ob/v3/achievements/first-answer`)).json()).toEqual(payload.vc.credentialSubject.achievement);
+    expect(schemaErrors('ob3Credential', payload.vc)).toEqual([]);
+    expect(IDENTIFIER_TYPES).toContain(payload.vc.credentialSubject.identifier[0].identityType);
+    // The schema does refuse what verifiers refuse: a type outside the enumeration, a subject without id or identifier.
+    const withSubject = (subject: object) => ({ ...payload.vc, credentialSubject: { ...payload.vc.credentialSubject, ...subject } });
+    expect(schemaErrors('ob3Credential', withSubject({ identifier: [{ ...payload.vc.credentialSubject.identifier[0], identityType: 'url' }] }))).not.toEqual([]);
+    expect(schemaErrors('ob3Credential', withSubject({ identifier: [{ ...payload.vc.credentialSubject.identifier[0], identityType: 'ext:memberPage' }] }))).toEqual([]);
+    expect(schemaErrors('ob3Credential', withSubject({ id: undefined, identifier: undefined }))).not.toEqual([]);
+    const { identityHash, salt } = payload.vc.credentialSubject.identifier[0];
+    expect(identityHash).toBe(`sha256$${createHash('sha256').update(benUrl + salt).digest('hex')}`);
+  });
+
+  it('carries a status a holder can check: the 1EdTech Revocation List, which names the credential once its badge is revoked', async () => {
+    const cy = discord('4', { displayName: 'Cy' });
+    await site.fw.ingest([
+      act('question_asked', ana, '2026-11-05T10:00:00Z', { key: 'q2' }),
+      act('answer_accepted', cy, '2026-11-05T11:00:00Z', { counterpart: ana, key: 'accept2' }),
+    ]);
+    const held = await awardOf('4', 'first-solution');
+    const jwt = await get(`/ob/v3/credentials/${held}.jwt`);
+    expect(jwt.statusCode).toBe(200);
+    const vc = decode(jwt.body.split('.')[1]!).vc;
+    expect(vc.credentialStatus).toEqual({ id: `${BASE}/ob/v3/revocations`, type: '1EdTechRevocationList' });
+    const listOf = async () => {
+      const res = await get(new URL(vc.credentialStatus.id).pathname);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toContain('application/json');
+      return res.json();
+    };
+    const before = await listOf();
+    expect(before).toMatchObject({ id: vc.credentialStatus.id, issuer: vc.issuer.id });
+    expect(before.revokedCredential).toContainEqual({ id: `${BASE}/ob/v3/credentials/${revokedAward}`, revoked: true, revocationReason: expect.any(String) });
+    expect(before.revokedCredential.map((r: { id: string }) => r.id)).not.toContain(vc.id);
+
+    await site.fw.ingest([{ key: 'unaccept2', kind: 'reversal', platform: 'discord', actor: cy, occurredAt: '2026-11-06T10:00:00Z', reverses: 'accept2' }]);
+    expect((await listOf()).revokedCredential.map((r: { id: string }) => r.id)).toContain(vc.id);
+    expect((await get(`/ob/v3/credentials/${held}.json`)).statusCode).toBe(410);
   });
 
   it('keeps one key, and refuses to sign a revoked award', async () => {
@@ -171,6 +241,10 @@ describe('Open Badges 3.0 (signed)', () => {
     const revoked = await get(`/ob/v3/credentials/${revokedAward}.jwt`);
     expect(revoked.statusCode).toBe(410);
     expect(revoked.json()).toEqual({ error: 'this badge was revoked', code: 'gone' });
+    // The unsigned credential says the same: a revoked badge is not handed out as if it held.
+    const json = await get(`/ob/v3/credentials/${revokedAward}.json`);
+    expect(json.statusCode).toBe(410);
+    expect(json.json()).toEqual({ error: 'this badge was revoked', code: 'gone' });
     expect((await get('/ob/v3/credentials/abc.jwt')).json()).toMatchObject({ code: 'invalid_parameter' });
   });
 });

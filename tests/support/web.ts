@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createLogger } from '../../src/logger.js';
 import { buildWebApp } from '../../src/web/app.js';
+import type { Config } from '../../src/config.js';
 import { testFlywheel, type TestFlywheel } from './db.js';
 
 export interface TestSite {
@@ -10,8 +11,8 @@ export interface TestSite {
   close(): Promise<void>;
 }
 
-export async function testSite(env: Record<string, string> = {}): Promise<TestSite> {
-  const fw = await testFlywheel(env);
+export async function testSite(env: Record<string, string> = {}, configure?: (c: Config) => void): Promise<TestSite> {
+  const fw = await testFlywheel(env, configure);
   const app = await buildWebApp(fw, createLogger('silent'));
   await app.ready();
   return {

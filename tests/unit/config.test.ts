@@ -77,4 +77,10 @@ describe('configuration', () => {
     expect(() => loadConfig({ DISCORD_HELP_FORUM_IDS: '123456789012345671,help' }, '/x')).toThrow(/DISCORD_HELP_FORUM_IDS \(environment\): expected a Discord id/);
     expect(() => loadConfig(withFile('discord:\n  stageRoles: { champion: "123456789012345678" }\n'), '/x')).toThrow(/discord\.stageRoles/);
   });
+
+  it('reads the issuer contact email Open Badges 2.0 needs, and refuses one that is not an address', () => {
+    expect(loadConfig({}, '/nonexistent').community.email).toBeNull();
+    expect(loadConfig(withFile('community:\n  email: badges@community.example.org\n'), '/x').community.email).toBe('badges@community.example.org');
+    expect(() => loadConfig(withFile('community:\n  email: the forum\n'), '/x')).toThrow(/community\.email .*email address/);
+  });
 });

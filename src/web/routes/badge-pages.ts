@@ -74,7 +74,8 @@ export async function badgePages(app: FastifyInstance, fw: Flywheel): Promise<vo
       memberUrl: `/members/${award.memberId}`,
       image: `/badges/${award.badge.id}.svg`,
       linkedIn: linkedIn.toString(),
-      assertion: u.ob2Assertion(award.id),
+      // Open Badges 2.0 is published only with an issuer email (community.email).
+      assertion: fw.config.community.email ? u.ob2Assertion(award.id) : null,
       credential: `${u.ob3Credential(award.id)}.jwt`,
     });
   });

@@ -32,5 +32,6 @@ export async function openBadges(app: FastifyInstance, fw: Flywheel): Promise<vo
     if (format === 'json') return ob.ob3Credential(id);
     return reply.type('application/vc+jwt').send(await ob.signedCredential(id));
   });
+  app.get('/ob/v3/revocations', async () => ob.revocationList());
   app.get('/.well-known/jwks.json', async () => ob.jwks());
 }
