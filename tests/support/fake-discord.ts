@@ -34,6 +34,7 @@ import {
   ApplicationCommandOptionType,
   type APIApplicationCommandInteractionDataBasicOption,
   type APIApplication,
+  type APIChatInputApplicationCommandGuildInteraction,
   type ChannelFlags,
   type GuildMemberFlags,
   type MessageFlags,
@@ -433,7 +434,7 @@ export class FakeDiscord {
   }
 
   /** What every interaction carries: who, where, with which permissions. */
-  private interactionBase(userId: string, channelId: string, permissions?: bigint) {
+  private interactionBase(userId: string, channelId: string, permissions?: bigint): Omit<APIChatInputApplicationCommandGuildInteraction, 'type' | 'data'> {
     const id = snowflake();
     const channel: APIChannel = this.channels.get(channelId)!;
     return {
@@ -445,7 +446,7 @@ export class FakeDiscord {
       channel,
       member: { ...this.members.get(userId)!, user: this.users.get(userId)!, permissions: String(permissions ?? this.permissionsOf(userId)) },
       token: `token-${id}`,
-      version: 1 as const,
+      version: 1,
       locale: Locale.EnglishUS,
       guild_locale: Locale.EnglishUS,
       app_permissions: String(PERMISSIONS_EVERYONE),
