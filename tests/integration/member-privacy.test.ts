@@ -4,13 +4,21 @@
  * merged-away member held (endorsements too); the export shows it; deletion takes the member's
  * own words with it; and a suggestion by id cannot tell a hidden member from nobody.
  */
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { buildWebApp } from '../../src/web/app.js';
 import { act, discord } from '../support/builders.js';
 import { Visitor } from '../support/browser-session.js';
-import { testFlywheel, type TestFlywheel } from '../support/db.js';
+import { createFlywheel } from '../../src/app/flywheel.js';
+import { loadConfig } from '../../src/config.js';
+import { createDb } from '../../src/db/knex.js';
+import { dialect, freshDatabaseUrl, testFlywheel, type TestFlywheel } from '../support/db.js';
 import { APP_ID, FakeDiscord, GUILD_ID } from '../support/fake-discord.js';
 
 const T = Date.parse('2026-11-21T10:00:00Z');
@@ -79,6 +87,31 @@ describe('splitting a member (members unmerge)', () => {
     expect((await api(`/api/v1/members/${split}`)).statusCode).toBe(404);
     expect((await api(`/api/v1/members/${keep}`)).statusCode).toBe(200);
   });
+
+  it('through the command line: `flywheel members unmerge` leaves a hidden member off the boards', async () => {
+    const url = dialect() === 'sqlite' ? `sqlite:${join(mkdtempSync(join(tmpdir(), 'fw-unmerge-')), 'fw.sqlite')}` : await freshDatabaseUrl();
+    const open = () => {
+      const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' }, '/nonexistent');
+      return Object.assign(createFlywheel(createDb(config.database), config, () => T + 86_400_000), { clock: { now: T + 86_400_000 } });
+    };
+    fw = open();
+    await fw.migrate();
+    const { keep, gone } = await mergedPair();
+    await fw.setHidden(forum('2001'), true);
+    await fw.links.merge(keep, gone);
+    await fw.close();
+
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'members', 'unmerge', String(keep), 'discourse'], {
+      env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' },
+      timeout: 60_000,
+    });
+    fw = open();
+    app = await buildWebApp(fw, createLogger('silent'));
+    const split = await memberOf('discourse', '2001');
+    expect(split).not.toBe(keep);
+    expect((await api(`/api/v1/members/${split}`)).statusCode).toBe(404);
+    expect(await boardIds()).not.toContain(split);
+  }, 90_000);
 
   it('shows the split-off account where members are shown unless they hide', async () => {
     await start();
