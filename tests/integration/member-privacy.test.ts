@@ -122,6 +122,25 @@ describe('splitting a member (members unmerge)', () => {
   });
 });
 
+describe('a merge', () => {
+  it('keeps one of two identical badges, the stayer’s (its id is a public address)', async () => {
+    await start();
+    await fw.ingest([
+      act('answer_posted', discord('1001'), T, { counterpart: discord('9'), subject: 't1' }),
+      act('answer_posted', forum('2001'), T + 1000, { counterpart: forum('9'), subject: 't2' }),
+    ]);
+    const keep = await memberOf('discord', '1001');
+    const gone = await memberOf('discourse', '2001');
+    const firstAnswer = async (member: number) => (await fw.db('badge_awards').select('id').where({ member_id: member, badge_id: 'first-answer' })).map((r: { id: number }) => r.id);
+    const [kept] = await firstAnswer(keep);
+    expect(await firstAnswer(gone)).toHaveLength(1);
+    await fw.links.merge(keep, gone);
+    expect(await firstAnswer(keep)).toEqual([kept]);
+    expect(await firstAnswer(gone)).toEqual([]);
+    expect((await api(`/api/v1/members/${keep}`)).json().badges.filter((b: { id: string }) => b.id === 'first-answer')).toHaveLength(1);
+  });
+});
+
 /** `by` endorses a pending nomination of `nominee`; returns the nomination's id. */
 async function endorse(nominee: number, by: number, reason: string): Promise<number> {
   const manager = { memberId: null, label: 'password' };
