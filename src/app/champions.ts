@@ -132,8 +132,10 @@ export function championsUseCases(db: Tx, deps: ChampionsDeps) {
         if (seen) return { nominationId: seen.id, outcome: 'duplicate', kind: (await nominationById(trx, seen.id))!.kind };
         const [nomineeId, resolvedBy] = await resolve(trx, [input.member, input.by]);
         const byId = isActor(input.by) ? input.by.memberId : (resolvedBy ?? null);
-        const nominee = await trx('members').select('id', 'is_bot').where({ id: nomineeId! }).first();
-        if (!nominee) throw new DomainError('not_found', 'member not found');
+        const nominee = await trx('members').select('id', 'is_bot', 'hidden').where({ id: nomineeId! }).first();
+        // A member suggesting a peer by id knows only public members: a hidden one (merged away
+        // and deleted members are hidden too) is answered exactly as an id nobody has.
+        if (!nominee || (nominee.hidden && input.as === 'suggestion' && 'memberId' in input.member)) throw new DomainError('not_found', 'member not found');
         if (nominee.is_bot) throw new DomainError('invalid_parameter', 'member: bots cannot be champions');
         const actor: Actor = isActor(input.by) ? input.by : { memberId: byId, label: `${input.by.platform}:${input.by.externalId}` };
         const placement = placeNomination(input.as, {

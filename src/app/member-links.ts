@@ -12,6 +12,7 @@ import { DomainError } from '../domain/errors.js';
 import type { Platform } from '../domain/kinds.js';
 import { identityKey, refreshMemberFlags, resolveMembers } from '../db/identities-repo.js';
 import type { Tx } from '../db/knex.js';
+import { moveMemberRows, splitMemberRows } from '../db/member-rows.js';
 import type { PipelineRules } from './award-pipeline.js';
 import { rebuildMembers } from './member-rebuild.js';
 import type { WriteLock } from './write-lock.js';
@@ -37,14 +38,7 @@ async function merge(trx: Tx, keep: number, gone: number, deps: LinkDeps): Promi
   const both = a.map((r: { platform: string }) => r.platform).filter((p: string) => b.some((r: { platform: string }) => r.platform === p));
   // One account per platform per member: that is what lets a merge be undone by platform.
   if (both.length) throw new DomainError('conflict', `both members have a ${both[0]} account; a member holds one account per platform`);
-  await trx('identities').where({ member_id: gone }).update({ member_id: keep });
-  await trx('activities').where({ member_id: gone }).update({ member_id: keep });
-  await trx('activities').where({ counterpart_member_id: gone }).update({ counterpart_member_id: keep });
-  // Badge awards keep their ids (they are public); one of two identical awards goes.
-  const kept = await trx('badge_awards').select('badge_id', 'instance').where({ member_id: keep });
-  for (const award of kept) await trx('badge_awards').where({ member_id: gone, badge_id: award.badge_id, instance: award.instance }).delete();
-  await trx('badge_awards').where({ member_id: gone }).update({ member_id: keep });
-  for (const table of ['nominations', 'champions'] as const) await trx(table).where({ member_id: gone }).update({ member_id: keep });
+  await moveMemberRows(trx, keep, gone);
   const goneRow = await trx('members').select('hidden').where({ id: gone }).first();
   // Privacy follows the stricter choice.
   if (goneRow?.hidden) await trx('members').where({ id: keep }).update({ hidden: true });
@@ -98,14 +92,20 @@ export function memberLinks(db: Tx, deps: LinkDeps) {
         const identities = await trx('identities').select('id', 'platform', 'external_id', 'display_name', 'username').where({ member_id: memberId });
         const leaving = identities.find((i: { platform: string }) => i.platform === platform);
         if (!leaving || identities.length < 2) throw new DomainError('invalid_parameter', `platform: member #${memberId} has no ${platform} account to split off`);
-        const now = deps.memberOptions().now;
+        const { hiddenByDefault, now } = deps.memberOptions();
+        // The split-off account keeps the member's choice to be hidden, and a community that hides
+        // new members hides this one too: a split never puts anyone on the boards.
+        const { hidden } = await trx('members').select('hidden').where({ id: memberId }).first();
         const [row] = await trx('members')
-          .insert({ origin: `${platform}|${leaving.external_id}|split:${now}`, display_name: leaving.display_name || leaving.username || leaving.external_id, created_at: now })
+          .insert({
+            origin: `${platform}|${leaving.external_id}|split:${now}`,
+            display_name: leaving.display_name || leaving.username || leaving.external_id,
+            hidden: Boolean(hidden) || hiddenByDefault,
+            created_at: now,
+          })
           .returning('id');
         const split = typeof row === 'object' ? row.id : row;
-        await trx('identities').where({ id: leaving.id }).update({ member_id: split });
-        await trx('activities').where({ member_id: memberId, platform }).update({ member_id: split });
-        await trx('activities').where({ counterpart_member_id: memberId, platform }).update({ counterpart_member_id: split });
+        await splitMemberRows(trx, memberId, split, platform);
         await refreshMemberFlags(trx, [memberId, split]);
         await rebuildMembers(trx, deps.rules, [memberId, split], now);
         return { memberId, merged: split };

@@ -15,10 +15,11 @@ import { inChunks } from '../db/bulk.js';
 import { botMembers } from '../db/identities-repo.js';
 import type { Tx } from '../db/knex.js';
 import { actorsToward, ledgerOf } from '../db/ledger-repo.js';
+import { DERIVED_TABLES } from '../db/member-tables.js';
 import { advanceFirsts, applyHelped, applyMemberDays } from '../db/member-facts-repo.js';
 import { ensureCalendarDays, rollUpMemberScores } from '../db/scores-rollup.js';
 import type { PipelineRules } from './award-pipeline.js';
-import { DERIVED_TABLES, judgeAgain, UNDERIVED_MEMBER } from './recompute.js';
+import { judgeAgain, UNDERIVED_MEMBER } from './recompute.js';
 
 /** Rebuild `seed` and every member their change reaches, inside the caller's transaction; returns who was rebuilt. */
 export async function rebuildMembers(trx: Tx, config: PipelineRules, seed: readonly number[], asOf: number): Promise<number[]> {

@@ -9,12 +9,12 @@ import { rollUpAllScores } from '../db/scores-rollup.js';
 import { withIndexesBuiltAfter } from '../db/rebuild-indexes.js';
 import type { Tx } from '../db/knex.js';
 import { readLedger } from '../db/ledger-repo.js';
+import { DERIVED_TABLES } from '../db/member-tables.js';
 import { applyLedgerBatch, refreshStages, type PipelineRules, type StageMove } from './award-pipeline.js';
 import { awardBadges, closePeriods } from './badge-awarding.js';
 import type { WriteLock } from './write-lock.js';
 
-/** Tables derived from the ledger, each keyed by member; and what members carry that is derived too. */
-export const DERIVED_TABLES = ['stage_transitions', 'member_helped', 'member_days', 'scores', 'awards'] as const;
+/** What members carry that is derived from the ledger (the derived tables are listed in src/db/member-tables.ts). */
 export const UNDERIVED_MEMBER = { stage: null, stage_since: null, first_seen_at: null, first_participated_at: null, stage_evaluated_at: null };
 const CHUNK = 5000;
 

@@ -8,6 +8,62 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  ApplicationCommandType,
+  ApplicationFlags,
+  ChannelType,
+  ComponentType,
+  ForumLayoutType,
+  GatewayDispatchEvents,
+  GatewayOpcodes,
+  GuildDefaultMessageNotifications,
+  GuildExplicitContentFilter,
+  GuildMFALevel,
+  GuildNSFWLevel,
+  GuildPremiumTier,
+  GuildSystemChannelFlags,
+  GuildVerificationLevel,
+  InteractionContextType,
+  InteractionType,
+  Locale,
+  MessageReferenceType,
+  MessageType,
+  ReactionType,
+  ThreadAutoArchiveDuration,
+  GuildFeature,
+  ApplicationCommandOptionType,
+  type APIApplicationCommandInteractionDataBasicOption,
+  type APIApplication,
+  type APIChatInputApplicationCommandGuildInteraction,
+  type ChannelFlags,
+  type GuildMemberFlags,
+  type MessageFlags,
+  type RoleFlags,
+  type ThreadMemberFlags,
+  type UserFlags,
+  type APIApplicationCommand,
+  type APIChannel,
+  type APIDMChannel,
+  type APIEmbed,
+  type APIGuildForumChannel,
+  type APIGuildMember,
+  type APIGuildMemberNoUser,
+  type APIInteraction,
+  type APIInteractionDataResolvedGuildMember,
+  type APIMessage,
+  type APIRole,
+  type APITextChannel,
+  type APIThreadChannel,
+  type APIUser,
+  type GatewayDispatchPayload,
+  type GatewayGuildCreateDispatchData,
+  type GatewayHeartbeatAck,
+  type GatewayHello,
+  type GatewayMessageCreateDispatchData,
+  type RESTError,
+  type RESTGetAPIGatewayBotResult,
+  type RESTPostOAuth2AccessTokenResult,
+} from 'discord.js';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 export const GUILD_ID = '100000000000000001';
@@ -39,33 +95,61 @@ export interface RestCall {
   method: string;
   path: string;
   query: URLSearchParams;
+  /** What the bot sent (its own shapes, read by tests). */
   body: any;
   auth: string | undefined;
 }
 
-type Json = Record<string, any>;
+/** A gateway event the fake may send: the event name and Discord's documented payload for it. */
+type Dispatch = Pick<GatewayDispatchPayload, 't' | 'd'>;
+type DispatchData<T extends GatewayDispatchEvents> = Extract<GatewayDispatchPayload, { t: T }>['d'];
+/** A REST answer: a status and Discord's documented body (an error is a RESTError). */
+type Answer = [200, object] | [204, null] | [302, string] | [400 | 401 | 404, RESTError | { error: string }];
+type GuildChannel = APITextChannel | APIGuildForumChannel;
 
 const DISCORD_EPOCH = 1_420_070_400_000n;
 let counter = 0n;
 /** The clock snowflakes carry (discord.js reads a message's time from its id); tests may set it. */
 export const fakeClock = { now: () => Date.now() };
 export const snowflake = (): string => String(((BigInt(fakeClock.now()) - DISCORD_EPOCH) << 22n) | (counter++ & 0x3fffffn));
+const isoNow = (): string => new Date(fakeClock.now()).toISOString();
 
 /** Events about members' activity; interactions are never redelivered (each has its own id and token). */
-const REDELIVERABLE = new Set(['MESSAGE_CREATE', 'MESSAGE_DELETE', 'MESSAGE_REACTION_ADD', 'MESSAGE_REACTION_REMOVE', 'GUILD_MEMBER_ADD', 'THREAD_CREATE']);
+const REDELIVERABLE = new Set<string>([
+  GatewayDispatchEvents.MessageCreate,
+  GatewayDispatchEvents.MessageDelete,
+  GatewayDispatchEvents.MessageReactionAdd,
+  GatewayDispatchEvents.MessageReactionRemove,
+  GatewayDispatchEvents.GuildMemberAdd,
+  GatewayDispatchEvents.ThreadCreate,
+]);
+
+const unknown = (what: string, code: number): [404, RESTError] => [404, { message: `Unknown ${what}`, code }];
+
+/** A member as message and interaction payloads carry it: without its user. */
+function withoutUser(member: APIGuildMember): APIGuildMemberNoUser {
+  const { user: _user, ...rest } = member;
+  return { ...rest, joined_at: member.joined_at ?? new Date(0).toISOString() };
+}
+
+function resolvedMember(member: APIGuildMember): APIInteractionDataResolvedGuildMember {
+  const { user: _user, deaf: _deaf, mute: _mute, ...rest } = member;
+  return { ...rest, permissions: '0' };
+}
 
 export class FakeDiscord {
   readonly calls: RestCall[] = [];
-  readonly users = new Map<string, Json>();
-  readonly members = new Map<string, Json>();
-  readonly channels = new Map<string, Json>();
-  readonly messages = new Map<string, Json[]>();
-  readonly commands: Json[] = [];
+  readonly users = new Map<string, APIUser>();
+  readonly members = new Map<string, APIGuildMember>();
+  readonly channels = new Map<string, APIChannel>();
+  readonly messages = new Map<string, APIMessage[]>();
+  readonly commands: APIApplicationCommand[] = [];
   /** Gateway events Discord may deliver more than once, in the order first sent. */
-  readonly delivered: Array<{ t: string; d: Json }> = [];
+  readonly delivered: Dispatch[] = [];
   /** Privileged intents this application may use (Developer Portal switches). */
   flags = FLAG_GUILD_MEMBERS | FLAG_MESSAGE_CONTENT;
-  identified: Json | null = null;
+  /** The bot's IDENTIFY payload (what the bot sent). */
+  identified: any = null;
   closedWith: number | null = null;
 
   private http: Server | null = null;
@@ -77,29 +161,50 @@ export class FakeDiscord {
 
   constructor() {
     this.addUser(BOT_ID, 'flywheel', { bot: true });
-    this.channels.set(GENERAL_ID, { id: GENERAL_ID, type: 0, guild_id: GUILD_ID, name: 'general', position: 0, permission_overwrites: [], parent_id: null });
-    this.channels.set(ANNOUNCE_ID, { id: ANNOUNCE_ID, type: 0, guild_id: GUILD_ID, name: 'kudos', position: 1, permission_overwrites: [], parent_id: null });
+    const text = (id: string, name: string, position: number): APITextChannel => ({
+      id,
+      type: ChannelType.GuildText,
+      guild_id: GUILD_ID,
+      name,
+      position,
+      permission_overwrites: [],
+      parent_id: null,
+      nsfw: false,
+      topic: null,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      flags: 0 as ChannelFlags,
+    });
+    this.channels.set(GENERAL_ID, text(GENERAL_ID, 'general', 0));
+    this.channels.set(ANNOUNCE_ID, text(ANNOUNCE_ID, 'kudos', 1));
     for (const [id, name] of [
       [FORUM_ID, 'help'],
       [OTHER_FORUM_ID, 'showcase'],
-    ] as const)
-      this.channels.set(id, {
+    ] as const) {
+      const forum: APIGuildForumChannel = {
         id,
-        type: 15,
+        type: ChannelType.GuildForum,
         guild_id: GUILD_ID,
         name,
         position: 2,
         permission_overwrites: [],
         parent_id: null,
-        flags: 0,
+        nsfw: false,
+        topic: null,
+        last_message_id: null,
+        rate_limit_per_user: 0,
+        flags: 0 as ChannelFlags,
         available_tags: [
           { id: SOLVED_TAG_ID, name: 'Solved', moderated: false, emoji_id: null, emoji_name: '✅' },
           ...[1, 2, 3, 4, 5].map((n) => ({ id: `10000000000000010${n}`, name: `tag${n}`, moderated: false, emoji_id: null, emoji_name: null })),
         ],
         default_reaction_emoji: null,
         default_sort_order: null,
-        default_forum_layout: 0,
-      });
+        default_forum_layout: ForumLayoutType.NotSet,
+        default_thread_rate_limit_per_user: 0,
+      };
+      this.channels.set(id, forum);
+    }
   }
 
   get apiUrl(): string {
@@ -129,70 +234,89 @@ export class FakeDiscord {
 
   // ---- the community -------------------------------------------------------------------------
 
-  addUser(id: string, username: string, options: { bot?: boolean; roles?: string[]; nick?: string } = {}): Json {
-    const user = { id, username, global_name: options.nick ?? null, discriminator: '0', avatar: null, bot: options.bot ?? false };
+  addUser(id: string, username: string, options: { bot?: boolean; roles?: string[]; nick?: string } = {}): APIUser {
+    const user: APIUser = { id, username, global_name: options.nick ?? null, discriminator: '0', avatar: null, bot: options.bot ?? false };
     this.users.set(id, user);
-    this.members.set(id, { user, roles: options.roles ?? [], nick: null, joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0 });
+    this.members.set(id, { user, roles: options.roles ?? [], nick: null, joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0 as GuildMemberFlags });
     return user;
   }
 
   /** A member joins the server (GUILD_MEMBER_ADD). */
   join(id: string, username: string): void {
     this.addUser(id, username);
-    this.dispatch('GUILD_MEMBER_ADD', { ...this.members.get(id), joined_at: new Date(fakeClock.now()).toISOString(), guild_id: GUILD_ID });
+    this.dispatch(GatewayDispatchEvents.GuildMemberAdd, { ...this.members.get(id)!, joined_at: isoNow(), guild_id: GUILD_ID });
   }
 
-  private messageOf(channelId: string, authorId: string, content: string, extra: Json = {}): Json {
-    const member = this.members.get(authorId)!;
+  /** A message as REST answers it (no guild_id or member: those ride on gateway events only). */
+  private messageOf(channelId: string, authorId: string, content: string, extra: Partial<APIMessage> = {}): APIMessage {
     const mentions = [...content.matchAll(/<@!?(\d+)>/g)].map((m) => m[1]!).filter((id) => this.users.has(id));
     return {
-      id: extra.id ?? snowflake(),
+      id: snowflake(),
       channel_id: channelId,
-      guild_id: GUILD_ID,
-      author: member.user,
-      member: { ...member, user: undefined },
+      author: this.users.get(authorId)!,
       content: this.flags & FLAG_MESSAGE_CONTENT ? content : '',
-      timestamp: new Date(fakeClock.now()).toISOString(),
+      timestamp: isoNow(),
       edited_timestamp: null,
       tts: false,
       mention_everyone: false,
-      mentions: mentions.map((id) => ({ ...this.users.get(id), member: { ...this.members.get(id), user: undefined } })),
+      mentions: mentions.map((id) => this.users.get(id)!),
       mention_roles: [],
       attachments: [],
       embeds: [],
       components: [],
       pinned: false,
-      type: extra.referenced_message ? 19 : 0,
-      flags: 0,
+      type: extra.referenced_message ? MessageType.Reply : MessageType.Default,
+      flags: 0 as MessageFlags,
       ...extra,
     };
   }
 
-  private store(message: Json): Json {
+  /** MESSAGE_CREATE: the message, with the guild, the author's member and the mentioned members. */
+  private created(message: APIMessage): GatewayMessageCreateDispatchData {
+    if (this.channels.get(message.channel_id)?.type === ChannelType.DM) return { ...message, mentions: message.mentions };
+    const member = this.members.get(message.author.id);
+    return {
+      ...message,
+      guild_id: GUILD_ID,
+      ...(member ? { member: withoutUser(member) } : {}),
+      mentions: message.mentions.map((u) => ({ ...u, member: withoutUser(this.members.get(u.id)!) })),
+    };
+  }
+
+  private store(message: APIMessage): APIMessage {
     const list = this.messages.get(message.channel_id) ?? [];
     list.push(message);
     this.messages.set(message.channel_id, list);
     const channel = this.channels.get(message.channel_id);
-    if (channel?.type === 11) channel.message_count = (channel.message_count ?? 0) + 1;
+    if (channel?.type === ChannelType.PublicThread) {
+      channel.message_count = (channel.message_count ?? 0) + 1;
+      channel.total_message_sent = (channel.total_message_sent ?? 0) + 1;
+      channel.last_message_id = message.id;
+    }
     return message;
   }
 
   /** A member writes in a channel or thread; `replyTo` makes it a reply. */
-  say(channelId: string, authorId: string, content: string, options: { replyTo?: Json } = {}): Json {
+  say(channelId: string, authorId: string, content: string, options: { replyTo?: APIMessage } = {}): APIMessage {
     const reply = options.replyTo;
     const message = this.store(
-      this.messageOf(channelId, authorId, content, reply ? { message_reference: { type: 0, message_id: reply.id, channel_id: reply.channel_id, guild_id: GUILD_ID }, referenced_message: reply } : {}),
+      this.messageOf(
+        channelId,
+        authorId,
+        content,
+        reply ? { message_reference: { type: MessageReferenceType.Default, message_id: reply.id, channel_id: reply.channel_id, guild_id: GUILD_ID }, referenced_message: reply } : {},
+      ),
     );
-    this.dispatch('MESSAGE_CREATE', message);
+    this.dispatch(GatewayDispatchEvents.MessageCreate, this.created(message));
     return message;
   }
 
   /** A member opens a post in a forum: THREAD_CREATE, then its starter message (same id). */
-  openPost(forumId: string, ownerId: string, title: string, content: string): { thread: Json; starter: Json } {
+  openPost(forumId: string, ownerId: string, title: string, content: string): { thread: APIThreadChannel; starter: APIMessage } {
     const id = snowflake();
-    const thread = {
+    const thread: APIThreadChannel = {
       id,
-      type: 11,
+      type: ChannelType.PublicThread,
       guild_id: GUILD_ID,
       parent_id: forumId,
       owner_id: ownerId,
@@ -201,43 +325,51 @@ export class FakeDiscord {
       message_count: 0,
       member_count: 1,
       rate_limit_per_user: 0,
-      flags: 0,
-      applied_tags: [] as string[],
-      thread_metadata: { archived: false, auto_archive_duration: 4320, archive_timestamp: new Date(fakeClock.now()).toISOString(), locked: false, create_timestamp: new Date(fakeClock.now()).toISOString() },
+      flags: 0 as ChannelFlags,
+      applied_tags: [],
+      thread_metadata: { archived: false, auto_archive_duration: ThreadAutoArchiveDuration.ThreeDays, archive_timestamp: isoNow(), locked: false, create_timestamp: isoNow() },
       total_message_sent: 0,
     };
     this.channels.set(id, thread);
-    this.dispatch('THREAD_CREATE', { ...thread, newly_created: true, member: { id, user_id: ownerId, join_timestamp: new Date(fakeClock.now()).toISOString(), flags: 0 } });
+    this.dispatch(GatewayDispatchEvents.ThreadCreate, { ...thread, newly_created: true, member: { id, user_id: ownerId, join_timestamp: isoNow(), flags: 0 as ThreadMemberFlags } });
     const starter = this.store(this.messageOf(id, ownerId, content, { id, position: 0 }));
-    this.dispatch('MESSAGE_CREATE', starter);
+    this.dispatch(GatewayDispatchEvents.MessageCreate, this.created(starter));
     return { thread, starter };
   }
 
-  react(message: Json, userId: string, emoji: string): void {
-    this.dispatch('MESSAGE_REACTION_ADD', {
+  react(message: APIMessage, userId: string, emoji: string): void {
+    this.dispatch(GatewayDispatchEvents.MessageReactionAdd, {
       user_id: userId,
       channel_id: message.channel_id,
       message_id: message.id,
       guild_id: GUILD_ID,
-      member: this.members.get(userId),
+      member: this.members.get(userId)!,
       emoji: { id: null, name: emoji },
       message_author_id: message.author.id,
       burst: false,
-      type: 0,
+      type: ReactionType.Normal,
     });
   }
 
-  unreact(message: Json, userId: string, emoji: string): void {
-    this.dispatch('MESSAGE_REACTION_REMOVE', { user_id: userId, channel_id: message.channel_id, message_id: message.id, guild_id: GUILD_ID, emoji: { id: null, name: emoji }, burst: false, type: 0 });
+  unreact(message: APIMessage, userId: string, emoji: string): void {
+    this.dispatch(GatewayDispatchEvents.MessageReactionRemove, {
+      user_id: userId,
+      channel_id: message.channel_id,
+      message_id: message.id,
+      guild_id: GUILD_ID,
+      emoji: { id: null, name: emoji },
+      burst: false,
+      type: ReactionType.Normal,
+    });
   }
 
-  deleteMessage(message: Json): void {
+  deleteMessage(message: APIMessage): void {
     const list = this.messages.get(message.channel_id) ?? [];
     this.messages.set(
       message.channel_id,
       list.filter((m) => m.id !== message.id),
     );
-    this.dispatch('MESSAGE_DELETE', { id: message.id, channel_id: message.channel_id, guild_id: GUILD_ID });
+    this.dispatch(GatewayDispatchEvents.MessageDelete, { id: message.id, channel_id: message.channel_id, guild_id: GUILD_ID });
   }
 
   /**
@@ -247,58 +379,88 @@ export class FakeDiscord {
   async command(
     name: string,
     userId: string,
-    options: { channelId?: string; options?: Array<{ name: string; type: number; value: unknown }>; target?: Json; targetUser?: string; permissions?: bigint } = {},
+    options: {
+      channelId?: string;
+      options?: APIApplicationCommandInteractionDataBasicOption[];
+      target?: APIMessage;
+      targetUser?: string;
+      permissions?: bigint;
+    } = {},
   ): Promise<{ id: string; token: string; response: RestCall }> {
     const channelId = options.channelId ?? options.target?.channel_id ?? GENERAL_ID;
-    const users: Json = {};
-    const members: Json = {};
-    for (const option of options.options ?? [])
-      if (option.type === 6) {
-        users[String(option.value)] = this.users.get(String(option.value));
-        members[String(option.value)] = { ...this.members.get(String(option.value)), user: undefined, permissions: '0' };
-      }
-    if (options.targetUser) {
-      users[options.targetUser] = this.users.get(options.targetUser);
-      members[options.targetUser] = { ...this.members.get(options.targetUser), user: undefined, permissions: '0' };
-    }
-    const data: Json = options.target
-      ? { id: `cmd-${name}`, name, type: 3, target_id: options.target.id, resolved: { messages: { [options.target.id]: options.target } } }
-      : options.targetUser
-        ? { id: `cmd-${name}`, name, type: 2, target_id: options.targetUser, resolved: { users, members } }
-        : { id: `cmd-${name}`, name, type: 1, options: options.options ?? [], resolved: { users, members } };
-    return this.interact(2, data, userId, channelId, options.permissions);
+    const users: Record<string, APIUser> = {};
+    const members: Record<string, APIInteractionDataResolvedGuildMember> = {};
+    const resolveUser = (id: string) => {
+      users[id] = this.users.get(id)!;
+      members[id] = resolvedMember(this.members.get(id)!);
+    };
+    for (const option of options.options ?? []) if (option.type === ApplicationCommandOptionType.User) resolveUser(option.value);
+    if (options.targetUser) resolveUser(options.targetUser);
+    const base = { id: `cmd-${name}`, name, guild_id: GUILD_ID };
+    const interaction = this.interactionBase(userId, channelId, options.permissions);
+    if (options.target)
+      return this.interact({
+        ...interaction,
+        type: InteractionType.ApplicationCommand,
+        data: { ...base, type: ApplicationCommandType.Message, target_id: options.target.id, resolved: { messages: { [options.target.id]: options.target } } },
+      });
+    if (options.targetUser)
+      return this.interact({ ...interaction, type: InteractionType.ApplicationCommand, data: { ...base, type: ApplicationCommandType.User, target_id: options.targetUser, resolved: { users, members } } });
+    return this.interact({
+      ...interaction,
+      type: InteractionType.ApplicationCommand,
+      data: {
+        ...base,
+        type: ApplicationCommandType.ChatInput,
+        options: options.options ?? [],
+        ...(Object.keys(users).length ? { resolved: { users, members } } : {}),
+      },
+    });
   }
 
   /** A member fills in and sends a modal the bot showed them. */
   submitModal(userId: string, customId: string, fields: Record<string, string>): Promise<{ id: string; token: string; response: RestCall }> {
-    const components = Object.entries(fields).map(([id, value]) => ({ type: 1, components: [{ type: 4, custom_id: id, value }] }));
-    return this.interact(5, { custom_id: customId, components }, userId, GENERAL_ID);
+    return this.interact({
+      ...this.interactionBase(userId, GENERAL_ID),
+      type: InteractionType.ModalSubmit,
+      data: {
+        custom_id: customId,
+        components: Object.entries(fields).map(([id, value]) => ({
+          type: ComponentType.ActionRow,
+          components: [{ type: ComponentType.TextInput, custom_id: id, value }],
+        })),
+      },
+    });
   }
 
-  private async interact(type: number, data: Json, userId: string, channelId: string, permissions?: bigint): Promise<{ id: string; token: string; response: RestCall }> {
+  /** What every interaction carries: who, where, with which permissions. */
+  private interactionBase(userId: string, channelId: string, permissions?: bigint): Omit<APIChatInputApplicationCommandGuildInteraction, 'type' | 'data'> {
     const id = snowflake();
-    const token = `token-${id}`;
-    const member = this.members.get(userId)!;
-    const response = this.waitFor((c) => c.path === `/api/v10/interactions/${id}/${token}/callback`);
-    this.dispatch('INTERACTION_CREATE', {
+    const channel: APIChannel = this.channels.get(channelId)!;
+    return {
       id,
       application_id: APP_ID,
-      type,
-      data,
       guild_id: GUILD_ID,
+      guild: { id: GUILD_ID, features: [GuildFeature.Community], locale: Locale.EnglishUS },
       channel_id: channelId,
-      channel: this.channels.get(channelId),
-      member: { ...member, permissions: String(permissions ?? this.permissionsOf(userId)) },
-      token,
+      channel,
+      member: { ...this.members.get(userId)!, user: this.users.get(userId)!, permissions: String(permissions ?? this.permissionsOf(userId)) },
+      token: `token-${id}`,
       version: 1,
-      locale: 'en-US',
-      guild_locale: 'en-US',
+      locale: Locale.EnglishUS,
+      guild_locale: Locale.EnglishUS,
       app_permissions: String(PERMISSIONS_EVERYONE),
       entitlements: [],
       authorizing_integration_owners: { '0': GUILD_ID },
-      context: 0,
+      context: InteractionContextType.Guild,
       attachment_size_limit: 10_000_000,
-    });
+    };
+  }
+
+  private async interact(interaction: APIInteraction): Promise<{ id: string; token: string; response: RestCall }> {
+    const { id, token } = interaction;
+    const response = this.waitFor((c) => c.path === `/api/v10/interactions/${id}/${token}/callback`);
+    this.dispatch(GatewayDispatchEvents.InteractionCreate, interaction);
     return { id, token, response: await response };
   }
 
@@ -317,7 +479,7 @@ export class FakeDiscord {
   private codes = new Map<string, { userId: string; redirectUri: string }>();
   private tokens = new Map<string, string>();
 
-  private oauthRoute(c: RestCall): [number, unknown] | null {
+  private oauthRoute(c: RestCall): Answer | null {
     if (c.method === 'GET' && c.path === '/oauth2/authorize') {
       const q = c.query;
       if (q.get('client_id') !== this.oauthClient.id || q.get('scope') !== 'identify' || q.get('response_type') !== 'code' || !this.oauthUser) return [400, { error: 'invalid_request' }];
@@ -335,7 +497,7 @@ export class FakeDiscord {
       this.codes.delete(form.get('code')!); // a code works once
       const token = `token-${snowflake()}`;
       this.tokens.set(token, grant.userId);
-      return [200, { access_token: token, token_type: 'Bearer', expires_in: 604800, scope: 'identify' }];
+      return [200, { access_token: token, token_type: 'Bearer', expires_in: 604800, refresh_token: `refresh-${snowflake()}`, scope: 'identify' } satisfies RESTPostOAuth2AccessTokenResult];
     }
     if (c.method === 'GET' && c.path === '/api/v10/users/@me' && c.auth?.startsWith('Bearer ')) {
       const user = this.users.get(this.tokens.get(c.auth.slice(7)) ?? '');
@@ -362,14 +524,20 @@ export class FakeDiscord {
 
   // ---- gateway ---------------------------------------------------------------------------------
 
-  dispatch(t: string, d: Json): void {
-    if (REDELIVERABLE.has(t) && this.socket) this.delivered.push({ t, d });
-    this.socket?.send(JSON.stringify({ op: 0, t, s: ++this.seq, d }));
+  dispatch<T extends GatewayDispatchEvents>(t: T, d: DispatchData<T>): void {
+    const event = { t, d } as Dispatch;
+    if (REDELIVERABLE.has(t) && this.socket) this.delivered.push(event);
+    this.send(event);
   }
 
   /** Send events again, as Discord does after a resume or a reconnect (new sequence numbers). */
-  redeliver(events: Array<{ t: string; d: Json }>): void {
-    for (const { t, d } of events) this.socket?.send(JSON.stringify({ op: 0, t, s: ++this.seq, d }));
+  redeliver(events: Dispatch[]): void {
+    for (const event of events) this.send(event);
+  }
+
+  private send(event: Dispatch): void {
+    const payload = { op: GatewayOpcodes.Dispatch, t: event.t, s: ++this.seq, d: event.d } as GatewayDispatchPayload;
+    this.socket?.send(JSON.stringify(payload));
   }
 
   get connected(): boolean {
@@ -378,15 +546,16 @@ export class FakeDiscord {
 
   private connect(ws: WebSocket): void {
     this.socket = ws;
-    ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41_250 }, s: null, t: null }));
+    const hello: GatewayHello = { op: GatewayOpcodes.Hello, d: { heartbeat_interval: 41_250 }, s: null, t: null };
+    ws.send(JSON.stringify(hello));
     ws.on('message', (raw) => {
       const payload = JSON.parse(String(raw));
-      if (payload.op === 1) ws.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
-      else if (payload.op === 2) this.identify(ws, payload.d);
+      if (payload.op === GatewayOpcodes.Heartbeat) ws.send(JSON.stringify({ op: GatewayOpcodes.HeartbeatAck, d: undefined, s: null, t: null } satisfies GatewayHeartbeatAck));
+      else if (payload.op === GatewayOpcodes.Identify) this.identify(ws, payload.d);
     });
   }
 
-  private identify(ws: WebSocket, d: Json): void {
+  private identify(ws: WebSocket, d: { intents: number }): void {
     const privileged = [
       [INTENT_GUILD_MEMBERS, FLAG_GUILD_MEMBERS],
       [INTENT_MESSAGE_CONTENT, FLAG_MESSAGE_CONTENT],
@@ -398,24 +567,20 @@ export class FakeDiscord {
     }
     this.identified = d;
     this.seq = 0;
-    this.dispatch('READY', {
+    this.dispatch(GatewayDispatchEvents.Ready, {
       v: 10,
-      user: { ...this.users.get(BOT_ID), verified: true, mfa_enabled: false, flags: 0 },
+      user: { ...this.users.get(BOT_ID)!, verified: true, mfa_enabled: false, flags: 0 as UserFlags },
       guilds: [{ id: GUILD_ID, unavailable: true }],
       session_id: 'fake-session',
       resume_gateway_url: this.base.replace('http', 'ws'),
       shard: [0, 1],
-      application: { id: APP_ID, flags: this.flags },
-      private_channels: [],
-      user_settings: {},
-      relationships: [],
-      presences: [],
+      application: { id: APP_ID, flags: this.flags, flags_new: String(this.flags) },
     });
-    this.dispatch('GUILD_CREATE', this.guild());
+    this.dispatch(GatewayDispatchEvents.GuildCreate, this.guild());
   }
 
-  private guild(): Json {
-    const role = (id: string, name: string, permissions: bigint, position: number) => ({
+  private guild(): GatewayGuildCreateDispatchData {
+    const role = (id: string, name: string, permissions: bigint, position: number): APIRole => ({
       id,
       name,
       permissions: String(permissions),
@@ -425,7 +590,7 @@ export class FakeDiscord {
       hoist: false,
       managed: false,
       mentionable: false,
-      flags: 0,
+      flags: 0 as RoleFlags,
       icon: null,
       unicode_emoji: null,
     });
@@ -434,17 +599,31 @@ export class FakeDiscord {
       id: GUILD_ID,
       name: 'Flywheel Test Community',
       icon: null,
+      splash: null,
+      discovery_splash: null,
+      banner: null,
+      description: null,
       owner_id: '100000000000000099',
+      afk_channel_id: null,
       afk_timeout: 300,
-      verification_level: 0,
-      default_message_notifications: 0,
-      explicit_content_filter: 0,
-      features: ['COMMUNITY'],
-      mfa_level: 0,
-      system_channel_flags: 0,
-      premium_tier: 0,
-      preferred_locale: 'en-US',
-      nsfw_level: 0,
+      application_id: null,
+      system_channel_id: null,
+      rules_channel_id: null,
+      public_updates_channel_id: null,
+      safety_alerts_channel_id: null,
+      vanity_url_code: null,
+      verification_level: GuildVerificationLevel.None,
+      default_message_notifications: GuildDefaultMessageNotifications.AllMessages,
+      explicit_content_filter: GuildExplicitContentFilter.Disabled,
+      features: [GuildFeature.Community],
+      mfa_level: GuildMFALevel.None,
+      system_channel_flags: 0 as GuildSystemChannelFlags,
+      premium_tier: GuildPremiumTier.None,
+      premium_progress_bar_enabled: false,
+      preferred_locale: Locale.EnglishUS,
+      nsfw_level: GuildNSFWLevel.Default,
+      hub_type: null,
+      incidents_data: null,
       joined_at: new Date(0).toISOString(),
       large: false,
       unavailable: false,
@@ -460,9 +639,9 @@ export class FakeDiscord {
       ],
       emojis: [],
       stickers: [],
-      channels: all.filter((c) => c.type !== 11),
-      threads: all.filter((c) => c.type === 11),
-      members: [this.members.get(BOT_ID)],
+      channels: all.filter((c): c is GuildChannel => c.type === ChannelType.GuildText || c.type === ChannelType.GuildForum),
+      threads: all.filter((c): c is APIThreadChannel => c.type === ChannelType.PublicThread),
+      members: [this.members.get(BOT_ID)!],
       presences: [],
       voice_states: [],
       stage_instances: [],
@@ -487,7 +666,7 @@ export class FakeDiscord {
     };
     this.calls.push(call);
     const [status, body] = this.route(call);
-    if (status === 302) res.writeHead(302, { location: String(body) }).end();
+    if (status === 302) res.writeHead(302, { location: body }).end();
     else if (status === 204) res.writeHead(204).end();
     else res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     for (const waiter of this.waiters.filter((w) => w.test(call))) {
@@ -496,68 +675,112 @@ export class FakeDiscord {
     }
   }
 
-  private route(c: RestCall): [number, unknown] {
+  /** The application as GET /applications/@me answers it. */
+  application(): APIApplication {
+    return {
+      id: APP_ID,
+      name: 'Flywheel',
+      icon: null,
+      description: '',
+      bot_public: false,
+      bot_require_code_grant: false,
+      bot: this.users.get(BOT_ID)!,
+      summary: '',
+      verify_key: '0'.repeat(64),
+      team: null,
+      flags: this.flags as ApplicationFlags,
+      flags_new: String(this.flags),
+    };
+  }
+
+  /** REST answers, typed with Discord's documented result for each route. */
+  route(c: RestCall): Answer {
     const oauth = this.oauthRoute(c);
     if (oauth) return oauth;
     const p = c.path.replace(/^\/api\/v10/, '');
     const m = (pattern: RegExp) => p.match(pattern);
     let r: RegExpMatchArray | null;
     if (c.method === 'GET' && p === '/gateway/bot')
-      return [200, { url: this.base.replace('http', 'ws'), shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } }];
-    if (c.method === 'GET' && p === '/applications/@me') return [200, { id: APP_ID, name: 'Flywheel', flags: this.flags, bot_public: false }];
+      return [
+        200,
+        { url: this.base.replace('http', 'ws'), shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } } satisfies RESTGetAPIGatewayBotResult,
+      ];
+    if (c.method === 'GET' && p === '/applications/@me') return [200, this.application()];
     if (c.method === 'POST' && m(/^\/interactions\/\d+\/[^/]+\/callback$/)) return [204, null];
-    if ((r = m(/^\/webhooks\/\d+\/[^/]+(\/messages\/@original)?$/)))
-      return [200, this.messageOf(GENERAL_ID, BOT_ID, c.body?.content ?? '', { webhook_id: APP_ID, application_id: APP_ID })];
+    if (m(/^\/webhooks\/\d+\/[^/]+(\/messages\/@original)?$/))
+      return [200, this.messageOf(GENERAL_ID, BOT_ID, c.body?.content ?? '', { webhook_id: APP_ID, application_id: APP_ID }) satisfies APIMessage];
     if (c.method === 'POST' && p === '/users/@me/channels') {
-      const channel = { id: snowflake(), type: 1, recipients: [this.users.get(c.body.recipient_id)], last_message_id: null };
+      const channel: APIDMChannel = { id: snowflake(), type: ChannelType.DM, recipients: [this.users.get(c.body.recipient_id)!], last_message_id: null, flags: 0 as ChannelFlags, name: null };
       this.channels.set(channel.id, channel);
       return [200, channel];
     }
     if (c.method === 'POST' && (r = m(/^\/channels\/(\d+)\/messages$/))) {
-      const dm = this.channels.get(r[1]!)?.type === 1;
-      const message = this.store(this.messageOf(r[1]!, BOT_ID, c.body?.content ?? '', { embeds: c.body?.embeds ?? [], ...(dm ? { guild_id: undefined, member: undefined } : {}) }));
-      if (!dm) this.dispatch('MESSAGE_CREATE', message); // Discord echoes the bot's own messages
+      const embeds: APIEmbed[] = c.body?.embeds ?? [];
+      const message = this.store(this.messageOf(r[1]!, BOT_ID, c.body?.content ?? '', { embeds }));
+      if (this.channels.get(r[1]!)?.type !== ChannelType.DM) this.dispatch(GatewayDispatchEvents.MessageCreate, this.created(message)); // Discord echoes the bot's own messages
       return [200, message];
     }
     if (c.method === 'GET' && (r = m(/^\/channels\/(\d+)\/messages\/(\d+)$/))) {
       const found = (this.messages.get(r[1]!) ?? []).find((x) => x.id === r![2]);
-      return found ? [200, found] : [404, { message: 'Unknown Message', code: 10008 }];
+      return found ? [200, found] : unknown('Message', 10008);
     }
     if (c.method === 'GET' && (r = m(/^\/channels\/(\d+)\/messages$/))) {
       const before = c.query.get('before');
       const limit = Number(c.query.get('limit') ?? 50);
       const list = [...(this.messages.get(r[1]!) ?? [])].reverse().filter((x) => !before || BigInt(x.id) < BigInt(before));
-      return [200, list.slice(0, limit)];
+      return [200, list.slice(0, limit) satisfies APIMessage[]];
     }
     if ((r = m(/^\/channels\/(\d+)$/))) {
       const channel = this.channels.get(r[1]!);
-      if (!channel) return [404, { message: 'Unknown Channel', code: 10003 }];
-      if (c.method === 'PATCH') {
-        Object.assign(channel, c.body);
-        this.dispatch('THREAD_UPDATE', channel);
+      if (!channel) return unknown('Channel', 10003);
+      if (c.method === 'PATCH' && channel.type === ChannelType.PublicThread) {
+        // What the bot edits on a forum post: its tags, and whether it is archived or locked.
+        if (Array.isArray(c.body?.applied_tags)) channel.applied_tags = c.body.applied_tags.map(String);
+        for (const flag of ['archived', 'locked'] as const) if (typeof c.body?.[flag] === 'boolean') channel.thread_metadata![flag] = c.body[flag];
+        this.dispatch(GatewayDispatchEvents.ThreadUpdate, channel);
       }
       return [200, channel];
     }
     if ((r = m(/^\/guilds\/\d+\/members\/(\d+)\/roles\/(\d+)$/))) {
       const member = this.members.get(r[1]!);
-      if (!member) return [404, { message: 'Unknown Member', code: 10007 }];
+      if (!member) return unknown('Member', 10007);
       const roles = new Set<string>(member.roles);
       if (c.method === 'PUT') roles.add(r[2]!);
       else roles.delete(r[2]!);
       member.roles = [...roles];
-      this.dispatch('GUILD_MEMBER_UPDATE', { ...member, guild_id: GUILD_ID });
+      this.dispatch(GatewayDispatchEvents.GuildMemberUpdate, { ...member, user: member.user!, joined_at: member.joined_at ?? null, avatar: member.avatar ?? null, banner: member.banner ?? null, guild_id: GUILD_ID });
       return [204, null];
     }
     if (c.method === 'GET' && (r = m(/^\/guilds\/\d+\/members\/(\d+)$/))) {
       const member = this.members.get(r[1]!);
-      return member ? [200, member] : [404, { message: 'Unknown Member', code: 10007 }];
+      return member ? [200, member] : unknown('Member', 10007);
     }
     if (c.method === 'GET' && (r = m(/^\/users\/(\d+)$/))) {
       const user = this.users.get(r[1]!);
-      return user ? [200, user] : [404, { message: 'Unknown User', code: 10013 }];
+      return user ? [200, user] : unknown('User', 10013);
     }
     if (c.method === 'PUT' && m(/^\/applications\/\d+(\/guilds\/\d+)?\/commands$/)) {
-      this.commands.splice(0, this.commands.length, ...(c.body as Json[]).map((cmd) => ({ ...cmd, id: snowflake(), application_id: APP_ID, version: '1' })));
+      const guildId = p.match(/\/guilds\/(\d+)\//)?.[1];
+      this.commands.splice(
+        0,
+        this.commands.length,
+        ...(c.body as Array<Record<string, any>>).map(
+          (cmd): APIApplicationCommand => ({
+            id: snowflake(),
+            type: cmd.type ?? ApplicationCommandType.ChatInput,
+            application_id: APP_ID,
+            ...(guildId ? { guild_id: guildId } : {}),
+            name: cmd.name,
+            description: cmd.description ?? '',
+            ...(cmd.options ? { options: cmd.options } : {}),
+            default_member_permissions: cmd.default_member_permissions ?? null,
+            ...(cmd.contexts ? { contexts: cmd.contexts } : {}),
+            ...(cmd.integration_types ? { integration_types: cmd.integration_types } : {}),
+            nsfw: cmd.nsfw ?? false,
+            version: snowflake(),
+          }),
+        ),
+      );
       return [200, this.commands];
     }
     return [404, { message: `fake Discord has no route ${c.method} ${p}`, code: 0 }];

@@ -3,6 +3,7 @@
  * answer, the asker thanks one and marks the other's answer. What the pipeline recorded and what
  * the bot sent back over REST are both checked.
  */
+import { GatewayDispatchEvents } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBotHarness, type BotHarness } from '../../support/discord.js';
 import { ANNOUNCE_ID, CONTRIBUTOR_ROLE_ID, type RestCall, FORUM_ID, GENERAL_ID, MOD_ROLE_ID, OTHER_FORUM_ID, SOLVED_TAG_ID } from '../../support/fake-discord.js';
@@ -122,7 +123,7 @@ describe('a question in a help forum', () => {
   it('keeps at most five tags when it adds Solved', async () => {
     const { thread } = h.discord.openPost(FORUM_ID, ASKER, 'q', 'question');
     const tags = ['100000000000000101', '100000000000000102', '100000000000000103', '100000000000000104', '100000000000000105'];
-    h.discord.dispatch('THREAD_UPDATE', Object.assign(thread, { applied_tags: tags }));
+    h.discord.dispatch(GatewayDispatchEvents.ThreadUpdate, Object.assign(thread, { applied_tags: tags }));
     const answer = h.discord.say(thread.id, BEA, 'answer');
     await h.settle();
     await h.discord.command('Mark as answer', MOD, { target: answer });

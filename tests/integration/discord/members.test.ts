@@ -33,7 +33,7 @@ describe('thanks in chat', () => {
   it('thanks the member a message replies to, and the members it mentions', async () => {
     const question = h.discord.say(GENERAL_ID, ANA, 'how do I reset my password?');
     h.discord.say(GENERAL_ID, BEN, 'Settings → Account → Reset.');
-    h.discord.say(GENERAL_ID, ANA, 'thx!', { replyTo: { ...question, author: h.discord.users.get(BEN) } });
+    h.discord.say(GENERAL_ID, ANA, 'thx!', { replyTo: { ...question, author: h.discord.users.get(BEN)! } });
     later(60_000);
     h.discord.say(GENERAL_ID, CY, `thank you <@${ANA}> and <@${BEN}>`);
     await h.settle();
@@ -72,7 +72,7 @@ describe('thanks in chat', () => {
     for (let i = 0; i < 10; i++) {
       later(6_000);
       const [from, to] = i % 2 === 0 ? [ANA, BEN] : [BEN, ANA];
-      last = h.discord.say(GENERAL_ID, from, 'thanks!', { replyTo: { ...last, author: h.discord.users.get(to) } });
+      last = h.discord.say(GENERAL_ID, from, 'thanks!', { replyTo: { ...last, author: h.discord.users.get(to)! } });
     }
     await h.settle();
     const received = await thanksOf();
