@@ -7,12 +7,13 @@ import { DomainError } from '../../domain/errors.js';
 import { accountFor, authorizeUrl, oauthConfigured, roleOf } from '../auth/discord-oauth.js';
 import { endSession, startSession } from '../auth/session.js';
 import { parseQuery } from '../query.js';
+import { sameOriginPath } from '../same-origin.js';
 
 const STATE_COOKIE = 'fw_oauth';
+// Every `next` goes through sameOriginPath, here and again when it is followed.
 const nextSchema = z
   .string()
-  .regex(/^\/(?!\/)[^\s]*$/, 'expected a path on this site')
-  .max(500)
+  .transform((v, ctx) => sameOriginPath(v) ?? (ctx.addIssue({ code: 'custom', message: 'expected a path on this site' }), z.NEVER))
   .optional();
 
 const loginQuery = z.object({ next: nextSchema });
@@ -30,6 +31,7 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
       discord: oauthConfigured(fw.config),
       password: login.enabled,
       next,
+      nextQuery: next ? encodeURIComponent(next) : undefined,
       error,
       csrf: reply.generateCsrf(),
     });
@@ -47,7 +49,7 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
         return page(reply, body.next, 'That password is not right.');
       }
       startSession(reply, { memberId: null, discordId: null, name: 'Admin', role: 'admin' }, secure);
-      return reply.redirect(body.next ?? '/admin', 303);
+      return reply.redirect(sameOriginPath(body.next) ?? '/admin', 303);
     },
   );
 
@@ -71,7 +73,7 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
     const role = await roleOf(fw.config, account.id);
     const memberId = await fw.memberFor({ platform: 'discord', externalId: account.id, username: account.username, displayName: account.displayName });
     startSession(reply, { memberId, discordId: account.id, name: account.displayName, role }, secure);
-    return reply.redirect(expected.next ?? (role === 'member' ? '/me' : '/admin'), 303);
+    return reply.redirect(sameOriginPath(expected.next) ?? (role === 'member' ? '/me' : '/admin'), 303);
   });
 
   app.get('/logout', async (_request, reply) =>
