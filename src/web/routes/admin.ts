@@ -136,9 +136,10 @@ export async function adminRoutes(app: FastifyInstance, fw: Flywheel): Promise<v
   ] as const)
     app.get(path, async (request, reply) => {
       const rows = await exported(request, leads);
+      // Members choose their names: one starting with = + - @ (or a tab) must open as text, not run as a formula.
       const { stringify } = await import('csv-stringify/sync'); // loaded on the first export, not at start
       reply.header('content-disposition', `attachment; filename="${path.split('/').pop()}"`).header('cache-control', 'no-store');
-      return reply.type('text/csv; charset=utf-8').send(stringify(rows, { header: true, columns: EXPORT_COLUMNS }));
+      return reply.type('text/csv; charset=utf-8').send(stringify(rows, { header: true, columns: EXPORT_COLUMNS, escape_formulas: true }));
     });
 
   app.get('/admin/audit', { config: { access: 'admin' } }, async (_request, reply) => view(reply, 'audit', 'Audit log', { entries: await champions.auditLog(200) }));
