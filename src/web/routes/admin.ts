@@ -12,7 +12,7 @@ import { DomainError } from '../../domain/errors.js';
 import { PLATFORMS, SPACES } from '../../domain/kinds.js';
 import { insightCharts } from '../insight-charts.js';
 import { guardScope } from '../auth/access.js';
-import type { Session } from '../auth/session.js';
+import { csrfToken, type Session } from '../auth/session.js';
 import { parseQuery } from '../query.js';
 
 const idParams = z.strictObject({ id: z.coerce.number({ message: 'expected an id' }).int().positive().max(2 ** 31 - 1) });
@@ -56,7 +56,7 @@ const actorOf = (session: Session): Actor => ({ memberId: session.memberId, labe
 export async function adminRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
   const champions = fw.champions;
   const view = (reply: FastifyReply, page: string, title: string, data: object) =>
-    reply.view(`pages/admin/${page}.hbs`, { title: `${title} — ${fw.config.community.name}`, community: fw.config.community.name, csrf: reply.generateCsrf(), ...data });
+    reply.view(`pages/admin/${page}.hbs`, { title: `${title} — ${fw.config.community.name}`, community: fw.config.community.name, csrf: csrfToken(reply), ...data });
 
   // This plugin's scope holds only /admin routes: every one needs the community team, some an admin.
   guardScope(app, 'manager');

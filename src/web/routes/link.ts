@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
 import { connectRequest, connectResponse, type ForumAccount } from '../../discourse/connect.js';
 import { DomainError } from '../../domain/errors.js';
+import { csrfToken } from '../auth/session.js';
 import { parseQuery } from '../query.js';
 
 const NONCE_COOKIE = 'fw_connect';
@@ -35,7 +36,7 @@ export async function linkRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
     return { url: c.url, secret: c.connectSecret };
   };
   const page = (reply: FastifyReply, forum: ForumAccount | null, data: object = {}) =>
-    reply.view('pages/link.hbs', { title: `Link your accounts — ${fw.config.community.name}`, community: fw.config.community.name, forum, csrf: reply.generateCsrf(), ...data });
+    reply.view('pages/link.hbs', { title: `Link your accounts — ${fw.config.community.name}`, community: fw.config.community.name, forum, csrf: csrfToken(reply), ...data });
 
   app.get('/link', async (request, reply) => {
     ready();
