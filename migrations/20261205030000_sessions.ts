@@ -1,7 +1,7 @@
 /**
  * Sessions kept on the server, so they can be ended: the cookie holds a random token, the table
  * its hash, who signed in, and a fingerprint of what granted their role (a sign-out, a manager
- * taken off the list or a new admin password ends them). Nonces are one-time values a sign-in
+ * taken off the list, a manager role taken away or a new admin password ends them). Nonces are one-time values a sign-in
  * hands out and takes back exactly once, on whichever instance the answer arrives.
  */
 import type { Knex } from 'knex';
@@ -15,6 +15,8 @@ export async function up(knex: Knex): Promise<void> {
     t.string('role', 20).notNullable();
     t.string('grant_key', 100).notNullable();
     t.bigInteger('created_at').notNullable();
+    // When a grant that lives outside the configuration (a Discord role) was last confirmed.
+    t.bigInteger('checked_at').notNullable();
     t.bigInteger('expires_at').notNullable();
     t.index(['expires_at']);
     t.index(['discord_id']);

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/knex.js';
-import { consumeNonce, deleteExpiredNonces, deleteExpiredSessions, deleteSession, deleteSessionsOf, findSession, insertNonce, insertSession } from '../db/sessions-repo.js';
+import { consumeNonce, deleteExpiredNonces, deleteExpiredSessions, deleteSession, deleteSessionsOf, findSession, insertNonce, insertSession, markSessionChecked } from '../db/sessions-repo.js';
 
 export type SessionRole = 'member' | 'manager' | 'admin';
 
@@ -21,6 +21,8 @@ export interface StoredSession {
   role: SessionRole;
   /** What granted the role when the session started (compared with what grants it now). */
   grantKey: string;
+  /** When the grant was last confirmed with whoever holds it (a Discord role). */
+  checkedAt: number;
   expiresAt: number;
 }
 
@@ -29,6 +31,8 @@ export interface Sessions {
   start(who: { discordId: string | null; name: string; role: SessionRole; grantKey: string }): Promise<{ token: string; expiresAt: number }>;
   /** The live session behind a token, or null. */
   find(token: string): Promise<StoredSession | null>;
+  /** The grant was confirmed just now. */
+  confirm(id: string): Promise<void>;
   end(id: string): Promise<void>;
   /** End every session of a Discord account (its owner deleted their data). */
   endAllOf(discordId: string): Promise<void>;
@@ -51,14 +55,15 @@ export function sessionsUseCases(db: Db, reads: Db, now: () => number): Sessions
       await deleteExpiredSessions(db, at);
       const token = randomBytes(32).toString('base64url');
       const expiresAt = at + SESSION_MS;
-      await insertSession(db, { idHash: hash(token), discordId: who.discordId, name: who.name, role: who.role, grantKey: who.grantKey, createdAt: at, expiresAt });
+      await insertSession(db, { idHash: hash(token), discordId: who.discordId, name: who.name, role: who.role, grantKey: who.grantKey, createdAt: at, checkedAt: at, expiresAt });
       return { token, expiresAt };
     },
     async find(token) {
       const found = await findSession(reads, hash(token), now());
       if (!found) return null;
-      return { id: found.idHash, memberId: found.memberId, discordId: found.discordId, name: found.name, role: found.role as SessionRole, grantKey: found.grantKey, expiresAt: found.expiresAt };
+      return { id: found.idHash, memberId: found.memberId, discordId: found.discordId, name: found.name, role: found.role as SessionRole, grantKey: found.grantKey, checkedAt: found.checkedAt, expiresAt: found.expiresAt };
     },
+    confirm: (id) => markSessionChecked(db, id, now()),
     end: (id) => deleteSession(db, id),
     endAllOf: (discordId) => deleteSessionsOf(db, discordId),
   };

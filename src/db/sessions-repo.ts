@@ -8,6 +8,7 @@ export interface SessionRow {
   role: string;
   grantKey: string;
   createdAt: number;
+  checkedAt: number;
   expiresAt: number;
 }
 
@@ -17,14 +18,14 @@ export interface FoundSession extends SessionRow {
 }
 
 export async function insertSession(db: Tx, s: SessionRow): Promise<void> {
-  await db('sessions').insert({ id_hash: s.idHash, discord_id: s.discordId, name: s.name, role: s.role, grant_key: s.grantKey, created_at: s.createdAt, expires_at: s.expiresAt });
+  await db('sessions').insert({ id_hash: s.idHash, discord_id: s.discordId, name: s.name, role: s.role, grant_key: s.grantKey, created_at: s.createdAt, checked_at: s.checkedAt, expires_at: s.expiresAt });
 }
 
 /** One indexed read: the session by its primary key, with its Discord identity's member. */
 export async function findSession(db: Tx, idHash: string, now: number): Promise<FoundSession | null> {
   const row = await db('sessions as s')
     .leftJoin('identities as i', (j) => j.on('i.external_id', 's.discord_id').andOnVal('i.platform', '=', 'discord'))
-    .select('s.id_hash', 's.discord_id', 's.name', 's.role', 's.grant_key', 's.created_at', 's.expires_at', 'i.member_id')
+    .select('s.id_hash', 's.discord_id', 's.name', 's.role', 's.grant_key', 's.created_at', 's.checked_at', 's.expires_at', 'i.member_id')
     .where('s.id_hash', idHash)
     .andWhere('s.expires_at', '>', now)
     .first();
@@ -36,9 +37,14 @@ export async function findSession(db: Tx, idHash: string, now: number): Promise<
     role: row.role,
     grantKey: row.grant_key,
     createdAt: Number(row.created_at),
+    checkedAt: Number(row.checked_at),
     expiresAt: Number(row.expires_at),
     memberId: row.member_id === null || row.member_id === undefined ? null : Number(row.member_id),
   };
+}
+
+export async function markSessionChecked(db: Tx, idHash: string, at: number): Promise<void> {
+  await db('sessions').where({ id_hash: idHash }).update({ checked_at: at });
 }
 
 export async function deleteSession(db: Tx, idHash: string): Promise<void> {

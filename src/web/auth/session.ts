@@ -2,7 +2,7 @@
  * Sessions: an http-only cookie holds a random token (signed, so garbage costs no lookup); the
  * database holds the session. Every request with the cookie is one indexed read. A session ends
  * at sign-out, after seven days, when its member's data is deleted, or when what granted its role
- * no longer does (grant.ts).
+ * no longer does (grant.ts: the configuration at once, a Discord role within ten minutes).
  */
 import '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -48,6 +48,18 @@ async function readSession(request: FastifyRequest, fw: Flywheel, grants: Grants
   const key = grants.keyOf(stored);
   if (key === NO_GRANT || key !== stored.grantKey) return null;
   if (stored.discordId !== null && stored.memberId === null) return null;
+  if (grants.recheckDue(stored, fw.now())) {
+    // A manager by Discord role: ask Discord again. When it cannot be asked, trust it ten minutes more.
+    const held = await grants.stillHeld(stored).catch((error: unknown) => {
+      request.log.warn({ err: error }, 'could not confirm a manager role with Discord');
+      return true;
+    });
+    if (!held) {
+      await fw.sessions.end(stored.id);
+      return null;
+    }
+    await fw.sessions.confirm(stored.id);
+  }
   return { id: stored.id, memberId: stored.memberId, discordId: stored.discordId, name: stored.name, role: stored.role, exp: stored.expiresAt };
 }
 

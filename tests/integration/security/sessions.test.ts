@@ -1,6 +1,6 @@
 /**
- * Sessions can be ended. Signing out, being taken off the managers, a new admin password and
- * deleting one's data each end a session, on every instance over the database: a replayed cookie
+ * Sessions can be ended. Signing out, being taken off the managers (or losing the manager role in
+ * Discord), a new admin password and deleting one's data each end a session, on every instance over the database: a replayed cookie
  * is no session. Two apps over one database play two instances (or one instance before and after
  * a restart with a new configuration).
  */
@@ -12,11 +12,12 @@ import { createLogger } from '../../../src/logger.js';
 import { buildWebApp } from '../../../src/web/app.js';
 import { Visitor } from '../../support/browser-session.js';
 import { testFlywheel, type TestFlywheel } from '../../support/db.js';
-import { APP_ID, FakeDiscord } from '../../support/fake-discord.js';
+import { APP_ID, FakeDiscord, GUILD_ID, MANAGER_ROLE_ID } from '../../support/fake-discord.js';
 
 const PASSWORD = 'correct horse battery staple';
 const MANAGER = '500000000000000001';
 const MEMBER = '500000000000000002';
+const ROLE_HOLDER = '500000000000000003';
 
 let fake: FakeDiscord;
 let fw: TestFlywheel;
@@ -26,6 +27,7 @@ beforeEach(async () => {
   fake = await new FakeDiscord().start();
   fake.addUser(MANAGER, 'manny');
   fake.addUser(MEMBER, 'mem');
+  fake.addUser(ROLE_HOLDER, 'rolly', { roles: [MANAGER_ROLE_ID] });
   fw = await testFlywheel(
     { ADMIN_PASSWORD: PASSWORD, PUBLIC_URL: 'http://flywheel.test', DISCORD_APPLICATION_ID: APP_ID, DISCORD_CLIENT_SECRET: fake.oauthClient.secret, DISCORD_API_URL: fake.apiUrl, DISCORD_OAUTH_URL: fake.baseUrl },
     (c) => void (c.auth.managerDiscordIds = [MANAGER]),
@@ -38,9 +40,9 @@ afterEach(async () => {
 });
 
 /** An instance of the site over the test database, with its own configuration. */
-async function instance(change: (auth: Config['auth']) => void = () => {}): Promise<FastifyInstance> {
-  const config: Config = { ...fw.config, auth: { ...fw.config.auth, managerDiscordIds: [...fw.config.auth.managerDiscordIds] } };
-  change(config.auth);
+async function instance(change: (auth: Config['auth'], discord: Config['discord']) => void = () => {}): Promise<FastifyInstance> {
+  const config: Config = { ...fw.config, auth: { ...fw.config.auth, managerDiscordIds: [...fw.config.auth.managerDiscordIds] }, discord: { ...fw.config.discord } };
+  change(config.auth, config.discord);
   const app = await buildWebApp(createFlywheel(fw.db, config, () => fw.clock.now), createLogger('silent'));
   apps.push(app);
   return app;
@@ -95,6 +97,21 @@ describe('a session', () => {
     // Signing in again gives what the configuration grants now: a member's session.
     expect((await replay.signInWithDiscord(fake, MANAGER)).headers.location).toBe('/me');
     expect((await replay.get('/admin/nominations')).statusCode).toBe(403);
+  });
+
+  it('stops managing within ten minutes of the manager role being taken away in Discord', async () => {
+    const app = await instance((_auth, d) => Object.assign(d, { token: 'bot-token', guildId: GUILD_ID, managerRoleId: MANAGER_ROLE_ID, apiUrl: fake.apiUrl }));
+    const manager = new Visitor(app);
+    expect((await manager.signInWithDiscord(fake, ROLE_HOLDER)).headers.location).toBe('/admin');
+    fw.clock.now += 11 * 60_000;
+    expect((await manager.get('/admin/nominations')).statusCode).toBe(200); // asked again: still holds the role
+
+    fake.addUser(ROLE_HOLDER, 'rolly', { roles: [] });
+    fw.clock.now += 5 * 60_000;
+    expect((await manager.get('/admin/nominations')).statusCode).toBe(200); // confirmed five minutes ago
+    fw.clock.now += 6 * 60_000;
+    expect((await manager.get('/admin/nominations')).statusCode).toBe(303);
+    expect(await fw.db('sessions').where({ discord_id: ROLE_HOLDER })).toEqual([]);
   });
 
   it('ends when ADMIN_PASSWORD changes; the new password signs in', async () => {
