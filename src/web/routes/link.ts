@@ -49,7 +49,8 @@ export async function linkRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
     return page(reply, forumProof(request, fw.now()));
   });
 
-  app.get('/link/discourse', async (_request, reply) => {
+  // Each visit stores a nonce: limited, so nobody fills the table.
+  app.get('/link/discourse', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (_request, reply) => {
     const { url, secret } = ready();
     const { url: target, nonce } = connectRequest(url, secret, `${fw.config.community.siteUrl.replace(/\/$/, '')}/link/discourse/callback`);
     // Kept in the database too, so the forum's answer is taken once, on whichever instance it arrives.
