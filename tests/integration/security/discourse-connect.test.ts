@@ -99,3 +99,13 @@ describe('the forum proof', () => {
     expect((await fw.lookupMember('discord', '800000000000000001')).identities.map((i) => i.platform)).toEqual(['discord']);
   });
 });
+
+describe('starting a forum sign-in', () => {
+  it('is limited to 30 a minute per client, so nobody fills the nonce table', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 31; i++) codes.push((await a.inject({ method: 'GET', url: '/link/discourse', remoteAddress: '203.0.113.5' })).statusCode);
+    expect(codes.filter((c) => c === 302)).toHaveLength(30);
+    expect(codes[30]).toBe(429);
+    expect(await fw.db('nonces')).toHaveLength(30);
+  });
+});
