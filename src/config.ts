@@ -191,7 +191,8 @@ const envSchema = z.object({
     .string()
     .transform((v) => (v === 'true' ? true : v === 'false' ? false : v.split(',').map((a) => a.trim()).filter(Boolean)))
     .pipe(z.union([z.boolean(), z.array(z.string().refine(isProxyAddress, 'expected true, false, loopback, linklocal, uniquelocal or IP addresses/CIDR ranges'))]))
-    .default(['loopback', 'linklocal', 'uniquelocal']),
+    // Only a proxy on this machine by default: a private address is anyone else behind the same NAT.
+    .default(['loopback']),
   RATE_LIMIT_ALLOW: z
     .string()
     .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))

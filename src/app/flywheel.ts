@@ -31,6 +31,7 @@ import { randomSecret, setting } from './settings.js';
 import { setHidden } from './privacy.js';
 import { recompute, reviewStages, type RecomputeResult } from './recompute.js';
 import { reversalsUnder } from './reversals.js';
+import { noncesUseCases, sessionsUseCases, type Nonces, type Sessions } from './sessions.js';
 import { WriteLock } from './write-lock.js';
 
 export interface Flywheel {
@@ -93,6 +94,10 @@ export interface Flywheel {
   secret(key: string): Promise<string>;
   /** Where announcements that do not come out of ingestion are published (the bot subscribes). */
   news: NewsBus;
+  /** Signed-in sessions, kept in the database so they can be ended. */
+  sessions: Sessions;
+  /** One-time values a sign-in hands out and takes back once (DiscourseConnect). */
+  nonces: Nonces;
   reversalsUnder(ref: string, platform: Platform, at: number): Promise<ActivityInput[]>;
   /** The platform identity of whoever recorded the activity with this natural key (e.g. a topic's author). */
   authorOf(key: string, platform: Platform): Promise<IdentityRef | null>;
@@ -160,6 +165,8 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     links: memberLinks(reads, { lock, rules, memberOptions }),
     champions: championsUseCases(reads, { lock, rules, termMonths: config.champions.termMonths, memberOptions }),
     news: new NewsBus(),
+    sessions: sessionsUseCases(db, reads, now),
+    nonces: noncesUseCases(db, now),
     secret: (key) => setting(lock, key, randomSecret),
     getSetting: async (key) => ((await reads('settings').select('value').where({ key }).first())?.value as string | undefined) ?? null,
     setSetting: (key, value) => lock.run(async (trx) => void (await trx('settings').insert({ key, value }).onConflict('key').merge())),

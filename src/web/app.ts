@@ -2,6 +2,7 @@
  * The Fastify application: routes registered from one explicit list, views from ./views,
  * static files from ./public. Built without listening, so tests drive it with `inject`.
  */
+import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
@@ -32,7 +33,7 @@ import { championsRoutes } from './routes/champions.js';
 import { meRoutes } from './routes/me.js';
 import { linkRoutes } from './routes/link.js';
 import { passwordLogin, type PasswordLogin } from './auth/password-login.js';
-import { registerSessions } from './auth/session.js';
+import { csrfUserInfo, registerSessions } from './auth/session.js';
 import { registerPageCache } from './page-cache.js';
 import { PROJECT_ROOT } from '../paths.js';
 
@@ -84,16 +85,22 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
   });
   await app.register(fastifyStatic, { root: join(PROJECT_ROOT, 'public'), prefix: '/static/' });
   // Sessions and CSRF tokens live in signed cookies; the secret survives restarts (kept in the database).
-  await app.register(fastifyCookie, { secret: fw.config.auth.sessionSecret ?? (await fw.secret('session_secret')) });
+  const cookieSecret = fw.config.auth.sessionSecret ?? (await fw.secret('session_secret'));
+  await app.register(fastifyCookie, { secret: cookieSecret });
   await app.register(fastifyFormbody);
-  await app.register(fastifyCsrf, { cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/' } });
+  // A CSRF token is bound to the session it was made for: one session's pair is refused in another.
+  await app.register(fastifyCsrf, {
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/' },
+    getUserInfo: csrfUserInfo,
+    csrfOpts: { hmacKey: createHmac('sha256', cookieSecret).update('csrf').digest() },
+  });
   await app.register(fastifyRateLimit, { global: false, allowList: fw.config.rateLimitAllow });
   const routeList: Array<{ method: string; url: string }> = [];
   app.decorate('routeList', routeList);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push({ method, url: route.url });
   });
-  registerSessions(app);
+  registerSessions(app, fw);
   app.decorate('passwordLogin', passwordLogin(fw.config, logger));
   registerErrorHandling(app);
   for (const routes of ROUTES) await app.register(async (scope) => routes(scope, fw));

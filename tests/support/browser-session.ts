@@ -12,7 +12,8 @@ export class Visitor {
   constructor(private readonly app: FastifyInstance) {}
 
   get cookieHeader(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    // Kept decoded (as light-my-request parses them); sent encoded, as the server set them.
+    return [...this.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
   }
 
   setCookie(name: string, value: string): void {

@@ -61,3 +61,21 @@ export async function roleOf(config: Config, discordId: string): Promise<Role> {
   const member = (await res.json()) as { roles?: string[] };
   return member.roles?.includes(managerRoleId) ? 'manager' : 'member';
 }
+
+/**
+ * Whether the account holds the manager role in the community's server now (a session's grant
+ * being confirmed): false when it does not or has left the server; throws when Discord cannot say
+ * (down, rate limited), so a hiccup does not sign managers out.
+ */
+export async function holdsManagerRole(config: Config, discordId: string): Promise<boolean> {
+  const { guildId, managerRoleId, token } = config.discord;
+  if (!guildId || !managerRoleId || !token) return false;
+  const res = await fetch(`${config.discord.apiUrl}/v10/guilds/${guildId}/members/${discordId}`, {
+    headers: { authorization: `Bot ${token}` },
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
+  if (res.status === 404) return false;
+  if (!res.ok) throw new Error(`Discord answered ${res.status} when asked for a member's roles`);
+  const member = (await res.json()) as { roles?: string[] };
+  return member.roles?.includes(managerRoleId) ?? false;
+}

@@ -1,13 +1,20 @@
 /**
- * Sessions in a signed, http-only cookie: who is signed in and as what. Nothing else is kept on
- * the server; a cookie whose signature does not match is no session at all.
+ * Sessions: an http-only cookie holds a random token (signed, so garbage costs no lookup); the
+ * database holds the session. Every request with the cookie is one indexed read. A session ends
+ * at sign-out, after seven days, when its member's data is deleted, or when what granted its role
+ * no longer does (grant.ts: the configuration at once, a Discord role within ten minutes).
  */
 import '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Flywheel } from '../../app/flywheel.js';
+import { SESSION_MS, type SessionRole } from '../../app/sessions.js';
+import { grants as grantsOf, NO_GRANT, type Grants } from './grant.js';
 
-export type Role = 'member' | 'manager' | 'admin';
+export type Role = SessionRole;
 
 export interface Session {
+  /** Names the session (the hash of its token); CSRF tokens are bound to it. */
+  id: string;
   /** The member behind the session (null for the admin password). */
   memberId: number | null;
   discordId: string | null;
@@ -18,41 +25,70 @@ export interface Session {
 }
 
 export const SESSION_COOKIE = 'fw_session';
-const SESSION_MS = 7 * 86_400_000;
 
 declare module 'fastify' {
   interface FastifyRequest {
     session: Session | null;
   }
+  interface FastifyInstance {
+    sessionGrants: Grants;
+  }
 }
 
 export const canManage = (s: Session | null): boolean => s?.role === 'manager' || s?.role === 'admin';
 
-export function readSession(request: FastifyRequest): Session | null {
+async function readSession(request: FastifyRequest, fw: Flywheel, grants: Grants): Promise<Session | null> {
   const raw = request.cookies[SESSION_COOKIE];
   if (!raw) return null;
   const { valid, value } = request.unsignCookie(raw);
   if (!valid || !value) return null;
-  try {
-    const session = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Session;
-    return typeof session.exp === 'number' && session.exp > Date.now() ? session : null;
-  } catch {
-    return null;
+  const stored = await fw.sessions.find(value);
+  if (!stored) return null;
+  // The role must still be granted as it was; a Discord session needs its account still here.
+  const key = grants.keyOf(stored);
+  if (key === NO_GRANT || key !== stored.grantKey) return null;
+  if (stored.discordId !== null && stored.memberId === null) return null;
+  if (grants.recheckDue(stored, fw.now())) {
+    // A manager by Discord role: ask Discord again. When it cannot be asked, trust it ten minutes more.
+    const held = await grants.stillHeld(stored).catch((error: unknown) => {
+      request.log.warn({ err: error }, 'could not confirm a manager role with Discord');
+      return true;
+    });
+    if (!held) {
+      await fw.sessions.end(stored.id);
+      return null;
+    }
+    await fw.sessions.confirm(stored.id);
   }
+  return { id: stored.id, memberId: stored.memberId, discordId: stored.discordId, name: stored.name, role: stored.role, exp: stored.expiresAt };
 }
 
-export function startSession(reply: FastifyReply, session: Omit<Session, 'exp'>, secure: boolean): void {
-  const value = Buffer.from(JSON.stringify({ ...session, exp: Date.now() + SESSION_MS })).toString('base64url');
-  reply.setCookie(SESSION_COOKIE, value, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: SESSION_MS / 1000 });
+/** Start a session (ending the one this browser had), and hand the browser its token. */
+export async function startSession(request: FastifyRequest, reply: FastifyReply, fw: Flywheel, who: { discordId: string | null; name: string; role: Role }, secure: boolean): Promise<void> {
+  if (request.session) await fw.sessions.end(request.session.id);
+  const grantKey = request.server.sessionGrants.keyOf(who);
+  const { token } = await fw.sessions.start({ ...who, grantKey });
+  reply.setCookie(SESSION_COOKIE, token, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: SESSION_MS / 1000 });
 }
 
-export function endSession(reply: FastifyReply): void {
+export async function endSession(request: FastifyRequest, reply: FastifyReply, fw: Flywheel): Promise<void> {
+  if (request.session) await fw.sessions.end(request.session.id);
+  request.session = null;
   reply.clearCookie(SESSION_COOKIE, { path: '/' });
 }
 
-export function registerSessions(app: FastifyInstance): void {
+export function registerSessions(app: FastifyInstance, fw: Flywheel): void {
+  const grants = grantsOf(fw.config);
+  app.decorate('sessionGrants', grants);
   app.decorateRequest('session', null);
   app.addHook('onRequest', async (request) => {
-    request.session = readSession(request);
+    request.session = await readSession(request, fw, grants);
   });
 }
+
+/** Visitors without a session share this; a signed-in visitor's CSRF tokens name their session. */
+const SIGNED_OUT = 'signed-out';
+export const csrfUserInfo = (request: FastifyRequest): string => request.session?.id ?? SIGNED_OUT;
+
+/** A CSRF token for this page's forms, good only with this browser's CSRF cookie and this session. */
+export const csrfToken = (reply: FastifyReply): string => reply.generateCsrf({ userInfo: csrfUserInfo(reply.request) });

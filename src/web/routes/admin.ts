@@ -1,7 +1,7 @@
 /**
  * The community team's pages: the nomination queue, suggested candidates, champions and the audit
- * log. Every page needs a manager's session; every form its CSRF token. Without a session a page
- * sends you to sign in and a form post answers 401; a member's session gets 403.
+ * log. Every page needs a manager's session (the audit log an admin's), checked on the matched
+ * route (auth/access.ts); every form needs its CSRF token.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -11,7 +11,8 @@ import type { Flywheel } from '../../app/flywheel.js';
 import { DomainError } from '../../domain/errors.js';
 import { PLATFORMS, SPACES } from '../../domain/kinds.js';
 import { insightCharts } from '../insight-charts.js';
-import { canManage, type Session } from '../auth/session.js';
+import { guardScope } from '../auth/access.js';
+import { csrfToken, type Session } from '../auth/session.js';
 import { parseQuery } from '../query.js';
 
 const idParams = z.strictObject({ id: z.coerce.number({ message: 'expected an id' }).int().positive().max(2 ** 31 - 1) });
@@ -51,23 +52,14 @@ const EXPORT_COLUMNS = [
 ];
 
 const actorOf = (session: Session): Actor => ({ memberId: session.memberId, label: session.discordId ? `discord:${session.discordId}` : 'password' });
-const wantsPage = (request: FastifyRequest) => request.method === 'GET';
 
 export async function adminRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
   const champions = fw.champions;
   const view = (reply: FastifyReply, page: string, title: string, data: object) =>
-    reply.view(`pages/admin/${page}.hbs`, { title: `${title} — ${fw.config.community.name}`, community: fw.config.community.name, csrf: reply.generateCsrf(), ...data });
+    reply.view(`pages/admin/${page}.hbs`, { title: `${title} — ${fw.config.community.name}`, community: fw.config.community.name, csrf: csrfToken(reply), ...data });
 
-  // This plugin's scope holds only /admin routes: the hook guards every one of them.
-  app.addHook('preHandler', async (request, reply) => {
-    const session = request.session;
-    if (!session) {
-      if (wantsPage(request)) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
-      throw new DomainError('unauthorized', 'sign in first');
-    }
-    if (!canManage(session)) throw new DomainError('forbidden', 'this page is for the community team');
-    if (request.url.startsWith('/admin/audit') && session.role !== 'admin') throw new DomainError('forbidden', 'the audit log is for admins');
-  });
+  // This plugin's scope holds only /admin routes: every one needs the community team, some an admin.
+  guardScope(app, 'manager');
   // Forms carry their CSRF token; a post without it (or with a stale one) changes nothing.
   const post = { preHandler: app.csrfProtection };
 
@@ -144,10 +136,11 @@ export async function adminRoutes(app: FastifyInstance, fw: Flywheel): Promise<v
   ] as const)
     app.get(path, async (request, reply) => {
       const rows = await exported(request, leads);
+      // Members choose their names: one starting with = + - @ (or a tab) must open as text, not run as a formula.
       const { stringify } = await import('csv-stringify/sync'); // loaded on the first export, not at start
       reply.header('content-disposition', `attachment; filename="${path.split('/').pop()}"`).header('cache-control', 'no-store');
-      return reply.type('text/csv; charset=utf-8').send(stringify(rows, { header: true, columns: EXPORT_COLUMNS }));
+      return reply.type('text/csv; charset=utf-8').send(stringify(rows, { header: true, columns: EXPORT_COLUMNS, escape_formulas: true }));
     });
 
-  app.get('/admin/audit', async (_request, reply) => view(reply, 'audit', 'Audit log', { entries: await champions.auditLog(200) }));
+  app.get('/admin/audit', { config: { access: 'admin' } }, async (_request, reply) => view(reply, 'audit', 'Audit log', { entries: await champions.auditLog(200) }));
 }

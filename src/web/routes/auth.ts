@@ -1,18 +1,19 @@
-/** Sign-in and sign-out: Discord OAuth2 for everyone, a password for an admin on a fresh install. */
+/** Sign-in and sign-out: Discord OAuth2 for everyone, a password for an admin on a fresh install. Sessions live in the database (auth/session.ts). */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
 import { DomainError } from '../../domain/errors.js';
 import { accountFor, authorizeUrl, oauthConfigured, roleOf } from '../auth/discord-oauth.js';
-import { endSession, startSession } from '../auth/session.js';
+import { csrfToken, endSession, startSession } from '../auth/session.js';
 import { parseQuery } from '../query.js';
+import { sameOriginPath } from '../same-origin.js';
 
 const STATE_COOKIE = 'fw_oauth';
+// Every `next` goes through sameOriginPath, here and again when it is followed.
 const nextSchema = z
   .string()
-  .regex(/^\/(?!\/)[^\s]*$/, 'expected a path on this site')
-  .max(500)
+  .transform((v, ctx) => sameOriginPath(v) ?? (ctx.addIssue({ code: 'custom', message: 'expected a path on this site' }), z.NEVER))
   .optional();
 
 const loginQuery = z.object({ next: nextSchema });
@@ -30,8 +31,9 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
       discord: oauthConfigured(fw.config),
       password: login.enabled,
       next,
+      nextQuery: next ? encodeURIComponent(next) : undefined,
       error,
-      csrf: reply.generateCsrf(),
+      csrf: csrfToken(reply),
     });
 
   app.get('/login', async (request, reply) => page(reply, parseQuery(loginQuery, request.query).next));
@@ -46,8 +48,8 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
         reply.code(401);
         return page(reply, body.next, 'That password is not right.');
       }
-      startSession(reply, { memberId: null, discordId: null, name: 'Admin', role: 'admin' }, secure);
-      return reply.redirect(body.next ?? '/admin', 303);
+      await startSession(request, reply, fw, { discordId: null, name: 'Admin', role: 'admin' }, secure);
+      return reply.redirect(sameOriginPath(body.next) ?? '/admin', 303);
     },
   );
 
@@ -69,16 +71,17 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
     reply.clearCookie(STATE_COOKIE, { path: '/auth' });
     const account = await accountFor(fw.config, code);
     const role = await roleOf(fw.config, account.id);
-    const memberId = await fw.memberFor({ platform: 'discord', externalId: account.id, username: account.username, displayName: account.displayName });
-    startSession(reply, { memberId, discordId: account.id, name: account.displayName, role }, secure);
-    return reply.redirect(expected.next ?? (role === 'member' ? '/me' : '/admin'), 303);
+    // The member exists before the session: the session finds it through the Discord account.
+    await fw.memberFor({ platform: 'discord', externalId: account.id, username: account.username, displayName: account.displayName });
+    await startSession(request, reply, fw, { discordId: account.id, name: account.displayName, role }, secure);
+    return reply.redirect(sameOriginPath(expected.next) ?? (role === 'member' ? '/me' : '/admin'), 303);
   });
 
   app.get('/logout', async (_request, reply) =>
-    reply.view('pages/logout.hbs', { title: 'Sign out', community: fw.config.community.name, csrf: reply.generateCsrf() }),
+    reply.view('pages/logout.hbs', { title: 'Sign out', community: fw.config.community.name, csrf: csrfToken(reply) }),
   );
-  app.post('/logout', { preHandler: app.csrfProtection }, async (_request, reply) => {
-    endSession(reply);
+  app.post('/logout', { preHandler: app.csrfProtection }, async (request, reply) => {
+    await endSession(request, reply, fw);
     return reply.redirect('/', 303);
   });
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
 import { DomainError } from '../../domain/errors.js';
 import { SPACES } from '../../domain/kinds.js';
-import { endSession } from '../auth/session.js';
+import { csrfToken, endSession } from '../auth/session.js';
 import { parseQuery } from '../query.js';
 
 const privacyBody = z.object({ _csrf: z.string().optional(), visibility: z.enum(['show', 'hide'], { message: 'expected show or hide' }) });
@@ -39,7 +39,7 @@ export async function meRoutes(app: FastifyInstance, fw: Flywheel): Promise<void
       standing,
       suggestions: fw.config.champions.memberSuggestions,
       spaces: SPACES,
-      csrf: reply.generateCsrf(),
+      csrf: csrfToken(reply),
     });
   });
 
@@ -66,8 +66,11 @@ export async function meRoutes(app: FastifyInstance, fw: Flywheel): Promise<void
   app.post('/me/delete', post, async (request, reply) => {
     const { confirm } = parseQuery(deleteBody, request.body);
     if (confirm !== 'DELETE') throw new DomainError('invalid_parameter', 'confirm: type DELETE to delete your data');
-    await fw.deleteMember(request.session!.memberId!);
-    endSession(reply);
+    const { memberId, discordId } = request.session!;
+    await fw.deleteMember(memberId!);
+    // Every session of the account ends, on every device, and takes its name with it.
+    await fw.sessions.endAllOf(discordId!);
+    await endSession(request, reply, fw);
     return reply.redirect('/?deleted=1', 303);
   });
 
