@@ -20,7 +20,7 @@ beforeAll(async () => {
   // Signed in before the fuzzing below uses up the sign-in rate limit.
   signedIn = new Visitor(site.app);
   await signedIn.signInWithPassword('correct horse battery staple');
-  await site.fw.ingest([act('answer_accepted', discord('1', { displayName: 'Ana' }), Date.now(), { counterpart: discord('2') })]);
+  await site.fw.ingest([act('answer_accepted', discord('1', { displayName: 'Ana' }), site.fw.clock.now, { counterpart: discord('2') })]);
 });
 afterAll(() => site.close());
 
