@@ -45,15 +45,27 @@ async function withConfig(run: (config: Config, logger: Logger) => Promise<void>
   try {
     await run(config, logger);
   } catch (error) {
-    if (error instanceof DomainError) {
-      logger.error(error.message);
-      process.exit(1);
-    }
-    // Database errors can quote a whole multi-row statement: keep the log line readable.
-    const message = String((error as Error)?.message ?? error).slice(0, 500);
-    logger.fatal({ err: { message, stack: (error as Error)?.stack?.split('\n').slice(1, 6).join('\n') } }, 'flywheel stopped on an unexpected error');
+    // One line the operator can read: which command failed and why, in the cause's own words. The
+    // whole error (statement, stack) is logged at debug level.
+    logger.debug({ err: error }, `${running} failed`);
+    process.stderr.write(`flywheel ${running} failed: ${reasonOf(error)}\n`);
     process.exit(1);
   }
+}
+
+/** The command being run, e.g. "members merge" (set before its action runs). */
+let running = 'command';
+
+/** An error and its causes' messages on one line (a refused connection has only a code). */
+function reasonOf(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    const { message, code, errors, cause } = e as { message?: unknown; code?: unknown; errors?: unknown; cause?: unknown };
+    const text = typeof message === 'string' && message ? message : typeof code === 'string' ? code : e instanceof Error ? e.name : String(e);
+    if (!parts.some((p) => p.includes(text))) parts.push(text);
+    e = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
+  }
+  return parts.join(': ').replace(/\s+/g, ' ').trim();
 }
 
 /** Open the application for a one-shot command, and always close the database after it. */
@@ -68,6 +80,11 @@ const withFlywheel = (run: (fw: Flywheel, logger: Logger) => Promise<void>) =>
   });
 
 const program = new Command('flywheel').description('Points, badges, leaderboards and champions for communities that help each other.');
+program.hook('preAction', (_root, action) => {
+  const names: string[] = [];
+  for (let c: Command | null = action; c && c !== program; c = c.parent) names.unshift(c.name());
+  running = names.join(' ');
+});
 
 program
   .command('serve')

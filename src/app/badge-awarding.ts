@@ -16,6 +16,7 @@ import {
   emptyFacts,
   heldBadges,
   insertBadgeAwards,
+  insertClosures,
   setRevoked,
   topFinishers,
   type FactsRequest,
@@ -212,8 +213,7 @@ export async function closePeriods(db: Tx, catalog: readonly Badge[], timeZone: 
     }
   }
   const recorded = await record(db, catalog, grants, now);
-  for (let i = 0; i < closures.length; i += 1000)
-    await db('badge_closures').insert(closures.slice(i, i + 1000).map(([badge_id, period_start, closed_at]) => ({ badge_id, period_start, closed_at })));
+  await insertClosures(db, closures);
   return recorded;
 }
 

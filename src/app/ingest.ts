@@ -30,7 +30,8 @@ export type Ingest = (activities: readonly ActivityInput[]) => Promise<IngestRes
 
 export function createIngest({ lock, config, now }: IngestDeps): Ingest {
   return async (activities) => {
-    const times = activities.map((a, i) => validateActivity(a, i, config.rules.kinds));
+    const received = now();
+    const times = activities.map((a, i) => validateActivity(a, i, received, config.rules.kinds));
     if (activities.length === 0) return { outcomes: [], stageChanges: [], stageMoves: [], badgeGrants: [] };
 
     return lock.run(async (trx) => {

@@ -23,6 +23,7 @@ import {
 } from '../domain/insights.js';
 import type { Platform, Space } from '../domain/kinds.js';
 import { addDays, addMonths, localDay, periodStart, startOfDayInstant } from '../domain/periods.js';
+import { acceptedDay, EARLIEST_DAY } from '../domain/time-range.js';
 import type { Stage } from '../domain/stages.js';
 import {
   answersByMonth,
@@ -67,9 +68,11 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 function rangeOf(q: InsightsQuery, timeZone: string, now: number): Filter & { fromMs: number; toMs: number } {
   const today = localDay(now, timeZone);
   const to = q.to ?? today.slice(0, 7);
-  const from = q.from ?? addMonths(`${to}-01`, -11).slice(0, 7);
-  if (!MONTH.test(from)) throw new DomainError('invalid_parameter', 'from: expected a month YYYY-MM');
   if (!MONTH.test(to)) throw new DomainError('invalid_parameter', 'to: expected a month YYYY-MM');
+  acceptedDay('to', to, now);
+  const from = q.from ?? [addMonths(`${to}-01`, -11).slice(0, 7), EARLIEST_DAY.slice(0, 7)].sort().at(-1)!;
+  if (!MONTH.test(from)) throw new DomainError('invalid_parameter', 'from: expected a month YYYY-MM');
+  acceptedDay('from', from, now);
   if (from > to) throw new DomainError('invalid_parameter', 'from: expected a month before to');
   const lastDay = addDays(addMonths(`${to}-01`, 1), -1);
   return {

@@ -1,6 +1,7 @@
 /** Leaderboards: read from the maintained score table, never from the ledger. */
 import type { Platform, Space } from '../domain/kinds.js';
 import { localDay, periodWindow, type Period, type PeriodWindow } from '../domain/periods.js';
+import { acceptedDay } from '../domain/time-range.js';
 import { denseRanks } from '../domain/scoring.js';
 import type { Stage } from '../domain/stages.js';
 import type { Tx } from '../db/knex.js';
@@ -42,7 +43,7 @@ export function boardCaches(generation: () => number): BoardCaches {
 }
 
 export async function getLeaderboard(db: Tx, q: LeaderboardQuery, timeZone: string, now: number, caches: BoardCaches): Promise<Leaderboard> {
-  const day = q.at ?? localDay(now, timeZone);
+  const day = q.at === undefined ? localDay(now, timeZone) : acceptedDay('at', q.at, now);
   const key = `${q.period}|${day}|${q.space ?? ''}|${q.platform ?? ''}|${q.limit ?? ''}|${q.offset ?? ''}`;
   return caches.boards.get(key, () => readLeaderboard(db, { ...q, at: day }, caches.totals));
 }

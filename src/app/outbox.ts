@@ -5,6 +5,7 @@
  * Retry-After) delays a grant, never loses it and never blocks ingestion.
  */
 import type { Badge } from '../domain/badges.js';
+import { IN_LIST, inChunks, insertRows } from '../db/bulk.js';
 import type { Tx } from '../db/knex.js';
 import type { WriteLock } from './write-lock.js';
 
@@ -22,15 +23,16 @@ export interface WriteBackGrant {
 export async function enqueueWriteBack(db: Tx, catalog: readonly Badge[], grants: readonly WriteBackGrant[], now: number): Promise<void> {
   const mapped = grants.filter((g) => catalog.find((b) => b.id === g.badgeId)?.discourse);
   if (mapped.length === 0) return;
+  // A recompute or a period closing grants for any number of members: lists and rows go in chunks.
   const onForum = new Set(
-    (await db('identities').distinct('member_id').where('platform', 'discourse').whereIn('member_id', [...new Set(mapped.map((g) => g.memberId))])).map(
-      (r: { member_id: number }) => r.member_id,
-    ),
+    (
+      await inChunks([...new Set(mapped.map((g) => g.memberId))], IN_LIST, (chunk) =>
+        db('identities').distinct('member_id').where('platform', 'discourse').whereIn('member_id', chunk),
+      )
+    ).map((r: { member_id: number }) => r.member_id),
   );
-  const rows = mapped
-    .filter((g) => onForum.has(g.memberId))
-    .map((g) => ({ key: `discourse:user_badge:${g.awardId}`, kind: DISCOURSE_BADGE, payload: JSON.stringify(g), next_attempt_at: now, created_at: now }));
-  if (rows.length) await db('outbox').insert(rows).onConflict('key').ignore();
+  const rows = mapped.filter((g) => onForum.has(g.memberId)).map((g) => [`discourse:user_badge:${g.awardId}`, DISCOURSE_BADGE, JSON.stringify(g), now, now]);
+  await insertRows(db, 'outbox', ['key', 'kind', 'payload', 'next_attempt_at', 'created_at'], rows, { onConflict: 'ON CONFLICT ("key") DO NOTHING' });
 }
 
 export interface SendResult {

@@ -129,6 +129,11 @@ export interface NewBadgeAward {
   reason?: string | null;
 }
 
+/** Periods judged for top-of-period badges: one row per badge and period since the first day (years of weeks). */
+export async function insertClosures(db: Tx, closures: ReadonlyArray<readonly [badgeId: string, periodStart: string, closedAt: number]>): Promise<void> {
+  await insertRows(db, 'badge_closures', ['badge_id', 'period_start', 'closed_at'], closures);
+}
+
 /** Record grants (a grant already recorded is skipped); returns the ids of the new rows by natural key. */
 export async function insertBadgeAwards(db: Tx, awards: readonly NewBadgeAward[], now: number): Promise<Array<{ id: number; memberId: number; badgeId: string; instance: string }>> {
   const rows = await insertRows<{ id: number; member_id: number; badge_id: string; instance: string }>(

@@ -2,6 +2,9 @@
  * Multi-row statements for the batch path. One statement per chunk of rows, never per row:
  * a statement through knex + sqlite3 costs ~0.1 ms of overhead, a row inside one costs ~1 µs.
  * Table and column names come from code, never from input; values are always bound.
+ * Rows built from data (periods of history, grants, members) are inserted here, never with knex's
+ * `insert([...])`: knex writes a SQLite multi-row insert as a compound SELECT, which fails past 500
+ * rows ("too many terms in compound SELECT"); a VALUES list has no such limit.
  */
 import type { Tx } from './knex.js';
 
@@ -47,6 +50,13 @@ export function rowsOf<R>(result: unknown): R[] {
   if (Array.isArray(result)) return result as R[];
   return ((result as { rows?: R[] }).rows ?? []) as R[];
 }
+
+/**
+ * Values per `IN (…)` list: far below SQLite's 32,766 bound values and PostgreSQL's 65,535 per
+ * statement, with room for the statement's other bindings. A list built from data (members,
+ * grants, nominations) is never bound whole: it goes through `inChunks`.
+ */
+export const IN_LIST = 2000;
 
 /** Run `fn` over `values` in chunks small enough to bind (for `IN (…)` lists). */
 export async function inChunks<T, R>(values: readonly T[], size: number, fn: (chunk: T[]) => Promise<R[]>): Promise<R[]> {

@@ -1,7 +1,7 @@
 /** Nominations, endorsements, champion terms and the audit log. */
 import type { NominationKind, NominationStatus } from '../domain/champions.js';
 import type { Space } from '../domain/kinds.js';
-import { inChunks } from './bulk.js';
+import { IN_LIST, inChunks } from './bulk.js';
 import type { Tx } from './knex.js';
 
 export interface NominationRow {
@@ -81,11 +81,10 @@ export interface EndorsementRow {
 
 export async function endorsementsOf(db: Tx, nominationIds: readonly number[]): Promise<EndorsementRow[]> {
   if (nominationIds.length === 0) return [];
-  const rows = await db('endorsements as e')
-    .leftJoin('members as m', 'm.id', 'e.member_id')
-    .select('e.nomination_id', 'm.display_name', 'e.reason', 'e.created_at')
-    .whereIn('e.nomination_id', nominationIds)
-    .orderBy('e.created_at');
+  const rows = await inChunks(nominationIds, IN_LIST, (chunk) =>
+    db('endorsements as e').leftJoin('members as m', 'm.id', 'e.member_id').select('e.nomination_id', 'm.display_name', 'e.reason', 'e.created_at').whereIn('e.nomination_id', chunk),
+  );
+  rows.sort((a, b) => Number(a.created_at) - Number(b.created_at));
   return rows.map((r) => ({ nominationId: r.nomination_id, memberName: r.display_name ?? null, reason: r.reason, createdAt: Number(r.created_at) }));
 }
 

@@ -56,14 +56,34 @@ interface SqliteConnection {
   exec(sql: string, cb: (err: Error | null) => void): void;
 }
 
+/**
+ * A failed statement's error says what the database said, first: knex puts the whole statement in
+ * front of the driver's message (a multi-row insert is megabytes, and a log line cut short keeps
+ * only the statement). The statement stays beside it as `sql`, without values (they are members'
+ * data); `compileSqlOnError: false` is what makes the prefix exactly that statement.
+ */
+function databaseSaysFirst(db: Db): Db {
+  db.on('query-error', (error: unknown, query: { sql?: string }) => {
+    if (!(error instanceof Error) || typeof query?.sql !== 'string') return;
+    const prefix = `${query.sql} - `;
+    if (!error.message.startsWith(prefix)) return;
+    error.message = error.message.slice(prefix.length);
+    Object.assign(error, { sql: query.sql });
+  });
+  return db;
+}
+
 export function createDb(database: Database, { cacheMiB = BULK_CACHE_MIB }: WriterOptions = {}): Db {
   if (database.client === 'postgres') {
     numbersFromPg();
-    return knexFactory({
-      client: 'pg',
-      connection: database.connectionString,
-      pool: { min: 0, max: 10 },
-    });
+    return databaseSaysFirst(
+      knexFactory({
+        client: 'pg',
+        connection: database.connectionString,
+        pool: { min: 0, max: 10 },
+        compileSqlOnError: false,
+      }),
+    );
   }
   if (database.filename !== ':memory:') mkdirSync(dirname(database.filename), { recursive: true });
   // One writer connection: SQLite has one writer anyway, and a single connection keeps an
@@ -72,18 +92,21 @@ export function createDb(database: Database, { cacheMiB = BULK_CACHE_MIB }: Writ
 }
 
 function sqlite(filename: string, connections: number, pragmas: readonly string[]): Db {
-  return knexFactory({
-    client: 'sqlite3',
-    connection: { filename },
-    useNullAsDefault: true,
-    pool: {
-      min: 1,
-      max: connections,
-      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) {
-        conn.exec(pragmas.join(';\n'), (err) => done(err, conn));
+  return databaseSaysFirst(
+    knexFactory({
+      client: 'sqlite3',
+      connection: { filename },
+      useNullAsDefault: true,
+      compileSqlOnError: false,
+      pool: {
+        min: 1,
+        max: connections,
+        afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) {
+          conn.exec(pragmas.join(';\n'), (err) => done(err, conn));
+        },
       },
-    },
-  });
+    }),
+  );
 }
 
 /**

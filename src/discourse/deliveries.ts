@@ -5,6 +5,7 @@
 import type { Flywheel } from '../app/flywheel.js';
 import type { ActivityInput, IdentityRef } from '../domain/activity.js';
 import { DomainError } from '../domain/errors.js';
+import { acceptedTime } from '../domain/time-range.js';
 import type { Logger } from '../logger.js';
 import { fetchTopic } from './api.js';
 import {
@@ -37,6 +38,23 @@ const isPost = (p: Record<string, unknown>) => Number.isInteger(p.id) && Number.
 const isTopic = (t: Record<string, unknown>) => Number.isInteger(t.id) && typeof t.title === 'string';
 const isUser = (u: Record<string, unknown>) => Number.isInteger(u.id) && typeof u.username === 'string';
 
+/**
+ * The times a delivery carries (`created_at` of its post, topic, user, liked or solved post),
+ * refused outside the accepted range with the field named as Discourse spells it — before a
+ * lookup or a write.
+ */
+function checkTimes(body: Record<string, unknown>, now: number): void {
+  const objects: Array<[string, unknown]> = [
+    ['post', body.post],
+    ['topic', body.topic],
+    ['user', body.user],
+    ['solved', body.solved],
+    ['like.post', isObject(body.like) ? body.like.post : undefined],
+  ];
+  for (const [name, value] of objects)
+    if (isObject(value) && value.created_at !== undefined && value.created_at !== null) acceptedTime(`${name}.created_at`, value.created_at, now);
+}
+
 export interface DeliveryDeps {
   fw: Flywheel;
   log: Logger;
@@ -56,6 +74,7 @@ async function topicAuthor(deps: DeliveryDeps, topicId: number): Promise<Identit
 export async function readDelivery(deps: DeliveryDeps, group: string, event: string, body: unknown, now: number): Promise<Delivery> {
   if (isObject(body) && body.ping !== undefined) return { kind: 'ping' };
   if (!isObject(body)) throw bad('a JSON object');
+  checkTimes(body, now);
   const ctx = (author: IdentityRef | null): MapContext => ({ url: deps.fw.config.discourse.url, qaCategories: deps.fw.config.discourse.qaCategories, topicAuthor: author });
   const activities = (list: ActivityInput[]): Delivery => ({ kind: 'activities', activities: list });
   switch (`${group}:${event}`) {

@@ -1,6 +1,7 @@
 /** Checks what adapters send before anything is written: a bad activity rejects its batch, naming the field. */
 import type { ActivityInput } from './activity.js';
 import { DomainError } from './errors.js';
+import { acceptedTime } from './time-range.js';
 import { DEFAULT_KIND_RULES, isKind, isPlatform, isSpace, REVERSAL, type Kind, type KindRule } from './kinds.js';
 
 const MAX_KEY = 300;
@@ -10,19 +11,6 @@ const MAX_PAYLOAD = 8000;
 
 function fail(index: number, field: string, expected: string): never {
   throw new DomainError('invalid_activity', `activities[${index}].${field}: expected ${expected}`);
-}
-
-/** Whole epoch milliseconds: the ledger stores integers on every dialect. */
-export function toMillis(value: Date | string | number): number {
-  const ms =
-    value instanceof Date
-      ? value.getTime()
-      : typeof value === 'number'
-        ? value
-        : typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)
-          ? Date.parse(value)
-          : Number.NaN;
-  return Math.floor(ms);
 }
 
 function checkIdentity(index: number, field: string, ref: unknown): void {
@@ -41,8 +29,8 @@ const refString = (index: number, field: string, value: unknown): void => {
     fail(index, field, `a non-empty string of at most ${MAX_KEY} characters`);
 };
 
-/** Validate one activity; returns its time in milliseconds. */
-export function validateActivity(input: ActivityInput, index: number, kinds: Record<Kind, KindRule> = DEFAULT_KIND_RULES): number {
+/** Validate one activity received at `now`; returns its time in milliseconds. */
+export function validateActivity(input: ActivityInput, index: number, now: number, kinds: Record<Kind, KindRule> = DEFAULT_KIND_RULES): number {
   if (!input || typeof input !== 'object') fail(index, '', 'an activity object');
   if (typeof input.key !== 'string' || input.key.length === 0 || input.key.length > MAX_KEY)
     fail(index, 'key', `a non-empty natural key of at most ${MAX_KEY} characters`);
@@ -51,8 +39,7 @@ export function validateActivity(input: ActivityInput, index: number, kinds: Rec
   if (typeof input.platform !== 'string' || !isPlatform(input.platform)) fail(index, 'platform', 'a known platform');
   checkIdentity(index, 'actor', input.actor);
   if (input.counterpart !== undefined) checkIdentity(index, 'counterpart', input.counterpart);
-  const at = toMillis(input.occurredAt);
-  if (!Number.isFinite(at)) fail(index, 'occurredAt', 'a date (ISO 8601 string, Date or epoch milliseconds)');
+  const at = acceptedTime(`activities[${index}].occurredAt`, input.occurredAt, now, 'invalid_activity');
   refString(index, 'source', input.source);
   refString(index, 'subject', input.subject);
   refString(index, 'reverses', input.reverses);

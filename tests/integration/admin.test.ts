@@ -128,7 +128,7 @@ describe('every admin route', () => {
 
   it('refuses a manager’s form post without its CSRF token, and changes nothing', async () => {
     const m = await manager();
-    const member = (await site.fw.ingest([act('answer_accepted', discord(HELPER), Date.now(), { counterpart: discord(MEMBER) })])).outcomes[0]!;
+    const member = (await site.fw.ingest([act('answer_accepted', discord(HELPER), site.fw.clock.now, { counterpart: discord(MEMBER) })])).outcomes[0]!;
     expect(member.status).toBe('awarded');
     for (const url of ADMIN_POSTS) {
       const res = await m.post(url, { member: '1', reason: 'a perfectly good reason here' }, 'application/json');
@@ -217,7 +217,7 @@ describe('the champion program', () => {
   });
 
   it('declines with a private note, refuses self-nominations and hides hidden members from the roster', async () => {
-    await site.fw.ingest([act('member_joined', discord(HELPER), Date.now()), act('member_joined', discord(OTHER), Date.now())]);
+    await site.fw.ingest([act('member_joined', discord(HELPER), site.fw.clock.now), act('member_joined', discord(OTHER), site.fw.clock.now)]);
     await expect(
       site.fw.champions.nominate({ member: discord(OTHER), by: discord(OTHER), as: 'suggestion', reason: 'I am simply the best at this', space: 'support', evidence: [], origin: 'self' }),
     ).rejects.toThrow(/nobody nominates themself/);
@@ -238,7 +238,8 @@ describe('the champion program', () => {
     await site.fw.ingest([act('member_joined', discord(HELPER), t0)]);
     const n = await site.fw.champions.nominate({ member: discord(HELPER), by: discord(OTHER), as: 'nomination', reason: 'Answers patiently, every day', space: 'support', evidence: [], origin: 'y1' });
     await site.fw.champions.decide(n.nominationId, 'approve', { memberId: null, label: 'test' }, { citation: 'Patient' });
-    await site.fw.ingest([act('answer_accepted', discord(HELPER), Date.parse('2026-06-01T10:00:00Z'), { counterpart: discord(OTHER) })]);
+    site.fw.clock.now = Date.parse('2026-06-01T10:00:00Z'); // recorded as it happens: no activity is dated ahead of the clock
+    await site.fw.ingest([act('answer_accepted', discord(HELPER), site.fw.clock.now, { counterpart: discord(OTHER) })]);
     site.fw.clock.now = Date.parse('2026-12-20T10:00:00Z');
     expect((await site.fw.champions.champions())[0]).toMatchObject({ status: 'active', dueForRenewal: true, since: { points: 15, contributions: 1 } });
     const m = await manager();
@@ -252,7 +253,7 @@ describe('the champion program', () => {
 
 describe('a member’s own page', () => {
   it('shows their numbers even when hidden, switches privacy, and takes suggestions when the community allows them', async () => {
-    await site.fw.ingest([act('answer_accepted', discord(MEMBER), Date.now(), { counterpart: discord(OTHER) }), act('member_joined', discord(HELPER), Date.now())]);
+    await site.fw.ingest([act('answer_accepted', discord(MEMBER), site.fw.clock.now, { counterpart: discord(OTHER) }), act('member_joined', discord(HELPER), site.fw.clock.now)]);
     const v = new Visitor(site.app);
     await v.signInWithDiscord(fake, MEMBER);
     let token = await v.csrf('/me');

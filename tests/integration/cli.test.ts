@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { demoCommunity } from '../../src/app/demo-community.js';
+import { createFlywheel } from '../../src/app/flywheel.js';
+import { loadConfig } from '../../src/config.js';
+import { createDb } from '../../src/db/knex.js';
+import { act, discord } from '../support/builders.js';
 import { dialect, freshDatabaseUrl } from '../support/db.js';
 
 const run = promisify(execFile);
@@ -58,4 +62,39 @@ describe('bad configuration', () => {
     expect(result.stderr).toContain('PORT (environment)');
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
+});
+
+describe('a command that fails', () => {
+  /** A community of a few hundred awards whose database refuses new awards (as a full disk or a broken schema would). */
+  async function frozenCommunity(): Promise<Record<string, string>> {
+    const url = await databaseUrl();
+    const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' }, '/nonexistent');
+    const fw = createFlywheel(createDb(config.database), config, () => Date.parse('2026-11-22T12:00:00Z'));
+    await fw.migrate();
+    const asker = discord('1');
+    await fw.ingest(Array.from({ length: 300 }, (_, i) => act('answer_posted', discord(String(100 + i)), Date.parse('2026-11-20T10:00:00Z') + i * 1000, { counterpart: asker })));
+    if (dialect() === 'sqlite') await fw.db.raw("CREATE TRIGGER frozen BEFORE INSERT ON awards BEGIN SELECT RAISE(ABORT, 'awards are frozen'); END");
+    else {
+      await fw.db.raw("CREATE FUNCTION frozen() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'awards are frozen'; END $$");
+      await fw.db.raw('CREATE TRIGGER frozen BEFORE INSERT ON awards FOR EACH ROW EXECUTE FUNCTION frozen()');
+    }
+    await fw.close();
+    return { DATABASE_URL: url };
+  }
+
+  it('says in one line which command failed and the database’s reason — not the statement, not a stack — and exits 1', async () => {
+    const result = await cli(['recompute'], await frozenCommunity());
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^flywheel recompute failed: .*awards are frozen$/);
+    expect(lines[0]!.length).toBeLessThan(300);
+    expect(result.stderr + result.stdout).not.toMatch(/insert into|\n\s+at /i);
+  }, 120_000);
+
+  it('names the command and the refusal for a refused request too', async () => {
+    const result = await cli(['members', 'merge', '1', '999999'], { DATABASE_URL: await databaseUrl() });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('flywheel members merge failed: both members must exist and not be merged already');
+  }, 60_000);
 });

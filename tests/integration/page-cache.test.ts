@@ -11,7 +11,7 @@ import { testSite, type TestSite } from '../support/web.js';
 let site: TestSite;
 beforeEach(async () => {
   site = await testSite({ ADMIN_PASSWORD: 'correct horse battery staple' });
-  await site.fw.ingest([act('answer_accepted', discord('1', { displayName: 'Ana' }), Date.now() - 60_000, { counterpart: discord('9') })]);
+  await site.fw.ingest([act('answer_accepted', discord('1', { displayName: 'Ana' }), site.fw.clock.now - 60_000, { counterpart: discord('9') })]);
 });
 afterEach(() => site.close());
 
@@ -33,7 +33,7 @@ describe('the page cache', () => {
 
   it('shows every write on the next view: new points, and a member who hid', async () => {
     expect((await get('/leaderboard?period=all')).body).not.toContain('Bea');
-    await site.fw.ingest([act('answer_accepted', discord('2', { displayName: 'Bea' }), Date.now() - 30_000, { counterpart: discord('9') })]);
+    await site.fw.ingest([act('answer_accepted', discord('2', { displayName: 'Bea' }), site.fw.clock.now - 30_000, { counterpart: discord('9') })]);
     const after = await get('/leaderboard?period=all');
     expect(after.headers['x-flywheel-cache']).toBe('miss');
     expect(after.body).toContain('Bea');
