@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signatureOf } from '../../src/discourse/signature.js';
-import { forumUser, postPayload, topicPayload } from '../support/discourse-payloads.js';
+import { destroyed, discobot, forumUser, orphanPostPayload, postPayload, privateMessagePayload, recovered, specialPostPayload, systemUser, topicPayload } from '../support/discourse-payloads.js';
+import { stateOf } from '../support/ledger.js';
 import { recorded } from '../support/ledger.js';
 import { replayThriceChangesNothing } from '../support/replay.js';
 import { testSite, type TestSite } from '../support/web.js';
@@ -27,13 +28,13 @@ afterEach(async () => {
 /** Deliveries the forum signed and sent as itself (the ones it would retry), with the answer each got. */
 const sent: Array<{ group: string; event: string; body: unknown; status: number }> = [];
 
-async function deliver(group: string, event: string, body: unknown, options: { secret?: string; signature?: string; raw?: string; instance?: string; replay?: boolean } = {}) {
+async function deliver(group: string, event: string, body: unknown, options: { secret?: string; signature?: string; raw?: string; instance?: string; replay?: boolean; contentType?: string } = {}) {
   const raw = options.raw ?? JSON.stringify(body);
   const response = await site.app.inject({
     method: 'POST',
     url: '/webhooks/discourse',
     headers: {
-      'content-type': 'application/json',
+      'content-type': options.contentType ?? 'application/json',
       'x-discourse-event-type': group,
       'x-discourse-event': event,
       'x-discourse-event-id': randomUUID(), // a retried delivery gets a new one
@@ -172,6 +173,156 @@ describe('POST /webhooks/discourse', () => {
     const wrongShape = await deliver('post', 'post_created', { post: { id: 'seven' } });
     expect(wrongShape.statusCode).toBe(400);
     expect(wrongShape.json().code).toBe('invalid_parameter');
+  });
+});
+
+describe('what real forums send (Discourse’s own payloads, and the solved plugin’s)', () => {
+  const points = async (user: { id: number }) => (await site.fw.standing('discourse', String(user.id)))?.all.points ?? 0;
+  const likeBy = (post: ReturnType<typeof postPayload>, user: typeof asker) => ({ like: { post, user: { id: user.id, username: user.username, name: user.name, avatar_template: '/a/{size}.png' } } });
+
+  it('scores nothing in private messages: not the forum bot’s welcome, not a member’s reply, not a like', async () => {
+    const welcome = privateMessagePayload(discobot, 'Greetings!', at(0));
+    expect((await deliver('topic', 'topic_created', { topic: welcome })).json()).toEqual({ recorded: [] });
+    const reply = postPayload(welcome, helper, 2, at(1), 'thanks bot');
+    expect((await deliver('post', 'post_created', { post: postPayload(welcome, discobot, 1, at(0)) })).json()).toEqual({ recorded: [] });
+    expect((await deliver('post', 'post_created', { post: reply })).json()).toEqual({ recorded: [] });
+    expect((await deliver('post', 'post_created', { post: postPayload(welcome, discobot, 3, at(2)) })).json()).toEqual({ recorded: [] });
+    expect((await deliver('like', 'post_liked', likeBy(reply, asker))).json()).toEqual({ recorded: [] });
+    expect(await recorded(site.fw)).toEqual([]);
+    expect(await site.fw.leaderboard({ period: 'all' })).toMatchObject({ entries: [] });
+  });
+
+  it('counts neither a moderator’s whisper nor the system’s “closed this topic” as an answer or a first response; the system user is a bot', async () => {
+    const q = topicPayload(asker, 'Whispers', QA, at(0));
+    await deliver('topic', 'topic_created', { topic: q });
+    expect((await deliver('post', 'post_created', { post: specialPostPayload(q, mod, 2, at(1), 4, 'staff only: spam?') })).json()).toEqual({ recorded: [] });
+    expect((await deliver('post', 'post_created', { post: specialPostPayload(q, systemUser, 3, at(2), 3) })).json()).toEqual({ recorded: [] });
+    expect((await deliver('post', 'post_created', { post: specialPostPayload(q, mod, 4, at(3), 2, 'This topic was closed') })).json()).toEqual({ recorded: [] });
+    const bot = (await deliver('post', 'post_created', { post: postPayload(q, systemUser, 5, at(4), 'automatic reply') })).json().recorded;
+    expect(bot).toMatchObject([{ status: 'awarded', points: 0, reason: 'bot' }]);
+    await deliver('post', 'post_created', { post: postPayload(q, helper, 6, at(60)) });
+    expect((await recorded(site.fw)).map((r) => [r.kind, r.who, r.points])).toEqual([
+      ['question_asked', String(asker.id), 2],
+      ['answer_posted', String(systemUser.id), 0],
+      ['answer_posted', String(helper.id), 5],
+    ]);
+    // The first response is the member's, an hour after the question.
+    const insights = await site.fw.insights({ platform: 'discourse', from: '2026-11', to: '2026-11' });
+    expect(insights.responsiveness).toMatchObject({ questions: 1, medianFirstResponseMinutes: 60 });
+    expect((await site.fw.leaderboard({ period: 'all' })).entries.map((e) => e.member.displayName)).not.toContain('system');
+  });
+
+  it('takes the 15 points back from the old solution when the asker accepts another answer', async () => {
+    const q = topicPayload(asker, 'Two answers', QA, at(0));
+    const other = forumUser('other');
+    const first = postPayload(q, helper, 2, at(1));
+    const second = postPayload(q, other, 3, at(2));
+    for (const [g, e, b] of [['topic', 'topic_created', { topic: q }], ['post', 'post_created', { post: first }], ['post', 'post_created', { post: second }]] as const) await deliver(g, e, b);
+    await deliver('solved', 'accepted_solution', { solved: first });
+    expect([await points(helper), await points(other)]).toEqual([20, 5]);
+    // The plugin sends only this: the first answer's acceptance is dropped in silence.
+    await deliver('solved', 'accepted_solution', { solved: second });
+    expect([await points(helper), await points(other)]).toEqual([5, 20]);
+    const ledger = await recorded(site.fw);
+    expect(ledger.filter((r) => r.key === `discourse:post:${first.id}:accepted:reversed`)).toEqual([{ key: `discourse:post:${first.id}:accepted:reversed`, kind: 'answer_accepted', who: String(helper.id), points: -15, reason: 'reversal' }]);
+  });
+
+  it('withdraws the question, its answers, their likes and its acceptance when the topic is deleted', async () => {
+    const q = topicPayload(asker, 'Deleted later', QA, at(0));
+    const answer = postPayload(q, helper, 2, at(1));
+    const question = postPayload(q, asker, 1, at(0));
+    for (const [g, e, b] of [
+      ['topic', 'topic_created', { topic: q }],
+      ['post', 'post_created', { post: question }],
+      ['post', 'post_created', { post: answer }],
+      ['like', 'post_liked', likeBy(answer, asker)],
+      ['like', 'post_liked', likeBy(question, helper)],
+      ['solved', 'accepted_solution', { solved: answer }],
+    ] as const)
+      await deliver(g, e, b);
+    expect([await points(asker), await points(helper)]).toEqual([3, 21]);
+    await deliver('topic', 'topic_destroyed', { topic: { ...q, deleted_at: at(30) } });
+    expect([await points(asker), await points(helper)]).toEqual([0, 0]);
+    const ledger = await recorded(site.fw);
+    expect(ledger.filter((r) => r.reason === 'reversal').map((r) => r.kind).sort()).toEqual(['answer_accepted', 'answer_posted', 'question_asked', 'reaction_given', 'reaction_given', 'reaction_received', 'reaction_received']);
+  });
+
+  it('gives back what a delete withdrew when the post is restored, under new keys, once', async () => {
+    const q = topicPayload(asker, 'Restore me', QA, at(0));
+    const answer = postPayload(q, helper, 2, at(1));
+    for (const [g, e, b] of [['topic', 'topic_created', { topic: q }], ['post', 'post_created', { post: answer }], ['like', 'post_liked', likeBy(answer, asker)]] as const) await deliver(g, e, b);
+    expect(await points(helper)).toBe(6);
+    await deliver('post', 'post_destroyed', { post: destroyed(answer, at(10)) });
+    expect(await points(helper)).toBe(0);
+    const restored = await deliver('post', 'post_recovered', { post: recovered(answer, at(20)) });
+    const stamp = Date.parse(at(20));
+    expect(restored.json().recorded.map((o: { key: string }) => o.key).sort()).toEqual(
+      [`discourse:post:${answer.id}:liked_by:${asker.id}:given:restored:${stamp}`, `discourse:post:${answer.id}:liked_by:${asker.id}:received:restored:${stamp}`, `discourse:post:${answer.id}:restored:${stamp}`].sort(),
+    );
+    expect(await points(helper)).toBe(6);
+    // Deleted and restored once more: each time a generation of its own.
+    await deliver('post', 'post_destroyed', { post: destroyed(recovered(answer, at(20)), at(40)) });
+    expect(await points(helper)).toBe(0);
+    await deliver('post', 'post_recovered', { post: recovered(answer, at(50)) });
+    expect(await points(helper)).toBe(6);
+    // Rebuilding from the ledger ends where live ingest ended.
+    const live = await stateOf(site.fw.db);
+    await site.fw.recompute();
+    expect(await stateOf(site.fw.db)).toEqual(live);
+  });
+
+  it('restores a deleted topic with what it had, but not a reply deleted before it, nor the acceptance the plugin withdrew', async () => {
+    const q = topicPayload(asker, 'Topic restored', QA, at(0));
+    const question = postPayload(q, asker, 1, at(0));
+    const answer = postPayload(q, helper, 2, at(1));
+    const removed = postPayload(q, forumUser('removed'), 3, at(2));
+    for (const [g, e, b] of [
+      ['topic', 'topic_created', { topic: q }],
+      ['post', 'post_created', { post: answer }],
+      ['post', 'post_created', { post: removed }],
+      ['like', 'post_liked', likeBy(question, helper)],
+      ['solved', 'accepted_solution', { solved: answer }],
+      ['post', 'post_destroyed', { post: destroyed(removed, at(5)) }],
+    ] as const)
+      await deliver(g, e, b);
+    const before = { asker: await points(asker), helper: await points(helper) };
+    expect(before).toEqual({ asker: 3, helper: 20 });
+    // What Discourse sends when staff deletes a topic: its first post, the plugin's unaccept, the topic.
+    await deliver('post', 'post_destroyed', { post: destroyed(question, at(30)) });
+    await deliver('solved', 'unaccepted_solution', { solved: question });
+    await deliver('topic', 'topic_destroyed', { topic: { ...q, deleted_at: at(30) } });
+    expect([await points(asker), await points(helper)]).toEqual([0, 0]);
+    await deliver('post', 'post_recovered', { post: recovered(question, at(40)) });
+    await deliver('topic', 'topic_recovered', { topic: q });
+    // The question, the answer and the like are back; the acceptance is not (the forum shows none).
+    expect([await points(asker), await points(helper)]).toEqual([3, 5]);
+    expect(await points({ id: removed.user_id })).toBe(0);
+    const live = await stateOf(site.fw.db);
+    await site.fw.recompute();
+    expect(await stateOf(site.fw.db)).toEqual(live);
+  });
+
+  it('answers 200 for a post whose author was deleted, and records nothing for it', async () => {
+    const q = topicPayload(asker, 'Orphans', QA, at(0));
+    await deliver('topic', 'topic_created', { topic: q });
+    const orphan = orphanPostPayload(q, 2, at(1));
+    for (const res of [
+      await deliver('post', 'post_created', { post: orphan }),
+      await deliver('like', 'post_liked', likeBy(orphan as unknown as ReturnType<typeof postPayload>, helper)),
+      await deliver('solved', 'accepted_solution', { solved: orphan }),
+    ]) {
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ skipped: 'the post’s author no longer has an account on the forum' });
+    }
+    expect((await recorded(site.fw)).map((r) => r.kind)).toEqual(['question_asked']);
+  });
+
+  it('tells a forum whose webhook sends form encoding to switch to JSON, instead of blaming the signature', async () => {
+    const raw = `payload=${encodeURIComponent(JSON.stringify({ user: { id: 78, username: 'formy' } }))}`;
+    const res = await deliver('user', 'user_created', null, { raw, contentType: 'application/x-www-form-urlencoded' });
+    expect(res.statusCode).toBe(415);
+    expect(res.json()).toEqual({ error: expect.stringContaining('webhook content type must be application/json'), code: 'unsupported_media_type' });
+    expect(await recorded(site.fw)).toEqual([]);
   });
 });
 
