@@ -2,7 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signatureOf } from '../../src/discourse/signature.js';
-import { destroyed, discobot, forumUser, orphanPostPayload, postPayload, privateMessagePayload, recovered, specialPostPayload, systemUser, topicPayload } from '../support/discourse-payloads.js';
+import { discobot, forumUser, postPayload, systemUser, topicPayload } from '../support/discourse-payloads.js';
+import { ForumWebhooks, type WebhookDelivery } from '../support/fake-discourse-webhooks.js';
+import { FakeDiscourse } from '../support/fake-discourse.js';
 import { stateOf } from '../support/ledger.js';
 import { recorded } from '../support/ledger.js';
 import { replayThriceChangesNothing } from '../support/replay.js';
@@ -176,31 +178,36 @@ describe('POST /webhooks/discourse', () => {
   });
 });
 
-describe('what real forums send (Discourse’s own payloads, and the solved plugin’s)', () => {
+describe('what real forums send (Discourse’s own payloads and sequences, and the solved plugin’s)', () => {
   const points = async (user: { id: number }) => (await site.fw.standing('discourse', String(user.id)))?.all.points ?? 0;
-  const likeBy = (post: ReturnType<typeof postPayload>, user: typeof asker) => ({ like: { post, user: { id: user.id, username: user.username, name: user.name, avatar_template: '/a/{size}.png' } } });
+  let forum: ForumWebhooks;
+  beforeEach(() => {
+    forum = new ForumWebhooks(new FakeDiscourse());
+  });
+  /** Deliver what the forum sent, in order; the answers, in order. */
+  const send = async (...batches: Array<WebhookDelivery[] | { sent: WebhookDelivery[] }>) => {
+    const answers = [];
+    for (const batch of batches) for (const d of Array.isArray(batch) ? batch : batch.sent) answers.push(await deliver(d.group, d.event, d.body));
+    return answers;
+  };
 
   it('scores nothing in private messages: not the forum bot’s welcome, not a member’s reply, not a like', async () => {
-    const welcome = privateMessagePayload(discobot, 'Greetings!', at(0));
-    expect((await deliver('topic', 'topic_created', { topic: welcome })).json()).toEqual({ recorded: [] });
-    const reply = postPayload(welcome, helper, 2, at(1), 'thanks bot');
-    expect((await deliver('post', 'post_created', { post: postPayload(welcome, discobot, 1, at(0)) })).json()).toEqual({ recorded: [] });
-    expect((await deliver('post', 'post_created', { post: reply })).json()).toEqual({ recorded: [] });
-    expect((await deliver('post', 'post_created', { post: postPayload(welcome, discobot, 3, at(2)) })).json()).toEqual({ recorded: [] });
-    expect((await deliver('like', 'post_liked', likeBy(reply, asker))).json()).toEqual({ recorded: [] });
+    const welcome = forum.privateMessage(discobot, 'Greetings!', at(0));
+    const reply = forum.reply(welcome.topic, helper, at(1), 'thanks bot');
+    const answers = await send(welcome, reply, forum.reply(welcome.topic, discobot, at(2)), forum.like(reply.post, asker));
+    expect(answers.map((r) => [r.statusCode, r.json()])).toEqual(answers.map(() => [200, { recorded: [] }]));
     expect(await recorded(site.fw)).toEqual([]);
-    expect(await site.fw.leaderboard({ period: 'all' })).toMatchObject({ entries: [] });
+    expect((await site.fw.leaderboard({ period: 'all' })).entries).toEqual([]);
   });
 
   it('counts neither a moderator’s whisper nor the system’s “closed this topic” as an answer or a first response; the system user is a bot', async () => {
-    const q = topicPayload(asker, 'Whispers', QA, at(0));
-    await deliver('topic', 'topic_created', { topic: q });
-    expect((await deliver('post', 'post_created', { post: specialPostPayload(q, mod, 2, at(1), 4, 'staff only: spam?') })).json()).toEqual({ recorded: [] });
-    expect((await deliver('post', 'post_created', { post: specialPostPayload(q, systemUser, 3, at(2), 3) })).json()).toEqual({ recorded: [] });
-    expect((await deliver('post', 'post_created', { post: specialPostPayload(q, mod, 4, at(3), 2, 'This topic was closed') })).json()).toEqual({ recorded: [] });
-    const bot = (await deliver('post', 'post_created', { post: postPayload(q, systemUser, 5, at(4), 'automatic reply') })).json().recorded;
-    expect(bot).toMatchObject([{ status: 'awarded', points: 0, reason: 'bot' }]);
-    await deliver('post', 'post_created', { post: postPayload(q, helper, 6, at(60)) });
+    const q = forum.openTopic(asker, 'Whispers', QA, at(0));
+    await send(q);
+    const specials = await send(forum.whisper(q.topic, mod, at(1)), forum.close(q.topic, systemUser, at(2)));
+    expect(specials.map((r) => r.json())).toEqual([{ recorded: [] }, { recorded: [] }]);
+    const [bot] = await send(forum.reply(q.topic, systemUser, at(4), 'automatic reply'));
+    expect(bot!.json().recorded).toMatchObject([{ status: 'awarded', points: 0, reason: 'bot' }]);
+    await send(forum.reply(q.topic, helper, at(60)));
     expect((await recorded(site.fw)).map((r) => [r.kind, r.who, r.points])).toEqual([
       ['question_asked', String(asker.id), 2],
       ['answer_posted', String(systemUser.id), 0],
@@ -213,57 +220,52 @@ describe('what real forums send (Discourse’s own payloads, and the solved plug
   });
 
   it('takes the 15 points back from the old solution when the asker accepts another answer', async () => {
-    const q = topicPayload(asker, 'Two answers', QA, at(0));
     const other = forumUser('other');
-    const first = postPayload(q, helper, 2, at(1));
-    const second = postPayload(q, other, 3, at(2));
-    for (const [g, e, b] of [['topic', 'topic_created', { topic: q }], ['post', 'post_created', { post: first }], ['post', 'post_created', { post: second }]] as const) await deliver(g, e, b);
-    await deliver('solved', 'accepted_solution', { solved: first });
+    const q = forum.openTopic(asker, 'Two answers', QA, at(0));
+    const first = forum.reply(q.topic, helper, at(1));
+    const second = forum.reply(q.topic, other, at(2));
+    await send(q, first, second, forum.accept(first.post));
     expect([await points(helper), await points(other)]).toEqual([20, 5]);
     // The plugin sends only this: the first answer's acceptance is dropped in silence.
-    await deliver('solved', 'accepted_solution', { solved: second });
+    const switched = forum.accept(second.post);
+    expect(switched.map((d) => d.event)).toEqual(['accepted_solution']);
+    await send(switched);
     expect([await points(helper), await points(other)]).toEqual([5, 20]);
-    const ledger = await recorded(site.fw);
-    expect(ledger.filter((r) => r.key === `discourse:post:${first.id}:accepted:reversed`)).toEqual([{ key: `discourse:post:${first.id}:accepted:reversed`, kind: 'answer_accepted', who: String(helper.id), points: -15, reason: 'reversal' }]);
+    const key = `discourse:post:${first.post.id}:accepted:reversed`;
+    expect((await recorded(site.fw)).filter((r) => r.key === key)).toEqual([{ key, kind: 'answer_accepted', who: String(helper.id), points: -15, reason: 'reversal' }]);
   });
 
   it('withdraws the question, its answers, their likes and its acceptance when the topic is deleted', async () => {
-    const q = topicPayload(asker, 'Deleted later', QA, at(0));
-    const answer = postPayload(q, helper, 2, at(1));
-    const question = postPayload(q, asker, 1, at(0));
-    for (const [g, e, b] of [
-      ['topic', 'topic_created', { topic: q }],
-      ['post', 'post_created', { post: question }],
-      ['post', 'post_created', { post: answer }],
-      ['like', 'post_liked', likeBy(answer, asker)],
-      ['like', 'post_liked', likeBy(question, helper)],
-      ['solved', 'accepted_solution', { solved: answer }],
-    ] as const)
-      await deliver(g, e, b);
+    const q = forum.openTopic(asker, 'Deleted later', QA, at(0));
+    const answer = forum.reply(q.topic, helper, at(1));
+    await send(q, answer, forum.like(answer.post, asker), forum.like(q.first, helper), forum.accept(answer.post));
     expect([await points(asker), await points(helper)]).toEqual([3, 21]);
-    await deliver('topic', 'topic_destroyed', { topic: { ...q, deleted_at: at(30) } });
+    const deletion = forum.deleteTopic(q.topic, at(30));
+    expect(deletion.map((d) => d.event)).toEqual(['unaccepted_solution', 'post_destroyed', 'topic_destroyed']);
+    await send(deletion);
     expect([await points(asker), await points(helper)]).toEqual([0, 0]);
-    const ledger = await recorded(site.fw);
-    expect(ledger.filter((r) => r.reason === 'reversal').map((r) => r.kind).sort()).toEqual(['answer_accepted', 'answer_posted', 'question_asked', 'reaction_given', 'reaction_given', 'reaction_received', 'reaction_received']);
+    const reversed = (await recorded(site.fw)).filter((r) => r.reason === 'reversal').map((r) => r.kind);
+    expect(reversed.sort()).toEqual(['answer_accepted', 'answer_posted', 'question_asked', 'reaction_given', 'reaction_given', 'reaction_received', 'reaction_received']);
   });
 
   it('gives back what a delete withdrew when the post is restored, under new keys, once', async () => {
-    const q = topicPayload(asker, 'Restore me', QA, at(0));
-    const answer = postPayload(q, helper, 2, at(1));
-    for (const [g, e, b] of [['topic', 'topic_created', { topic: q }], ['post', 'post_created', { post: answer }], ['like', 'post_liked', likeBy(answer, asker)]] as const) await deliver(g, e, b);
+    const q = forum.openTopic(asker, 'Restore me', QA, at(0));
+    const answer = forum.reply(q.topic, helper, at(1));
+    await send(q, answer, forum.like(answer.post, asker));
     expect(await points(helper)).toBe(6);
-    await deliver('post', 'post_destroyed', { post: destroyed(answer, at(10)) });
+    await send(forum.deletePost(answer.post, at(10)));
     expect(await points(helper)).toBe(0);
-    const restored = await deliver('post', 'post_recovered', { post: recovered(answer, at(20)) });
+    const [restored] = await send(forum.recoverPost(answer.post, at(20)));
     const stamp = Date.parse(at(20));
-    expect(restored.json().recorded.map((o: { key: string }) => o.key).sort()).toEqual(
-      [`discourse:post:${answer.id}:liked_by:${asker.id}:given:restored:${stamp}`, `discourse:post:${answer.id}:liked_by:${asker.id}:received:restored:${stamp}`, `discourse:post:${answer.id}:restored:${stamp}`].sort(),
+    const id = answer.post.id;
+    expect(restored!.json().recorded.map((o: { key: string }) => o.key).sort()).toEqual(
+      [`discourse:post:${id}:liked_by:${asker.id}:given:restored:${stamp}`, `discourse:post:${id}:liked_by:${asker.id}:received:restored:${stamp}`, `discourse:post:${id}:restored:${stamp}`].sort(),
     );
     expect(await points(helper)).toBe(6);
     // Deleted and restored once more: each time a generation of its own.
-    await deliver('post', 'post_destroyed', { post: destroyed(recovered(answer, at(20)), at(40)) });
+    await send(forum.deletePost({ ...answer.post, updated_at: at(20) }, at(40)));
     expect(await points(helper)).toBe(0);
-    await deliver('post', 'post_recovered', { post: recovered(answer, at(50)) });
+    await send(forum.recoverPost(answer.post, at(50)));
     expect(await points(helper)).toBe(6);
     // Rebuilding from the ledger ends where live ingest ended.
     const live = await stateOf(site.fw.db);
@@ -272,49 +274,46 @@ describe('what real forums send (Discourse’s own payloads, and the solved plug
   });
 
   it('restores a deleted topic with what it had, but not a reply deleted before it, nor the acceptance the plugin withdrew', async () => {
-    const q = topicPayload(asker, 'Topic restored', QA, at(0));
-    const question = postPayload(q, asker, 1, at(0));
-    const answer = postPayload(q, helper, 2, at(1));
-    const removed = postPayload(q, forumUser('removed'), 3, at(2));
-    for (const [g, e, b] of [
-      ['topic', 'topic_created', { topic: q }],
-      ['post', 'post_created', { post: answer }],
-      ['post', 'post_created', { post: removed }],
-      ['like', 'post_liked', likeBy(question, helper)],
-      ['solved', 'accepted_solution', { solved: answer }],
-      ['post', 'post_destroyed', { post: destroyed(removed, at(5)) }],
-    ] as const)
-      await deliver(g, e, b);
-    const before = { asker: await points(asker), helper: await points(helper) };
-    expect(before).toEqual({ asker: 3, helper: 20 });
-    // What Discourse sends when staff deletes a topic: its first post, the plugin's unaccept, the topic.
-    await deliver('post', 'post_destroyed', { post: destroyed(question, at(30)) });
-    await deliver('solved', 'unaccepted_solution', { solved: question });
-    await deliver('topic', 'topic_destroyed', { topic: { ...q, deleted_at: at(30) } });
+    const removedAuthor = forumUser('removed');
+    const q = forum.openTopic(asker, 'Topic restored', QA, at(0));
+    const answer = forum.reply(q.topic, helper, at(1));
+    const removed = forum.reply(q.topic, removedAuthor, at(2));
+    await send(q, answer, removed, forum.like(q.first, helper), forum.accept(answer.post));
+    expect([await points(asker), await points(helper), await points(removedAuthor)]).toEqual([3, 20, 5]);
+    await send(forum.deletePost(removed.post, at(5))); // the plugin's hook unaccepts the solution too
+    await send(forum.accept(answer.post)); // the asker marks it again (a retry of the first: it stays withdrawn)
+    await send(forum.deleteTopic(q.topic, at(30)));
     expect([await points(asker), await points(helper)]).toEqual([0, 0]);
-    await deliver('post', 'post_recovered', { post: recovered(question, at(40)) });
-    await deliver('topic', 'topic_recovered', { topic: q });
-    // The question, the answer and the like are back; the acceptance is not (the forum shows none).
-    expect([await points(asker), await points(helper)]).toEqual([3, 5]);
-    expect(await points({ id: removed.user_id })).toBe(0);
+    const recovery = forum.recoverTopic(q.topic, at(40));
+    expect(recovery.map((d) => d.event)).toEqual(['post_recovered', 'topic_recovered']);
+    await send(recovery);
+    // The question, the answer and the like on the question are back; the acceptance is not (the forum shows none).
+    expect([await points(asker), await points(helper), await points(removedAuthor)]).toEqual([3, 5, 0]);
     const live = await stateOf(site.fw.db);
     await site.fw.recompute();
     expect(await stateOf(site.fw.db)).toEqual(live);
   });
 
-  it('answers 200 for a post whose author was deleted, and records nothing for it', async () => {
-    const q = topicPayload(asker, 'Orphans', QA, at(0));
-    await deliver('topic', 'topic_created', { topic: q });
-    const orphan = orphanPostPayload(q, 2, at(1));
-    for (const res of [
-      await deliver('post', 'post_created', { post: orphan }),
-      await deliver('like', 'post_liked', likeBy(orphan as unknown as ReturnType<typeof postPayload>, helper)),
-      await deliver('solved', 'accepted_solution', { solved: orphan }),
-    ]) {
+  it('answers 200 for a post whose author was deleted, and records nothing for it — Discourse would retry a refusal four times', async () => {
+    const gone = forumUser('gone');
+    const q = forum.openTopic(asker, 'Orphans', QA, at(0));
+    const reply = forum.reply(q.topic, gone, at(1));
+    await send(q, reply);
+    const [orphan] = forum.deleteUser(gone);
+    const answers = await send(forum.like(orphan!, helper), forum.accept(orphan!));
+    for (const res of answers) {
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({ skipped: 'the post’s author no longer has an account on the forum' });
     }
-    expect((await recorded(site.fw)).map((r) => r.kind)).toEqual(['question_asked']);
+    // Deleting it still takes back what it earned while its author was there.
+    const [unaccepted, destroyed] = await send(forum.deletePost(orphan!, at(5)));
+    expect([unaccepted!.statusCode, destroyed!.statusCode]).toEqual([200, 200]);
+    expect(await points(gone)).toBe(0);
+    expect((await recorded(site.fw)).map((r) => [r.kind, r.points])).toEqual([
+      ['question_asked', 2],
+      ['answer_posted', 5],
+      ['answer_posted', -5],
+    ]);
   });
 
   it('tells a forum whose webhook sends form encoding to switch to JSON, instead of blaming the signature', async () => {
