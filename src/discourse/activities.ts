@@ -50,6 +50,8 @@ export interface DiscourseTopic {
   created_at: string;
   archetype?: string;
   created_by?: { id: number; username: string; name?: string | null } | null;
+  /** The solved plugin's topic view: which post is the solution now (absent when none). */
+  accepted_answer?: { post_number: number } | null;
   details?: { created_by?: { id: number; username: string; name?: string | null } | null } | null;
 }
 

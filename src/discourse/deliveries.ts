@@ -66,6 +66,18 @@ async function topicAuthor(deps: DeliveryDeps, topicId: number): Promise<Identit
   return topic ? topicAuthorOf(topic) : null;
 }
 
+/**
+ * Which post the forum shows as the topic's solution now (the solved plugin's `accepted_answer`):
+ * its post number, null for none, undefined when the forum's API is not configured or did not answer.
+ */
+async function forumSolution(deps: DeliveryDeps, topicId: number): Promise<number | null | undefined> {
+  const topic = await fetchTopic(deps.fw.config.discourse, topicId).catch((err: unknown) => {
+    deps.log.warn({ err, topicId }, 'could not ask the forum which post solves a topic');
+    return null;
+  });
+  return topic ? (topic.accepted_answer?.post_number ?? null) : undefined;
+}
+
 export async function readDelivery(deps: DeliveryDeps, group: string, event: string, body: unknown, now: number): Promise<Delivery> {
   if (isObject(body) && body.ping !== undefined) return { kind: 'ping' };
   if (!isObject(body)) throw bad('a JSON object');
@@ -91,13 +103,20 @@ export async function readDelivery(deps: DeliveryDeps, group: string, event: str
       const post = need<DiscoursePost>(body.solved, 'the solution post', isPost);
       return authored(post, async (p) => {
         const accepted = solutionActivities(p, ctx(await topicAuthor(deps, p.topic_id)), now);
-        // Already recorded (a retry, or a late copy): it replaces nothing now.
-        if (accepted.length === 0 || (await fw.authorOf(accepted[0]!.key, 'discourse'))) return activities(accepted);
-        return activities([...(await fw.replacedAcceptances(topicRef(p.topic_id), solutionSource(p.id), 'discourse', now)), ...accepted]);
+        if (accepted.length === 0) return activities([]);
+        const replaced = () => fw.replacedAcceptances(topicRef(p.topic_id), solutionSource(p.id), 'discourse', now);
+        if (!(await fw.authorOf(accepted[0]!.key, 'discourse'))) return activities([...(await replaced()), ...accepted]);
+        // Accepted before: a retry or a late copy, or the asker choosing this answer again. Only the
+        // forum can tell (the plugin's payloads are the same): when it says this is the solution
+        // now, a withdrawn acceptance comes back (a new generation) and any other is withdrawn.
+        if ((await forumSolution(deps, p.topic_id)) !== p.post_number) return activities(accepted);
+        return activities([...(await replaced()), ...(await fw.restorationsUnder(solutionSource(p.id), 'discourse', now))]);
       });
     }
     case 'solved:unaccepted_solution': {
       const post = need<DiscoursePost>(body.solved, 'the solution post', isPost);
+      // A late copy of an old unaccept must not withdraw the solution the forum shows now.
+      if ((await forumSolution(deps, post.topic_id)) === post.post_number) return activities([]);
       return activities(await fw.reversalsUnder(solutionSource(post.id), 'discourse', now));
     }
     case 'post:post_destroyed': {

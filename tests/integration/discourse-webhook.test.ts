@@ -1,6 +1,6 @@
 /** Signed Discourse webhooks, through real HTTP semantics (inject), into the one pipeline. */
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signatureOf } from '../../src/discourse/signature.js';
 import { discobot, forumUser, postPayload, systemUser, topicPayload } from '../support/discourse-payloads.js';
 import { ForumWebhooks, type WebhookDelivery } from '../support/fake-discourse-webhooks.js';
@@ -11,12 +11,15 @@ import { replayThriceChangesNothing } from '../support/replay.js';
 import { testSite, type TestSite } from '../support/web.js';
 
 const SECRET = 'webhook-secret-123';
+/** The forum the site is configured for (a scenario with the forum's API points it at a fake Discourse). */
+let instance = 'https://forum.example.org';
 const QA = 5;
 const OTHER = 6;
 let site: TestSite;
 
 beforeEach(async () => {
-  site = await testSite({ DISCOURSE_WEBHOOK_SECRET: SECRET, DISCOURSE_URL: 'https://forum.example.org', DISCOURSE_QA_CATEGORIES: String(QA) });
+  instance = 'https://forum.example.org';
+  site = await testSite({ DISCOURSE_WEBHOOK_SECRET: SECRET, DISCOURSE_URL: instance, DISCOURSE_QA_CATEGORIES: String(QA) });
 });
 // Every scenario ends by proving that the forum retrying all its deliveries (new ids, any order) changes nothing.
 afterEach(async () => {
@@ -40,7 +43,7 @@ async function deliver(group: string, event: string, body: unknown, options: { s
       'x-discourse-event-type': group,
       'x-discourse-event': event,
       'x-discourse-event-id': randomUUID(), // a retried delivery gets a new one
-      'x-discourse-instance': options.instance ?? 'https://forum.example.org',
+      'x-discourse-instance': options.instance ?? instance,
       'x-discourse-event-signature': options.signature ?? signatureOf(raw, options.secret ?? SECRET),
     },
     payload: raw,
@@ -280,8 +283,11 @@ describe('what real forums send (Discourse’s own payloads and sequences, and t
     const removed = forum.reply(q.topic, removedAuthor, at(2));
     await send(q, answer, removed, forum.like(q.first, helper), forum.accept(answer.post));
     expect([await points(asker), await points(helper), await points(removedAuthor)]).toEqual([3, 20, 5]);
-    await send(forum.deletePost(removed.post, at(5))); // the plugin's hook unaccepts the solution too
-    await send(forum.accept(answer.post)); // the asker marks it again (a retry of the first: it stays withdrawn)
+    // The plugin's hook unaccepts the solution too, naming the deleted reply: Flywheel keeps the
+    // answer's acceptance (nobody withdrew it), and the asker marking it again changes nothing.
+    await send(forum.deletePost(removed.post, at(5)));
+    await send(forum.accept(answer.post));
+    expect(await points(helper)).toBe(20);
     await send(forum.deleteTopic(q.topic, at(30)));
     expect([await points(asker), await points(helper)]).toEqual([0, 0]);
     const recovery = forum.recoverTopic(q.topic, at(40));
@@ -314,6 +320,55 @@ describe('what real forums send (Discourse’s own payloads and sequences, and t
       ['answer_posted', 5],
       ['answer_posted', -5],
     ]);
+  });
+
+  describe('with the forum’s API, which says which answer solves a topic now', () => {
+    let api: FakeDiscourse;
+    beforeEach(async () => {
+      api = await new FakeDiscourse().start();
+      forum = new ForumWebhooks(api);
+      await site.close();
+      instance = api.url;
+      site = await testSite({ DISCOURSE_WEBHOOK_SECRET: SECRET, DISCOURSE_URL: api.url, DISCOURSE_API_KEY: api.apiKey, DISCOURSE_QA_CATEGORIES: String(QA) });
+    });
+    // Stopped only once every scenario's closing replay is done: the forum must answer it too.
+    const started: FakeDiscourse[] = [];
+    beforeEach(() => void started.push(api));
+    afterAll(async () => {
+      for (const f of started) await f.stop();
+    });
+
+    it('pays an answer again when the asker switches back to it, and ignores late copies of what came before', async () => {
+      const other = forumUser('other');
+      const q = forum.openTopic(asker, 'Back and forth', QA, at(0));
+      const first = forum.reply(q.topic, helper, at(1));
+      const second = forum.reply(q.topic, other, at(2));
+      // Each step a minute after the last, as the asker clicks.
+      const later = () => void (site.fw.clock.now += 60_000);
+      await send(q, first, second, forum.accept(first.post));
+      later();
+      const secondAccept = forum.accept(second.post);
+      await send(secondAccept);
+      expect([await points(helper), await points(other)]).toEqual([5, 20]);
+      later();
+      await send(forum.accept(first.post));
+      expect([await points(helper), await points(other)]).toEqual([20, 5]);
+      // The asker changes their mind once more: unaccept, then accept the same answer again.
+      later();
+      const unaccept = forum.unaccept(first.post);
+      await send(unaccept);
+      expect(await points(helper)).toBe(5);
+      later();
+      await send(forum.accept(first.post));
+      expect([await points(helper), await points(other)]).toEqual([20, 5]);
+      // A late copy of the old unaccept, or of the other answer's acceptance, changes nothing.
+      later();
+      const before = await stateOf(site.fw.db);
+      await send(unaccept, secondAccept);
+      expect(await stateOf(site.fw.db)).toEqual(before);
+      await site.fw.recompute();
+      expect(await stateOf(site.fw.db)).toEqual(before);
+    });
   });
 
   it('tells a forum whose webhook sends form encoding to switch to JSON, instead of blaming the signature', async () => {

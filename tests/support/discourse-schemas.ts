@@ -97,7 +97,10 @@ export const topicPost = strict(
   ['can_see_hidden_post', 'accepted_answer', 'can_accept_answer', 'can_unaccept_answer', 'topic_accepted_answer'],
 );
 
-/** `GET /t/{id}.json`. Source: topic_show_response.json. */
+/**
+ * `GET /t/{id}.json`. Source: topic_show_response.json. `accepted_answer`: added by the solved
+ * plugin (lib/discourse_solved/topic_view_serializer_extension.rb) while the topic has a solution.
+ */
 export const topicShow = strict({
   post_stream: strict({ posts: arrayOf(topicPost), stream: arrayOf(int) }),
   timeline_lookup: anyArray,
@@ -148,6 +151,7 @@ export const topicShow = strict({
   thumbnails: orNull('string'),
   slow_mode_enabled_until: orNull('string'),
   summarizable: bool,
+  accepted_answer: strict({ post_number: int, username: str, name: orNull('string'), excerpt: orNull('string'), accepter_name: orNull('string'), accepter_username: str }, ['accepter_name', 'accepter_username']),
   details: strict(
     {
       can_edit: bool,
@@ -176,7 +180,7 @@ export const topicShow = strict({
     },
     ['can_invite_to', 'can_invite_via_email', 'can_flag_topic', 'participants'],
   ),
-});
+}, ['accepted_answer']);
 
 /**
  * `GET /t/{id}/posts.json?post_ids[]=…`: no published schema. TopicViewPostsSerializer answers the

@@ -187,6 +187,8 @@ export class FakeDiscourse {
       thumbnails: null,
       slow_mode_enabled_until: null,
       summarizable: false,
+      // The solved plugin's TopicViewSerializerExtension: the solution, while there is one.
+      ...(this.solutions.has(topic.id) ? { accepted_answer: this.acceptedAnswer(topic, this.solutions.get(topic.id)!) } : {}),
       details: {
         can_edit: true,
         notification_level: 1,
@@ -209,6 +211,11 @@ export class FakeDiscourse {
         last_poster: basicUser({ id: last.user_id, username: last.username, name: last.name }),
       },
     };
+  }
+
+  private acceptedAnswer(topic: Json, postId: number): Json {
+    const post = (this.posts.get(topic.id) ?? []).find((p) => p.id === postId)!;
+    return { post_number: post.post_number, username: post.username, name: post.name ?? null, excerpt: String(post.cooked).replace(/<[^>]+>/g, '') };
   }
 
   /** One topic of a list (`/latest.json`). */
