@@ -30,8 +30,8 @@ import { deleteMember, exportMember } from './personal-data.js';
 import { randomSecret, setting } from './settings.js';
 import { setHidden } from './privacy.js';
 import { recompute, reviewStages, type RecomputeResult } from './recompute.js';
-import { reversalsUnder } from './reversals.js';
 import { noncesUseCases, sessionsUseCases, type Nonces, type Sessions } from './sessions.js';
+import { replacedAcceptances, restorationsUnder, reversalsUnder, type RestoreOptions, type WithdrawOptions } from './reversals.js';
 import { WriteLock } from './write-lock.js';
 
 export interface Flywheel {
@@ -98,7 +98,11 @@ export interface Flywheel {
   sessions: Sessions;
   /** One-time values a sign-in hands out and takes back once (DiscourseConnect). */
   nonces: Nonces;
-  reversalsUnder(ref: string, platform: Platform, at: number): Promise<ActivityInput[]>;
+  reversalsUnder(ref: string, platform: Platform, at: number, options?: WithdrawOptions): Promise<ActivityInput[]>;
+  /** What gives back what the delete of `ref` withdrew, as a new generation (see reversals.ts). */
+  restorationsUnder(ref: string, platform: Platform, restoredAt: number, options?: RestoreOptions): Promise<ActivityInput[]>;
+  /** Reversals of the standing acceptances on `subject` other than `keep`'s. */
+  replacedAcceptances(subject: string, keep: string, platform: Platform, at: number): Promise<ActivityInput[]>;
   /** The platform identity of whoever recorded the activity with this natural key (e.g. a topic's author). */
   authorOf(key: string, platform: Platform): Promise<IdentityRef | null>;
   membersOnPlatform(memberIds: readonly number[], platform: Platform): Promise<MemberOnPlatform[]>;
@@ -179,7 +183,9 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     exportMember: (memberId) => exportMember(reads, memberId),
     deleteMember: (memberId) => deleteMember(lock, memberId, now()),
     memberFor: (identity) => lock.run(async (trx) => (await resolveMembers(trx, [identity], memberOptions())).get(identityKey(identity))!),
-    reversalsUnder: (ref, platform, at) => reversalsUnder(reads, ref, platform, at),
+    reversalsUnder: (ref, platform, at, options) => reversalsUnder(reads, ref, platform, at, options),
+    restorationsUnder: (ref, platform, restoredAt, options) => restorationsUnder(reads, ref, platform, restoredAt, options),
+    replacedAcceptances: (subject, keep, platform, at) => replacedAcceptances(reads, subject, keep, platform, at),
     authorOf: (key, platform) => authorOfActivity(reads, key, platform),
     membersOnPlatform: (memberIds, platform) => membersOnPlatform(reads, memberIds, platform),
     migrate: () => migrateLatest(db),

@@ -19,10 +19,17 @@ export interface DiscoursePost {
   id: number;
   topic_id: number;
   post_number: number;
-  user_id: number;
-  username: string;
+  /** Null once the author's account was deleted (Discourse keeps the post). */
+  user_id: number | null;
+  username: string | null;
   name?: string | null;
   created_at: string;
+  updated_at?: string | null;
+  deleted_at?: string | null;
+  /** 1 regular, 2 moderator action, 3 small action ("closed this topic"), 4 whisper (staff only). */
+  post_type?: number;
+  /** Webhook payloads name the topic's archetype: `regular` or `private_message`. */
+  topic_archetype?: string | null;
   category_id?: number | null;
   topic_slug?: string | null;
   topic_title?: string | null;
@@ -30,6 +37,9 @@ export interface DiscoursePost {
   admin?: boolean;
   moderator?: boolean;
 }
+
+/** A post as far as the ledger cares: one with an author. */
+export type AuthoredPost = DiscoursePost & { user_id: number; username: string };
 
 export interface DiscourseTopic {
   id: number;
@@ -40,6 +50,8 @@ export interface DiscourseTopic {
   created_at: string;
   archetype?: string;
   created_by?: { id: number; username: string; name?: string | null } | null;
+  /** The solved plugin's topic view: which post is the solution now (absent when none). */
+  accepted_answer?: { post_number: number } | null;
   details?: { created_by?: { id: number; username: string; name?: string | null } | null } | null;
 }
 
@@ -58,11 +70,15 @@ export const topicRef = (id: number): string => `discourse:topic:${id}`;
 const NAME_LIMIT = 200;
 const clip = (text: string): string => (text.length > NAME_LIMIT ? `${text.slice(0, NAME_LIMIT - 1)}…` : text);
 
+/** Discourse's own accounts (system, discobot, …) have negative ids: they are bots, whatever they post. */
+export const isSystemUser = (id: number): boolean => id < 0;
+
 const person = (u: { id: number; username: string; name?: string | null }, flags?: { staff?: boolean; admin?: boolean; moderator?: boolean }): IdentityRef => ({
   platform: 'discourse',
   externalId: String(u.id),
   username: clip(u.username),
   displayName: clip(u.name || u.username),
+  ...(isSystemUser(u.id) ? { isBot: true } : {}),
   // Staff flags say something only when the payload carries them.
   isStaff: flags && (flags.staff !== undefined || flags.admin !== undefined || flags.moderator !== undefined) ? Boolean(flags.staff || flags.admin || flags.moderator) : undefined,
 });
@@ -78,6 +94,15 @@ export const topicAuthorOf = (t: DiscourseTopic): IdentityRef | null => {
   if (by) return person(by);
   return t.user_id ? { platform: 'discourse', externalId: String(t.user_id) } : null;
 };
+
+export const hasAuthor = (p: DiscoursePost): p is AuthoredPost => Number.isInteger(p.user_id) && typeof p.username === 'string';
+
+/**
+ * What members can see and reply to: a regular post in a public topic. Private messages (a
+ * welcome from the forum's bot, a conversation between two members), staff-only whispers, and the
+ * notices Discourse posts itself ("closed this topic", a moderator's action) are nobody's answer.
+ */
+export const isPublicReply = (p: DiscoursePost): boolean => (p.post_type ?? 1) === 1 && p.topic_archetype !== 'private_message';
 
 /** A new topic: a question in a Q&A category, a contribution elsewhere. Private messages are not topics here. */
 export function topicActivities(t: DiscourseTopic, ctx: MapContext): ActivityInput[] {
@@ -101,8 +126,8 @@ export function topicActivities(t: DiscourseTopic, ctx: MapContext): ActivityInp
  * A new post. The first post of a topic is the topic itself (it arrives beside topic_created) and
  * earns nothing more; a reply by someone other than the asker in a Q&A category is an answer.
  */
-export function postActivities(p: DiscoursePost, ctx: MapContext): ActivityInput[] {
-  if (p.post_number <= 1) return [];
+export function postActivities(p: AuthoredPost, ctx: MapContext): ActivityInput[] {
+  if (p.post_number <= 1 || !isPublicReply(p)) return [];
   const author = person({ id: p.user_id, username: p.username, name: p.name }, p);
   const base = { key: postRef(p.id), platform: 'discourse' as const, actor: author, occurredAt: p.created_at, subject: topicRef(p.topic_id), url: postUrl(ctx, p) };
   const asker = ctx.topicAuthor;
@@ -110,12 +135,13 @@ export function postActivities(p: DiscoursePost, ctx: MapContext): ActivityInput
   return [{ ...base, kind: 'message_posted' }];
 }
 
-/** A like: `user` liked `post`. */
-export function likeActivities(like: { post: DiscoursePost; user: DiscourseUser }, ctx: MapContext, at: string | number): ActivityInput[] {
+/** A like: `user` liked `post`. Filed under the post (a deleted post takes its likes along) and about its topic (so does a deleted topic). */
+export function likeActivities(like: { post: AuthoredPost; user: DiscourseUser }, ctx: MapContext, at: string | number): ActivityInput[] {
+  if (like.post.topic_archetype === 'private_message') return [];
   const source = `${postRef(like.post.id)}:liked_by:${like.user.id}`;
   const liker = person(like.user, like.user);
   const author = person({ id: like.post.user_id, username: like.post.username, name: like.post.name }, like.post);
-  const base = { platform: 'discourse' as const, occurredAt: at, source, url: postUrl(ctx, like.post) };
+  const base = { platform: 'discourse' as const, occurredAt: at, source, subject: topicRef(like.post.topic_id), url: postUrl(ctx, like.post) };
   return [
     { ...base, key: `${source}:given`, kind: 'reaction_given', actor: liker, counterpart: author },
     { ...base, key: `${source}:received`, kind: 'reaction_received', actor: author, counterpart: liker },
@@ -125,7 +151,8 @@ export function likeActivities(like: { post: DiscoursePost; user: DiscourseUser 
 export const solutionSource = (postId: number): string => `${postRef(postId)}:accepted`;
 
 /** A post marked as the solution: an accepted answer for its author (a self-solution earns nothing — the rules see the asker). */
-export function solutionActivities(post: DiscoursePost, ctx: MapContext, at: string | number): ActivityInput[] {
+export function solutionActivities(post: AuthoredPost, ctx: MapContext, at: string | number): ActivityInput[] {
+  if (!isPublicReply(post)) return [];
   return [
     {
       key: solutionSource(post.id),

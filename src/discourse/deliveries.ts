@@ -9,6 +9,8 @@ import { acceptedTime } from '../domain/time-range.js';
 import type { Logger } from '../logger.js';
 import { fetchTopic } from './api.js';
 import {
+  hasAuthor,
+  isPublicReply,
   joinActivities,
   likeActivities,
   postActivities,
@@ -18,6 +20,7 @@ import {
   topicActivities,
   topicAuthorOf,
   topicRef,
+  type AuthoredPost,
   type DiscoursePost,
   type DiscourseTopic,
   type DiscourseUser,
@@ -25,7 +28,7 @@ import {
 } from './activities.js';
 import { reversalKey } from '../app/reversals.js';
 
-export type Delivery = { kind: 'activities'; activities: ActivityInput[] } | { kind: 'ping' } | { kind: 'ignored' };
+export type Delivery = { kind: 'activities'; activities: ActivityInput[] } | { kind: 'ping' } | { kind: 'ignored' } | { kind: 'skipped'; reason: string };
 
 const bad = (what: string) => new DomainError('invalid_parameter', `body: expected ${what}`);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -34,7 +37,9 @@ function need<T>(value: unknown, what: string, check: (v: Record<string, unknown
   if (!isObject(value) || !check(value)) throw bad(what);
   return value as T;
 }
-const isPost = (p: Record<string, unknown>) => Number.isInteger(p.id) && Number.isInteger(p.topic_id) && Number.isInteger(p.post_number) && Number.isInteger(p.user_id) && typeof p.username === 'string';
+// The author may be missing: Discourse keeps the posts of a deleted account, with `user_id: null`.
+const isPost = (p: Record<string, unknown>) =>
+  Number.isInteger(p.id) && Number.isInteger(p.topic_id) && Number.isInteger(p.post_number) && (p.user_id === null || p.user_id === undefined || (Number.isInteger(p.user_id) && typeof p.username === 'string'));
 const isTopic = (t: Record<string, unknown>) => Number.isInteger(t.id) && typeof t.title === 'string';
 const isUser = (u: Record<string, unknown>) => Number.isInteger(u.id) && typeof u.username === 'string';
 
@@ -55,6 +60,14 @@ function checkTimes(body: Record<string, unknown>, now: number): void {
     if (isObject(value) && value.created_at !== undefined && value.created_at !== null) acceptedTime(`${name}.created_at`, value.created_at, now);
 }
 
+/** The forum's own time for an event (a payload's timestamp), when it carries a readable one. */
+const forumTime = (...stamps: unknown[]): number | undefined => {
+  const times = stamps.flatMap((s) => (typeof s === 'string' && Number.isFinite(Date.parse(s)) ? [Date.parse(s)] : []));
+  return times.length ? Math.max(...times) : undefined;
+};
+
+const AUTHOR_DELETED = 'the post’s author no longer has an account on the forum';
+
 export interface DeliveryDeps {
   fw: Flywheel;
   log: Logger;
@@ -71,39 +84,81 @@ async function topicAuthor(deps: DeliveryDeps, topicId: number): Promise<Identit
   return topic ? topicAuthorOf(topic) : null;
 }
 
+/**
+ * Which post the forum shows as the topic's solution now (the solved plugin's `accepted_answer`):
+ * its post number, null for none, undefined when the forum's API is not configured or did not answer.
+ */
+async function forumSolution(deps: DeliveryDeps, topicId: number): Promise<number | null | undefined> {
+  const topic = await fetchTopic(deps.fw.config.discourse, topicId).catch((err: unknown) => {
+    deps.log.warn({ err, topicId }, 'could not ask the forum which post solves a topic');
+    return null;
+  });
+  return topic ? (topic.accepted_answer?.post_number ?? null) : undefined;
+}
+
 export async function readDelivery(deps: DeliveryDeps, group: string, event: string, body: unknown, now: number): Promise<Delivery> {
   if (isObject(body) && body.ping !== undefined) return { kind: 'ping' };
   if (!isObject(body)) throw bad('a JSON object');
   checkTimes(body, now);
-  const ctx = (author: IdentityRef | null): MapContext => ({ url: deps.fw.config.discourse.url, qaCategories: deps.fw.config.discourse.qaCategories, topicAuthor: author });
+  const { fw } = deps;
+  const ctx = (author: IdentityRef | null): MapContext => ({ url: fw.config.discourse.url, qaCategories: fw.config.discourse.qaCategories, topicAuthor: author });
   const activities = (list: ActivityInput[]): Delivery => ({ kind: 'activities', activities: list });
+  const authored = (post: DiscoursePost, then: (p: AuthoredPost) => Promise<Delivery> | Delivery): Promise<Delivery> | Delivery =>
+    hasAuthor(post) ? then(post) : { kind: 'skipped', reason: AUTHOR_DELETED };
   switch (`${group}:${event}`) {
     case 'topic:topic_created':
       return activities(topicActivities(need<DiscourseTopic>(body.topic, 'a topic', isTopic), ctx(null)));
     case 'post:post_created': {
       const post = need<DiscoursePost>(body.post, 'a post', isPost);
-      return activities(post.post_number > 1 ? postActivities(post, ctx(await topicAuthor(deps, post.topic_id))) : []);
+      // Only public replies earn: asking the forum who opened a private conversation would be wasted.
+      if (post.post_number <= 1 || !isPublicReply(post)) return activities([]);
+      return authored(post, async (p) => activities(postActivities(p, ctx(await topicAuthor(deps, p.topic_id)))));
     }
     case 'like:post_liked': {
       const like = need<{ post: DiscoursePost; user: DiscourseUser }>(body.like, 'a like', (l) => isObject(l.post) && isPost(l.post) && isObject(l.user) && isUser(l.user));
-      return activities(likeActivities(like, ctx(null), now));
+      return authored(like.post, (post) => activities(likeActivities({ post, user: like.user }, ctx(null), now)));
     }
     case 'solved:accepted_solution': {
       const post = need<DiscoursePost>(body.solved, 'the solution post', isPost);
-      return activities(solutionActivities(post, ctx(await topicAuthor(deps, post.topic_id)), now));
+      return authored(post, async (p) => {
+        const accepted = solutionActivities(p, ctx(await topicAuthor(deps, p.topic_id)), now);
+        if (accepted.length === 0) return activities([]);
+        const replaced = () => fw.replacedAcceptances(topicRef(p.topic_id), solutionSource(p.id), 'discourse', now);
+        if (!(await fw.authorOf(accepted[0]!.key, 'discourse'))) return activities([...(await replaced()), ...accepted]);
+        // Accepted before: a retry or a late copy, or the asker choosing this answer again. Only the
+        // forum can tell (the plugin's payloads are the same): when it says this is the solution
+        // now, a withdrawn acceptance comes back (a new generation) and any other is withdrawn.
+        if ((await forumSolution(deps, p.topic_id)) !== p.post_number) return activities(accepted);
+        return activities([...(await replaced()), ...(await fw.restorationsUnder(solutionSource(p.id), 'discourse', now))]);
+      });
     }
     case 'solved:unaccepted_solution': {
       const post = need<DiscoursePost>(body.solved, 'the solution post', isPost);
-      const source = solutionSource(post.id);
-      return activities([{ key: reversalKey(source), kind: 'reversal', platform: 'discourse', actor: { platform: 'discourse', externalId: String(post.user_id) }, occurredAt: now, reverses: source }]);
+      // A late copy of an old unaccept must not withdraw the solution the forum shows now.
+      if ((await forumSolution(deps, post.topic_id)) === post.post_number) return activities([]);
+      return activities(await fw.reversalsUnder(solutionSource(post.id), 'discourse', now));
     }
     case 'post:post_destroyed': {
       const post = need<DiscoursePost>(body.post, 'a post', isPost);
-      return activities(await deps.fw.reversalsUnder(postRef(post.id), 'discourse', now));
+      // Dated when the forum deleted it: that time tells this delete from an earlier or a later one.
+      const deletedAt = forumTime(post.deleted_at, post.updated_at) ?? now;
+      return activities(await fw.reversalsUnder(postRef(post.id), 'discourse', deletedAt, { deletedAt }));
     }
     case 'topic:topic_destroyed': {
+      const topic = need<DiscourseTopic & { deleted_at?: string | null }>(body.topic, 'a topic', isTopic);
+      // The question, and everything about it: its answers, their likes, its acceptance.
+      const deletedAt = forumTime(topic.deleted_at) ?? now;
+      return activities(await fw.reversalsUnder(topicRef(topic.id), 'discourse', deletedAt, { subject: topicRef(topic.id), deletedAt }));
+    }
+    // Restoring brings back what the delete withdrew — but not an acceptance: the solved plugin
+    // withdraws it with the delete and does not give it back, so neither does Flywheel.
+    case 'post:post_recovered': {
+      const post = need<DiscoursePost>(body.post, 'a post', isPost);
+      return activities(await fw.restorationsUnder(postRef(post.id), 'discourse', forumTime(post.updated_at) ?? now, { except: ['answer_accepted'] }));
+    }
+    case 'topic:topic_recovered': {
       const topic = need<DiscourseTopic>(body.topic, 'a topic', isTopic);
-      return activities(await deps.fw.reversalsUnder(topicRef(topic.id), 'discourse', now));
+      return activities(await fw.restorationsUnder(topicRef(topic.id), 'discourse', now, { subject: topicRef(topic.id), except: ['answer_accepted'] }));
     }
     case 'user:user_created':
       return activities(joinActivities(need<DiscourseUser & { created_at?: string }>(body.user, 'a user', isUser), now));

@@ -8,6 +8,8 @@ import type { DiscourseConfig } from '../config.js';
 import type { ActivityInput } from '../domain/activity.js';
 import { discourseFetch } from './api.js';
 import {
+  hasAuthor,
+  isPublicReply,
   likeActivities,
   postActivities,
   solutionActivities,
@@ -21,8 +23,19 @@ import {
 
 const CURSOR = 'discourse_import_page';
 const POSTS_PER_REQUEST = 50;
+/** Discourse serves at most 200 likers a page (PostActionUsersController::INDEX_LIMIT). */
+const LIKERS_PER_PAGE = 200;
+/** `actions_summary` id of a like (PostActionType.types[:like]). */
+const LIKE = 2;
 
-type TopicView = DiscourseTopic & { post_stream: { posts: Array<DiscoursePost & { like_count?: number; accepted_answer?: boolean }>; stream: number[] } };
+/** A post as a topic serves it: likes are counted in `actions_summary` (the count left out when 0); the solved plugin adds `accepted_answer`. */
+type TopicPost = DiscoursePost & { actions_summary?: Array<{ id: number; count?: number }>; accepted_answer?: boolean };
+type TopicView = DiscourseTopic & { post_stream: { posts: TopicPost[]; stream: number[] } };
+interface LikersPage {
+  post_action_users: DiscourseUser[];
+  /** Present while more pages follow: the path of the next one. */
+  load_more_post_action_users?: string;
+}
 
 export interface ImportProgress {
   total: number | null;
@@ -35,24 +48,39 @@ export interface ImportResult extends ImportProgress {
   resumedFromPage: number;
 }
 
+const likeCount = (post: TopicPost): number => post.actions_summary?.find((a) => a.id === LIKE)?.count ?? 0;
+
+/** Everyone who liked a post, page after page. */
+async function likersOf(c: DiscourseConfig, postId: number): Promise<DiscourseUser[]> {
+  const likers: DiscourseUser[] = [];
+  for (let page = 0; ; page++) {
+    const answer = await discourseFetch<LikersPage>(c, `/post_action_users.json?id=${postId}&post_action_type_id=${LIKE}&page=${page}&limit=${LIKERS_PER_PAGE}`);
+    likers.push(...answer.post_action_users);
+    if (!answer.load_more_post_action_users || answer.post_action_users.length === 0) return likers;
+  }
+}
+
 async function topicHistory(c: DiscourseConfig, id: number, qaCategories: readonly number[]): Promise<ActivityInput[]> {
   const view = await discourseFetch<TopicView>(c, `/t/${id}.json`);
+  if (view.archetype === 'private_message') return [];
   const posts = [...view.post_stream.posts];
   const missing = view.post_stream.stream.filter((pid) => !posts.some((p) => p.id === pid));
   for (let i = 0; i < missing.length; i += POSTS_PER_REQUEST) {
     const query = missing.slice(i, i + POSTS_PER_REQUEST).map((pid) => `post_ids[]=${pid}`).join('&');
-    posts.push(...(await discourseFetch<{ post_stream: { posts: TopicView['post_stream']['posts'] } }>(c, `/t/${id}/posts.json?${query}`)).post_stream.posts);
+    posts.push(...(await discourseFetch<{ post_stream: { posts: TopicPost[] } }>(c, `/t/${id}/posts.json?${query}`)).post_stream.posts);
   }
   posts.sort((a, b) => a.post_number - b.post_number);
   const ctx: MapContext = { url: c.url, qaCategories, topicAuthor: topicAuthorOf(view) };
   const out: ActivityInput[] = [...topicActivities(view, ctx)];
   for (const post of posts) {
-    const p = { ...post, category_id: post.category_id ?? view.category_id, topic_slug: post.topic_slug ?? view.slug };
+    // A topic's posts do not name the topic's archetype or category: the topic does.
+    const p = { ...post, category_id: post.category_id ?? view.category_id, topic_slug: post.topic_slug ?? view.slug, topic_archetype: view.archetype ?? null };
+    // Whispers, small actions ("closed this topic") and moderator notices are nobody's reply; a deleted account's posts are no one's.
+    if (!isPublicReply(p) || !hasAuthor(p)) continue;
     out.push(...postActivities(p, ctx));
-    if ((post.like_count ?? 0) > 0) {
-      const { post_action_users: likers } = await discourseFetch<{ post_action_users: DiscourseUser[] }>(c, `/post_action_users.json?id=${post.id}&post_action_type_id=2`);
+    if (likeCount(post) > 0) {
       // The API does not say when a like was given: it is dated with the post.
-      for (const user of likers) out.push(...likeActivities({ post: p, user }, ctx, p.created_at));
+      for (const user of await likersOf(c, post.id)) out.push(...likeActivities({ post: p, user }, ctx, p.created_at));
     }
     if (post.accepted_answer) out.push(...solutionActivities(p, ctx, p.created_at));
   }

@@ -32,12 +32,15 @@ const minute = fc.oneof(
 type Step =
   | { t: 'act'; kind: Kind; actor: number; other: number; minute: number; subject: number }
   | { t: 'dup'; pick: number }
-  | { t: 'reverse'; pick: number; minute: number };
+  | { t: 'reverse'; pick: number; minute: number }
+  // A deleted post restored: the same activity again, as a new generation under its own key and source.
+  | { t: 'restore'; pick: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ t: fc.constant('act' as const), kind: fc.constantFrom(...KINDS), actor: fc.nat(5), other: fc.nat(5), minute, subject: fc.nat(3) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('dup' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('reverse' as const), pick: fc.nat(), minute }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('restore' as const), pick: fc.nat() }) },
 );
 
 /** Turn generated steps into the activities adapters would send (thanks come as given + received). */
@@ -46,6 +49,13 @@ function toActivities(steps: Step[]): ActivityInput[] {
   steps.forEach((s, i) => {
     if (s.t === 'dup') {
       if (out.length) out.push(out[s.pick % out.length]!);
+      return;
+    }
+    if (s.t === 'restore') {
+      const originals = out.filter((a) => a.kind !== 'reversal');
+      if (!originals.length) return;
+      const target = originals[s.pick % originals.length]!;
+      out.push({ ...target, key: `${target.key}:restored:${i}`, source: `${target.source ?? target.key}:restored:${i}` });
       return;
     }
     if (s.t === 'reverse') {

@@ -23,6 +23,10 @@ export async function discourseWebhook(app: FastifyInstance, fw: Flywheel): Prom
 
   app.post('/webhooks/discourse', { config: { rateLimit: { max: 600, timeWindow: '1 minute' } } }, async (request, reply) => {
     if (!config.webhookSecret) throw new DomainError('unauthorized', 'Discourse webhooks are not configured here (DISCOURSE_WEBHOOK_SECRET)');
+    // A webhook left on Discourse's other choice, form encoding, must be told what to change.
+    const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/json')
+      throw new DomainError('unsupported_media_type', `webhook content type must be application/json (got ${type || 'none'}): set Content Type to application/json in the forum's webhook settings`);
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.from(typeof request.body === 'string' ? request.body : '');
     if (!validSignature(raw, request.headers['x-discourse-event-signature'] as string | undefined, config.webhookSecret))
       throw new DomainError('unauthorized', 'X-Discourse-Event-Signature: missing or wrong');
@@ -44,6 +48,11 @@ export async function discourseWebhook(app: FastifyInstance, fw: Flywheel): Prom
       ignoredOnce.add(`${group}:${event}`);
       reply.code(202);
       return { ignored: true, event: `${group}:${event}` };
+    }
+    if (delivery.kind === 'skipped') {
+      // Answered 200: a refusal would only make the forum send it again, four times.
+      log.info({ group, event, reason: delivery.reason }, 'Discourse event skipped');
+      return { skipped: delivery.reason };
     }
     const outcomes = await queue.submit(delivery.activities);
     return { recorded: outcomes.map((o) => (o.status === 'duplicate' ? { key: o.key, status: o.status } : { key: o.key, status: o.status, points: o.points, reason: o.reason })) };
