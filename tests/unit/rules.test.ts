@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { LedgerActivity } from '../../src/domain/activity.js';
 import { DEFAULT_KIND_RULES, type LedgerKind } from '../../src/domain/kinds.js';
 import { decideAwards, type RuleFacts, type Rules } from '../../src/domain/rules.js';
+import { DEFAULT_FAIR_PLAY } from '../../src/domain/fair-play.js';
 
-const rules: Rules = { kinds: DEFAULT_KIND_RULES, dailyCap: 200, messageCooldownMs: 60_000, pairCooldownMs: 30 * 60_000, timeZone: 'UTC' };
+const rules: Rules = { kinds: DEFAULT_KIND_RULES, dailyCap: 200, messageCooldownMs: 60_000, pairCooldownMs: 30 * 60_000, timeZone: 'UTC', fairPlay: DEFAULT_FAIR_PLAY };
 const none: RuleFacts = { messages: [], thanks: [], dayUsage: [], liveAnswers: [], targets: [], reversedSources: [], bots: new Set() };
 const T = Date.parse('2026-11-20T10:00:00Z');
 let id = 0;
