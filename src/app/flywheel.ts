@@ -31,6 +31,7 @@ import { randomSecret, setting } from './settings.js';
 import { setHidden } from './privacy.js';
 import { recompute, reviewStages, type RecomputeResult } from './recompute.js';
 import { reversalsUnder } from './reversals.js';
+import { fairPlayUseCases, type FairPlay } from './fair-play.js';
 import { WriteLock } from './write-lock.js';
 
 export interface Flywheel {
@@ -69,6 +70,8 @@ export interface Flywheel {
   links: MemberLinks;
   /** The champion program: nominations, review, terms, roster, audit. */
   champions: Champions;
+  /** The managers' fair-play queue, and exclusion from boards and badges. */
+  fairPlay: FairPlay;
   /** How many community members stand on each step of the ladder (the public summary). */
   ladder(): Promise<FunnelStep[]>;
   /** The community team's numbers: funnel, cohorts, producers, concentration, responsiveness, flow. */
@@ -156,6 +159,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     answerShare: () => answerShare(reads, tz, now()),
     setHidden: (identity, hidden) => setHidden(lock, identity, hidden, memberOptions()),
     links: memberLinks(reads, { lock, rules, memberOptions }),
+    fairPlay: fairPlayUseCases(reads, { lock, rules: config.rules.fairPlay, badges: config.badges, now }),
     champions: championsUseCases(reads, { lock, rules, termMonths: config.champions.termMonths, memberOptions }),
     news: new NewsBus(),
     secret: (key) => setting(lock, key, randomSecret),

@@ -80,3 +80,87 @@ export async function answersBySource(db: Tx, sources: readonly string[], before
   );
   return rows.map((r) => ({ sourceRef: r.source_ref, memberId: r.member_id, subjectRef: r.subject_ref }));
 }
+
+/** What others paid one member, per counterpart, and how much of it came from accounts new at the time. */
+export interface Payments {
+  memberId: number;
+  displayName: string;
+  excluded: boolean;
+  points: number;
+  byCounterpart: Array<{ memberId: number; displayName: string; points: number }>;
+  fromNewAccounts: number;
+}
+
+/**
+ * Listed-or-excluded community members (not staff, bots or hidden) with at least `minPoints`, and
+ * what others paid them: standing points of awards with another member as counterpart, per
+ * counterpart, and the part paid by accounts first seen less than `newAccountMs` before.
+ */
+export async function paymentsOf(db: Tx, minPoints: number, newAccountMs: number): Promise<Payments[]> {
+  const totals: Array<{ member_id: number; display_name: string; excluded: boolean | number; points: number | string }> = await db('awards as w')
+    .join('members as m', 'm.id', 'w.member_id')
+    .select('w.member_id', 'm.display_name', 'm.excluded')
+    .sum({ points: 'w.points' })
+    .where({ 'm.hidden': false, 'm.is_staff': false, 'm.is_bot': false })
+    .groupBy('w.member_id', 'm.display_name', 'm.excluded')
+    .havingRaw('SUM(w.points) >= ?', [minPoints]);
+  const ids = totals.map((t) => t.member_id);
+  type Paid = { member_id: number; counterpart_member_id: number; display_name: string; points: number | string; fresh: number | string | null };
+  const paid: Paid[] = await inChunks(ids, IN_CHUNK, (chunk) =>
+    db('awards as w')
+      .join('members as c', 'c.id', 'w.counterpart_member_id')
+      .select('w.member_id', 'w.counterpart_member_id', 'c.display_name')
+      .sum({ points: 'w.points' })
+      .sum({ fresh: db.raw('CASE WHEN w.occurred_at - c.first_seen_at < ? THEN w.points ELSE 0 END', [newAccountMs]) })
+      .whereIn('w.member_id', chunk)
+      .andWhereRaw('w.counterpart_member_id <> w.member_id')
+      .groupBy('w.member_id', 'w.counterpart_member_id', 'c.display_name'),
+  );
+  const byMember = new Map<number, Payments>(
+    totals.map((t) => [t.member_id, { memberId: t.member_id, displayName: t.display_name, excluded: Boolean(t.excluded), points: Number(t.points), byCounterpart: [], fromNewAccounts: 0 }]),
+  );
+  for (const p of paid) {
+    const m = byMember.get(p.member_id)!;
+    if (Number(p.points) <= 0) continue;
+    m.byCounterpart.push({ memberId: p.counterpart_member_id, displayName: p.display_name, points: Number(p.points) });
+    m.fromNewAccounts += Math.max(0, Number(p.fresh));
+  }
+  for (const m of byMember.values()) m.byCounterpart.sort((a, b) => b.points - a.points || a.memberId - b.memberId);
+  return [...byMember.values()];
+}
+
+/** Members of `memberIds` excluded from boards and badges. */
+export async function excludedAmong(db: Tx, memberIds: readonly number[]): Promise<Set<number>> {
+  const rows = await inChunks(memberIds, 2000, (chunk) => db('members').select('id').whereIn('id', chunk).andWhere('excluded', true));
+  return new Set(rows.map((r: { id: number }) => r.id));
+}
+
+export interface Exclusion {
+  id: number;
+  memberId: number;
+  excludedAt: number;
+  reason: string;
+  reinstatedAt: number | null;
+}
+
+export async function openExclusion(db: Tx, memberId: number): Promise<Exclusion | null> {
+  const r = await db('exclusions').where({ member_id: memberId }).whereNull('reinstated_at').first();
+  return r ? { id: Number(r.id), memberId: r.member_id, excludedAt: Number(r.excluded_at), reason: r.reason, reinstatedAt: null } : null;
+}
+
+export async function recordExclusion(db: Tx, memberId: number, by: number | null, reason: string, at: number): Promise<number> {
+  const [row] = await db('exclusions').insert({ member_id: memberId, excluded_at: at, excluded_by: by, reason }).returning('id');
+  await db('members').where({ id: memberId }).update({ excluded: true });
+  return Number(typeof row === 'object' ? row.id : row);
+}
+
+export async function recordReinstatement(db: Tx, exclusionId: number, memberId: number, by: number | null, note: string | null, at: number): Promise<void> {
+  await db('exclusions').where({ id: exclusionId }).update({ reinstated_at: at, reinstated_by: by, reinstate_note: note });
+  await db('members').where({ id: memberId }).update({ excluded: false });
+}
+
+/** Open exclusions, newest first, with the member's name. */
+export async function exclusionsOpen(db: Tx): Promise<Array<Exclusion & { displayName: string }>> {
+  const rows = await db('exclusions as x').join('members as m', 'm.id', 'x.member_id').select('x.*', 'm.display_name').whereNull('x.reinstated_at').orderBy('x.id', 'desc');
+  return rows.map((r) => ({ id: Number(r.id), memberId: r.member_id, excludedAt: Number(r.excluded_at), reason: r.reason, reinstatedAt: null, displayName: r.display_name }));
+}

@@ -104,7 +104,7 @@ function honestCommunity(forum: Forum): Array<{ id: number; asker: DiscourseUser
   for (let day = 0; day < 21; day++) {
     const base = START + day * DAY;
     for (const asker of askers) {
-      if (rand() > 0.25) continue;
+      if (rand() > 0.35) continue;
       const at = base + Math.floor(rand() * 600) * MIN;
       const q = forum.ask(asker, at);
       questions.push(q);
@@ -199,11 +199,12 @@ afterAll(async () => {
 });
 
 describe('fair play: gaming does not buy a place among the honest top ten', () => {
-  it('the strategies worked under the old rules (the scenario is about something)', async () => {
-    const gamerNames = new Set(gamers.map(nameOf));
-    const top = await topTen(gamedBefore, 'all');
-    console.log(JSON.stringify((await gamedBefore.leaderboard({ period: 'all', limit: 20 })).entries.map((e) => [e.member.displayName, e.points])));
-    expect(top.filter((n) => gamerNames.has(n)).length).toBeGreaterThanOrEqual(5);
+  it('each strategy bought a top-ten place under the old rules (the scenario is about something)', async () => {
+    const board = (await gamedBefore.leaderboard({ period: 'all', limit: 50 })).entries;
+    const tenthHonest = board.filter((e) => honest.some((m) => nameOf(m) === e.member.displayName))[9]!.points;
+    const old = await pointsOf(gamedBefore, gamers);
+    for (const g of [...ring, alt, spammer]) expect(old.get(nameOf(g)), nameOf(g)).toBeGreaterThan(tenthHonest);
+    expect((await topTen(gamedBefore, 'all')).filter((n) => ring.some((r) => nameOf(r) === n)).length).toBeGreaterThanOrEqual(4);
   });
 
   it('no gamer is in the all-time or the monthly top ten', async () => {
@@ -218,9 +219,6 @@ describe('fair play: gaming does not buy a place among the honest top ten', () =
   it('every honest member keeps at least 90% of their points, and their order', async () => {
     const was = await pointsOf(before, honest);
     const now = await pointsOf(after, honest);
-    console.log(JSON.stringify(honest.map((m) => [nameOf(m), was.get(nameOf(m)), now.get(nameOf(m))])));
-    console.log(JSON.stringify((await after.leaderboard({ period: 'all', limit: 14 })).entries.map((e) => [e.member.displayName, e.points])));
-    console.log(JSON.stringify(await after.db('awards').select('kind', 'reason').sum({ p: 'points' }).count({ n: '*' }).whereIn('member_id', after.db('members').select('id').where('display_name', 'like', 'helper%')).groupBy('kind', 'reason')));
     for (const m of honest) expect(now.get(nameOf(m)), nameOf(m)).toBeGreaterThanOrEqual(0.9 * was.get(nameOf(m))!);
     // Whoever was ahead of whom among the honest stays ahead (or level).
     for (const a of honest)
@@ -254,13 +252,9 @@ describe('fair play: gaming does not buy a place among the honest top ten', () =
   });
 
   it('recompute gives exactly what live ingest gave', async () => {
-    const dump = async () => JSON.stringify(await after.db('awards').select('activity_id', 'member_id', 'kind', 'points', 'reason', 'day', 'cancels_activity_id').orderBy('id'));
-    const { writeFileSync } = await import('node:fs');
-    writeFileSync('/tmp/fp/live.json', await dump());
     const live = await topTen(after, 'all');
     const points = await pointsOf(after, [...honest, ...gamers]);
     await after.recompute();
-    writeFileSync('/tmp/fp/re.json', await dump());
     expect(await topTen(after, 'all')).toEqual(live);
     expect(await pointsOf(after, [...honest, ...gamers])).toEqual(points);
   });
