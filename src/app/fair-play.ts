@@ -24,7 +24,7 @@ export interface ReviewEntry {
   paid: number;
   /** The two counterparts who paid the most, and their share of `paid`. */
   counterparts: Array<{ memberId: number; displayName: string; points: number; share: number }>;
-  /** Share of `paid` from accounts first seen less than `newAccountDays` before paying. */
+  /** Share of `paid` from accounts first seen less than `newAccountDays` before paying, and as near the member's own first day. */
   newAccountShare: number;
   reasons: string[];
 }
@@ -52,7 +52,8 @@ export function fairPlayUseCases(db: Tx, deps: { lock: WriteLock; rules: FairPla
         const reasons: string[] = [];
         if (concentrated >= rules.concentratedShare)
           reasons.push(`${pct(concentrated)} of what others paid came from ${top.map((c) => c.displayName).join(' and ')}`);
-        if (fresh >= rules.newAccountShare) reasons.push(`${pct(fresh)} came from accounts first seen less than ${rules.newAccountDays} days before`);
+        if (fresh >= rules.newAccountShare)
+          reasons.push(`${pct(fresh)} came from accounts first seen less than ${rules.newAccountDays} days before paying, in the same days as this member`);
         if (reasons.length === 0) continue;
         out.push({ memberId: m.memberId, displayName: m.displayName, excluded: m.excluded, points: m.points, paid, counterparts: top, newAccountShare: fresh, reasons });
       }

@@ -94,7 +94,8 @@ export interface Payments {
 /**
  * Listed-or-excluded community members (not staff, bots or hidden) with at least `minPoints`, and
  * what others paid them: standing points of awards with another member as counterpart, per
- * counterpart, and the part paid by accounts first seen less than `newAccountMs` before.
+ * counterpart, and the part paid by accounts first seen less than `newAccountMs` before paying and
+ * within `newAccountMs` of the member.
  */
 export async function paymentsOf(db: Tx, minPoints: number, newAccountMs: number): Promise<Payments[]> {
   const totals: Array<{ member_id: number; display_name: string; excluded: boolean | number; points: number | string }> = await db('awards as w')
@@ -111,7 +112,16 @@ export async function paymentsOf(db: Tx, minPoints: number, newAccountMs: number
       .join('members as c', 'c.id', 'w.counterpart_member_id')
       .select('w.member_id', 'w.counterpart_member_id', 'c.display_name')
       .sum({ points: 'w.points' })
-      .sum({ fresh: db.raw('CASE WHEN w.occurred_at - c.first_seen_at < ? THEN w.points ELSE 0 END', [newAccountMs]) })
+      // Fresh: first seen just before paying, and within the same days as the member paid (accounts
+      // made together); newcomers paying an established helper are the community growing, not this.
+      .sum({
+        fresh: db.raw('CASE WHEN w.occurred_at - c.first_seen_at < ? AND c.first_seen_at - m.first_seen_at < ? AND m.first_seen_at - c.first_seen_at < ? THEN w.points ELSE 0 END', [
+          newAccountMs,
+          newAccountMs,
+          newAccountMs,
+        ]),
+      })
+      .join('members as m', 'm.id', 'w.member_id')
       .whereIn('w.member_id', chunk)
       .andWhereRaw('w.counterpart_member_id <> w.member_id')
       .groupBy('w.member_id', 'w.counterpart_member_id', 'c.display_name'),

@@ -23,7 +23,7 @@ export interface FairPlayRules {
   reviewFromPoints: number;
   /** …who got at least this share of what others paid them from their top two counterparts… */
   concentratedShare: number;
-  /** …or at least this share from accounts first seen at most `newAccountDays` before paying. */
+  /** …or at least this share from accounts first seen less than `newAccountDays` before paying and of the member. */
   newAccountShare: number;
   newAccountDays: number;
 }
