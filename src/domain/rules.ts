@@ -205,7 +205,14 @@ function decide(activity: LedgerActivity, kind: Kind, state: RuleState, bots: Re
   const counts = reason !== 'reversed' && reason !== 'bot';
   // A like endorses help but is none itself; limited and unendorsed activity is nobody's help yet.
   const production =
-    counts && rule.role === 'producer' && reason !== 'self_award' && reason !== 'pair_limit' && reason !== 'unendorsed' && kind !== 'reaction_received' && counterpartId !== memberId;
+    counts &&
+    rule.role === 'producer' &&
+    reason !== 'self_award' &&
+    reason !== 'pair_limit' &&
+    reason !== 'unendorsed' &&
+    !(reason === 'repeat_answer' && rules.fairPlay.answersNeedEndorsement) &&
+    kind !== 'reaction_received' &&
+    counterpartId !== memberId;
   const participation = counts && (rule.role !== 'consumer' || PARTICIPATING_CONSUMER_KINDS.has(kind));
 
   if (points > 0 && kind === 'message_posted') push(state.messages, memberId, at);
