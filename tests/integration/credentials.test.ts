@@ -25,7 +25,7 @@ beforeAll(async () => {
   await site.fw.ingest([
     act('question_asked', ana, '2026-11-02T10:00:00Z', { key: 'q1' }),
     act('answer_posted', ben, '2026-11-02T11:00:00Z', { counterpart: ana, subject: 'q1', key: 'answer1', url: 'https://discord.com/channels/1/2/3' }),
-    act('answer_accepted', ben, '2026-11-03T10:00:00Z', { counterpart: ana, key: 'accept1' }),
+    act('answer_accepted', ben, '2026-11-03T10:00:00Z', { counterpart: ana, key: 'accept1', subject: 'q1' }),
     act('answer_accepted', hidden, '2026-11-03T11:00:00Z', { counterpart: ana }),
   ]);
   await site.fw.ingest([{ key: 'unaccept1', kind: 'reversal', platform: 'discord', actor: ben, occurredAt: '2026-11-04T10:00:00Z', reverses: 'accept1' }]);
@@ -91,7 +91,7 @@ describe('Open Badges 2.0 (hosted)', () => {
       type: 'Assertion',
       id: `${BASE}/ob/v2/assertions/${award}`,
       badge: `${BASE}/ob/v2/badges/first-answer`,
-      issuedOn: '2026-11-02T11:00:00.000Z',
+      issuedOn: '2026-11-03T10:00:00.000Z', // the first answer badge: earned when the answer was accepted, which endorsed it (fair play)
       verification: { type: 'hosted' },
       recipient: { type: 'url', hashed: true },
       evidence: 'https://discord.com/channels/1/2/3',
@@ -148,14 +148,14 @@ describe('Open Badges 3.0 (signed)', () => {
     const forged = Buffer.from(JSON.stringify({ ...payload, vc: { ...payload.vc, name: 'Oracle' } })).toString('base64url');
     expect(verify(null, Buffer.from(`${h}.${forged}`), key, Buffer.from(s, 'base64url'))).toBe(false);
 
-    expect(payload).toMatchObject({ iss: `${BASE}/ob/v3/issuer`, jti: `${BASE}/ob/v3/credentials/${award}`, nbf: Date.parse('2026-11-02T11:00:00Z') / 1000 });
+    expect(payload).toMatchObject({ iss: `${BASE}/ob/v3/issuer`, jti: `${BASE}/ob/v3/credentials/${award}`, nbf: Date.parse('2026-11-03T10:00:00Z') / 1000 });
     expect(payload.vc).toEqual((await get(`/ob/v3/credentials/${award}.json`)).json());
     expect(payload.vc).toMatchObject({
       '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
       id: payload.jti,
       type: ['VerifiableCredential', 'OpenBadgeCredential'],
       issuer: { id: payload.iss, type: ['Profile'], name: 'Flywheel' },
-      validFrom: '2026-11-02T11:00:00.000Z',
+      validFrom: '2026-11-03T10:00:00.000Z',
       credentialSubject: {
         type: ['AchievementSubject'],
         identifier: [{ type: 'IdentityObject', identityType: 'url', hashed: true }],
