@@ -124,7 +124,9 @@ async function loadFairPlayFacts(db: Tx, batch: readonly LedgerActivity[], rules
   const answers = originals.filter((a) => a.kind === 'answer_posted' && a.subjectRef !== null);
   const parents = uniq(endorsing.flatMap((a) => (a.subjectRef === null ? parentSources(a.sourceRef) : [])));
   const answerSources = parents.length ? await answersBySource(db, parents, batch[0]!.id) : [];
-  const waiting = endorsing.length ? await pendingAnswers(db, uniq(endorsing.map((a) => a.memberId))) : [];
+  // The questions the batch's endorsements can be about: the ones they name, or their answers'.
+  const about = uniq([...endorsing.flatMap((a) => (a.subjectRef === null ? [] : [a.subjectRef])), ...answerSources.map((a) => a.subjectRef)]);
+  const waiting = about.length ? await pendingAnswers(db, uniq(endorsing.map((a) => a.memberId)), about) : [];
   const endorsed = answers.length ? await endorsedHelp(db, uniq(answers.map((a) => a.memberId)), uniq(answers.map((a) => a.subjectRef!))) : [];
   return { pairUsage, pendingAnswers: waiting, endorsed, answerSources };
 }

@@ -9,10 +9,15 @@ import { toLiveAward } from './awards-repo.js';
 import type { Tx } from './knex.js';
 
 const IN_CHUNK = 1000;
+const DAY = 86_400_000;
 const STANDING = 'w.cancels_activity_id IS NULL AND NOT EXISTS (SELECT 1 FROM awards r WHERE r.cancels_activity_id = w.activity_id)';
 const EARNED = `w.reason IN ('awarded', 'daily_cap')`;
 
-/** Earned awards of `kinds` received by `memberIds` on days in [fromDay, toDay], with their counterparts. */
+/**
+ * Earned awards of `kinds` received by `memberIds` on days in [fromDay, toDay], with their
+ * counterparts. Bounded by time too (a day either side covers any time zone), so the member-and-time
+ * index serves it: the busiest members' whole histories are not read on every batch.
+ */
 export async function pairPayments(
   db: Tx,
   kinds: readonly Kind[],
@@ -20,33 +25,39 @@ export async function pairPayments(
   fromDay: string,
   toDay: string,
 ): Promise<Array<{ kind: Kind; memberId: number; counterpartId: number; day: string }>> {
+  const from = Date.parse(`${fromDay}T00:00:00Z`) - DAY;
+  const to = Date.parse(`${toDay}T00:00:00Z`) + 2 * DAY;
   const rows = await inChunks(memberIds, IN_CHUNK, (chunk) =>
     db('awards as w')
       .select('w.kind', 'w.member_id', 'w.counterpart_member_id', 'w.day')
       .whereIn('w.member_id', chunk)
+      .andWhere('w.occurred_at', '>=', from)
+      .andWhere('w.occurred_at', '<', to)
       .whereIn('w.kind', kinds)
       .whereNotNull('w.counterpart_member_id')
       .whereNull('w.cancels_activity_id')
-      .andWhere(db.raw(EARNED))
-      .andWhere('w.day', '>=', fromDay)
-      .andWhere('w.day', '<=', toDay),
+      .andWhere(db.raw(EARNED)),
   );
-  return rows.map((r) => ({ kind: r.kind, memberId: r.member_id, counterpartId: r.counterpart_member_id, day: r.day }));
+  return rows
+    .filter((r) => r.day >= fromDay && r.day <= toDay)
+    .map((r) => ({ kind: r.kind, memberId: r.member_id, counterpartId: r.counterpart_member_id, day: r.day }));
 }
 
-/** Counted answers of `memberIds` still waiting for an endorsement (standing, never paid). */
-export async function pendingAnswers(db: Tx, memberIds: readonly number[]): Promise<LiveAward[]> {
-  const rows = await inChunks(memberIds, IN_CHUNK, (chunk) =>
-    db('awards as w')
-      .join('activities as a', 'a.id', 'w.activity_id')
+/** Counted answers of `memberIds` to `subjects` still waiting for an endorsement (standing, never paid). */
+export async function pendingAnswers(db: Tx, memberIds: readonly number[], subjects: readonly string[]): Promise<LiveAward[]> {
+  const members = new Set(memberIds);
+  const rows = await inChunks(subjects, IN_CHUNK, (chunk) =>
+    db('activities as a')
+      .join('awards as w', 'w.activity_id', 'a.id')
       .select('w.*', 'a.source_ref', 'a.subject_ref')
-      .whereIn('w.member_id', chunk)
+      .whereIn('a.subject_ref', chunk)
+      .andWhere('a.kind', 'answer_posted')
       .andWhere('w.kind', 'answer_posted')
       .andWhere('w.reason', 'unendorsed')
       .andWhere(db.raw(STANDING))
       .whereNotExists(db('awards as p').select(db.raw('1')).whereRaw('p.activity_id = w.activity_id').andWhereRaw(`p.reason IN ('awarded', 'daily_cap')`)),
   );
-  return rows.map(toLiveAward);
+  return rows.filter((r) => members.has(r.member_id)).map(toLiveAward);
 }
 
 /**
