@@ -19,7 +19,7 @@ import {
   type DiscourseUser,
   type MapContext,
 } from '../../src/discourse/activities.js';
-import { testFlywheel, type TestFlywheel } from '../support/db.js';
+import { testFlywheel, withoutFairPlay, type TestFlywheel } from '../support/db.js';
 
 const DAY = 86_400_000;
 const MIN = 60_000;
@@ -159,7 +159,7 @@ function gaming(forum: Forum, questions: ReadonlyArray<{ id: number; asker: Disc
 async function play(withGamers: boolean, fairPlay: boolean): Promise<TestFlywheel> {
   const fw = await testFlywheel({}, (c) => {
     c.rules.timeZone = c.community.timeZone = 'UTC';
-    if (!fairPlay) c.rules.fairPlay = { ...c.rules.fairPlay, endorsementsPerPair: null, acceptedPerPair: null, answersNeedEndorsement: false };
+    if (!fairPlay) withoutFairPlay(c);
   });
   fw.clock.now = NOW;
   nextId = 1000;
