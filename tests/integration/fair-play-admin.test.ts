@@ -51,8 +51,8 @@ describe('/admin/fair-play', () => {
     const res = await admin.get('/admin/fair-play');
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<a href="/admin/fair-play">Fair play</a>');
-    const row = res.body.match(new RegExp(`<tr data-member="${altId}">[\\s\\S]*?</tr>`))?.[0];
-    expect(row).toContain('Mara: 60');
+    const row = res.body.match(new RegExp(`<section class="card" data-member="${altId}">[\\s\\S]*?</section>`))?.[0];
+    expect(row).toContain('<span class="said">Mara</span>: 60');
     expect(row).toContain('100% of what others paid came from Mara');
     expect(res.body).not.toContain('>Helper</a>');
   });
@@ -77,7 +77,7 @@ describe('/admin/fair-play', () => {
     await site.fw.recompute();
     expect(await boardNames()).not.toContain('Mara Two');
     expect(await badgesOf()).not.toContain('first-question');
-    expect((await admin.get('/admin/fair-play')).body).toMatch(new RegExp(`<tr data-excluded="${altId}">[\\s\\S]*alt account of Mara`));
+    expect((await admin.get('/admin/fair-play')).body).toMatch(new RegExp(`<section class="card" data-excluded="${altId}">[\\s\\S]*alt account of Mara`));
 
     expect((await admin.post(`/admin/fair-play/${altId}/reinstate`, { _csrf: csrf, note: 'talked to her' })).statusCode).toBe(303);
     expect(await boardNames()).toContain('Mara Two');
