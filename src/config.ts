@@ -16,6 +16,7 @@ import { DEFAULT_KIND_RULES, KINDS, ROLES, SPACES, type Kind, type KindRule } fr
 import { isValidTimeZone } from './domain/periods.js';
 import type { Rules } from './domain/rules.js';
 import { DEFAULT_STAGE_RULES, type StageRules } from './domain/stages.js';
+import { DEFAULT_FAIR_PLAY, type FairPlayRules } from './domain/fair-play.js';
 
 export type Database = { client: 'sqlite'; filename: string } | { client: 'postgres'; connectionString: string };
 
@@ -136,6 +137,18 @@ const fileSchema = z.strictObject({
     .strictObject({
       messageSeconds: z.number().int().min(0).optional(),
       pairThanksMinutes: z.number().int().min(0).optional(),
+    })
+    .optional(),
+  fairPlay: z
+    .strictObject({
+      // "5 per week"; false turns a limit off.
+      endorsementsPerPair: z.union([z.literal(false), z.strictObject({ count: z.number().int().positive(), per: z.enum(['day', 'week', 'month']) })]).optional(),
+      acceptedPerPair: z.union([z.literal(false), z.strictObject({ count: z.number().int().positive(), per: z.enum(['day', 'week', 'month']) })]).optional(),
+      answersNeedEndorsement: z.boolean().optional(),
+      reviewFromPoints: z.number().int().min(0).optional(),
+      concentratedShare: z.number().min(0).max(1).optional(),
+      newAccountShare: z.number().min(0).max(1).optional(),
+      newAccountDays: z.number().int().min(0).optional(),
     })
     .optional(),
   stages: z
@@ -313,6 +326,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       messageCooldownMs: (f.cooldowns?.messageSeconds ?? 60) * 1000,
       pairCooldownMs: (f.cooldowns?.pairThanksMinutes ?? 30) * 60_000,
       timeZone,
+      fairPlay: fairPlayOf(f.fairPlay),
     },
     stages: { ...DEFAULT_STAGE_RULES, ...f.stages },
     staff: { discordRoleIds: f.staff?.discordRoleIds ?? [], discourseGroups: f.staff?.discourseGroups ?? [] },
@@ -350,5 +364,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       adminDiscordIds: f.access?.adminDiscordIds ?? [],
       managerDiscordIds: f.access?.managerDiscordIds ?? [],
     },
+  };
+}
+
+/** The file's `fairPlay` over the defaults; `false` turns a pair limit off. */
+function fairPlayOf(f: z.infer<typeof fileSchema>['fairPlay']): FairPlayRules {
+  const { endorsementsPerPair, acceptedPerPair, ...rest } = f ?? {};
+  const limit = (v: typeof endorsementsPerPair, fallback: FairPlayRules['endorsementsPerPair']) => (v === false ? null : (v ?? fallback));
+  return {
+    ...DEFAULT_FAIR_PLAY,
+    ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
+    endorsementsPerPair: limit(endorsementsPerPair, DEFAULT_FAIR_PLAY.endorsementsPerPair),
+    acceptedPerPair: limit(acceptedPerPair, DEFAULT_FAIR_PLAY.acceptedPerPair),
   };
 }

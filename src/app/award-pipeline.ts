@@ -8,6 +8,9 @@ import { REVERSAL, THANKS_KINDS } from '../domain/kinds.js';
 import { helpedDeltas, memberDayDeltas } from '../domain/member-facts.js';
 import { localDay, startOfDayInstant } from '../domain/periods.js';
 import { decideAwards, helpedMember, type RuleFacts, type Rules } from '../domain/rules.js';
+import { ENDORSING_KINDS, limitOf, pairLimitGroup, parentSources } from '../domain/fair-play.js';
+import { addDays, periodStart, shiftPeriod } from '../domain/periods.js';
+import { answersBySource, endorsedHelp, pairPayments, pendingAnswers } from '../db/fair-play-repo.js';
 import { mayChangeJourney, productionWindowStart, stageTimeline, type Stage, type StageRules, type StageTouch, type StageTransition } from '../domain/stages.js';
 import type { Badge } from '../domain/badges.js';
 import { awardBadges, type BadgeGrant } from './badge-awarding.js';
@@ -16,7 +19,7 @@ import { botMembers } from '../db/identities-repo.js';
 import type { Tx } from '../db/knex.js';
 import { reversedSources } from '../db/ledger-repo.js';
 import { advanceFirsts, applyHelped, applyMemberDays, dayUsage, stageFacts, type StageFactsRequest } from '../db/member-facts-repo.js';
-import { ensureCalendarDays, rollUpScores } from '../db/scores-rollup.js';
+import { ensureCalendarDays, lastAwardId, rollUpScores } from '../db/scores-rollup.js';
 import { evaluatedAt, saveJourneys, transitionsOf } from '../db/stages-repo.js';
 
 export interface PipelineRules {
@@ -80,7 +83,9 @@ async function loadRuleFacts(db: Tx, batch: readonly LedgerActivity[], rules: Ru
   const days = [...batch.map((a) => localDay(a.occurredAt, rules.timeZone)), ...targets.map((t) => t.day)].sort();
   const usage = await dayUsage(db, uniq([...batch.map((a) => a.memberId), ...targets.map((t) => t.memberId)]), days[0]!, days.at(-1)!);
 
+  const fairPlay = await loadFairPlayFacts(db, batch, rules);
   return {
+    ...fairPlay,
     messages: messages.map((m) => ({ memberId: m.memberId, at: m.at })),
     thanks: thanks.flatMap((t) => (t.counterpartId === null ? [] : [{ kind: t.kind, memberId: t.memberId, counterpartId: t.counterpartId, at: t.at }])),
     dayUsage: usage,
@@ -89,6 +94,41 @@ async function loadRuleFacts(db: Tx, batch: readonly LedgerActivity[], rules: Ru
     reversedSources: reversed,
     bots,
   };
+}
+
+/** The fair-play slice of history a batch needs: pair usage, endorsed help, waiting answers. */
+async function loadFairPlayFacts(db: Tx, batch: readonly LedgerActivity[], rules: Rules): Promise<Pick<RuleFacts, 'pairUsage' | 'pendingAnswers' | 'endorsed' | 'answerSources'>> {
+  const originals = batch.filter((a) => a.kind !== REVERSAL) as Array<LedgerActivity & { kind: Exclude<LedgerActivity['kind'], typeof REVERSAL> }>;
+  const pairUsage: NonNullable<RuleFacts['pairUsage']>[number][] = [];
+  for (const group of ['endorsements', 'accepted'] as const) {
+    const limit = limitOf(rules.fairPlay, group);
+    const acts = originals.filter((a) => pairLimitGroup(a.kind) === group && a.counterpartId !== null);
+    if (!limit || acts.length === 0) continue;
+    const days = acts.map((a) => localDay(a.occurredAt, rules.timeZone)).sort();
+    const from = periodStart(limit.per, days[0]!);
+    const to = addDays(shiftPeriod(limit.per, periodStart(limit.per, days.at(-1)!), 1), -1);
+    const pairs = new Set(acts.map((a) => `${a.memberId}|${a.counterpartId}`));
+    const counts = new Map<string, number>();
+    const kinds = group === 'endorsements' ? (['reaction_received', 'thanks_received'] as const) : (['answer_accepted'] as const);
+    for (const p of await pairPayments(db, kinds, uniq(acts.map((a) => a.memberId)), from, to)) {
+      if (!pairs.has(`${p.memberId}|${p.counterpartId}`)) continue;
+      const key = `${p.memberId}|${p.counterpartId}|${periodStart(limit.per, p.day)}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    for (const [key, count] of counts) {
+      const [memberId, counterpartId, window] = key.split('|');
+      pairUsage.push({ group, memberId: Number(memberId), counterpartId: Number(counterpartId), window: window!, count });
+    }
+  }
+  const endorsing = originals.filter((a) => ENDORSING_KINDS.has(a.kind) && a.counterpartId !== null && a.counterpartId !== a.memberId);
+  const answers = originals.filter((a) => a.kind === 'answer_posted' && a.subjectRef !== null);
+  const parents = uniq(endorsing.flatMap((a) => (a.subjectRef === null ? parentSources(a.sourceRef) : [])));
+  const answerSources = parents.length ? await answersBySource(db, parents, batch[0]!.id) : [];
+  // The questions the batch's endorsements can be about: the ones they name, or their answers'.
+  const about = uniq([...endorsing.flatMap((a) => (a.subjectRef === null ? [] : [a.subjectRef])), ...answerSources.map((a) => a.subjectRef)]);
+  const waiting = about.length ? await pendingAnswers(db, uniq(endorsing.map((a) => a.memberId)), about) : [];
+  const endorsed = answers.length ? await endorsedHelp(db, uniq(answers.map((a) => a.memberId)), uniq(answers.map((a) => a.subjectRef!))) : [];
+  return { pairUsage, pendingAnswers: waiting, endorsed, answerSources };
 }
 
 const sameJourney = (a: readonly StageTransition[], b: readonly StageTransition[]): boolean =>
@@ -179,9 +219,10 @@ export async function applyLedgerBatch(
   if (batch.length === 0) return { awards: [], changes: [], moves: [], badgeGrants: [] };
   const facts = await loadRuleFacts(db, batch, config.rules);
   const awards = decideAwards(batch, facts, config.rules);
+  const before = replay ? 0 : await lastAwardId(db);
   await insertAwards(db, awards);
   await ensureCalendarDays(db, awards.map((a) => a.day));
-  if (!replay) await rollUpScores(db, batch[0]!.id, batch.at(-1)!.id);
+  if (!replay) await rollUpScores(db, before);
   const days = memberDayDeltas(awards);
   await applyMemberDays(db, days);
   await advanceFirsts(db, days);

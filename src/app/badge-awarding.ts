@@ -23,6 +23,7 @@ import {
   type MemberHeldAward,
   type NewBadgeAward,
 } from '../db/badges-repo.js';
+import { excludedAmong } from '../db/fair-play-repo.js';
 import type { Tx } from '../db/knex.js';
 import { enqueueWriteBack } from './outbox.js';
 
@@ -62,6 +63,10 @@ export async function awardBadges(
   mayLose?: ReadonlySet<number>,
 ): Promise<BadgeGrant[]> {
   if (memberIds.length === 0 || !catalog.some(automatic)) return [];
+  // A member excluded by a manager (fair play) earns no badges until reinstated.
+  const excluded = await excludedAmong(db, memberIds);
+  if (excluded.size > 0) memberIds = memberIds.filter((id) => !excluded.has(id));
+  if (memberIds.length === 0) return [];
   const held = await heldBadges(db, memberIds);
   const heldBy = group(held, (h) => h.memberId);
   const open = await withinReach(

@@ -32,6 +32,7 @@ import { setHidden } from './privacy.js';
 import { recompute, reviewStages, type RecomputeResult } from './recompute.js';
 import { noncesUseCases, sessionsUseCases, type Nonces, type Sessions } from './sessions.js';
 import { replacedAcceptances, restorationsUnder, reversalsUnder, type RestoreOptions, type WithdrawOptions } from './reversals.js';
+import { fairPlayUseCases, type FairPlay } from './fair-play.js';
 import { WriteLock } from './write-lock.js';
 
 export interface Flywheel {
@@ -70,6 +71,8 @@ export interface Flywheel {
   links: MemberLinks;
   /** The champion program: nominations, review, terms, roster, audit. */
   champions: Champions;
+  /** The managers' fair-play queue, and exclusion from boards and badges. */
+  fairPlay: FairPlay;
   /** How many community members stand on each step of the ladder (the public summary). */
   ladder(): Promise<FunnelStep[]>;
   /** The community team's numbers: funnel, cohorts, producers, concentration, responsiveness, flow. */
@@ -167,6 +170,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     answerShare: () => answerShare(reads, tz, now()),
     setHidden: (identity, hidden) => setHidden(lock, identity, hidden, memberOptions()),
     links: memberLinks(reads, { lock, rules, memberOptions }),
+    fairPlay: fairPlayUseCases(reads, { lock, rules: config.rules.fairPlay, badges: config.badges, now }),
     champions: championsUseCases(reads, { lock, rules, termMonths: config.champions.termMonths, memberOptions }),
     news: new NewsBus(),
     sessions: sessionsUseCases(db, reads, now),

@@ -75,7 +75,9 @@ export function createIngest({ lock, config, now }: IngestDeps): Ingest {
       const { awards, changes: stageChanges, moves: stageMoves, badgeGrants } = await applyLedgerBatch(trx, ledger, config, clock);
 
       const byActivity = new Map<number, AwardRow[]>();
+      // An answer paid on its endorsement is reported as the answer's decision (unendorsed), not summed into it.
       for (const award of awards) {
+        if (award.release) continue;
         const list = byActivity.get(award.activityId) ?? [];
         list.push(award);
         byActivity.set(award.activityId, list);

@@ -97,27 +97,28 @@ export async function liveAwardsOfSources(db: Tx, sources: readonly string[]): P
       .andWhere(notCancelled(db))
       .orderBy('w.id'),
   );
-  return rows.map(
-    (r): LiveAward => ({
-      activityId: Number(r.activity_id),
-      memberId: r.member_id,
-      counterpartId: r.counterpart_member_id,
-      kind: r.kind,
-      platform: r.platform,
-      space: r.space,
-      role: r.role,
-      points: r.points,
-      reason: r.reason,
-      capped: Boolean(r.capped),
-      occurredAt: Number(r.occurred_at),
-      day: r.day,
-      sourceRef: r.source_ref,
-      subjectRef: r.subject_ref,
-      production: Boolean(r.production),
-      participation: Boolean(r.participation),
-    }),
-  );
+  return rows.map(toLiveAward);
 }
+
+/** An award row as read back (joined with its activity's source and subject). */
+export const toLiveAward = (r: any): LiveAward => ({
+  activityId: Number(r.activity_id),
+  memberId: r.member_id,
+  counterpartId: r.counterpart_member_id,
+  kind: r.kind,
+  platform: r.platform,
+  space: r.space,
+  role: r.role,
+  points: r.points,
+  reason: r.reason,
+  capped: Boolean(r.capped),
+  occurredAt: Number(r.occurred_at),
+  day: r.day,
+  sourceRef: r.source_ref,
+  subjectRef: r.subject_ref,
+  production: Boolean(r.production),
+  participation: Boolean(r.participation),
+});
 
 /** Members whose counted answer to one of `subjects` still stands. */
 export async function liveAnswers(db: Tx, subjects: readonly string[]): Promise<Array<{ memberId: number; subjectRef: string }>> {
@@ -127,7 +128,8 @@ export async function liveAnswers(db: Tx, subjects: readonly string[]): Promise<
       .select('w.member_id', 'a.subject_ref')
       .whereIn('a.subject_ref', chunk)
       .andWhere('w.kind', 'answer_posted')
-      .andWhere(earning(db)),
+      // A counted answer still waiting for its endorsement counts too: a second reply is a repeat.
+      .andWhere(db.raw(`${STANDING} AND w.reason IN ('awarded', 'daily_cap', 'unendorsed')`)),
   );
   return rows.map((r) => ({ memberId: r.member_id, subjectRef: r.subject_ref }));
 }

@@ -24,9 +24,9 @@ export interface BoardRow {
   badges: number;
 }
 
-/** Members who may appear on public boards: not hidden, not staff, not bots. */
-const LISTED = 'm.hidden = ? AND m.is_staff = ? AND m.is_bot = ?';
-const LISTED_BINDINGS = [false, false, false];
+/** Members who may appear on public boards: not hidden, not staff, not bots, not excluded (fair play). */
+const LISTED = 'm.hidden = ? AND m.is_staff = ? AND m.is_bot = ? AND m.excluded = ?';
+const LISTED_BINDINGS = [false, false, false, false];
 export const listed = (db: Tx) => db.raw(LISTED, LISTED_BINDINGS);
 
 type Board = Omit<BoardQuery, 'limit' | 'offset'>;

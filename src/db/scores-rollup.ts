@@ -20,9 +20,19 @@ export async function ensureCalendarDays(db: Tx, days: Iterable<string>): Promis
   await insertRows(db, 'calendar', ['day', 'week', 'month', 'quarter', 'year'], rows, { onConflict: 'ON CONFLICT ("day") DO NOTHING' });
 }
 
-/** Add the points of the awards a batch just wrote (activity ids in [firstId, lastId]) to every score they count in. */
-export async function rollUpScores(db: Tx, firstId: number, lastId: number): Promise<void> {
-  const awards = between('w.activity_id', firstId, lastId);
+/** The newest award's id (0 for none): what a batch writes comes after it. */
+export async function lastAwardId(db: Tx): Promise<number> {
+  const row = await db('awards').max({ id: 'id' }).first();
+  return Number(row?.id ?? 0);
+}
+
+/**
+ * Add the points of the awards a batch just wrote (award ids after `afterId`) to every score they
+ * count in. By award id, not activity id: an answer paid when it is endorsed is a new row of an
+ * older activity.
+ */
+export async function rollUpScores(db: Tx, afterId: number): Promise<void> {
+  const awards: Selection = { where: 'w.id > ?', bindings: [afterId], grouping: BY_BOARD };
   await nameBoards(db, awards);
   await addScores(db, awards);
 }
@@ -57,7 +67,7 @@ interface Selection {
   grouping: string;
 }
 
-// How awards are grouped. A batch's few awards are found by activity id and grouped board
+// How awards are grouped. A batch's few awards are found by award id and grouped board
 // first: grouped member first, SQLite 3.52 walks the whole member index in order instead of
 // sorting them. Members' histories are read through the member index and written member first,
 // the table's key order.
@@ -65,10 +75,10 @@ const BY_BOARD = 'o.board_id, w.member_id';
 const BY_MEMBER = 'w.member_id, o.board_id';
 const MEMBER_LIST = 500;
 
-const between = (column: 'w.activity_id' | 'w.member_id', first: number, last: number): Selection => ({
+const between = (column: 'w.member_id', first: number, last: number): Selection => ({
   where: `${column} >= ? AND ${column} <= ?`,
   bindings: [first, last],
-  grouping: column === 'w.activity_id' ? BY_BOARD : BY_MEMBER,
+  grouping: BY_MEMBER,
 });
 
 const among = (memberIds: readonly number[]): Selection => ({

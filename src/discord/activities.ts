@@ -39,13 +39,15 @@ export function messageActivities(m: MessageFacts): ActivityInput[] {
   else if (thread && m.author.externalId !== thread.ownerId)
     out.push({ ...base, key: ref, kind: 'answer_posted', actor: m.author, counterpart: ownerOf(thread), subject: threadRef(thread.id) });
   else out.push({ ...base, key: ref, kind: 'message_posted', actor: m.author });
-  for (const person of m.thanked) out.push(...thanksPair(`${ref}:thanks:${person.externalId}`, m.author, person, m.at, m.url));
+  // Thanks in a help thread name the question: they endorse the thanked member's answer there (fair play).
+  const subject = thread ? threadRef(thread.id) : undefined;
+  for (const person of m.thanked) out.push(...thanksPair(`${ref}:thanks:${person.externalId}`, m.author, person, m.at, m.url, undefined, subject));
   return out;
 }
 
 /** One thank-you: given by `from`, received by `to`, sharing one source. */
-export function thanksPair(source: string, from: Person, to: Person, at: number, url?: string, reason?: string): ActivityInput[] {
-  const base = { platform: 'discord' as const, occurredAt: at, url, source, ...(reason ? { payload: { reason } } : {}) };
+export function thanksPair(source: string, from: Person, to: Person, at: number, url?: string, reason?: string, subject?: string): ActivityInput[] {
+  const base = { platform: 'discord' as const, occurredAt: at, url, source, ...(reason ? { payload: { reason } } : {}), ...(subject ? { subject } : {}) };
   return [
     { ...base, key: `${source}:given`, kind: 'thanks_given', actor: from, counterpart: to },
     { ...base, key: `${source}:received`, kind: 'thanks_received', actor: to, counterpart: from },

@@ -63,6 +63,8 @@ export type AwardReason =
   | 'pair_cooldown'
   | 'daily_cap'
   | 'repeat_answer'
+  | 'pair_limit'
+  | 'unendorsed'
   | 'reversed'
   | 'reversal'
   | 'reversal_target_missing';
@@ -90,6 +92,11 @@ export interface AwardRow {
   production: boolean;
   /** Took part beyond consuming (drives the participant stage). */
   participation: boolean;
+  /**
+   * Set on the row that pays an answer when it is first endorsed: a second row of the answer's
+   * activity, dated at the endorsement (not a new activity).
+   */
+  release?: boolean;
 }
 
 export type Outcome =

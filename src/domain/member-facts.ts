@@ -31,6 +31,8 @@ export function memberDayDeltas(rows: readonly AwardRow[]): MemberDayDelta[] {
   const out = new Map<string, MemberDayDelta>();
   for (const row of rows) {
     const original = row.cancelsActivityId === null;
+    // An answer's release pays an activity already counted: it adds production, not an activity.
+    const fresh = original && !row.release;
     const key = `${row.memberId}|${row.day}`;
     let d = out.get(key);
     if (!d) {
@@ -40,8 +42,8 @@ export function memberDayDeltas(rows: readonly AwardRow[]): MemberDayDelta[] {
     d.points += row.points;
     if (row.capped) d.cappedPoints += row.points;
     d.firstAt = Math.min(d.firstAt, row.occurredAt);
+    if (fresh) d.activities += 1;
     if (original) {
-      d.activities += 1;
       if (row.participation) d.participatedAt = minOf(d.participatedAt, row.occurredAt);
       if (row.production) d.producedAt = minOf(d.producedAt, row.occurredAt);
     }

@@ -26,7 +26,7 @@ beforeAll(async () => {
   await fw.ingest([
     act('question_asked', asker, now - 3 * 86_400_000, { key: 'q1' }),
     act('answer_posted', ana, now - 3 * 86_400_000 + 60_000, { counterpart: asker, subject: 'q1', url: 'https://discord.com/channels/1/2/3' }),
-    act('answer_accepted', ana, now - 3 * 86_400_000 + 120_000, { counterpart: asker }),
+    act('answer_accepted', ana, now - 3 * 86_400_000 + 120_000, { counterpart: asker, subject: 'q1' }),
     ...thanks(asker, ana, now - 3 * 86_400_000 + 180_000),
     act('answer_accepted', evil, now - 40 * 86_400_000, { counterpart: asker }),
   ]);

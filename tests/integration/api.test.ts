@@ -13,7 +13,7 @@ beforeAll(async () => {
   await site.fw.ingest([
     act('question_asked', alice, nov(2), { key: 'q1' }),
     act('answer_posted', bob, nov(2, 11), { counterpart: alice, subject: 'q1' }),
-    act('answer_accepted', bob, nov(3), { counterpart: alice }),
+    act('answer_accepted', bob, nov(3), { counterpart: alice, subject: 'q1' }),
     ...thanks(alice, bob, nov(3, 12)),
     act('answer_accepted', hidden, nov(4), { counterpart: alice }),
     act('answer_accepted', bob, Date.parse('2026-10-10T10:00:00Z'), { counterpart: alice }),
@@ -120,7 +120,8 @@ describe('GET /api/v1/members', () => {
     const member = (await get('/api/v1/members/lookup?platform=discord&externalId=222')).json();
     expect(member.badges).toEqual([
       { awardId: expect.any(Number), id: 'appreciated', name: 'Appreciated', tier: 'bronze', awardedAt: '2026-11-03T12:00:00.000Z', earnedBy: { kind: 'thanks_received', url: null } },
-      { awardId: expect.any(Number), id: 'first-answer', name: 'First Answer', tier: 'bronze', awardedAt: '2026-11-02T11:00:00.000Z', earnedBy: { kind: 'answer_posted', url: null } },
+      // Earned when the answer was paid: on its acceptance, which endorsed it (fair play).
+      { awardId: expect.any(Number), id: 'first-answer', name: 'First Answer', tier: 'bronze', awardedAt: '2026-11-03T10:00:00.000Z', earnedBy: { kind: 'answer_posted', url: null } },
       { awardId: expect.any(Number), id: 'contributor', name: 'Contributor', tier: 'bronze', awardedAt: '2026-10-10T10:00:00.000Z', earnedBy: null },
       { awardId: expect.any(Number), id: 'first-solution', name: 'First Solution', tier: 'bronze', awardedAt: '2026-10-10T10:00:00.000Z', earnedBy: { kind: 'answer_accepted', url: null } },
     ]);

@@ -21,11 +21,13 @@ function season(): ActivityInput[] {
     const at = D0 + Math.floor(i / 2) * DAY + (i % 2) * 3 * 3600_000;
     out.push(act('question_asked', asker, at, { key: `q${i}` }));
     out.push(act('answer_posted', ben, at + 600_000, { counterpart: asker, subject: `q${i}` }));
-    out.push(act('answer_accepted', ben, at + 1200_000, { counterpart: asker }));
+    out.push(act('answer_accepted', ben, at + 1200_000, { counterpart: asker, subject: `q${i}` }));
     out.push(...thanks(asker, ben, at + 1800_000, `thanks-ben-${i}`));
   });
   // The first asker learns, then answers someone else, and thanks ten people.
+  // (The asker of q7 thanks them there: an answer earns, and counts as help, once endorsed.)
   out.push(act('answer_posted', askers[0]!, D0 + 3 * DAY, { counterpart: askers[7]!, subject: 'q7' }));
+  out.push(...thanks(askers[7]!, askers[0]!, D0 + 3 * DAY + 600_000, 'thanks-a7-a0', 'q7'));
   for (let i = 1; i <= 10; i++) out.push(...thanks(askers[0]!, askers[i]!, D0 + 4 * DAY + i * 60_000, `thanks-a0-${i}`));
   // Cy writes, speaks, brings ideas and friends.
   out.push(act('content_published', cy, D0 + 5 * DAY));

@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCatalog } from '../../src/domain/badge-catalog.js';
 import { act, discord, thanks } from '../support/builders.js';
-import { testFlywheel, type TestFlywheel } from '../support/db.js';
+// Stories here pay answers at once and let one asker accept many answers: fair play is off (tests/integration/fair-play*.test.ts cover it).
+import { testFlywheel, withoutFairPlay, type TestFlywheel } from '../support/db.js';
 
 const DAY = 86_400_000;
 const D0 = Date.parse('2026-10-05T10:00:00Z'); // a Monday
@@ -35,7 +36,7 @@ const accepted = (by = ben, at = D0, key?: string) => act('answer_accepted', by,
 
 describe('the default catalog', () => {
   it('grants first badges as activities arrive, recording the activity that earned each', async () => {
-    fw = await testFlywheel();
+    fw = await testFlywheel({}, withoutFairPlay);
     const { outcomes, badgeGrants } = await fw.ingest([act('question_asked', ana, D0), answer(ben, D0 + 60_000), accepted(ben, D0 + 120_000)]);
     expect((await ids('1')).sort()).toEqual(['first-question']);
     // Ben's first activity is an answer: a contributor, but not "from asking to answering".
@@ -47,14 +48,14 @@ describe('the default catalog', () => {
   });
 
   it('honours "from asking to answering" only for members who asked first', async () => {
-    fw = await testFlywheel();
+    fw = await testFlywheel({}, withoutFairPlay);
     await fw.ingest([act('question_asked', cy, D0), act('question_asked', ana, D0 + 1000)]);
     await fw.ingest([act('answer_posted', cy, D0 + DAY, { counterpart: ana, subject: 'q1' })]);
     expect(await ids('3')).toContain('asking-to-answering');
   });
 
   it('counts tiers of accepted answers, and takes a revocable badge back when its solution is unaccepted', async () => {
-    fw = await testFlywheel();
+    fw = await testFlywheel({}, withoutFairPlay);
     const accepts = Array.from({ length: 10 }, (_, i) => accepted(ben, D0 + i * DAY, `acc${i}`));
     await fw.ingest(accepts.slice(0, 9));
     expect(await ids('2')).not.toContain('problem-solver');
@@ -69,7 +70,7 @@ describe('the default catalog', () => {
   });
 
   it('keeps a badge that cannot be taken back', async () => {
-    fw = await testFlywheel();
+    fw = await testFlywheel({}, withoutFairPlay);
     await fw.ingest(thanks(ana, ben, D0, 'th1'));
     expect(await ids('2')).toContain('appreciated');
     await fw.ingest([{ key: 'rev-th1', kind: 'reversal', platform: 'discord', actor: ana, occurredAt: D0 + DAY, reverses: 'th1' }]);
@@ -77,7 +78,7 @@ describe('the default catalog', () => {
   });
 
   it('grants streaks that span batches, dated on the day the streak was reached', async () => {
-    fw = await testFlywheel({}, (c) => (c.badges = parseCatalog([{ id: 'three-days', name: 'Three', description: 'x', tier: 'bronze', icon: 'flame', earn: { streak: { days: 3 } } }], [], c.rules.kinds)));
+    fw = await testFlywheel({}, (c) => (withoutFairPlay(c), c.badges = parseCatalog([{ id: 'three-days', name: 'Three', description: 'x', tier: 'bronze', icon: 'flame', earn: { streak: { days: 3 } } }], [], c.rules.kinds)));
     await fw.ingest([act('message_posted', ana, D0)]);
     await fw.ingest([act('message_posted', ana, D0 + DAY)]);
     await fw.ingest([act('message_posted', ana, D0 + 3 * DAY)]);
@@ -87,7 +88,7 @@ describe('the default catalog', () => {
   });
 
   it('grants "quick draw" (five accepted answers within a week) when a batch completes a week begun in earlier batches', async () => {
-    fw = await testFlywheel();
+    fw = await testFlywheel({}, withoutFairPlay);
     const acc = (day: number) => accepted(ben, D0 + day * DAY, `acc${day}`);
     // Six accepted answers, never five within a week.
     await fw.ingest([0, 10, 20, 30].map(acc));
@@ -106,7 +107,7 @@ describe('the default catalog', () => {
   });
 
   it('grants "helped" badges for distinct members, and points badges', async () => {
-    fw = await testFlywheel();
+    fw = await testFlywheel({}, withoutFairPlay);
     await fw.ingest([ana, cy, dee, discord('5'), discord('6')].map((asker, i) => act('answer_posted', ben, D0 + i * 1000, { counterpart: asker, subject: `q${i}` })));
     expect(await ids('2')).toContain('good-neighbour');
     await fw.ingest([act('manual_award', ben, D0 + DAY, { points: 990, space: 'success', reason: 'conference talk', counterpart: cy })]);
@@ -117,7 +118,7 @@ describe('the default catalog', () => {
 describe('a member’s newest badges (as /rank shows them)', () => {
   it('are the newest three standing ones, newest first, each with the activity that earned it', async () => {
     const answers = (n: number) => ({ id: `answers-${n}`, name: `Answers ${n}`, description: 'x', tier: 'bronze', icon: 'star', revocable: true, earn: { count: { kind: 'answer_posted', atLeast: n } } });
-    fw = await testFlywheel({}, (c) => (c.badges = parseCatalog([1, 2, 3, 4].map(answers), [], c.rules.kinds)));
+    fw = await testFlywheel({}, (c) => (withoutFairPlay(c), c.badges = parseCatalog([1, 2, 3, 4].map(answers), [], c.rules.kinds)));
     const newest = async () => (await fw.standing('discord', '2'))!.newestBadges.map((b) => [b.id, b.awardedAt, b.earnedBy?.kind]);
     await fw.ingest([act('question_asked', ben, D0)]);
     expect(await newest()).toEqual([]);
@@ -140,7 +141,7 @@ describe('a member’s newest badges (as /rank shows them)', () => {
 
 describe('top of the period', () => {
   it('grants the month’s top helper when the month has closed, once per month, to listed members only', async () => {
-    fw = await testFlywheel();
+    fw = await testFlywheel({}, withoutFairPlay);
     await fw.ingest([accepted(ben, D0, 'a1'), accepted(cy, D0 + 1000, 'a2'), accepted(cy, D0 + 2000, 'a3'), act('answer_accepted', discord('9', { isStaff: true }), D0, { counterpart: ana })]);
     await fw.ingest([act('answer_accepted', discord('9', { isStaff: true }), D0 + 3000, { counterpart: ana }), act('answer_accepted', discord('9', { isStaff: true }), D0 + 4000, { counterpart: ana })]);
     fw.clock.now = Date.parse('2026-10-20T00:00:00Z');
@@ -158,7 +159,7 @@ describe('top of the period', () => {
 
 describe('recompute', () => {
   it('grants a new badge to everyone who already qualifies, dated when they first did — and keeps award ids', async () => {
-    fw = await testFlywheel();
+    fw = await testFlywheel({}, withoutFairPlay);
     await fw.ingest([answer(ben, D0), answer(ben, D0 + DAY), answer(cy, D0 + 2 * DAY)]);
     await fw.closePeriods();
     const before = await fw.db('badge_awards').select('id', 'badge_id', 'member_id').orderBy('id');
@@ -174,7 +175,7 @@ describe('recompute', () => {
 
 describe('manual badges', () => {
   it('are granted by a manager with a reason, once', async () => {
-    fw = await testFlywheel();
+    fw = await testFlywheel({}, withoutFairPlay);
     await fw.ingest([answer(ben, D0)]);
     const benId = (await fw.lookupMember('discord', '2')).id;
     const grant = await fw.grantBadge({ badgeId: 'champion', member: ben, by: ana, reason: 'appointed for 2027', origin: 'test:1' });

@@ -18,8 +18,8 @@ function history(n: number, offset: number) {
     const q = `q${offset + i}`;
     out.push(act('question_asked', asker, minutes(i), { key: q }));
     out.push(act('answer_posted', helper, minutes(i) + 1, { counterpart: asker, subject: q, key: `${q}:a` }));
-    out.push(...thanks(asker, helper, minutes(i) + 2));
-    out.push(act('answer_accepted', helper, minutes(i) + 3, { counterpart: asker }));
+    out.push(...thanks(asker, helper, minutes(i) + 2, undefined, q));
+    out.push(act('answer_accepted', helper, minutes(i) + 3, { counterpart: asker, subject: q }));
     out.push(act('message_posted', asker, minutes(i) + 4));
   }
   return out;
@@ -38,7 +38,8 @@ describe('the batch path', () => {
   it('issues about as many statements for 600 activities as for 60', async () => {
     const small = await statementsFor(history(60, 0));
     const large = await statementsFor(history(600, 10_000));
-    expect(small).toBeLessThan(40);
+    // (Fair play reads a few facts per batch — pair usage, waiting answers, endorsed help: 45, not 40.)
+    expect(small).toBeLessThan(45);
     expect(large).toBeLessThan(small * 1.5);
   });
 

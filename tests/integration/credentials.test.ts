@@ -29,7 +29,7 @@ beforeAll(async () => {
   await site.fw.ingest([
     act('question_asked', ana, '2026-11-02T10:00:00Z', { key: 'q1' }),
     act('answer_posted', ben, '2026-11-02T11:00:00Z', { counterpart: ana, subject: 'q1', key: 'answer1', url: 'https://discord.com/channels/1/2/3' }),
-    act('answer_accepted', ben, '2026-11-03T10:00:00Z', { counterpart: ana, key: 'accept1' }),
+    act('answer_accepted', ben, '2026-11-03T10:00:00Z', { counterpart: ana, key: 'accept1', subject: 'q1' }),
     act('answer_accepted', hidden, '2026-11-03T11:00:00Z', { counterpart: ana }),
   ]);
   await site.fw.ingest([{ key: 'unaccept1', kind: 'reversal', platform: 'discord', actor: ben, occurredAt: '2026-11-04T10:00:00Z', reverses: 'accept1' }]);
@@ -95,7 +95,7 @@ describe('Open Badges 2.0 (hosted)', () => {
       type: 'Assertion',
       id: `${BASE}/ob/v2/assertions/${award}`,
       badge: `${BASE}/ob/v2/badges/first-answer`,
-      issuedOn: '2026-11-02T11:00:00.000Z',
+      issuedOn: '2026-11-03T10:00:00.000Z', // the first answer badge: earned when the answer was accepted, which endorsed it (fair play)
       verification: { type: 'hosted' },
       recipient: { type: 'url', hashed: true },
       evidence: 'https://discord.com/channels/1/2/3',
@@ -179,7 +179,7 @@ describe('Open Badges 3.0 (signed)', () => {
     expect(verify(null, Buffer.from(`${h}.${forged}`), key, Buffer.from(s, 'base64url'))).toBe(false);
 
     const benUrl = `${BASE}/members/${(await site.fw.lookupMember('discord', '2')).id}`;
-    expect(payload).toMatchObject({ iss: `${BASE}/ob/v3/issuer`, sub: benUrl, jti: `${BASE}/ob/v3/credentials/${award}`, nbf: Date.parse('2026-11-02T11:00:00Z') / 1000 });
+    expect(payload).toMatchObject({ iss: `${BASE}/ob/v3/issuer`, sub: benUrl, jti: `${BASE}/ob/v3/credentials/${award}`, nbf: Date.parse('2026-11-03T10:00:00Z') / 1000 });
     // The VC-JWT binding (OB 3.0 §8.2): iss, sub, jti and nbf each name what the credential says.
     expect([payload.iss, payload.sub, payload.jti, payload.nbf]).toEqual([payload.vc.issuer.id, payload.vc.credentialSubject.id, payload.vc.id, Date.parse(payload.vc.validFrom) / 1000]);
     expect(payload.vc).toEqual((await get(`/ob/v3/credentials/${award}.json`)).json());
@@ -188,7 +188,7 @@ describe('Open Badges 3.0 (signed)', () => {
       id: payload.jti,
       type: ['VerifiableCredential', 'OpenBadgeCredential'],
       issuer: { id: payload.iss, type: ['Profile'], name: 'Flywheel' },
-      validFrom: '2026-11-02T11:00:00.000Z',
+      validFrom: '2026-11-03T10:00:00.000Z',
       credentialSubject: {
         type: ['AchievementSubject'],
         id: benUrl,

@@ -64,15 +64,17 @@ describe('POST /webhooks/discourse', () => {
     expect((await deliver('topic', 'topic_created', { topic })).json().recorded).toEqual([{ key: `discourse:topic:${topic.id}`, status: 'awarded', points: 2, reason: 'awarded' }]);
     expect((await deliver('post', 'post_created', { post: postPayload(topic, asker, 1, at(0)) })).json()).toEqual({ recorded: [] });
     const answer = postPayload(topic, helper, 2, at(5), 'Use the admin panel');
-    expect((await deliver('post', 'post_created', { post: answer })).json().recorded[0]).toMatchObject({ status: 'awarded', points: 5 });
+    // The answer waits for an endorsement (fair play): the asker's like pays it.
+    expect((await deliver('post', 'post_created', { post: answer })).json().recorded[0]).toMatchObject({ status: 'awarded', points: 0, reason: 'unendorsed' });
     await deliver('like', 'post_liked', { like: { post: answer, user: { id: asker.id, username: asker.username, name: asker.name } } });
     await deliver('solved', 'accepted_solution', { solved: answer });
     const ledger = await recorded(site.fw);
     expect(ledger.map((r) => [r.kind, r.who === String(helper.id) ? 'helper' : 'asker', r.points])).toEqual([
       ['question_asked', 'asker', 2],
-      ['answer_posted', 'helper', 5],
+      ['answer_posted', 'helper', 0],
       ['reaction_given', 'asker', 0],
       ['reaction_received', 'helper', 1],
+      ['answer_posted', 'helper', 5],
       ['answer_accepted', 'helper', 15],
     ]);
     const member = await site.fw.lookupMember('discourse', String(helper.id));

@@ -67,7 +67,13 @@ describe('badges back out to Discourse', () => {
   });
 
   it('creates "sync" badges on the forum once, then grants them', async () => {
-    await fw.ingest([act('answer_posted', helper, T, { counterpart: asker, subject: 'q1' }), act('answer_posted', helper, T + 1000, { counterpart: asker, subject: 'q2' })]);
+    // Two answers, each liked by the asker (an answer counts once endorsed: fair play).
+    await fw.ingest([
+      act('answer_posted', helper, T, { counterpart: asker, subject: 'q1', key: 'discourse:post:1' }),
+      act('answer_posted', helper, T + 1000, { counterpart: asker, subject: 'q2', key: 'discourse:post:2' }),
+      act('reaction_received', helper, T + 2000, { counterpart: asker, source: 'discourse:post:1:liked_by:asker' }),
+      act('reaction_received', helper, T + 3000, { counterpart: asker, source: 'discourse:post:2:liked_by:asker' }),
+    ]);
     expect(await fw.deliverOutbox(send())).toBe(0);
     expect((await outbox())[0]!.last_error).toMatch(/run flywheel discourse sync-badges/);
     expect(await syncBadges(fw)).toEqual({ created: ['helping-hand'], found: [] });

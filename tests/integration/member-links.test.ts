@@ -49,7 +49,9 @@ describe('linking a forum account to a Discord account', () => {
   it('joins the two into one member once both are proven: points, stage and badges add up', async () => {
     await h.fw.ingest([
       act('answer_accepted', discordRef, T, { counterpart: { platform: 'discord', externalId: '3' } }),
-      act('answer_posted', discourse('501', 'dora_forum'), T + 1000, { counterpart: discourse('502', 'asker'), subject: 't1' }),
+      act('answer_posted', discourse('501', 'dora_forum'), T + 1000, { counterpart: discourse('502', 'asker'), subject: 't1', key: 'discourse:post:1' }),
+      // The asker likes the answer: it earns once endorsed (fair play), 5 + 1 for the like.
+      act('reaction_received', discourse('501', 'dora_forum'), T + 1500, { counterpart: discourse('502', 'asker'), source: 'discourse:post:1:liked_by:502' }),
     ]);
     const code = await codeFor(DISCORD_ID);
     const v = new Visitor(site);
@@ -61,7 +63,7 @@ describe('linking a forum account to a Discord account', () => {
     const viaDiscord = await h.fw.lookupMember('discord', DISCORD_ID);
     const viaForum = await h.fw.lookupMember('discourse', '501');
     expect(viaForum.id).toBe(viaDiscord.id);
-    expect(viaDiscord.points.all).toBe(20);
+    expect(viaDiscord.points.all).toBe(21);
     expect(viaDiscord.identities.map((i) => i.platform).sort()).toEqual(['discord', 'discourse']);
     expect(viaDiscord.badges.map((b) => b.id)).toEqual(expect.arrayContaining(['first-solution', 'first-answer']));
   });
@@ -89,22 +91,23 @@ describe('managers', () => {
   it('see members sharing a username as suggestions, merge them, and can split them again', async () => {
     await h.fw.ingest([
       act('answer_accepted', { platform: 'discord', externalId: '800000000000000009', username: 'samesame' }, T, { counterpart: { platform: 'discord', externalId: '3' } }),
-      act('answer_posted', discourse('909', 'samesame'), T + 2000, { counterpart: discourse('502', 'asker'), subject: 't9' }),
+      act('answer_posted', discourse('909', 'samesame'), T + 2000, { counterpart: discourse('502', 'asker'), subject: 't9', key: 'discourse:post:9' }),
+      act('reaction_received', discourse('909', 'samesame'), T + 2500, { counterpart: discourse('502', 'asker'), source: 'discourse:post:9:liked_by:502' }),
     ]);
     const suggestion = (await h.fw.links.suggestions()).find((s) => s.username === 'samesame')!;
     expect(suggestion.members.map((m) => m.platform).sort()).toEqual(['discord', 'discourse']);
     const [a, b] = suggestion.members.map((m) => m.id) as [number, number];
     // Nothing merged by itself.
-    expect((await h.fw.member(a)).points.all + (await h.fw.member(b)).points.all).toBe(20);
+    expect((await h.fw.member(a)).points.all + (await h.fw.member(b)).points.all).toBe(21);
 
     await h.fw.links.merge(a, b);
-    expect((await h.fw.member(a)).points.all).toBe(20);
+    expect((await h.fw.member(a)).points.all).toBe(21);
     await expect(h.fw.member(b)).rejects.toThrow(/not found/);
     expect((await h.fw.links.suggestions()).some((s) => s.username === 'samesame')).toBe(false);
 
     const { merged: split } = await h.fw.links.unmerge(a, 'discourse');
     expect((await h.fw.member(a)).points.all).toBe(15);
-    expect((await h.fw.member(split)).points.all).toBe(5);
+    expect((await h.fw.member(split)).points.all).toBe(6);
     expect((await h.fw.lookupMember('discourse', '909')).id).toBe(split);
   });
 });

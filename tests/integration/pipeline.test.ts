@@ -25,21 +25,24 @@ describe('ingest', () => {
       act('question_asked', alice, minutes(0), { key: 'q1' }),
       act('answer_posted', bob, minutes(5), { counterpart: alice, subject: 'q1' }),
       act('answer_posted', carol, minutes(6), { counterpart: alice, subject: 'q1' }),
-      ...thanks(alice, bob, minutes(10)),
-      act('answer_accepted', carol, minutes(12), { counterpart: alice }),
+      ...thanks(alice, bob, minutes(10), undefined, 'q1'),
+      act('answer_accepted', carol, minutes(12), { counterpart: alice, subject: 'q1' }),
     ]);
-    expect(summary(outcomes)).toEqual(['2 awarded', '5 awarded', '5 awarded', '1 awarded', '5 awarded', '15 awarded']);
+    // Answers wait for an endorsement (fair play): Alice's thanks pays Bob's, her acceptance Carol's.
+    expect(summary(outcomes)).toEqual(['2 awarded', '0 unendorsed', '0 unendorsed', '1 awarded', '5 awarded', '15 awarded']);
     expect(await pointsOf(bob)).toBe(10);
     expect(await pointsOf(carol)).toBe(20);
-    expect(stageChanges.map((c) => c.stage).sort()).toEqual(['contributor', 'contributor', 'participant']);
+    // Answering makes Bob and Carol participants; the endorsement makes them contributors.
+    expect(stageChanges.map((c) => c.stage).sort()).toEqual(['contributor', 'contributor', 'participant', 'participant', 'participant']);
   });
 
   it('is a no-op for a natural key seen before, within a batch or across deliveries', async () => {
     const answer = act('answer_posted', bob, minutes(5), { key: 'discord:message:1', counterpart: alice, subject: 'q1' });
-    expect(summary((await fw.ingest([answer, answer])).outcomes)).toEqual(['5 awarded', 'duplicate']);
-    expect(summary((await fw.ingest([{ ...answer, occurredAt: minutes(50) }])).outcomes)).toEqual(['duplicate']);
-    expect(await pointsOf(bob)).toBe(5);
-    expect(await fw.db('activities').count({ n: '*' }).first()).toEqual({ n: 1 });
+    const accepted = act('answer_accepted', bob, minutes(6), { key: 'discord:message:1:accepted', counterpart: alice, subject: 'q1' });
+    expect(summary((await fw.ingest([answer, answer, accepted])).outcomes)).toEqual(['0 unendorsed', 'duplicate', '15 awarded']);
+    expect(summary((await fw.ingest([{ ...answer, occurredAt: minutes(50) }, accepted])).outcomes)).toEqual(['duplicate', 'duplicate']);
+    expect(await pointsOf(bob)).toBe(20);
+    expect(await fw.db('activities').count({ n: '*' }).first()).toEqual({ n: 2 });
   });
 
   it('records self-thanks with 0 points and the reason', async () => {
@@ -58,14 +61,14 @@ describe('ingest', () => {
 
   it('holds the daily cap across batches, exempting accepted answers', async () => {
     for (let i = 0; i < 5; i++)
-      await fw.ingest(Array.from({ length: 10 }, (_, j) => act('answer_posted', bob, minutes(i * 10 + j), { counterpart: alice, subject: `q${i}-${j}` })));
+      await fw.ingest(Array.from({ length: 10 }, (_, j) => act('topic_created', bob, minutes(i * 10 + j))));
     await fw.ingest([act('answer_accepted', bob, minutes(90), { counterpart: alice })]);
     expect(await pointsOf(bob, 'day')).toBe(0); // the clock says the 22nd; these were on the 20th
     expect(await pointsOf(bob)).toBe(215);
   });
 
   it('cancels what a deleted message earned, in the period it was earned', async () => {
-    await fw.ingest([act('answer_posted', bob, minutes(0), { key: 'discord:message:9', counterpart: alice, subject: 'q' }), ...thanks(bob, carol, minutes(0), 'discord:message:9')]);
+    await fw.ingest([act('topic_created', bob, minutes(0), { key: 'discord:message:9' }), ...thanks(bob, carol, minutes(0), 'discord:message:9')]);
     expect(await pointsOf(bob)).toBe(6);
     const { outcomes } = await fw.ingest([act('reversal' as never, bob, minutes(60 * 24 * 3), { key: 'discord:message:9:deleted', reverses: 'discord:message:9' })]);
     expect(summary(outcomes)).toEqual(['-11 reversal']) // 6 of Bob's, 5 of Carol's;
@@ -79,7 +82,7 @@ describe('ingest', () => {
   it('gives bots nothing and keeps staff off the leaderboard while they earn', async () => {
     const bot = discord('900', { isBot: true });
     const staff = discord('901', { isStaff: true });
-    await fw.ingest([act('answer_posted', bot, minutes(0), { counterpart: alice, subject: 'q' }), act('answer_posted', staff, minutes(1), { counterpart: alice, subject: 'q' }), act('answer_posted', carol, minutes(2), { counterpart: alice, subject: 'q' })]);
+    await fw.ingest([act('topic_created', bot, minutes(0)), act('topic_created', staff, minutes(1)), act('topic_created', carol, minutes(2))]);
     expect(await pointsOf(bot)).toBe(0);
     expect(await pointsOf(staff)).toBe(5);
     const board = await fw.leaderboard({ period: 'month' });
@@ -123,7 +126,7 @@ describe('leaderboards', () => {
   });
 
   it('recompute after a rule change rebuilds every score from the ledger', async () => {
-    await fw.ingest([act('answer_accepted', bob, minutes(0), { counterpart: alice }), act('answer_posted', bob, minutes(1), { counterpart: alice, subject: 'q' })]);
+    await fw.ingest([act('answer_accepted', bob, minutes(0), { counterpart: alice, subject: 'q' }), act('answer_posted', bob, minutes(1), { counterpart: alice, subject: 'q' })]);
     expect(await pointsOf(bob)).toBe(20);
     fw.config.rules.kinds.answer_accepted.points = 25;
     await fw.recompute();
@@ -137,7 +140,7 @@ describe('leaderboards', () => {
       : (await fw.db.raw('SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname')).rows;
 
   it('leaves every index as it was, after a recompute and after one that failed part-way', async () => {
-    await fw.ingest([act('answer_accepted', bob, minutes(0), { counterpart: alice }), act('answer_posted', carol, minutes(1), { counterpart: alice, subject: 'q' })]);
+    await fw.ingest([act('answer_accepted', bob, minutes(0), { counterpart: alice }), act('topic_created', carol, minutes(1))]);
     const before = await indexes();
     expect(before.map((i: { name: string }) => i.name)).toEqual(expect.arrayContaining(['scores_top', 'awards_counted']));
     await fw.recompute();

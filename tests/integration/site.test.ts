@@ -35,12 +35,15 @@ beforeAll(async () => {
     // 30 askers each ask once (2 points): enough rows for two pages of 25.
     ...askers.map((a, i) => act('question_asked', a, NOW - 5 * DAY + i * 1000, { key: `q${i}` })),
     act('answer_posted', ana, NOW - 4 * DAY, { counterpart: askers[0]!, subject: 'q0', url: 'https://discord.com/channels/1/2/3' }),
-    act('answer_accepted', ana, NOW - 4 * DAY + 1000, { counterpart: askers[0]! }),
+    act('answer_accepted', ana, NOW - 4 * DAY + 1000, { counterpart: askers[0]!, subject: 'q0' }),
     ...thanks(askers[1]!, ana, NOW - 4 * DAY + 2000),
-    act('answer_posted', evil, NOW - 3 * DAY, { counterpart: askers[1]!, subject: 'q1' }),
+    act('answer_posted', evil, NOW - 3 * DAY, { counterpart: askers[1]!, subject: 'q1', key: 'a-evil' }),
+    // Answers earn once endorsed (fair play): the askers like the evil and staff answers.
+    act('reaction_received', evil, NOW - 3 * DAY + 500, { counterpart: askers[1]!, source: 'a-evil:liked_by:1' }),
     act('answer_posted', quiet, NOW - 3 * DAY, { counterpart: askers[2]!, subject: 'q2' }),
-    act('answer_accepted', quiet, NOW - 3 * DAY + 1000, { counterpart: askers[2]! }),
-    act('answer_posted', staff, NOW - 2 * DAY, { counterpart: askers[3]!, subject: 'q3' }),
+    act('answer_accepted', quiet, NOW - 3 * DAY + 1000, { counterpart: askers[2]!, subject: 'q2' }),
+    act('answer_posted', staff, NOW - 2 * DAY, { counterpart: askers[3]!, subject: 'q3', key: 'a-staff' }),
+    act('reaction_received', staff, NOW - 2 * DAY + 500, { counterpart: askers[3]!, source: 'a-staff:liked_by:3' }),
     act('answer_posted', ana, Date.parse('2026-10-15T10:00:00Z'), { counterpart: askers[4]!, subject: 'q4' }),
   ]);
   await site.fw.setHidden(quiet, true);

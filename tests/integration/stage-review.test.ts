@@ -5,7 +5,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { act, discord } from '../support/builders.js';
-import { testFlywheel, type TestFlywheel } from '../support/db.js';
+// About monthly reviews: answers count at once here (fair play off; its ladder rule has its own tests).
+import { testFlywheel, withoutFairPlay, type TestFlywheel } from '../support/db.js';
 
 const DAY = 86_400_000;
 const START = Date.parse('2026-03-02T12:00:00Z');
@@ -14,7 +15,7 @@ const QUIET = 1_050; // several chunks of the review
 describe('monthly stage review', () => {
   let fw: TestFlywheel;
   beforeEach(async () => {
-    fw = await testFlywheel();
+    fw = await testFlywheel({}, withoutFairPlay);
   });
   afterEach(() => fw.close());
 

@@ -68,10 +68,14 @@ function toActivities(steps: Step[]): ActivityInput[] {
     const other = members[s.other]!;
     const at = BASE + s.minute * 60_000 + (i % 7) * 1000; // many collisions within cooldown windows
     if (s.kind === 'thanks_given') {
-      out.push({ key: `a${i}:g`, source: `a${i}`, kind: 'thanks_given', platform: actor.platform, actor, counterpart: other, occurredAt: at });
-      out.push({ key: `a${i}:r`, source: `a${i}`, kind: 'thanks_received', platform: actor.platform, actor: other, counterpart: actor, occurredAt: at });
+      // Thanks in a question endorse the thanked member's answer there (fair play).
+      const subject = s.subject < 2 ? `q${s.subject}` : undefined;
+      out.push({ key: `a${i}:g`, source: `a${i}`, kind: 'thanks_given', platform: actor.platform, actor, counterpart: other, occurredAt: at, subject });
+      out.push({ key: `a${i}:r`, source: `a${i}`, kind: 'thanks_received', platform: actor.platform, actor: other, counterpart: actor, occurredAt: at, subject });
       return;
     }
+    // A like is recorded under the post it likes: often an earlier answer, so it endorses it.
+    const liked = s.kind === 'reaction_received' && i > s.subject ? `a${i - 1 - s.subject}:liked:${i}` : undefined;
     const helps = s.kind === 'answer_posted' || s.kind === 'answer_accepted' || s.kind === 'reaction_received';
     out.push({
       key: `a${i}`,
@@ -79,7 +83,8 @@ function toActivities(steps: Step[]): ActivityInput[] {
       platform: actor.platform,
       actor,
       counterpart: helps ? other : undefined,
-      subject: s.kind === 'answer_posted' ? `q${s.subject}` : undefined,
+      subject: s.kind === 'answer_posted' || s.kind === 'answer_accepted' ? `q${s.subject}` : undefined,
+      ...(liked ? { source: liked } : {}),
       occurredAt: at,
     });
   });
@@ -128,6 +133,8 @@ const configureRules = (c: Parameters<NonNullable<Parameters<typeof testFlywheel
   c.rules.timeZone = c.community.timeZone = 'America/Sao_Paulo';
   // Advocates within ten weeks and five members: journeys resume past the reach threshold.
   c.stages = { ...c.stages, advocateActiveMonths: 2, advocateReach: 2 };
+  // Tight fair-play limits, so pair limits fire and answers wait for (and get) endorsements.
+  c.rules.fairPlay = { ...c.rules.fairPlay, endorsementsPerPair: { count: 2, per: 'week' }, acceptedPerPair: { count: 1, per: 'month' }, answersNeedEndorsement: true };
   // Small thresholds, so every criterion type fires within a short random stream.
   c.badges = parseCatalog(SMALL_CATALOG, [], c.rules.kinds);
 };
@@ -154,6 +161,8 @@ describe('incremental ingestion equals recompute', () => {
     let badgesSeen = 0;
     let advocatesSeen = 0;
     let windowedSeen = 0;
+    let releasesSeen = 0;
+    let limitsSeen = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.array(step, { minLength: 10, maxLength: 150, size: 'max' }),
@@ -167,6 +176,10 @@ describe('incremental ingestion equals recompute', () => {
             badgesSeen += incremental.badges.length;
             advocatesSeen += incremental.stages.filter((s: { stage: string }) => s.stage === 'advocate').length;
             windowedSeen += incremental.badges.filter((b: { badge_id: string }) => b.badge_id === 'quick-2').length;
+            // A release: an answer's second row, paid after its `unendorsed` one.
+            const waited = new Set(incremental.awards.filter((a: { reason: string }) => a.reason === 'unendorsed').map((a: { activity_id: number }) => a.activity_id));
+            releasesSeen += incremental.awards.filter((a: { activity_id: number; reason: string }) => waited.has(a.activity_id) && a.reason === 'awarded').length;
+            limitsSeen += incremental.awards.filter((a: { reason: string }) => a.reason === 'pair_limit').length;
             await fw.recompute();
             expect(await snapshot(fw)).toEqual(incremental);
           } finally {
@@ -180,6 +193,9 @@ describe('incremental ingestion equals recompute', () => {
     expect(badgesSeen).toBeGreaterThan(0);
     expect(advocatesSeen).toBeGreaterThan(0);
     expect(windowedSeen).toBeGreaterThan(0);
+    // …and answers are paid on endorsement, and pair limits hold some back.
+    expect(releasesSeen).toBeGreaterThan(0);
+    expect(limitsSeen).toBeGreaterThan(0);
   }, 120_000);
 });
 

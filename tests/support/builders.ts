@@ -17,10 +17,10 @@ export function act(kind: Kind, actor: IdentityRef, at: ActivityInput['occurredA
   return { key: `k${++seq}`, kind, platform: actor.platform, actor, occurredAt: at, ...extra };
 }
 
-/** A thanks from `from` to `to`: the two ledger entries one thank-you produces. */
-export function thanks(from: IdentityRef, to: IdentityRef, at: number, source = `thanks${++seq}`): ActivityInput[] {
+/** A thanks from `from` to `to`: the two ledger entries one thank-you produces (about `subject`, a question, if given). */
+export function thanks(from: IdentityRef, to: IdentityRef, at: number, source = `thanks${++seq}`, subject?: string): ActivityInput[] {
   return [
-    { key: `${source}:given`, source, kind: 'thanks_given', platform: from.platform, actor: from, counterpart: to, occurredAt: at },
-    { key: `${source}:received`, source, kind: 'thanks_received', platform: to.platform, actor: to, counterpart: from, occurredAt: at },
+    { key: `${source}:given`, source, kind: 'thanks_given', platform: from.platform, actor: from, counterpart: to, occurredAt: at, subject },
+    { key: `${source}:received`, source, kind: 'thanks_received', platform: to.platform, actor: to, counterpart: from, occurredAt: at, subject },
   ];
 }

@@ -37,3 +37,11 @@ export async function testFlywheel(env: Env = {}, configure?: (c: Config) => voi
   await fw.migrate();
   return Object.assign(fw, { clock });
 }
+
+/**
+ * Rules without fair play's limits and endorsement wait (as a community may configure them): for
+ * tests about other rules whose stories pay answers at once or accept many answers from one asker.
+ */
+export const withoutFairPlay = (c: Config): void => {
+  c.rules.fairPlay = { ...c.rules.fairPlay, endorsementsPerPair: null, acceptedPerPair: null, answersNeedEndorsement: false };
+};

@@ -32,6 +32,13 @@ describe('configuration', () => {
     expect(c.community.timeZone).toBe('Europe/Berlin');
   });
 
+  it('reads fair-play limits over their defaults, turns one off with false, and names a bad one', () => {
+    expect(loadConfig({}, '/x').rules.fairPlay).toMatchObject({ endorsementsPerPair: { count: 5, per: 'week' }, acceptedPerPair: { count: 3, per: 'month' }, answersNeedEndorsement: true });
+    const c = loadConfig(withFile('fairPlay:\n  endorsementsPerPair: { count: 8, per: day }\n  acceptedPerPair: false\n  answersNeedEndorsement: false\n'), '/x');
+    expect(c.rules.fairPlay).toMatchObject({ endorsementsPerPair: { count: 8, per: 'day' }, acceptedPerPair: null, answersNeedEndorsement: false, reviewFromPoints: 20 });
+    expect(() => loadConfig(withFile('fairPlay:\n  endorsementsPerPair: { count: 5, per: fortnight }\n'), '/x')).toThrow(/fairPlay\.endorsementsPerPair/);
+  });
+
   it('names the key and what was expected when a value is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' }, '/x')).toThrow(/PORT \(environment\): .*number/i);
     expect(() => loadConfig(withFile('points:\n  answer_accepted: lots\n'), '/x')).toThrow(/points\.answer_accepted .*number/);

@@ -2,8 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { LedgerActivity } from '../../src/domain/activity.js';
 import { DEFAULT_KIND_RULES, type LedgerKind } from '../../src/domain/kinds.js';
 import { decideAwards, type RuleFacts, type Rules } from '../../src/domain/rules.js';
+import { DEFAULT_FAIR_PLAY, type FairPlayRules } from '../../src/domain/fair-play.js';
 
-const rules: Rules = { kinds: DEFAULT_KIND_RULES, dailyCap: 200, messageCooldownMs: 60_000, pairCooldownMs: 30 * 60_000, timeZone: 'UTC' };
+const OFF: FairPlayRules = { ...DEFAULT_FAIR_PLAY, endorsementsPerPair: null, acceptedPerPair: null, answersNeedEndorsement: false };
+
+const rules: Rules = { kinds: DEFAULT_KIND_RULES, dailyCap: 200, messageCooldownMs: 60_000, pairCooldownMs: 30 * 60_000, timeZone: 'UTC', fairPlay: OFF };
+// The rules below the fair-play block are about other rules: fair play is off there, on in its own block.
+const fair: Rules = { ...rules, fairPlay: DEFAULT_FAIR_PLAY };
 const none: RuleFacts = { messages: [], thanks: [], dayUsage: [], liveAnswers: [], targets: [], reversedSources: [], bots: new Set() };
 const T = Date.parse('2026-11-20T10:00:00Z');
 let id = 0;
@@ -103,5 +108,68 @@ describe('award rules', () => {
   it('marks production for someone else, not for oneself', () => {
     const out = decideAwards([row('answer_posted', 1, T, { counterpartId: 2, subjectRef: 'q' }), row('thanks_received', 1, T, { counterpartId: 1 }), row('question_asked', 1, T)], none, rules);
     expect(out.map((a) => [a.production, a.participation])).toEqual([[true, true], [false, true], [false, true]]);
+  });
+});
+
+describe('fair play', () => {
+  const DAY = 86_400_000;
+  const decideFair = (batch: LedgerActivity[], facts: Partial<RuleFacts> = {}) => decideAwards(batch, { ...none, ...facts }, fair);
+  const like = (author: number, liker: number, at: number, post: string) =>
+    row('reaction_received', author, at, { counterpartId: liker, sourceRef: `${post}:liked_by:${liker}` });
+
+  it('counts five likes or thanks from one member to another per week, and records the rest with 0 and the reason', () => {
+    const week = Array.from({ length: 7 }, (_, i) => like(1, 2, T + i * 60_000, `p${i}`));
+    const out = decideFair([...week, like(1, 3, T, 'p9'), like(1, 2, T + 7 * DAY, 'p10')]).map((a) => [a.points, a.reason]);
+    expect(out).toEqual([[1, 'awarded'], [1, 'awarded'], [1, 'awarded'], [1, 'awarded'], [1, 'awarded'], [0, 'pair_limit'], [0, 'pair_limit'], [1, 'awarded'], [1, 'awarded']]);
+    // Earlier batches' likes count toward the week too.
+    expect(decideFair([like(1, 2, T, 'px')], { pairUsage: [{ group: 'endorsements', memberId: 1, counterpartId: 2, window: '2026-11-16', count: 5 }] }).map((a) => a.reason)).toEqual(['pair_limit']);
+  });
+
+  it('pays an answer once someone else endorses it, dated at the endorsement, and only once', () => {
+    const answer = row('answer_posted', 1, T, { counterpartId: 2, subjectRef: 'q', sourceRef: 'post:7' });
+    const out = decideFair([answer, like(1, 2, T + DAY, 'post:7'), like(1, 3, T + DAY + 1, 'post:7')]);
+    expect(out.map((a) => [a.activityId, a.kind, a.points, a.reason, a.day, a.production])).toEqual([
+      [answer.id, 'answer_posted', 0, 'unendorsed', '2026-11-20', false],
+      [answer.id + 1, 'reaction_received', 1, 'awarded', '2026-11-21', false],
+      [answer.id, 'answer_posted', 5, 'awarded', '2026-11-21', true],
+      [answer.id + 2, 'reaction_received', 1, 'awarded', '2026-11-21', false],
+    ]);
+  });
+
+  it('pays at once an answer whose question already endorsed the answerer, and never a self-endorsed one', () => {
+    const accepted = row('answer_accepted', 1, T, { counterpartId: 2, subjectRef: 'q' });
+    expect(decideFair([accepted, row('answer_posted', 1, T + 1, { counterpartId: 2, subjectRef: 'q' })]).map((a) => [a.points, a.reason])).toEqual([[15, 'awarded'], [5, 'awarded']]);
+    expect(decideFair([row('answer_posted', 1, T, { counterpartId: 2, subjectRef: 'q', sourceRef: 'm' }), row('reaction_received', 1, T + 1, { counterpartId: 1, sourceRef: 'm:r' })]).map((a) => a.reason)).toEqual(['unendorsed', 'self_award']);
+  });
+
+  it('does not let a limited acceptance pay the answer it accepts', () => {
+    const out = decideFair(
+      [0, 1, 2, 3].flatMap((i) => [
+        row('answer_posted', 1, T + i * 1000, { counterpartId: 2, subjectRef: `q${i}` }),
+        row('answer_accepted', 1, T + i * 1000 + 1, { counterpartId: 2, subjectRef: `q${i}` }),
+      ]),
+    );
+    expect(out.reduce((n, a) => n + a.points, 0)).toBe(3 * (15 + 5));
+    expect(out.filter((a) => a.reason === 'pair_limit')).toHaveLength(1);
+  });
+
+  it('takes an answer\'s pay back with the answer, and keeps it when only the like is withdrawn', () => {
+    const answer = row('answer_posted', 1, T, { counterpartId: 2, subjectRef: 'q', sourceRef: 'post:7' });
+    const liked = like(1, 2, T + 1, 'post:7');
+    const unliked = decideFair([answer, liked, row('reversal', 1, T + 2, { reverses: liked.sourceRef })]);
+    expect(unliked.reduce((n, a) => n + a.points, 0)).toBe(5);
+    const deleted = decideFair([answer, like(1, 2, T + 1, 'post:7'), row('reversal', 1, T + 2, { reverses: 'post:7' })]);
+    expect(deleted.filter((a) => a.memberId === 1 && a.kind === 'answer_posted').reduce((n, a) => n + a.points, 0)).toBe(0);
+  });
+
+  it('gives a day of 500 unendorsed replies across 51 questions nothing', () => {
+    const replies = Array.from({ length: 500 }, (_, i) => row('answer_posted', 9, T + i * 60_000, { counterpartId: 2, subjectRef: `q${i % 51}` }));
+    const out = decideFair(replies);
+    expect(out.reduce((n, a) => n + a.points, 0)).toBe(0);
+    expect(out.filter((a) => a.production)).toEqual([]);
+  });
+
+  it('counts likes received as endorsement, not as help for the ladder', () => {
+    expect(decideFair([like(1, 2, T, 'm')]).map((a) => a.production)).toEqual([false]);
   });
 });

@@ -32,6 +32,8 @@ const insightsQuery = z.object({
   to: z.union([z.string().regex(/^\d{4}-\d{2}$/, 'expected a month YYYY-MM'), z.literal('')]).optional(),
   platform: z.union([z.enum(PLATFORMS), z.literal('')], { message: `expected one of ${PLATFORMS.join(', ')}` }).optional(),
 });
+const excludeBody = z.object({ _csrf: z.string().optional(), reason: z.string().trim().min(5, 'say why, in a few words').max(2000) });
+const reinstateBody = z.object({ _csrf: z.string().optional(), note });
 const exportQuery = z.object({ include: z.enum(['consenting', 'everyone'], { message: 'expected consenting or everyone' }).default('consenting') });
 const EXPORT_COLUMNS = [
   'member_id',
@@ -113,6 +115,26 @@ export async function adminRoutes(app: FastifyInstance, fw: Flywheel): Promise<v
       await fw.news.publish(news);
       return reply.redirect('/admin/champions', 303);
     });
+
+  // Fair play: the members the rules cannot decide, and exclusion from boards and badges.
+  app.get('/admin/fair-play', async (_request, reply) => {
+    const [queue, exclusions] = await Promise.all([fw.fairPlay.queue(), fw.fairPlay.exclusions()]);
+    return view(reply, 'fair-play', 'Fair play', { queue, exclusions });
+  });
+
+  app.post('/admin/fair-play/:id/exclude', post, async (request, reply) => {
+    const { id } = parseQuery(idParams, request.params);
+    const body = parseQuery(excludeBody, request.body);
+    await fw.fairPlay.exclude(id, actorOf(request.session!), body.reason);
+    return reply.redirect('/admin/fair-play', 303);
+  });
+
+  app.post('/admin/fair-play/:id/reinstate', post, async (request, reply) => {
+    const { id } = parseQuery(idParams, request.params);
+    const body = parseQuery(reinstateBody, request.body);
+    await fw.fairPlay.reinstate(id, actorOf(request.session!), body.note || null);
+    return reply.redirect('/admin/fair-play', 303);
+  });
 
   app.get('/admin/insights', async (request, reply) => {
     const q = parseQuery(insightsQuery, request.query);

@@ -50,7 +50,10 @@ describe('a question in a help forum', () => {
     const ledger = await recorded(h.fw);
     const byKind = (kind: string) => ledger.filter((r) => r.kind === kind).map((r) => [r.who, r.points, r.reason]);
     expect(byKind('question_asked')).toEqual([[ASKER, 2, 'awarded']]);
+    // Answers wait for an endorsement (fair play): the asker's thanks pays Bea's, the acceptance Cal's.
     expect(byKind('answer_posted')).toEqual([
+      [BEA, 0, 'unendorsed'],
+      [CAL, 0, 'unendorsed'],
       [BEA, 5, 'awarded'],
       [CAL, 5, 'awarded'],
     ]);
@@ -63,7 +66,9 @@ describe('a question in a help forum', () => {
 
   it('announces new contributors without pinging them, and gives them the stage role', async () => {
     const { thread } = h.discord.openPost(FORUM_ID, ASKER, 'How do I paginate?', 'Any example?');
-    h.discord.say(thread.id, BEA, 'Use limit and offset.');
+    const answer = h.discord.say(thread.id, BEA, 'Use limit and offset.');
+    // The asker's thanks endorses the answer: that makes Bea a contributor (fair play).
+    h.discord.say(thread.id, ASKER, 'thanks, that works', { replyTo: answer });
     await h.settle();
 
     const posted = (c: RestCall) => c.method === 'POST' && c.path.endsWith(`/channels/${ANNOUNCE_ID}/messages`);
@@ -81,7 +86,7 @@ describe('a question in a help forum', () => {
     expect(news).toMatch(/\*\*asker\*\* earned the \*\*Curious Mind\*\* badge/);
     // The bot's own announcements come back through the gateway; they are not recorded.
     await h.settle();
-    expect((await recorded(h.fw)).filter((r) => r.kind === 'message_posted')).toEqual([]);
+    expect((await recorded(h.fw)).filter((r) => r.kind === 'message_posted').map((r) => r.who)).toEqual([ASKER]);
   });
 
   it('counts only the first answer of each member, and a follow-up by the asker as a message', async () => {
@@ -92,7 +97,8 @@ describe('a question in a help forum', () => {
     h.discord.say(thread.id, ASKER, 'still failing');
     await h.settle();
     const ledger = await recorded(h.fw);
-    expect(ledger.filter((r) => r.kind === 'answer_posted').map((r) => r.reason)).toEqual(['awarded', 'repeat_answer']);
+    // The counted answer waits for an endorsement (fair play); the second is a repeat either way.
+    expect(ledger.filter((r) => r.kind === 'answer_posted').map((r) => r.reason)).toEqual(['unendorsed', 'repeat_answer']);
     expect(ledger.filter((r) => r.who === ASKER).map((r) => r.kind)).toEqual(['question_asked', 'message_posted']);
   });
 
