@@ -19,6 +19,7 @@ import { createIngest, type Ingest } from './ingest.js';
 import { boardCaches, getLeaderboard, type Leaderboard, type LeaderboardQuery } from './leaderboards.js';
 import { getMember, lookupMember, standingOf, type MemberProfile, type Standing } from './members.js';
 import { championsUseCases, type Champions } from './champions.js';
+import { contributionsUseCases, type Contributions } from './contributions.js';
 import { answerShare, badgeDetail, howToEarn, newestAwards, type AnswerShare, type BadgeDetail, type RecentAward } from './community.js';
 import { funnel, type FunnelStep } from '../domain/insights.js';
 import { stageCounts } from '../db/insights-repo.js';
@@ -69,6 +70,8 @@ export interface Flywheel {
   links: MemberLinks;
   /** The champion program: nominations, review, terms, roster, audit. */
   champions: Champions;
+  /** Contributions beyond chat (forms, attendee lists, API, approved submissions) and manual awards. */
+  contributions: Contributions;
   /** How many community members stand on each step of the ladder (the public summary). */
   ladder(): Promise<FunnelStep[]>;
   /** The community team's numbers: funnel, cohorts, producers, concentration, responsiveness, flow. */
@@ -124,6 +127,8 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
   const rules: PipelineRules = { rules: config.rules, stages: config.stages, badges: config.badges };
   const tz = config.community.timeZone;
   const memberOptions = () => ({ hiddenByDefault: config.community.hiddenByDefault, now: now() });
+  const ingest = createIngest({ lock, config: { ...rules, hiddenByDefault: config.community.hiddenByDefault }, now });
+  const news = new NewsBus();
   return {
     db,
     close: async () => {
@@ -133,7 +138,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     ping: async () => void (await reads.raw('SELECT 1')),
     config,
     now,
-    ingest: createIngest({ lock, config: { ...rules, hiddenByDefault: config.community.hiddenByDefault }, now }),
+    ingest,
     recompute: (onProgress) => recompute(lock, rules, now(), onProgress),
     reviewStages: () => reviewStages(lock, rules, now()),
     grantBadge: ({ member, by, ...grant }) =>
@@ -159,7 +164,8 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     setHidden: (identity, hidden) => setHidden(lock, identity, hidden, memberOptions()),
     links: memberLinks(reads, { lock, rules, memberOptions }),
     champions: championsUseCases(reads, { lock, rules, termMonths: config.champions.termMonths, memberOptions }),
-    news: new NewsBus(),
+    contributions: contributionsUseCases({ reads, lock, ingest, news, now, manualAwardSpace: config.rules.kinds.manual_award.space }),
+    news,
     secret: (key) => setting(lock, key, randomSecret),
     getSetting: async (key) => ((await reads('settings').select('value').where({ key }).first())?.value as string | undefined) ?? null,
     setSetting: (key, value) => lock.run(async (trx) => void (await trx('settings').insert({ key, value }).onConflict('key').merge())),

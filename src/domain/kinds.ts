@@ -25,6 +25,7 @@ export const KINDS = [
   'event_attended',
   'event_spoke',
   'member_referred',
+  'review_written',
   'manual_award',
 ] as const;
 export type Kind = (typeof KINDS)[number];
@@ -57,6 +58,8 @@ export const DEFAULT_KIND_RULES: Record<Kind, KindRule> = {
   event_attended: { points: 3, space: 'engagement', role: 'consumer', capped: false },
   event_spoke: { points: 30, space: 'contribution', role: 'producer', capped: false },
   member_referred: { points: 10, space: 'acquisition', role: 'producer', capped: true },
+  // A public review on a review site (G2 and the like): recorded when a manager approves it.
+  review_written: { points: 15, space: 'acquisition', role: 'producer', capped: false },
   manual_award: { points: 0, space: 'success', role: 'producer', capped: false },
 };
 
