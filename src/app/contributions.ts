@@ -21,7 +21,12 @@ import type { NewsBus } from './news.js';
 import type { WriteLock } from './write-lock.js';
 
 /** Who a contribution is for: a member (by id or by name, as a manager types it) or a platform account. */
-export type MemberRef = { memberId: number } | { name: string } | (IdentityRef & { memberId?: undefined; name?: undefined });
+export type MemberRef =
+  | { memberId: number }
+  | { name: string }
+  /** An account the member is already known by (an attendee list's or an automation's columns). */
+  | { account: { discordId?: string; discordUsername?: string; forumUsername?: string } }
+  | (IdentityRef & { memberId?: undefined; name?: undefined });
 
 export interface RecordInput {
   kind: string;
@@ -112,7 +117,13 @@ export function contributionsUseCases({ reads, lock, ingest, news, now, manualAw
       return id && identityKey(id) === identityKey(ref) ? { ...id, ...ref, memberId: id.memberId } : { ...ref, memberId: existing?.member_id ?? 0, isBot: ref.isBot ?? false };
     }
     let memberId: number;
-    if ('memberId' in ref && ref.memberId !== undefined) memberId = ref.memberId;
+    if ('account' in ref) {
+      const { discordId, discordUsername, forumUsername } = ref.account;
+      const found = await repo.membersByAccounts(db, { discordIds: discordId ? [discordId] : [], discordUsernames: discordUsername ? [discordUsername] : [], forumUsernames: forumUsername ? [forumUsername] : [] });
+      const id = discordId ? found.discordId.get(discordId) : forumUsername ? found.forumUsername.get(forumUsername.toLowerCase()) : found.discordUsername.get(discordUsername!.toLowerCase());
+      if (id === undefined) throw new DomainError('not_found', `${field}: no member with ${discordId ? `Discord id ${discordId}` : forumUsername ? `forum username ${forumUsername}` : `Discord username ${discordUsername}`}`);
+      memberId = id;
+    } else if ('memberId' in ref && ref.memberId !== undefined) memberId = ref.memberId;
     else {
       const name = (ref as { name: string }).name.trim();
       const byNumber = /^#?(\d+)$/.exec(name);
@@ -296,7 +307,7 @@ export function contributionsUseCases({ reads, lock, ingest, news, now, manualAw
       const strip = ({ platform: p, externalId, username, displayName }: IdentityRef): IdentityRef => ({ platform: p, externalId, username, displayName });
       const chosen = space ?? manualAwardSpace;
       const activity: ActivityInput = {
-        key: `${platform}:award:${origin}`,
+        key: `${platform}:${origin}`,
         kind: 'manual_award',
         platform,
         actor: strip(member),

@@ -12,6 +12,7 @@ import * as memberLinks from '../../migrations/20261122050000_member_links.js';
 import * as badgeIndexes from '../../migrations/20261122060000_badge_indexes.js';
 import * as scoresByMember from '../../migrations/20261123000000_scores_by_member.js';
 import * as scoreBoards from '../../migrations/20261123010000_score_boards.js';
+import * as contributions from '../../migrations/20261205080000_contributions.js';
 import type { Db } from './knex.js';
 
 type Migration = Pick<Knex.Migration, 'up' | 'down'>;
@@ -26,6 +27,7 @@ const MIGRATIONS: ReadonlyArray<[string, Migration]> = [
   ['20261122060000_badge_indexes', badgeIndexes],
   ['20261123000000_scores_by_member', scoresByMember],
   ['20261123010000_score_boards', scoreBoards],
+  ['20261205080000_contributions', contributions],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {
