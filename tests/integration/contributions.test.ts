@@ -288,4 +288,11 @@ describe('the contributions API', () => {
     expect([revoked.statusCode, revoked.json()]).toEqual([403, { error: 'this API token was revoked', code: 'forbidden' }]);
     expect(await site.fw.db('audit_log').whereIn('action', ['api_token_created', 'api_token_revoked']).pluck('action')).toEqual(['api_token_created', 'api_token_revoked']);
   });
+
+  it('counts what the team records in full, past the daily cap that limits chat', async () => {
+    const token = (await site.fw.contributions.createToken('feedback board', { memberId: null, label: 'test' })).token;
+    const feedback = Array.from({ length: 45 }, (_, i) => ({ kind: 'feedback_submitted', member: { name: 'ben' }, title: `Idea number ${i}`, date: '2026-11-21' }));
+    expect((await call(token, { contributions: feedback })).statusCode).toBe(201);
+    expect(await pointsOf('discord', BEN)).toBe(225);
+  });
 });
