@@ -94,6 +94,8 @@ describe('a manager records contributions on the site', () => {
     const sam2 = await memberOf('discord', SAM2);
     expect(ambiguous.json()).toMatchObject({ code: 'invalid_parameter', error: expect.stringContaining(`#${sam2} Sam (discord: sam_k)`) });
     expect((await m.post('/admin/contributions', { ...form, member: 'nobody-like-this' }, 'application/json')).statusCode).toBe(404);
+    const search = (await m.get('/admin/contributions/members?q=sam', 'application/json')).json();
+    expect(search.members.map((x: { accounts: string }) => x.accounts)).toEqual(['discord: sam_w', 'discord: sam_k']);
     const ok = await m.post('/admin/contributions', { ...form, member: `#${sam2}` }, 'application/json');
     expect(ok.json()).toMatchObject({ status: 'recorded', points: 30, member: { id: sam2 } });
     expect(await badgesOf('discord', SAM2)).toContain('speaker');
