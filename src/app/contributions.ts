@@ -113,7 +113,8 @@ export function contributionsUseCases({ reads, lock, ingest, news, now, manualAw
     if ('platform' in ref && ref.platform) {
       const existing = await db('identities').select('member_id').where({ platform: ref.platform, external_id: ref.externalId }).first();
       const id = existing ? (await repo.memberIdentities(db, [existing.member_id])).get(existing.member_id) : undefined;
-      // A platform account not seen yet becomes a member through ingest, like any first activity.
+      // A platform account not seen yet becomes a member through ingest, like any first activity
+      // (memberId 0 until then: no signed-in manager can be that member).
       return id && identityKey(id) === identityKey(ref) ? { ...id, ...ref, memberId: id.memberId } : { ...ref, memberId: existing?.member_id ?? 0, isBot: ref.isBot ?? false };
     }
     let memberId: number;
@@ -267,7 +268,8 @@ export function contributionsUseCases({ reads, lock, ingest, news, now, manualAw
         await settle(trx, null);
         await audited(trx, 'submission_declined');
       });
-      await told(`Your submission “${describe(submission.kind as RecordableKind, submission as unknown as Evidence)}” was not approved${noteText ? `: ${noteText}` : '.'}`);
+      const evidence: Evidence = { day: submission.day, title: submission.title ?? undefined, url: submission.url ?? undefined, event: submission.event ?? undefined };
+      await told(`Your submission “${describe(submission.kind as RecordableKind, evidence)}” was not approved${noteText ? `: ${noteText}` : '.'}`);
     } else {
       const it = await toActivity(reads, { kind: submission.kind, member: { memberId: submission.memberId }, evidence: { day: submission.day, title: submission.title ?? undefined, url: submission.url ?? undefined, event: submission.event ?? undefined } }, by);
       it.activity.payload = { ...it.activity.payload, submission: id };
@@ -319,7 +321,7 @@ export function contributionsUseCases({ reads, lock, ingest, news, now, manualAw
         payload: { recordedBy: by.label },
       };
       const { recorded } = await recordActivities([{ activity, member, note: `${points > 0 ? '+' : ''}${points} (${chosen}): ${reason}` }], by, 'manual_award');
-      return { ...recorded[0]!, points: recorded[0]!.status === 'recorded' ? recorded[0]!.points : 0, reason, space: chosen };
+      return { ...recorded[0]!, reason, space: chosen };
     },
 
     async submit({ memberId, kind, evidence: raw, note, origin }) {

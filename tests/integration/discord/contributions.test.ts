@@ -45,6 +45,15 @@ describe('/submit', () => {
     expect(badDate.response.body.data).toMatchObject({ flags: 64, content: 'date: expected a day such as 2026-11-01' });
     expect(await h.fw.db('contribution_submissions')).toEqual([]);
   });
+
+  it('tells the member, in a DM, why a submission was declined', async () => {
+    await h.discord.command('submit', ANA, { options: [text('what', 'content_published'), text('date', '2026-11-20'), text('link', 'https://example.org/nope')] });
+    const [pending] = await h.fw.contributions.pending();
+    await h.fw.contributions.decide(pending!.id, 'decline', boss, 'this page does not mention us');
+    const dm = await h.discord.waitFor((c) => c.method === 'POST' && /\/channels\/\d+\/messages$/.test(c.path) && /not approved/.test(c.body?.content ?? ''));
+    expect(dm.body.content).toBe('Your submission “https://example.org/nope · 2026-11-20” was not approved: this page does not mention us');
+    expect(await totalOf(h.fw, ANA)).toBe(0);
+  });
 });
 
 describe('/award', () => {
