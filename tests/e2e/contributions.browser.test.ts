@@ -50,6 +50,9 @@ describe('contributions in Chromium', () => {
     await shoot('admin-contributions');
 
     const post = page.locator('section#content_published form');
+    // Typing a name offers the members it may mean, by number.
+    await post.getByLabel('Member').pressSequentially('Lim');
+    await expect.poll(() => post.locator('datalist option').evaluateAll((os) => os.map((o) => `${(o as { value: string }).value} ${(o as { label: string }).label}`))).toEqual(['#1 Ana Lima (discord: ana)']);
     await post.getByLabel('Member').fill('ana');
     await post.getByLabel('Link').fill('https://blog.example.org/ana/first-post');
     await post.getByLabel('Date').fill('2026-11-20');

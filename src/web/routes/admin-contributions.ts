@@ -54,7 +54,7 @@ export async function adminContributionRoutes(app: FastifyInstance, fw: Flywheel
     reply.view(`pages/admin/${page}.hbs`, { title: `${title} — ${fw.config.community.name}`, community: fw.config.community.name, csrf: reply.generateCsrf(), ...data });
   const wantsJson = (request: FastifyRequest) => !(request.headers.accept ?? '').includes('text/html');
   const page = (reply: FastifyReply, data: object = {}) =>
-    view(reply, 'contributions', 'Contributions', { kinds: KINDS, spaces: SPACES, limit: AWARD_LIMIT, origin: randomUUID(), script: 'csv-file.js', ...data });
+    view(reply, 'contributions', 'Contributions', { kinds: KINDS, spaces: SPACES, limit: AWARD_LIMIT, origin: randomUUID(), script: 'admin-contributions.js', ...data });
 
   app.get('/admin/contributions', async (_request, reply) => page(reply));
 
