@@ -15,6 +15,7 @@ import { deployCommands } from './discord/deploy-commands.js';
 import { importHistory } from './discourse/import.js';
 import { syncBadges } from './discourse/sync-badges.js';
 import { forumSender } from './discourse/write-back.js';
+import { registerRecordCommands } from './cli-record.js';
 
 const DEMO_BATCH = 1000;
 
@@ -238,5 +239,7 @@ discourse
       logger.info({ delivered: await fw.deliverOutbox(forumSender(fw)) }, 'outbox delivered');
     }),
   );
+
+registerRecordCommands(program, withFlywheel);
 
 await program.parseAsync(process.argv);

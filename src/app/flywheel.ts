@@ -19,6 +19,7 @@ import { createIngest, type Ingest } from './ingest.js';
 import { boardCaches, getLeaderboard, type Leaderboard, type LeaderboardQuery } from './leaderboards.js';
 import { getMember, lookupMember, standingOf, type MemberProfile, type Standing } from './members.js';
 import { championsUseCases, type Champions } from './champions.js';
+import { contributionsUseCases, type Contributions } from './contributions.js';
 import { answerShare, badgeDetail, howToEarn, newestAwards, type AnswerShare, type BadgeDetail, type RecentAward } from './community.js';
 import { funnel, type FunnelStep } from '../domain/insights.js';
 import { stageCounts } from '../db/insights-repo.js';
@@ -73,6 +74,8 @@ export interface Flywheel {
   champions: Champions;
   /** The managers' fair-play queue, and exclusion from boards and badges. */
   fairPlay: FairPlay;
+  /** Contributions beyond chat (forms, attendee lists, API, approved submissions) and manual awards. */
+  contributions: Contributions;
   /** How many community members stand on each step of the ladder (the public summary). */
   ladder(): Promise<FunnelStep[]>;
   /** The community team's numbers: funnel, cohorts, producers, concentration, responsiveness, flow. */
@@ -136,6 +139,8 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
   const rules: PipelineRules = { rules: config.rules, stages: config.stages, badges: config.badges };
   const tz = config.community.timeZone;
   const memberOptions = () => ({ hiddenByDefault: config.community.hiddenByDefault, now: now() });
+  const ingest = createIngest({ lock, config: { ...rules, hiddenByDefault: config.community.hiddenByDefault }, now });
+  const news = new NewsBus();
   return {
     db,
     close: async () => {
@@ -145,7 +150,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     ping: async () => void (await reads.raw('SELECT 1')),
     config,
     now,
-    ingest: createIngest({ lock, config: { ...rules, hiddenByDefault: config.community.hiddenByDefault }, now }),
+    ingest,
     recompute: (onProgress) => recompute(lock, rules, now(), onProgress),
     reviewStages: () => reviewStages(lock, rules, now()),
     grantBadge: ({ member, by, ...grant }) =>
@@ -172,7 +177,8 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     links: memberLinks(reads, { lock, rules, memberOptions }),
     fairPlay: fairPlayUseCases(reads, { lock, rules: config.rules.fairPlay, badges: config.badges, now }),
     champions: championsUseCases(reads, { lock, rules, termMonths: config.champions.termMonths, memberOptions }),
-    news: new NewsBus(),
+    contributions: contributionsUseCases({ reads, lock, ingest, news, now, manualAwardSpace: config.rules.kinds.manual_award.space }),
+    news,
     sessions: sessionsUseCases(db, reads, now),
     nonces: noncesUseCases(db, now),
     secret: (key) => setting(lock, key, randomSecret),

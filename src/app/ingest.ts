@@ -8,6 +8,7 @@ import { REVERSAL } from '../domain/kinds.js';
 import { validateActivity } from '../domain/validate-activity.js';
 import { identityKey, resolveMembers } from '../db/identities-repo.js';
 import { appendActivities, type NewLedgerRow } from '../db/ledger-repo.js';
+import type { Tx } from '../db/knex.js';
 import { applyLedgerBatch, type PipelineRules, type StageChange, type StageMove } from './award-pipeline.js';
 import type { BadgeGrant } from './badge-awarding.js';
 import type { WriteLock } from './write-lock.js';
@@ -26,10 +27,15 @@ export interface IngestDeps {
   now: () => number;
 }
 
-export type Ingest = (activities: readonly ActivityInput[]) => Promise<IngestResult>;
+export interface IngestOptions {
+  /** More writes that belong with these activities (an audit entry, a decision): same transaction. */
+  within?: (trx: Tx, result: IngestResult) => Promise<void>;
+}
+
+export type Ingest = (activities: readonly ActivityInput[], options?: IngestOptions) => Promise<IngestResult>;
 
 export function createIngest({ lock, config, now }: IngestDeps): Ingest {
-  return async (activities) => {
+  return async (activities, options = {}) => {
     const received = now();
     const times = activities.map((a, i) => validateActivity(a, i, received, config.rules.kinds));
     if (activities.length === 0) return { outcomes: [], stageChanges: [], stageMoves: [], badgeGrants: [] };
@@ -92,7 +98,9 @@ export function createIngest({ lock, config, now }: IngestDeps): Ingest {
         const points = rowsOf.reduce((sum, r) => sum + r.points, 0);
         return { key: a.key, status: 'awarded', points, reason: rowsOf[0]!.reason, activityId: id, memberId };
       });
-      return { outcomes, stageChanges, stageMoves, badgeGrants };
+      const result = { outcomes, stageChanges, stageMoves, badgeGrants };
+      await options.within?.(trx, result);
+      return result;
     });
   };
 }

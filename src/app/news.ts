@@ -13,6 +13,8 @@ export interface News {
   revoked?: ReadonlyArray<{ memberId: number; badgeId: string }>;
   /** New champions, to be told in person. */
   appointed?: ReadonlyArray<{ memberId: number; termEnd: number }>;
+  /** Private word to a member (their submission was decided), sent to them alone. */
+  told?: ReadonlyArray<{ memberId: number; text: string }>;
 }
 
 export type NewsListener = (news: News) => Promise<void>;
@@ -26,7 +28,7 @@ export class NewsBus {
   }
 
   async publish(news: News): Promise<void> {
-    const empty = news.moves.length + news.grants.length + (news.revoked?.length ?? 0) + (news.appointed?.length ?? 0) === 0;
+    const empty = news.moves.length + news.grants.length + (news.revoked?.length ?? 0) + (news.appointed?.length ?? 0) + (news.told?.length ?? 0) === 0;
     if (empty) return;
     // A listener that fails (Discord down) must not undo or block what was decided.
     await Promise.all(this.listeners.map((l) => l(news).catch(() => undefined)));

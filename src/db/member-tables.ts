@@ -189,6 +189,27 @@ export const MEMBER_TABLES: readonly MemberTable[] = [
     },
   },
   {
+    table: 'contribution_submissions',
+    rebuild: 'kept',
+    columns: {
+      // What the member submitted is theirs; the decision note is the community team's.
+      member_id: {
+        merge: 'move',
+        split: 'stays',
+        export: { as: 'contributionSubmissions', select: ['kind', 'title', 'url', 'event', 'day', 'note', 'status', 'submitted_at', 'decided_at'], orderBy: 'id' },
+        erase: 'delete',
+      },
+      decided_by: { merge: 'move', split: 'stays', export: { skip: TEAM_RECORD }, erase: { keep: TEAM_RECORD } },
+    },
+  },
+  {
+    table: 'api_tokens',
+    rebuild: 'kept',
+    columns: {
+      created_by: { merge: 'move', split: 'stays', export: { skip: TEAM_RECORD }, erase: { keep: TEAM_RECORD } },
+    },
+  },
+  {
     table: 'link_codes',
     rebuild: 'kept',
     columns: {

@@ -14,6 +14,7 @@ import * as scoresByMember from '../../migrations/20261123000000_scores_by_membe
 import * as scoreBoards from '../../migrations/20261123010000_score_boards.js';
 import * as sessions from '../../migrations/20261205030000_sessions.js';
 import * as fairPlayExclusions from '../../migrations/20261205060000_fair_play_exclusions.js';
+import * as contributions from '../../migrations/20261205080000_contributions.js';
 import type { Db } from './knex.js';
 
 type Migration = Pick<Knex.Migration, 'up' | 'down'>;
@@ -30,6 +31,7 @@ const MIGRATIONS: ReadonlyArray<[string, Migration]> = [
   ['20261123010000_score_boards', scoreBoards],
   ['20261205030000_sessions', sessions],
   ['20261205060000_fair_play_exclusions', fairPlayExclusions],
+  ['20261205080000_contributions', contributions],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

@@ -31,8 +31,9 @@ export async function publishNews(client: Client, fw: Flywheel, config: DiscordC
   const grants = news.grants.filter((g) => g.awardedAt >= fw.now() - NEWS_WINDOW_MS);
   const revoked = news.revoked ?? [];
   const appointed = news.appointed ?? [];
-  if (news.moves.length + grants.length + revoked.length + appointed.length === 0 || !client.isReady()) return;
-  const memberIds = [...new Set([...news.moves, ...grants, ...revoked, ...appointed].map((m) => m.memberId))];
+  const told = news.told ?? [];
+  if (news.moves.length + grants.length + revoked.length + appointed.length + told.length === 0 || !client.isReady()) return;
+  const memberIds = [...new Set([...news.moves, ...grants, ...revoked, ...appointed, ...told].map((m) => m.memberId))];
   const people = new Map((await fw.membersOnPlatform(memberIds, 'discord')).map((p) => [p.memberId, p]));
   const badges = new Map(fw.config.badges.map((b) => [b.id, b]));
   const lines: string[] = [];
@@ -66,6 +67,11 @@ export async function publishNews(client: Client, fw: Flywheel, config: DiscordC
   for (const a of appointed) {
     const person = people.get(a.memberId);
     if (person) await tellInPerson(client, person.externalId, championWelcome(fw.config.community.name, a.termEnd), log);
+  }
+  // Members without a Discord account read it on their page instead.
+  for (const t of told) {
+    const person = people.get(t.memberId);
+    if (person) await tellInPerson(client, person.externalId, t.text, log);
   }
   if ((lines.length === 0 && embeds.length === 0) || !config.announceChannelId) return;
   const channel = await client.channels.fetch(config.announceChannelId).catch(() => null);

@@ -25,6 +25,7 @@ export const KINDS = [
   'event_attended',
   'event_spoke',
   'member_referred',
+  'review_written',
   'manual_award',
 ] as const;
 export type Kind = (typeof KINDS)[number];
@@ -53,10 +54,13 @@ export const DEFAULT_KIND_RULES: Record<Kind, KindRule> = {
   reaction_given: { points: 0, space: 'engagement', role: 'consumer', capped: true },
   topic_created: { points: 5, space: 'contribution', role: 'producer', capped: true },
   content_published: { points: 25, space: 'contribution', role: 'producer', capped: false },
-  feedback_submitted: { points: 5, space: 'product', role: 'producer', capped: true },
+  // Recorded by the community team (a form, a list, the API, an approved submission): exempt from the daily cap.
+  feedback_submitted: { points: 5, space: 'product', role: 'producer', capped: false },
   event_attended: { points: 3, space: 'engagement', role: 'consumer', capped: false },
   event_spoke: { points: 30, space: 'contribution', role: 'producer', capped: false },
-  member_referred: { points: 10, space: 'acquisition', role: 'producer', capped: true },
+  member_referred: { points: 10, space: 'acquisition', role: 'producer', capped: false },
+  // A public review on a review site (G2 and the like): recorded when a manager approves it.
+  review_written: { points: 15, space: 'acquisition', role: 'producer', capped: false },
   manual_award: { points: 0, space: 'success', role: 'producer', capped: false },
 };
 

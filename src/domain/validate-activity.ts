@@ -2,6 +2,7 @@
 import type { ActivityInput } from './activity.js';
 import { DomainError } from './errors.js';
 import { acceptedTime } from './time-range.js';
+import { AWARD_LIMIT } from './manual-award.js';
 import { DEFAULT_KIND_RULES, isKind, isPlatform, isSpace, REVERSAL, type Kind, type KindRule } from './kinds.js';
 
 const MAX_KEY = 300;
@@ -49,7 +50,7 @@ export function validateActivity(input: ActivityInput, index: number, now: numbe
   if (input.payload !== undefined && (typeof input.payload !== 'object' || JSON.stringify(input.payload).length > MAX_PAYLOAD))
     fail(index, 'payload', `a JSON object of at most ${MAX_PAYLOAD} characters`);
   if (input.kind === 'manual_award') {
-    if (!Number.isSafeInteger(input.points) || Math.abs(input.points!) > 1_000_000) fail(index, 'points', 'a whole number of points');
+    if (!Number.isSafeInteger(input.points) || Math.abs(input.points!) > AWARD_LIMIT) fail(index, 'points', `a whole number of points between -${AWARD_LIMIT} and ${AWARD_LIMIT}`);
     if (typeof input.reason !== 'string' || input.reason.trim().length === 0) fail(index, 'reason', 'a reason for the manual award');
     if (input.space !== undefined && !isSpace(input.space)) fail(index, 'space', 'a known space');
   }

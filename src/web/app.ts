@@ -27,6 +27,9 @@ import { membersApi } from './routes/api-members.js';
 import { healthRoutes } from './routes/health.js';
 import { siteRoutes } from './routes/site.js';
 import { adminRoutes } from './routes/admin.js';
+import { adminContributionRoutes } from './routes/admin-contributions.js';
+import { contributionsApi } from './routes/api-contributions.js';
+import { meContributionRoutes } from './routes/me-contributions.js';
 import { discourseWebhook } from './routes/discourse-webhook.js';
 import { authRoutes } from './routes/auth.js';
 import { championsRoutes } from './routes/champions.js';
@@ -45,7 +48,7 @@ declare module 'fastify' {
   }
 }
 
-const ROUTES = [discourseWebhook, healthRoutes, leaderboardApi, membersApi, badgesApi, badgePages, openBadges, championsRoutes, siteRoutes, authRoutes, meRoutes, linkRoutes, adminRoutes] as const;
+const ROUTES = [discourseWebhook, healthRoutes, leaderboardApi, membersApi, badgesApi, badgePages, openBadges, championsRoutes, siteRoutes, authRoutes, meRoutes, linkRoutes, adminRoutes, adminContributionRoutes, contributionsApi, meContributionRoutes] as const;
 
 export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({

@@ -9,6 +9,8 @@ const KIND_LABEL: Record<string, string> = {
   event_spoke: 'a talk',
   feedback_submitted: 'feedback',
   member_referred: 'a referral',
+  review_written: 'a review',
+  event_attended: 'attending an event',
   manual_award: 'a manager’s award',
 };
 

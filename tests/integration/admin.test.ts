@@ -40,8 +40,22 @@ afterEach(async () => {
   await fake.stop();
 });
 
-const ADMIN_PAGES = ['/admin', '/admin/nominations', '/admin/candidates', '/admin/champions', '/admin/insights', '/admin/export/members.csv', '/admin/export/members.json', '/admin/export/leads.csv', '/admin/audit'];
-const ADMIN_POSTS = ['/admin/nominations', '/admin/nominations/1/approve', '/admin/nominations/1/decline', '/admin/champions/1/renew', '/admin/champions/1/end'];
+const ADMIN_PAGES = ['/admin', '/admin/nominations', '/admin/candidates', '/admin/champions', '/admin/insights', '/admin/export/members.csv', '/admin/export/members.json', '/admin/export/leads.csv', '/admin/audit', '/admin/contributions', '/admin/contributions/members?q=a', '/admin/submissions', '/admin/tokens'];
+const ADMIN_POSTS = [
+  '/admin/nominations',
+  '/admin/nominations/1/approve',
+  '/admin/nominations/1/decline',
+  '/admin/champions/1/renew',
+  '/admin/champions/1/end',
+  '/admin/contributions',
+  '/admin/contributions/award',
+  '/admin/contributions/attendees/preview',
+  '/admin/contributions/attendees',
+  '/admin/submissions/1/approve',
+  '/admin/submissions/1/decline',
+  '/admin/tokens',
+  '/admin/tokens/1/revoke',
+];
 
 async function manager(): Promise<Visitor> {
   const v = new Visitor(site.app);

@@ -10,7 +10,8 @@ import nominateUser from './nominate-user.js';
 import privacy from './privacy.js';
 import profile from './profile.js';
 import rank from './rank.js';
+import submit from './submit.js';
 import thankAuthor from './thank-author.js';
 import thanks from './thanks.js';
 
-export const COMMANDS: readonly BotCommand[] = [rank, leaderboard, thanks, privacy, profile, link, markAnswer, thankAuthor, award, nominate, nominateUser, badge];
+export const COMMANDS: readonly BotCommand[] = [rank, leaderboard, thanks, privacy, profile, link, markAnswer, thankAuthor, award, nominate, nominateUser, badge, submit];

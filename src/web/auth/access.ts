@@ -4,8 +4,9 @@
  * needs in its config (`config: { access: 'admin' }`); a scope sets the least its routes need.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Actor } from '../../app/champions.js';
 import { DomainError } from '../../domain/errors.js';
-import { canManage } from './session.js';
+import { canManage, type Session } from './session.js';
 
 export type Access = 'manager' | 'admin';
 
@@ -37,3 +38,6 @@ export function guardScope(app: FastifyInstance, least: Access): void {
     if (access === 'admin' && session.role !== 'admin') throw new DomainError('forbidden', 'this page is for admins');
   });
 }
+
+/** Who acts, as the audit log names them. */
+export const actorOf = (session: Session): Actor => ({ memberId: session.memberId, label: session.discordId ? `discord:${session.discordId}` : 'password' });

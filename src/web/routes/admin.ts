@@ -6,13 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Actor } from '../../app/champions.js';
 import type { Flywheel } from '../../app/flywheel.js';
 import { DomainError } from '../../domain/errors.js';
 import { PLATFORMS, SPACES } from '../../domain/kinds.js';
 import { insightCharts } from '../insight-charts.js';
-import { guardScope } from '../auth/access.js';
-import { csrfToken, type Session } from '../auth/session.js';
+import { actorOf, guardScope } from '../auth/access.js';
+import { csrfToken } from '../auth/session.js';
 import { parseQuery } from '../query.js';
 
 const idParams = z.strictObject({ id: z.coerce.number({ message: 'expected an id' }).int().positive().max(2 ** 31 - 1) });
@@ -53,7 +52,6 @@ const EXPORT_COLUMNS = [
   'first_contribution',
 ];
 
-const actorOf = (session: Session): Actor => ({ memberId: session.memberId, label: session.discordId ? `discord:${session.discordId}` : 'password' });
 
 export async function adminRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
   const champions = fw.champions;

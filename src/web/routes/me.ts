@@ -6,6 +6,7 @@ import type { Flywheel } from '../../app/flywheel.js';
 import { DomainError } from '../../domain/errors.js';
 import { SPACES } from '../../domain/kinds.js';
 import { csrfToken, endSession } from '../auth/session.js';
+import { SUBMIT_KINDS } from './me-contributions.js';
 import { parseQuery } from '../query.js';
 
 const privacyBody = z.object({ _csrf: z.string().optional(), visibility: z.enum(['show', 'hide'], { message: 'expected show or hide' }) });
@@ -31,7 +32,12 @@ export async function meRoutes(app: FastifyInstance, fw: Flywheel): Promise<void
   app.get('/me', async (request, reply) => {
     const standing = await fw.standing('discord', request.session!.discordId!);
     const consent = await fw.shareConsent(request.session!.memberId!);
+    const submissions = await fw.contributions.submissionsOf(request.session!.memberId!);
     return reply.view('pages/me.hbs', {
+      submissions,
+      submitKinds: SUBMIT_KINDS,
+      submitted: (request.query as { submitted?: string }).submitted === '1',
+      origin: randomUUID(),
       consent,
       title: `You — ${fw.config.community.name}`,
       community: fw.config.community.name,
