@@ -51,7 +51,7 @@ const EXPORT_COLUMNS = [
   'first_contribution',
 ];
 
-const actorOf = (session: Session): Actor => ({ memberId: session.memberId, label: session.discordId ? `discord:${session.discordId}` : 'password' });
+const actorOf = (session: Session): Actor => ({ memberId: session.memberId, label: session.identity ? `${session.identity.platform}:${session.identity.externalId}` : 'password' });
 
 export async function adminRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
   const champions = fw.champions;
