@@ -13,6 +13,7 @@ import * as badgeIndexes from '../../migrations/20261122060000_badge_indexes.js'
 import * as scoresByMember from '../../migrations/20261123000000_scores_by_member.js';
 import * as scoreBoards from '../../migrations/20261123010000_score_boards.js';
 import * as sessions from '../../migrations/20261205030000_sessions.js';
+import * as sessionIdentities from '../../migrations/20261205090000_session_identities.js';
 import type { Db } from './knex.js';
 
 type Migration = Pick<Knex.Migration, 'up' | 'down'>;
@@ -28,6 +29,7 @@ const MIGRATIONS: ReadonlyArray<[string, Migration]> = [
   ['20261123000000_scores_by_member', scoresByMember],
   ['20261123010000_score_boards', scoreBoards],
   ['20261205030000_sessions', sessions],
+  ['20261205090000_session_identities', sessionIdentities],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

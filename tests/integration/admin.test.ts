@@ -282,14 +282,14 @@ describe('a fresh install with no password and no Discord sign-in', () => {
     const fw = await testFlywheel({ PUBLIC_URL: 'http://flywheel.test' });
     const app = await buildWebApp(fw, pino({ level: 'info' }, sink));
     try {
-      const password = lines.join('').match(/One-time admin password for http:\/\/flywheel\.test\/login: (\S+?)"/)?.[1];
+      const password = lines.join('').match(/One-time admin password \(sign in at http:\/\/flywheel\.test\/admin\): (\S+?)"/)?.[1];
       expect(password).toBeTruthy();
       const first = new Visitor(app);
       expect((await first.signInWithPassword(password!)).statusCode).toBe(303);
       // Used up: the form is gone, and the page says how to sign in from now on.
-      const page = await new Visitor(app).get('/login');
+      const page = await new Visitor(app).get('/login?next=%2Fadmin');
       expect(page.body).not.toContain('name="password"');
-      expect(page.body).toContain('set <code>DISCORD_CLIENT_SECRET</code> or <code>ADMIN_PASSWORD</code>');
+      expect(page.body).toContain('set <code>DISCORD_CLIENT_SECRET</code> (Discord) or <code>DISCOURSE_CONNECT_SECRET</code> (the forum)');
     } finally {
       await app.close();
       await fw.close();
