@@ -62,8 +62,8 @@ describe('a member who is only on the forum', () => {
       body: raw,
     });
     expect(hook.status).toBe(200);
-    const board = await (await fetch(`${site}/api/v1/leaderboard?period=all`)).json();
-    expect(board.entries.map((e: { member: { displayName: string } }) => e.member.displayName)).toEqual(['Dora Forum']);
+    const board = (await (await fetch(`${site}/api/v1/leaderboard?period=all`)).json()) as { entries: unknown[] };
+    expect((board.entries as Array<{ member: { displayName: string } }>).map((e) => e.member.displayName)).toEqual(['Dora Forum']);
 
     const b = new HttpBrowser(site);
     const me = await signInWithForum(b, dora);
@@ -77,7 +77,7 @@ describe('a member who is only on the forum', () => {
     // Hide: off the public board and the API.
     const hidden = await b.open('/me/privacy', { form: { _csrf: await b.csrf('/me'), visibility: 'hide' } });
     expect([path(hidden.url), hidden.body.includes('You are <strong>hidden</strong>')]).toEqual(['/me', true]);
-    expect((await (await fetch(`${site}/api/v1/leaderboard?period=all`)).json()).entries).toEqual([]);
+    expect(((await (await fetch(`${site}/api/v1/leaderboard?period=all`)).json()) as { entries: unknown[] }).entries).toEqual([]);
     expect(await (await fetch(`${site}/leaderboard?period=all`)).text()).not.toContain('Dora Forum');
 
     // Download: everything held about them, their forum account included.

@@ -1,7 +1,7 @@
 /**
  * Signing in without Discord or the forum: ADMIN_PASSWORD, or — when neither that nor a way for
- * admins to sign in with Discord or the forum is configured — a one-time password printed to the log at start, so a fresh install is never
- * locked out and never open.
+ * admins to sign in with Discord or the forum is configured — a one-time password printed to the
+ * log at start, so a fresh install is never locked out and never open.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../../config.js';
