@@ -98,6 +98,20 @@ describe('a member who is only on the forum', () => {
     expect([after.status, after.headers.get('location')]).toEqual([303, '/login?next=%2Fme']);
   });
 
+  it('deleting their data from a forum sign-in ends the sessions of their linked Discord account too', async () => {
+    const fw = await start();
+    const { code } = await fw.links.issueCode({ platform: 'discord', externalId: '800000000000000001', username: 'dora' });
+    await fw.links.linkWithCode(code, { platform: 'discourse', externalId: String(dora.id), username: dora.username, displayName: dora.name });
+    const onDiscord = await fw.sessions.start({ identity: { platform: 'discord', externalId: '800000000000000001' }, name: 'dora', role: 'member', grantKey: 'member' });
+    const b = new HttpBrowser(site);
+    expect((await signInWithForum(b, dora)).body).toContain('Hello, Dora Forum');
+    const memberId = (await fw.lookupMember('discord', '800000000000000001')).id;
+    expect((await fw.sessions.find(onDiscord.token))?.memberId).toBe(memberId);
+    await b.open('/me/delete', { form: { _csrf: await b.csrf('/me'), confirm: 'DELETE' } });
+    expect(await fw.sessions.find(onDiscord.token)).toBeNull();
+    expect(await fw.db('sessions')).toEqual([]);
+  });
+
   it('is refused when the forum’s answer is replayed, and cannot use an answer given for linking', async () => {
     await start();
     const b = new HttpBrowser(site);
