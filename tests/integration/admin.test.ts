@@ -85,6 +85,7 @@ describe('signing in', () => {
     const wrong = await v.signInWithPassword('not it at all');
     expect(wrong.statusCode).toBe(401);
     expect(wrong.body).toContain('That password is not right.');
+    expect(wrong.body).toContain('name="password"'); // to try again
     const ok = await v.signInWithPassword(PASSWORD);
     expect(ok.statusCode).toBe(303);
     expect((await v.get('/admin/audit')).statusCode).toBe(200);

@@ -43,16 +43,17 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
   const discord = oauthConfigured(fw.config);
   const forum = forumSignInConfigured(fw.config);
 
-  const page = (reply: FastifyReply, next: string | undefined, error?: string) =>
+  // `team`: the password form is shown (on the way to a team page, or after a wrong password).
+  const page = (reply: FastifyReply, next: string | undefined, error?: string, team = forTeam(next)) =>
     reply.view('pages/login.hbs', {
       title: `Sign in — ${fw.config.community.name}`,
       community: fw.config.community.name,
       discord,
       forum,
-      password: login.enabled && forTeam(next),
+      password: login.enabled && team,
       // Members have no way in yet: say so, and show the team where theirs is.
       noMemberSignIn: !discord && !forum,
-      teamLink: !discord && !forum && login.enabled && !forTeam(next),
+      teamLink: !discord && !forum && login.enabled && !team,
       next,
       nextQuery: next ? encodeURIComponent(next) : undefined,
       error,
@@ -69,7 +70,7 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
       if (!login.check(body.password)) {
         request.log.warn({ ip: request.ip }, 'failed admin sign-in');
         reply.code(401);
-        return page(reply, body.next, 'That password is not right.');
+        return page(reply, body.next, 'That password is not right.', true);
       }
       await startSession(request, reply, fw, { identity: null, name: 'Admin', role: 'admin' }, secure);
       return reply.redirect(sameOriginPath(body.next) ?? '/admin', 303);
