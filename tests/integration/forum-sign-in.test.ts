@@ -147,6 +147,17 @@ describe('a member who is only on the forum', () => {
   });
 });
 
+describe('starting a forum sign-in', () => {
+  it('is limited to 30 a minute per client, so nobody fills the nonce table', async () => {
+    const fw = await start();
+    const codes: number[] = [];
+    for (let i = 0; i < 31; i++) codes.push((await fetch(`${site}/login/forum`, { redirect: 'manual' })).status);
+    expect(codes.filter((c) => c === 302)).toHaveLength(30);
+    expect(codes[30]).toBe(429);
+    expect(await fw.db('nonces').where({ purpose: 'discourse-signin' })).toHaveLength(30);
+  });
+});
+
 describe('the forum’s team', () => {
   const configure = (c: Config) => {
     c.auth.forumAdmins = ['admin'];
