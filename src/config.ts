@@ -70,6 +70,9 @@ export interface AuthConfig {
   /** Discord accounts that are admins, and accounts that are managers without holding the role. */
   adminDiscordIds: string[];
   managerDiscordIds: string[];
+  /** Who signing in with the forum is an admin / a manager: `admin`, `moderator` (the forum's own roles) or `group:<name>`. */
+  forumAdmins: string[];
+  forumManagers: string[];
 }
 
 /** The default badge catalog ships beside the code; flywheel.yaml's `badges:` changes it. */
@@ -105,6 +108,8 @@ export const DEFAULT_THANKS: DiscordConfig['thanks'] = {
 };
 
 const snowflake = z.string().regex(/^\d{15,21}$/, 'expected a Discord id (15–21 digits)');
+// What makes someone who signs in with the forum a manager or admin: DiscourseConnect's own fields, or a group it lists.
+const forumGrant = z.string().regex(/^(admin|moderator|group:[^\s,]{1,60})$/, 'expected admin, moderator or group:<forum group name>');
 const snowflakeList = z
   .string()
   .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
@@ -174,6 +179,8 @@ const fileSchema = z.strictObject({
     .strictObject({
       adminDiscordIds: z.array(snowflake).optional(),
       managerDiscordIds: z.array(snowflake).optional(),
+      forumAdmins: z.array(forumGrant).optional(),
+      forumManagers: z.array(forumGrant).optional(),
     })
     .optional(),
   discord: z
@@ -363,6 +370,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       discordOAuthUrl: e.DISCORD_OAUTH_URL.replace(/\/+$/, ''),
       adminDiscordIds: f.access?.adminDiscordIds ?? [],
       managerDiscordIds: f.access?.managerDiscordIds ?? [],
+      forumAdmins: f.access?.forumAdmins ?? [],
+      forumManagers: f.access?.forumManagers ?? [],
     },
   };
 }

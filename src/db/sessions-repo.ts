@@ -3,7 +3,9 @@ import type { Tx } from './knex.js';
 
 export interface SessionRow {
   idHash: string;
-  discordId: string | null;
+  /** The account that signed in (a Discord or forum account); null for the admin password. */
+  platform: string | null;
+  externalId: string | null;
   name: string;
   role: string;
   grantKey: string;
@@ -13,26 +15,27 @@ export interface SessionRow {
 }
 
 export interface FoundSession extends SessionRow {
-  /** The member behind the Discord account now (merges follow it); null when the account is gone. */
+  /** The member behind the account now (merges follow it); null when the account is gone. */
   memberId: number | null;
 }
 
 export async function insertSession(db: Tx, s: SessionRow): Promise<void> {
-  await db('sessions').insert({ id_hash: s.idHash, discord_id: s.discordId, name: s.name, role: s.role, grant_key: s.grantKey, created_at: s.createdAt, checked_at: s.checkedAt, expires_at: s.expiresAt });
+  await db('sessions').insert({ id_hash: s.idHash, platform: s.platform, external_id: s.externalId, name: s.name, role: s.role, grant_key: s.grantKey, created_at: s.createdAt, checked_at: s.checkedAt, expires_at: s.expiresAt });
 }
 
-/** One indexed read: the session by its primary key, with its Discord identity's member. */
+/** One indexed read: the session by its primary key, with its identity's member (a unique key). */
 export async function findSession(db: Tx, idHash: string, now: number): Promise<FoundSession | null> {
   const row = await db('sessions as s')
-    .leftJoin('identities as i', (j) => j.on('i.external_id', 's.discord_id').andOnVal('i.platform', '=', 'discord'))
-    .select('s.id_hash', 's.discord_id', 's.name', 's.role', 's.grant_key', 's.created_at', 's.checked_at', 's.expires_at', 'i.member_id')
+    .leftJoin('identities as i', (j) => j.on('i.platform', 's.platform').andOn('i.external_id', 's.external_id'))
+    .select('s.id_hash', 's.platform', 's.external_id', 's.name', 's.role', 's.grant_key', 's.created_at', 's.checked_at', 's.expires_at', 'i.member_id')
     .where('s.id_hash', idHash)
     .andWhere('s.expires_at', '>', now)
     .first();
   if (!row) return null;
   return {
     idHash: row.id_hash,
-    discordId: row.discord_id ?? null,
+    platform: row.platform ?? null,
+    externalId: row.external_id ?? null,
     name: row.name,
     role: row.role,
     grantKey: row.grant_key,
@@ -51,8 +54,11 @@ export async function deleteSession(db: Tx, idHash: string): Promise<void> {
   await db('sessions').where({ id_hash: idHash }).delete();
 }
 
-export async function deleteSessionsOf(db: Tx, discordId: string): Promise<void> {
-  await db('sessions').where({ discord_id: discordId }).delete();
+/** End the sessions of every account a member has (run before the member's identities go). */
+export async function deleteSessionsOfMember(db: Tx, memberId: number): Promise<void> {
+  await db('sessions')
+    .whereIn(['platform', 'external_id'], db('identities').select('platform', 'external_id').where({ member_id: memberId }))
+    .delete();
 }
 
 export async function deleteExpiredSessions(db: Tx, now: number): Promise<number> {

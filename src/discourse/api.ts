@@ -31,6 +31,21 @@ export async function discourseFetch<T>(c: DiscourseConfig, path: string, init: 
   return (await res.json()) as T;
 }
 
+/**
+ * A forum account's roles and groups as the forum says now (an admin API key is needed); null when
+ * the account is gone. Errors other than 404 throw, so a hiccup does not sign the team out.
+ */
+export async function fetchForumFacts(c: DiscourseConfig, userId: string): Promise<{ admin: boolean; moderator: boolean; groups: string[] } | null> {
+  if (!/^\d+$/.test(userId)) return null;
+  try {
+    const user = await discourseFetch<{ admin?: boolean; moderator?: boolean; groups?: Array<{ name: string }> }>(c, `/admin/users/${userId}.json`);
+    return { admin: user.admin === true, moderator: user.moderator === true, groups: (user.groups ?? []).map((g) => g.name) };
+  } catch (error) {
+    if (error instanceof DiscourseHttpError && error.status === 404) return null;
+    throw error;
+  }
+}
+
 export async function fetchTopic(c: DiscourseConfig, id: number): Promise<DiscourseTopic | null> {
   if (!apiReady(c)) return null;
   return discourseFetch<DiscourseTopic>(c, `/t/${id}.json`);

@@ -1,6 +1,7 @@
 /**
  * DiscourseConnect, with the forum as the provider: the member signs in on the forum, which sends
- * back who they are, signed with the shared secret. Used to prove a forum account when linking.
+ * back who they are, signed with the shared secret. Used to sign in with the forum, and to prove a
+ * forum account when linking it to a Discord account.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../domain/errors.js';
@@ -18,6 +19,10 @@ export interface ForumAccount {
   username: string;
   name: string | null;
   staff: boolean;
+  /** The forum's own roles and the groups the account is in, as the forum says at sign-in. */
+  admin: boolean;
+  moderator: boolean;
+  groups: string[];
 }
 
 /** Check the forum's answer: its signature, and that it answers the request this browser made. */
@@ -30,5 +35,11 @@ export function connectResponse(sso: string, sig: string, secret: string, nonce:
   const id = params.get('external_id');
   const username = params.get('username');
   if (!id || !username) throw new DomainError('invalid_parameter', 'sso: the forum did not say who you are');
-  return { id, username, name: params.get('name') || null, staff: params.get('admin') === 'true' || params.get('moderator') === 'true' };
+  const admin = params.get('admin') === 'true';
+  const moderator = params.get('moderator') === 'true';
+  // `groups` is the forum's comma-separated list of group names.
+  const groups = (params.get('groups') ?? '').split(',').map((g) => g.trim()).filter(Boolean);
+  const clip = (text: string) => (text.length > 200 ? `${text.slice(0, 199)}…` : text);
+  const name = params.get('name');
+  return { id, username: clip(username), name: name ? clip(name) : null, staff: admin || moderator, admin, moderator, groups };
 }

@@ -87,7 +87,7 @@ afterAll(async () => {
 });
 
 /** Routes that are not pages: data, images, credentials, redirects and form actions. */
-const NOT_PAGES = [/^\/api\//, /^\/ob\//, /^\/\.well-known\//, /^\/healthz$/, /^\/static\//, /^\/admin\/export\//, /^\/login\/discord$/, /^\/auth\//, /^\/logout$/, /^\/link\/discourse/, /^\/me\/export$/];
+const NOT_PAGES = [/^\/api\//, /^\/ob\//, /^\/\.well-known\//, /^\/healthz$/, /^\/static\//, /^\/admin\/export\//, /^\/login\/discord$/, /^\/login\/forum$/, /^\/auth\//, /^\/logout$/, /^\/link\/discourse/, /^\/me\/export$/];
 
 /** Every page the app serves, with its parameters filled from the hostile community. */
 function pages(): string[] {
@@ -128,7 +128,7 @@ async function check(path: string): Promise<string[]> {
 
 describe('hostile names, reasons and titles in Chromium', () => {
   it('render as text on every page, public and admin, on a phone-sized screen', async () => {
-    await page.goto(`${base}/login`);
+    await page.goto(`${base}/login?next=%2Fadmin`);
     await page.getByLabel('Admin password').fill('correct horse battery staple');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL((url) => !url.pathname.startsWith('/login'));

@@ -99,6 +99,7 @@ describe('signing in', () => {
     const wrong = await v.signInWithPassword('not it at all');
     expect(wrong.statusCode).toBe(401);
     expect(wrong.body).toContain('That password is not right.');
+    expect(wrong.body).toContain('name="password"'); // to try again
     const ok = await v.signInWithPassword(PASSWORD);
     expect(ok.statusCode).toBe(303);
     expect((await v.get('/admin/audit')).statusCode).toBe(200);
@@ -297,14 +298,14 @@ describe('a fresh install with no password and no Discord sign-in', () => {
     const fw = await testFlywheel({ PUBLIC_URL: 'http://flywheel.test' });
     const app = await buildWebApp(fw, pino({ level: 'info' }, sink));
     try {
-      const password = lines.join('').match(/One-time admin password for http:\/\/flywheel\.test\/login: (\S+?)"/)?.[1];
+      const password = lines.join('').match(/One-time admin password \(sign in at http:\/\/flywheel\.test\/admin\): (\S+?)"/)?.[1];
       expect(password).toBeTruthy();
       const first = new Visitor(app);
       expect((await first.signInWithPassword(password!)).statusCode).toBe(303);
       // Used up: the form is gone, and the page says how to sign in from now on.
-      const page = await new Visitor(app).get('/login');
+      const page = await new Visitor(app).get('/login?next=%2Fadmin');
       expect(page.body).not.toContain('name="password"');
-      expect(page.body).toContain('set <code>DISCORD_CLIENT_SECRET</code> or <code>ADMIN_PASSWORD</code>');
+      expect(page.body).toContain('set <code>DISCORD_CLIENT_SECRET</code> (Discord) or <code>DISCOURSE_CONNECT_SECRET</code> (the forum)');
     } finally {
       await app.close();
       await fw.close();

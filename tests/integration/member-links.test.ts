@@ -71,7 +71,7 @@ describe('linking a forum account to a Discord account', () => {
   it('never lets one person claim another’s account: a code works once, for the account that asked for it, and only with a forum sign-in', async () => {
     const code = await codeFor(OTHER_DISCORD);
     const noForum = new Visitor(site);
-    expect((await noForum.post('/link', { _csrf: await noForum.csrf('/login'), code }, 'application/json')).statusCode).toBe(401);
+    expect((await noForum.post('/link', { _csrf: await noForum.csrf(), code }, 'application/json')).statusCode).toBe(401);
     const v = new Visitor(site);
     await proveForum(v, { id: 601, username: 'mallory_forum', name: 'Mallory' });
     expect((await v.post('/link', { _csrf: await v.csrf('/link'), code: 'WRONGCODE' }, 'application/json')).statusCode).toBe(400);

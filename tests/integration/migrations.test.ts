@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as scoresByMember from '../../migrations/20261123000000_scores_by_member.js';
 import * as scoreBoards from '../../migrations/20261123010000_score_boards.js';
+import * as sessionIdentities from '../../migrations/20261205090000_session_identities.js';
 import { act, discord, minutes, T0 } from '../support/builders.js';
 import { dialect, testFlywheel, type TestFlywheel } from '../support/db.js';
 import { rowsOf } from '../../src/db/bulk.js';
@@ -42,6 +43,23 @@ describe('reshaping scores (member first, then boards named by id)', () => {
     const board = (await fw.leaderboard({ period: 'all', limit: 3 })).entries.map((e) => [e.member.displayName, e.points]);
     const one = board[2]![1] as number; // one accepted answer
     expect(board).toEqual([['user2', 2 * one], ['user1', 2 * one], ['user3', one]]);
+  });
+});
+
+describe('sessions naming the identity that signed in', () => {
+  it('keeps a Discord member’s session signed in across the upgrade, and the admin password’s', async () => {
+    await fw.ingest([answer('1', 1)]);
+    const discordSession = await fw.sessions.start({ identity: { platform: 'discord', externalId: '1' }, name: 'user1', role: 'member', grantKey: 'member' });
+    const passwordSession = await fw.sessions.start({ identity: null, name: 'Admin', role: 'admin', grantKey: 'password:x' });
+    const forumSession = await fw.sessions.start({ identity: { platform: 'discourse', externalId: '7' }, name: 'forum', role: 'member', grantKey: 'member' });
+    await sessionIdentities.down(fw.db);
+    // Before: a Discord id or none; a forum session cannot be kept.
+    expect((await fw.db('sessions').select('discord_id', 'name').orderBy('name')).map((r) => [r.name, r.discord_id ?? null])).toEqual([['Admin', null], ['user1', '1']]);
+    await sessionIdentities.up(fw.db);
+    const found = await fw.sessions.find(discordSession.token);
+    expect([found?.identity, found?.memberId, found?.name]).toEqual([{ platform: 'discord', externalId: '1' }, (await fw.lookupMember('discord', '1')).id, 'user1']);
+    expect((await fw.sessions.find(passwordSession.token))?.identity).toBeNull();
+    expect(await fw.sessions.find(forumSession.token)).toBeNull();
   });
 });
 

@@ -44,7 +44,7 @@ export class Visitor {
   }
 
   /** The CSRF token of a page's forms. */
-  async csrf(page = '/login'): Promise<string> {
+  async csrf(page = '/login?next=%2Fadmin'): Promise<string> {
     const res = await this.get(page);
     const token = res.body.match(/name="_csrf" value="([^"]+)"/)?.[1];
     if (!token) throw new Error(`no CSRF token on ${page} (status ${res.statusCode})`);

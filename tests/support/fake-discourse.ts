@@ -13,6 +13,17 @@ import type { AddressInfo } from 'node:net';
 
 type Json = Record<string, any>;
 
+/** A forum account as DiscourseConnect describes it; `groups` are the names of the groups it is in. */
+export interface ConnectUser {
+  id: number;
+  username: string;
+  name: string;
+  email?: string;
+  admin?: boolean;
+  moderator?: boolean;
+  groups?: string[];
+}
+
 export class FakeDiscourse {
   readonly apiKey = 'fake-api-key';
   readonly grants: Array<{ username: string; badge_id: number; reason?: string }> = [];
@@ -54,15 +65,33 @@ export class FakeDiscourse {
 
   /** DiscourseConnect: the shared secret, and who is signed in on the forum in the visitor's browser. */
   connectSecret = 'fake-connect-secret';
-  connectUser: { id: number; username: string; name: string } | null = null;
+  connectUser: ConnectUser | null = null;
+  /** The forum's accounts as its admin API sees them now (every account that signed in lands here). */
+  readonly accounts = new Map<number, ConnectUser>();
 
+  /** Like Discourse's /session/sso_provider: the payload SessionController#sso_provider signs. */
   private connect(url: URL, res: ServerResponse): unknown {
     const sso = url.searchParams.get('sso') ?? '';
     const sig = createHmac('sha256', this.connectSecret).update(sso).digest('hex');
     if (sig !== url.searchParams.get('sig') || !this.connectUser) return res.writeHead(403).end('bad sso');
+    const user = this.connectUser;
+    this.accounts.set(user.id, user);
     const request = new URLSearchParams(Buffer.from(sso, 'base64').toString('utf8'));
+    // Discourse lists every group the user is in, automatic ones (trust levels, staff) included.
+    const groups = [`trust_level_0`, ...(user.admin ? ['admins', 'staff'] : []), ...(user.moderator ? ['moderators', 'staff'] : []), ...(user.groups ?? [])];
     const answer = Buffer.from(
-      new URLSearchParams({ nonce: request.get('nonce')!, external_id: String(this.connectUser.id), username: this.connectUser.username, name: this.connectUser.name, admin: 'false', moderator: 'false' }).toString(),
+      new URLSearchParams({
+        nonce: request.get('nonce')!,
+        return_sso_url: request.get('return_sso_url')!,
+        name: user.name,
+        username: user.username,
+        email: user.email ?? `${user.username}@example.com`,
+        external_id: String(user.id),
+        admin: String(user.admin ?? false),
+        moderator: String(user.moderator ?? false),
+        groups: [...new Set(groups)].join(','),
+        avatar_url: `${this.base}/user_avatar/${user.username}.png`,
+      }).toString(),
     ).toString('base64');
     const back = new URL(request.get('return_sso_url')!);
     back.searchParams.set('sso', answer);
@@ -285,6 +314,11 @@ export class FakeDiscourse {
       return send(200, { badges: [badge], user_badges: [{ id: this.grants.length, badge_id: badge.id }] });
     }
     if (route === 'GET /admin/badges.json') return send(200, badgeList(this.badges));
+    if (req.method === 'GET' && (m = url.pathname.match(/^\/admin\/users\/(\d+)\.json$/))) {
+      const user = this.accounts.get(Number(m[1]));
+      if (!user) return send(404, { errors: ['The requested URL or resource could not be found.'] });
+      return send(200, { id: user.id, username: user.username, name: user.name, admin: user.admin ?? false, moderator: user.moderator ?? false, groups: (user.groups ?? []).map((name, i) => ({ id: 40 + i, name, automatic: false })) });
+    }
     if (route === 'POST /admin/badges.json') {
       const badge = { id: 100 + this.badges.length, name: body.name, badge_type_id: body.badge_type_id, description: body.description };
       this.badges.push(badge);

@@ -47,6 +47,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' }, '/x')).toThrow(/DATABASE_URL .*sqlite:/);
   });
 
+  it('reads who signing in with the forum is an admin or a manager, and names a bad entry', () => {
+    const c = loadConfig(withFile('access:\n  forumAdmins: [admin]\n  forumManagers: [moderator, "group:community-team"]\n'), '/x');
+    expect([c.auth.forumAdmins, c.auth.forumManagers]).toEqual([['admin'], ['moderator', 'group:community-team']]);
+    expect(loadConfig({}, '/x').auth.forumManagers).toEqual([]);
+    expect(() => loadConfig(withFile('access:\n  forumManagers: [moderators]\n'), '/x')).toThrow(/access\.forumManagers\.0 .*expected admin, moderator or group:<forum group name>/);
+    expect(() => loadConfig(withFile('access:\n  forumAdmins: ["group:"]\n'), '/x')).toThrow(/access\.forumAdmins\.0/);
+  });
+
   it('believes forwarded addresses only from proxies it is told to trust, and names a bad entry', () => {
     expect(loadConfig({}, '/x').trustProxy).toEqual(['loopback']);
     expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.0.2.1' }, '/x').trustProxy).toEqual(['10.0.0.0/8', '192.0.2.1']);

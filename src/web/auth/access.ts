@@ -40,4 +40,4 @@ export function guardScope(app: FastifyInstance, least: Access): void {
 }
 
 /** Who acts, as the audit log names them. */
-export const actorOf = (session: Session): Actor => ({ memberId: session.memberId, label: session.discordId ? `discord:${session.discordId}` : 'password' });
+export const actorOf = (session: Session): Actor => ({ memberId: session.memberId, label: session.identity ? `${session.identity.platform}:${session.identity.externalId}` : 'password' });

@@ -3,11 +3,17 @@
  * request: when the key the configuration gives now differs, the session has ended. Taking an id
  * off `access.managerDiscordIds` / `adminDiscordIds`, or changing ADMIN_PASSWORD, changes the key.
  * The manager role in Discord lives outside the configuration: it is asked again every ten minutes.
+ * So does a forum account's role (its forum admin or moderator flag, or a group), when the forum's
+ * API can be asked (DISCOURSE_API_KEY); the rule of `access.forumAdmins` / `forumManagers` that
+ * granted it is in the key, so taking the rule off the configuration ends the session at once.
  */
 import { scryptSync } from 'node:crypto';
 import type { Config } from '../../config.js';
-import type { SessionRole, StoredSession } from '../../app/sessions.js';
-import { holdsManagerRole, oauthConfigured } from './discord-oauth.js';
+import type { SessionIdentity, SessionRole, StoredSession } from '../../app/sessions.js';
+import { apiReady, fetchForumFacts } from '../../discourse/api.js';
+import { holdsManagerRole } from './discord-oauth.js';
+import { forumGrantKey, forumRuleConfigured, ruleStillMatches } from './forum-grant.js';
+import { adminSignInConfigured } from './providers.js';
 
 /** Never stored: no session is started with it, so a session compared with it has ended. */
 export const NO_GRANT = 'none';
@@ -16,10 +22,13 @@ export const NO_GRANT = 'none';
 export const ROLE_RECHECK_MS = 10 * 60_000;
 
 export interface Grants {
-  keyOf(who: { role: SessionRole; discordId: string | null }): string;
-  /** Whether the grant lives in Discord and was last confirmed long enough ago to ask again. */
+  /** The key a new session is stored with; a forum account's team role names the rule that granted it. */
+  keyOf(who: { role: SessionRole; identity: SessionIdentity | null; forumRule?: string | null }): string;
+  /** Whether a stored session's grant holds under the configuration as it is now. */
+  holds(session: StoredSession): boolean;
+  /** Whether the grant lives in Discord or the forum and was last confirmed long enough ago to ask again. */
   recheckDue(session: StoredSession, now: number): boolean;
-  /** Ask Discord whether the session's grant still holds (throws when Discord cannot be asked). */
+  /** Ask Discord or the forum whether the session's grant still holds (throws when it cannot be asked). */
   stillHeld(session: StoredSession): Promise<boolean>;
 }
 
@@ -31,21 +40,37 @@ export function grants(config: Config): Grants {
   const password = () =>
     (passwordKey ??= adminPassword
       ? `password:${scryptSync(adminPassword, 'flywheel admin session', 16).toString('hex')}`
-      : oauthConfigured(config)
+      : adminSignInConfigured(config)
         ? NO_GRANT
         : 'password:one-time');
-  const keyOf: Grants['keyOf'] = ({ role, discordId }) => {
-    if (discordId === null) return role === 'admin' ? password() : NO_GRANT;
+  const keyOf: Grants['keyOf'] = ({ role, identity, forumRule }) => {
+    if (identity === null) return role === 'admin' ? password() : NO_GRANT;
+    if (role === 'member') return 'member';
+    if (identity.platform === 'discourse') return forumRule ? forumGrantKey(role, forumRule) : NO_GRANT;
+    if (identity.platform !== 'discord') return NO_GRANT;
+    const discordId = identity.externalId;
     if (role === 'admin') return adminDiscordIds.includes(discordId) ? 'admin:listed' : NO_GRANT;
     if (role === 'manager') {
       if (managerDiscordIds.includes(discordId)) return 'manager:listed';
       return guildId && managerRoleId ? `manager:role:${guildId}:${managerRoleId}` : NO_GRANT;
     }
-    return 'member';
+    return NO_GRANT;
   };
+  const forumTeam = (s: StoredSession) => s.identity?.platform === 'discourse' && s.role !== 'member';
   return {
     keyOf,
-    recheckDue: (session, now) => session.grantKey.startsWith('manager:role:') && now - session.checkedAt >= ROLE_RECHECK_MS,
-    stillHeld: async (session) => session.discordId !== null && (await holdsManagerRole(config, session.discordId)),
+    holds(session) {
+      if (forumTeam(session)) return forumRuleConfigured(config, session.grantKey, session.role);
+      const key = keyOf(session);
+      return key !== NO_GRANT && key === session.grantKey;
+    },
+    recheckDue: (session, now) =>
+      (session.grantKey.startsWith('manager:role:') || (forumTeam(session) && apiReady(config.discourse))) && now - session.checkedAt >= ROLE_RECHECK_MS,
+    async stillHeld(session) {
+      if (!session.identity) return false;
+      if (session.identity.platform === 'discord') return holdsManagerRole(config, session.identity.externalId);
+      const facts = await fetchForumFacts(config.discourse, session.identity.externalId);
+      return facts !== null && ruleStillMatches(session.grantKey, facts);
+    },
   };
 }

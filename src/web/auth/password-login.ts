@@ -1,12 +1,12 @@
 /**
- * Signing in without Discord: ADMIN_PASSWORD, or — when neither that nor Discord sign-in is
- * configured — a one-time password printed to the log at start, so a fresh install is never
- * locked out and never open.
+ * Signing in without Discord or the forum: ADMIN_PASSWORD, or — when neither that nor a way for
+ * admins to sign in with Discord or the forum is configured — a one-time password printed to the
+ * log at start, so a fresh install is never locked out and never open.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
-import { oauthConfigured } from './discord-oauth.js';
+import { adminSignInConfigured } from './providers.js';
 
 export interface PasswordLogin {
   enabled: boolean;
@@ -18,10 +18,10 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 
 export function passwordLogin(config: Config, logger: Logger): PasswordLogin {
   let password = config.auth.adminPassword;
-  const oneTime = !password && !oauthConfigured(config);
+  const oneTime = !password && !adminSignInConfigured(config);
   if (oneTime) {
     password = randomBytes(12).toString('base64url');
-    logger.warn(`No ADMIN_PASSWORD and no Discord sign-in configured. One-time admin password for ${config.community.siteUrl}/login: ${password}`);
+    logger.warn(`No ADMIN_PASSWORD and no Discord or forum sign-in for admins configured. One-time admin password (sign in at ${config.community.siteUrl}/admin): ${password}`);
   }
   return {
     get enabled() {

@@ -2,13 +2,13 @@
  * Sessions: an http-only cookie holds a random token (signed, so garbage costs no lookup); the
  * database holds the session. Every request with the cookie is one indexed read. A session ends
  * at sign-out, after seven days, when its member's data is deleted, or when what granted its role
- * no longer does (grant.ts: the configuration at once, a Discord role within ten minutes).
+ * no longer does (grant.ts: the configuration at once, a Discord or forum role within ten minutes).
  */
 import '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Flywheel } from '../../app/flywheel.js';
-import { SESSION_MS, type SessionRole } from '../../app/sessions.js';
-import { grants as grantsOf, NO_GRANT, type Grants } from './grant.js';
+import { SESSION_MS, type SessionIdentity, type SessionRole } from '../../app/sessions.js';
+import { grants as grantsOf, type Grants } from './grant.js';
 
 export type Role = SessionRole;
 
@@ -17,7 +17,8 @@ export interface Session {
   id: string;
   /** The member behind the session (null for the admin password). */
   memberId: number | null;
-  discordId: string | null;
+  /** The account signed in with: a Discord or a forum account (null for the admin password). */
+  identity: SessionIdentity | null;
   name: string;
   role: Role;
   /** Expiry, ms since the epoch. */
@@ -44,14 +45,13 @@ async function readSession(request: FastifyRequest, fw: Flywheel, grants: Grants
   if (!valid || !value) return null;
   const stored = await fw.sessions.find(value);
   if (!stored) return null;
-  // The role must still be granted as it was; a Discord session needs its account still here.
-  const key = grants.keyOf(stored);
-  if (key === NO_GRANT || key !== stored.grantKey) return null;
-  if (stored.discordId !== null && stored.memberId === null) return null;
+  // The role must still be granted as it was; a member's session needs their account still here.
+  if (!grants.holds(stored)) return null;
+  if (stored.identity !== null && stored.memberId === null) return null;
   if (grants.recheckDue(stored, fw.now())) {
-    // A manager by Discord role: ask Discord again. When it cannot be asked, trust it ten minutes more.
+    // A role granted by Discord or the forum: ask again. When it cannot be asked, trust it ten minutes more.
     const held = await grants.stillHeld(stored).catch((error: unknown) => {
-      request.log.warn({ err: error }, 'could not confirm a manager role with Discord');
+      request.log.warn({ err: error, platform: stored.identity?.platform }, 'could not confirm a role with the platform that grants it');
       return true;
     });
     if (!held) {
@@ -60,14 +60,14 @@ async function readSession(request: FastifyRequest, fw: Flywheel, grants: Grants
     }
     await fw.sessions.confirm(stored.id);
   }
-  return { id: stored.id, memberId: stored.memberId, discordId: stored.discordId, name: stored.name, role: stored.role, exp: stored.expiresAt };
+  return { id: stored.id, memberId: stored.memberId, identity: stored.identity, name: stored.name, role: stored.role, exp: stored.expiresAt };
 }
 
 /** Start a session (ending the one this browser had), and hand the browser its token. */
-export async function startSession(request: FastifyRequest, reply: FastifyReply, fw: Flywheel, who: { discordId: string | null; name: string; role: Role }, secure: boolean): Promise<void> {
+export async function startSession(request: FastifyRequest, reply: FastifyReply, fw: Flywheel, who: { identity: SessionIdentity | null; name: string; role: Role; forumRule?: string | null }, secure: boolean): Promise<void> {
   if (request.session) await fw.sessions.end(request.session.id);
   const grantKey = request.server.sessionGrants.keyOf(who);
-  const { token } = await fw.sessions.start({ ...who, grantKey });
+  const { token } = await fw.sessions.start({ identity: who.identity, name: who.name, role: who.role, grantKey });
   reply.setCookie(SESSION_COOKIE, token, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: SESSION_MS / 1000 });
 }
 

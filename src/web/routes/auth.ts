@@ -1,15 +1,27 @@
-/** Sign-in and sign-out: Discord OAuth2 for everyone, a password for an admin on a fresh install. Sessions live in the database (auth/session.ts). */
+/**
+ * Sign-in and sign-out: with Discord (OAuth2) or with the forum (DiscourseConnect), whichever the
+ * community configured, for members and the team alike; the admin password only for the team — its
+ * form appears only on the way to an /admin page, never on a member's way to /me. Sessions live in
+ * the database (auth/session.ts).
+ */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
 import { DomainError } from '../../domain/errors.js';
+import { connectRequest, connectResponse } from '../../discourse/connect.js';
 import { accountFor, authorizeUrl, oauthConfigured, roleOf } from '../auth/discord-oauth.js';
+import { forumGrant } from '../auth/forum-grant.js';
+import { forumSignInConfigured } from '../auth/providers.js';
 import { csrfToken, endSession, startSession } from '../auth/session.js';
 import { parseQuery } from '../query.js';
 import { sameOriginPath } from '../same-origin.js';
 
 const STATE_COOKIE = 'fw_oauth';
+const FORUM_STATE_COOKIE = 'fw_forum_signin';
+// Its own purpose: an answer the forum gave for linking cannot be used to sign in, nor the reverse.
+const FORUM_NONCE_PURPOSE = 'discourse-signin';
+const FORUM_NONCE_MS = 10 * 60_000;
 // Every `next` goes through sameOriginPath, here and again when it is followed.
 const nextSchema = z
   .string()
@@ -19,17 +31,29 @@ const nextSchema = z
 const loginQuery = z.object({ next: nextSchema });
 const loginBody = z.object({ password: z.string({ message: 'expected a password' }).min(1, 'expected a password').max(200), next: nextSchema, _csrf: z.string().optional() });
 const callbackQuery = z.object({ code: z.string().min(1).max(500), state: z.string().min(1).max(200) });
+const forumCallbackQuery = z.object({ sso: z.string().min(1).max(4000), sig: z.string().min(1).max(200) });
+
+/** On the way to a team page: the only place the admin password form is offered. */
+const forTeam = (next: string | undefined) => next !== undefined && (next === '/admin' || next.startsWith('/admin/') || next.startsWith('/admin?'));
 
 export async function authRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
   const secure = fw.config.community.siteUrl.startsWith('https://');
   const login = app.passwordLogin;
 
-  const page = (reply: FastifyReply, next: string | undefined, error?: string) =>
+  const discord = oauthConfigured(fw.config);
+  const forum = forumSignInConfigured(fw.config);
+
+  // `team`: the password form is shown (on the way to a team page, or after a wrong password).
+  const page = (reply: FastifyReply, next: string | undefined, error?: string, team = forTeam(next)) =>
     reply.view('pages/login.hbs', {
       title: `Sign in — ${fw.config.community.name}`,
       community: fw.config.community.name,
-      discord: oauthConfigured(fw.config),
-      password: login.enabled,
+      discord,
+      forum,
+      password: login.enabled && team,
+      // Members have no way in yet: say so, and show the team where theirs is.
+      noMemberSignIn: !discord && !forum,
+      teamLink: !discord && !forum && login.enabled && !team,
       next,
       nextQuery: next ? encodeURIComponent(next) : undefined,
       error,
@@ -46,9 +70,9 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
       if (!login.check(body.password)) {
         request.log.warn({ ip: request.ip }, 'failed admin sign-in');
         reply.code(401);
-        return page(reply, body.next, 'That password is not right.');
+        return page(reply, body.next, 'That password is not right.', true);
       }
-      await startSession(request, reply, fw, { discordId: null, name: 'Admin', role: 'admin' }, secure);
+      await startSession(request, reply, fw, { identity: null, name: 'Admin', role: 'admin' }, secure);
       return reply.redirect(sameOriginPath(body.next) ?? '/admin', 303);
     },
   );
@@ -73,7 +97,48 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
     const role = await roleOf(fw.config, account.id);
     // The member exists before the session: the session finds it through the Discord account.
     await fw.memberFor({ platform: 'discord', externalId: account.id, username: account.username, displayName: account.displayName });
-    await startSession(request, reply, fw, { discordId: account.id, name: account.displayName, role }, secure);
+    await startSession(request, reply, fw, { identity: { platform: 'discord', externalId: account.id }, name: account.displayName, role }, secure);
+    return reply.redirect(sameOriginPath(expected.next) ?? (role === 'member' ? '/me' : '/admin'), 303);
+  });
+
+  const forumReady = () => {
+    const { url, connectSecret } = fw.config.discourse;
+    if (!url || !connectSecret) throw new DomainError('not_found', 'forum sign-in is not configured here');
+    return { url, secret: connectSecret };
+  };
+
+  // Each visit stores a nonce: limited, so nobody fills the table.
+  app.get('/login/forum', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
+    const { url, secret } = forumReady();
+    const next = parseQuery(loginQuery, request.query).next;
+    const { url: target, nonce } = connectRequest(url, secret, `${fw.config.community.siteUrl.replace(/\/$/, '')}/auth/forum/callback`);
+    // Kept in the database too, so the forum's answer is taken once, on whichever instance it arrives.
+    await fw.nonces.remember(FORUM_NONCE_PURPOSE, nonce, FORUM_NONCE_MS);
+    reply.setCookie(FORUM_STATE_COOKIE, JSON.stringify({ nonce, next }), { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/auth', maxAge: FORUM_NONCE_MS / 1000 });
+    return reply.redirect(target);
+  });
+
+  app.get('/auth/forum/callback', async (request, reply) => {
+    const { secret } = forumReady();
+    const { sso, sig } = parseQuery(forumCallbackQuery, request.query);
+    const raw = request.cookies[FORUM_STATE_COOKIE];
+    const saved = raw ? request.unsignCookie(raw) : null;
+    let expected: { nonce?: unknown; next?: string } | null = null;
+    try {
+      expected = saved?.valid && saved.value ? (JSON.parse(saved.value) as { nonce?: unknown; next?: string }) : null;
+    } catch {
+      expected = null;
+    }
+    if (!expected || typeof expected.nonce !== 'string') throw new DomainError('invalid_parameter', 'nonce: this sign-in was not started here; please sign in again');
+    const account = connectResponse(sso, sig, secret, expected.nonce);
+    if (!(await fw.nonces.consume(FORUM_NONCE_PURPOSE, expected.nonce))) throw new DomainError('invalid_parameter', 'nonce: this forum sign-in was already used or has expired; please sign in again');
+    reply.clearCookie(FORUM_STATE_COOKIE, { path: '/auth' });
+    // The same key the forum's webhook and import record the account under (its forum user id): one person, one member.
+    const identity = { platform: 'discourse' as const, externalId: account.id };
+    const displayName = account.name ?? account.username;
+    await fw.memberFor({ ...identity, username: account.username, displayName, isStaff: account.staff });
+    const { role, rule } = forumGrant(fw.config, account);
+    await startSession(request, reply, fw, { identity, name: displayName, role, forumRule: rule }, secure);
     return reply.redirect(sameOriginPath(expected.next) ?? (role === 'member' ? '/me' : '/admin'), 303);
   });
 

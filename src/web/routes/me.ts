@@ -25,12 +25,14 @@ export async function meRoutes(app: FastifyInstance, fw: Flywheel): Promise<void
       if (request.method === 'GET') return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
       throw new DomainError('unauthorized', 'sign in first');
     }
-    if (request.session.memberId === null || !request.session.discordId) throw new DomainError('forbidden', 'sign in with Discord to see your own page');
+    // Discord or the forum: either account leads here. The admin password is no member.
+    if (request.session.memberId === null || !request.session.identity) throw new DomainError('forbidden', 'sign in with your Discord or forum account to see your own page');
   });
   const post = { preHandler: app.csrfProtection };
 
   app.get('/me', async (request, reply) => {
-    const standing = await fw.standing('discord', request.session!.discordId!);
+    const { platform, externalId } = request.session!.identity!;
+    const standing = await fw.standing(platform, externalId);
     const consent = await fw.shareConsent(request.session!.memberId!);
     const submissions = await fw.contributions.submissionsOf(request.session!.memberId!);
     return reply.view('pages/me.hbs', {
@@ -52,7 +54,7 @@ export async function meRoutes(app: FastifyInstance, fw: Flywheel): Promise<void
   app.post('/me/privacy', post, async (request, reply) => {
     const { visibility } = parseQuery(privacyBody, request.body);
     const s = request.session!;
-    await fw.setHidden({ platform: 'discord', externalId: s.discordId!, displayName: s.name }, visibility === 'hide');
+    await fw.setHidden({ ...s.identity!, displayName: s.name }, visibility === 'hide');
     return reply.redirect('/me', 303);
   });
 
@@ -72,10 +74,11 @@ export async function meRoutes(app: FastifyInstance, fw: Flywheel): Promise<void
   app.post('/me/delete', post, async (request, reply) => {
     const { confirm } = parseQuery(deleteBody, request.body);
     if (confirm !== 'DELETE') throw new DomainError('invalid_parameter', 'confirm: type DELETE to delete your data');
-    const { memberId, discordId } = request.session!;
+    const { memberId } = request.session!;
+    // Every session of every account of the member ends, on every device, and takes its name with
+    // it: found through the member's identities, so before they are deleted.
+    await fw.sessions.endAllOf(memberId!);
     await fw.deleteMember(memberId!);
-    // Every session of the account ends, on every device, and takes its name with it.
-    await fw.sessions.endAllOf(discordId!);
     await endSession(request, reply, fw);
     return reply.redirect('/?deleted=1', 303);
   });
@@ -85,7 +88,7 @@ export async function meRoutes(app: FastifyInstance, fw: Flywheel): Promise<void
     const body = parseQuery(suggestionBody, request.body);
     await fw.champions.nominate({
       member: { memberId: body.member },
-      by: { memberId: request.session!.memberId, label: `discord:${request.session!.discordId}` },
+      by: { memberId: request.session!.memberId, label: `${request.session!.identity!.platform}:${request.session!.identity!.externalId}` },
       as: 'suggestion',
       reason: body.reason,
       space: body.space,

@@ -44,7 +44,7 @@ describe('CSRF tokens', () => {
     expect(await nominations()).toBe(0);
 
     // A signed-out page's pair is no good inside a session either.
-    const stranger = await pairOf(new Visitor(site.app), '/login');
+    const stranger = await pairOf(new Visitor(site.app), '/login?next=%2Fadmin');
     b.setCookie('_csrf', stranger.cookie);
     expect((await b.post('/admin/nominations', form(stranger.token), 'application/json')).statusCode).toBe(403);
     expect(await nominations()).toBe(0);
@@ -57,7 +57,7 @@ describe('CSRF tokens', () => {
 
   it('made before signing in stop working once signed in, and the other way round', async () => {
     const v = new Visitor(site.app);
-    const before = await v.csrf('/login');
+    const before = await v.csrf('/login?next=%2Fadmin');
     await v.signInWithPassword(PASSWORD);
     expect((await v.post('/logout', { _csrf: before }, 'application/json')).statusCode).toBe(403);
     const during = await v.csrf('/logout');

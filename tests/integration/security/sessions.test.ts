@@ -111,7 +111,7 @@ describe('a session', () => {
     expect((await manager.get('/admin/nominations')).statusCode).toBe(200); // confirmed five minutes ago
     fw.clock.now += 6 * 60_000;
     expect((await manager.get('/admin/nominations')).statusCode).toBe(303);
-    expect(await fw.db('sessions').where({ discord_id: ROLE_HOLDER })).toEqual([]);
+    expect(await fw.db('sessions').where({ platform: 'discord', external_id: ROLE_HOLDER })).toEqual([]);
   });
 
   it('ends when ADMIN_PASSWORD changes; the new password signs in', async () => {
@@ -139,7 +139,7 @@ describe('a session', () => {
     expect((await laptop.get('/me')).statusCode).toBe(200);
     expect((await phone.post('/me/delete', { _csrf: await phone.csrf('/me'), confirm: 'DELETE' })).statusCode).toBe(303);
     expect((await laptop.get('/me')).statusCode).toBe(303);
-    expect(await fw.db('sessions').where({ discord_id: MEMBER })).toEqual([]);
+    expect(await fw.db('sessions').where({ platform: 'discord', external_id: MEMBER })).toEqual([]);
   });
 
   it('lasts seven days; expired sessions are removed', async () => {

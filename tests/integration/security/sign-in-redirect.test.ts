@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Visitor } from '../../support/browser-session.js';
 import { APP_ID, FakeDiscord } from '../../support/fake-discord.js';
+import { FakeDiscourse } from '../../support/fake-discourse.js';
 import { testSite, type TestSite } from '../../support/web.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -42,11 +43,16 @@ const ENCODED = ['/%2F%2Fevil.example', '/%5Cevil.example', '/%09/evil.example',
 
 let site: TestSite;
 let fake: FakeDiscord;
+let forum: FakeDiscourse;
 
 beforeAll(async () => {
   fake = await new FakeDiscord().start();
   fake.addUser(USER, 'mem');
+  forum = await new FakeDiscourse().start();
+  forum.connectUser = { id: 42, username: 'mem_forum', name: 'Mem' };
   site = await testSite({
+    DISCOURSE_URL: forum.url,
+    DISCOURSE_CONNECT_SECRET: forum.connectSecret,
     ADMIN_PASSWORD: PASSWORD,
     PUBLIC_URL: SITE,
     DISCORD_APPLICATION_ID: APP_ID,
@@ -58,6 +64,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await site.close();
   await fake.stop();
+  await forum.stop();
 });
 
 /** Where a browser on this site goes with this Location header. */
@@ -88,10 +95,20 @@ async function discordSignIn(next: string) {
   return v.get(`${back.pathname}${back.search}`);
 }
 
+async function forumSignIn(next: string) {
+  const v = new Visitor(site.app);
+  const start = await v.get(`/login/forum?next=${encodeURIComponent(next)}`);
+  if (start.statusCode !== 302) return start;
+  const answer = await fetch(start.headers.location as string, { redirect: 'manual' });
+  const back = new URL(answer.headers.get('location')!);
+  return v.get(`${back.pathname}${back.search}`);
+}
+
 describe('next after sign-in', () => {
   for (const [how, signIn] of [
     ['the admin password', passwordSignIn],
     ['Discord', discordSignIn],
+    ['the forum', forumSignIn],
   ] as const) {
     it(`with ${how}: never leads to another site`, async () => {
       for (const next of HOSTILE) {
@@ -111,9 +128,10 @@ describe('next after sign-in', () => {
     });
   }
 
-  it('the sign-in page carries next to Discord intact, and refuses a hostile one', async () => {
+  it('the sign-in page carries next to Discord and the forum intact, and refuses a hostile one', async () => {
     const page = await new Visitor(site.app).get(`/login?next=${encodeURIComponent('/admin/insights?from=2026-01&to=2026-02')}`);
     expect(page.body).toContain('href="/login/discord?next=%2Fadmin%2Finsights%3Ffrom%3D2026-01%26to%3D2026-02"');
+    expect(page.body).toContain('href="/login/forum?next=%2Fadmin%2Finsights%3Ffrom%3D2026-01%26to%3D2026-02"');
     expect((await new Visitor(site.app).get('/login?next=%2F%5Cevil.example')).statusCode).toBe(400);
   });
 });
