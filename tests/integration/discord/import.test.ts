@@ -1,0 +1,236 @@
+/**
+ * `flywheel import discord` against the fake Discord: years of history in channels, a help forum
+ * and a showcase forum (archived and active threads), read over REST through its rate limits;
+ * an import cut off part-way and run again; and the live bot and the import over the same
+ * messages, which must record the same activities under the same keys, and nothing twice.
+ */
+import type { APIMessage } from 'discord.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Config } from '../../../src/config.js';
+import { discordRest } from '../../../src/discord/bot.js';
+import { importDiscordHistory, type DiscordImportOptions } from '../../../src/discord/import.js';
+import { testFlywheel, type TestFlywheel } from '../../support/db.js';
+import { startBotHarness } from '../../support/discord.js';
+import { ANNOUNCE_ID, BOT_ID, FakeDiscord, fakeClock, FORUM_ID, GENERAL_ID, GUILD_ID, MOD_ROLE_ID, OTHER_FORUM_ID, STAFF_ROLE_ID } from '../../support/fake-discord.js';
+import { recorded, stateOf } from '../../support/ledger.js';
+
+const ASKER = '300000000000000001';
+const BEA = '300000000000000002';
+const CAL = '300000000000000003';
+const MOD = '300000000000000004';
+const DAN = '300000000000000005';
+
+const open: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  for (const thing of open.splice(0).reverse()) await thing.close();
+});
+
+async function fakeDiscord(): Promise<FakeDiscord> {
+  const discord = await new FakeDiscord().start();
+  open.push({ close: () => discord.stop() });
+  for (const [id, name, roles] of [
+    [ASKER, 'asker', []],
+    [BEA, 'bea', [STAFF_ROLE_ID]],
+    [CAL, 'cal', []],
+    [MOD, 'mod', [MOD_ROLE_ID]],
+    [DAN, 'dan', []],
+  ] as const)
+    discord.addUser(id, name, { roles: [...roles] });
+  return discord;
+}
+
+async function flywheelFor(discord: FakeDiscord): Promise<TestFlywheel> {
+  const fw = await testFlywheel(
+    { DISCORD_TOKEN: 'test-token', DISCORD_GUILD_ID: GUILD_ID, DISCORD_API_URL: discord.apiUrl, DISCORD_HELP_FORUM_IDS: FORUM_ID },
+    (c: Config) => void (c.staff.discordRoleIds = [STAFF_ROLE_ID]),
+  );
+  open.push(fw);
+  return fw;
+}
+
+const importInto = (fw: TestFlywheel, options: DiscordImportOptions = {}) => importDiscordHistory(fw, discordRest(fw.config), options);
+
+/** Four years of a community, written at their own dates (ids carry the time, as Discord's do). */
+function writeHistory(discord: FakeDiscord) {
+  let now = Date.parse('2022-03-01T10:00:00Z');
+  fakeClock.now = () => now;
+  const at = (iso: string) => (now = Date.parse(iso));
+  const step = () => (now += 60_000);
+
+  at('2022-03-01T10:00:00Z');
+  const hello = discord.say(GENERAL_ID, BEA, 'Hi all, I maintain the docs.');
+  step();
+  discord.say(GENERAL_ID, CAL, 'thanks, the docs saved me!', { replyTo: hello });
+  step();
+  discord.react(hello, ASKER, '👍');
+  discord.react(hello, BOT_ID, '👍'); // the bot's own reaction counts for nobody
+  discord.say(GENERAL_ID, ASKER, 'no thanks, I am fine'); // a negation: no thanks
+  discord.say(GENERAL_ID, BOT_ID, 'Welcome!'); // the bot speaking: nothing
+
+  at('2023-06-10T09:00:00Z');
+  const build = discord.openPost(FORUM_ID, ASKER, 'Build fails on Node 20', 'ERR_REQUIRE_ESM, any idea?');
+  step();
+  discord.say(build.thread.id, BEA, 'Switch to import().');
+  step();
+  const calAnswer = discord.say(build.thread.id, CAL, 'Or set "type": "module".');
+  step();
+  discord.say(build.thread.id, ASKER, 'thanks!'); // two helpers spoke: a bare thanks credits nobody
+  discord.react(calAnswer, ASKER, '✅'); // the asker marks the answer
+  at('2023-06-20T09:00:00Z');
+  discord.archive(build.thread.id);
+
+  at('2024-01-15T18:00:00Z');
+  const cache = discord.openPost(FORUM_ID, CAL, 'Cache never expires', 'TTL seems ignored.');
+  step();
+  const danAnswer = discord.say(cache.thread.id, DAN, 'The TTL is in seconds, not ms.');
+  step();
+  discord.say(cache.thread.id, CAL, 'thank you'); // one helper since the asker spoke: DAN is thanked
+  discord.react(danAnswer, MOD, '✅'); // a moderator marks the answer
+  discord.react(danAnswer, BEA, '🎉');
+  at('2024-01-25T18:00:00Z');
+  discord.archive(cache.thread.id);
+  discord.members.delete(DAN); // DAN left the server since
+
+  at('2025-05-05T12:00:00Z');
+  const showcase = discord.openPost(OTHER_FORUM_ID, BEA, 'My plugin', 'Look what I built');
+  step();
+  discord.say(showcase.thread.id, ASKER, 'thanks for sharing <@300000000000000002>'); // a mention: BEA is thanked
+  const gone = discord.say(ANNOUNCE_ID, CAL, 'a message deleted since');
+  discord.deleteMessage(gone);
+
+  // A busy 2026: more than one page of messages in #general.
+  at('2026-02-01T08:00:00Z');
+  const people = [ASKER, BEA, CAL, MOD];
+  for (let i = 0; i < 130; i++) {
+    discord.say(GENERAL_ID, people[i % 4]!, `message ${i}`);
+    step();
+  }
+  return { build, cache, showcase, hello, calAnswer, danAnswer };
+}
+
+const whoDid = async (fw: TestFlywheel, kind: string) =>
+  (await recorded(fw)).filter((r) => r.kind === kind).map((r) => r.who);
+
+describe('flywheel import discord', () => {
+  it('records years of channels, forum posts and archived threads as the bot would, through rate limits', async () => {
+    const discord = await fakeDiscord();
+    const story = writeHistory(discord);
+    discord.rateLimitEvery = 9;
+    const fw = await flywheelFor(discord);
+    const progress: number[] = [];
+
+    const result = await importInto(fw, { onProgress: (p) => progress.push(p.done) });
+
+    expect(discord.rateLimited).toBeGreaterThan(0); // Discord said "slow down", and nothing was lost for it
+    expect(result).toMatchObject({ total: 5, done: 5, resumed: 0 }); // #general, #kudos, two help posts, one showcase post
+    expect(progress.at(-1)).toBe(5);
+    expect(await whoDid(fw, 'question_asked')).toEqual([ASKER, CAL]);
+    expect(await whoDid(fw, 'answer_posted')).toEqual([BEA, CAL, DAN]);
+    expect(await whoDid(fw, 'answer_accepted')).toEqual([CAL, DAN]);
+    expect(await whoDid(fw, 'thanks_received')).toEqual([BEA, DAN, BEA]);
+    expect(await whoDid(fw, 'thanks_given')).toEqual([CAL, CAL, ASKER]);
+    expect((await whoDid(fw, 'reaction_received')).sort()).toEqual([BEA, DAN]);
+    expect((await whoDid(fw, 'reaction_given')).sort()).toEqual([ASKER, BEA]);
+    // Chat: 3 in 2022 (not the bot's), the askers' follow-ups in their own posts, the showcase post and its reply, 130 in 2026; the deleted one is gone.
+    expect(await whoDid(fw, 'message_posted')).toHaveLength(3 + 2 + 2 + 130);
+
+    // Dated when they happened, years ago, and linked to the message.
+    const question = await fw.db('activities').where({ natural_key: `discord:message:${story.build.thread.id}` }).first();
+    expect(new Date(Number(question.occurred_at)).toISOString()).toBe('2023-06-10T09:00:00.000Z');
+    expect(question.source_url).toBe(`https://discord.com/channels/${GUILD_ID}/${story.build.thread.id}/${story.build.thread.id}`);
+    // The staff role is read from the member (as the bot reads it from the gateway).
+    const staff = async (id: string) => Boolean((await fw.db('identities').where({ platform: 'discord', external_id: id }).first()).is_staff);
+    expect([await staff(BEA), await staff(CAL), await staff(DAN)]).toEqual([true, false, false]);
+
+    // A second run reads only what is new, and records nothing twice.
+    const before = await stateOf(fw.db);
+    expect(await importInto(fw)).toMatchObject({ recorded: 0, messages: 0, resumed: 4 }); // #kudos held nothing to record
+    expect(await stateOf(fw.db)).toEqual(before);
+  });
+
+  it('reads only the channels asked for, and only messages since a date', async () => {
+    const discord = await fakeDiscord();
+    writeHistory(discord);
+    const fw = await flywheelFor(discord);
+
+    const result = await importInto(fw, { channels: [FORUM_ID], since: Date.parse('2024-01-01T00:00:00Z') });
+
+    expect(result.total).toBe(1); // the 2023 post was archived before the date: not even listed
+    expect(await whoDid(fw, 'question_asked')).toEqual([CAL]);
+    expect(await whoDid(fw, 'message_posted')).toEqual([CAL]); // the asker's own follow-up; nothing from #general
+    await expect(importInto(fw, { channels: ['199999999999999999'] })).rejects.toMatchObject({ code: 'invalid_parameter' });
+  });
+
+  it('resumes after an import cut off part-way: nothing lost, nothing doubled, and it does not start over', async () => {
+    const discord = await fakeDiscord();
+    writeHistory(discord);
+    const whole = await flywheelFor(discord);
+    const readsBefore = discord.callsTo('GET', /\/messages$/).length;
+    await importInto(whole);
+    const fullReads = discord.callsTo('GET', /\/messages$/).length - readsBefore;
+    const expected = await stateOf(whole.db);
+
+    const fw = await flywheelFor(discord);
+    // Discord goes away after a few pages (the network drops, the process is killed): the run fails.
+    let pages = 0;
+    const mark = discord.calls.length;
+    const cut = discord
+      .waitFor((c) => discord.calls.indexOf(c) >= mark && c.method === 'GET' && /\/channels\/\d+\/messages$/.test(c.path) && ++pages === 4)
+      .then(() => (discord.down = true));
+    await expect(importInto(fw)).rejects.toThrow();
+    await cut;
+    const partial = await stateOf(fw.db);
+    expect(partial.ledger.length).toBeGreaterThan(0);
+    expect(partial.ledger.length).toBeLessThan(expected.ledger.length);
+
+    discord.down = false;
+    const readsAtRestart = discord.callsTo('GET', /\/messages$/).length;
+    const second = await importInto(fw);
+    expect(second.resumed).toBeGreaterThan(0);
+    expect(discord.callsTo('GET', /\/messages$/).length - readsAtRestart).toBeLessThan(fullReads);
+    expect(await stateOf(fw.db)).toEqual(expected);
+  });
+});
+
+describe('the live bot and the import over the same messages', () => {
+  it('record the same activities under the same keys, and together nothing twice', async () => {
+    const h = await startBotHarness();
+    open.push(h);
+    for (const [id, name, roles] of [
+      [ASKER, 'asker', []],
+      [BEA, 'bea', [STAFF_ROLE_ID]],
+      [CAL, 'cal', []],
+      [MOD, 'mod', [MOD_ROLE_ID]],
+    ] as const)
+      h.discord.addUser(id, name, { roles: [...roles] });
+    const later = () => (h.fw.clock.now += 60_000);
+
+    const { thread } = h.discord.openPost(FORUM_ID, ASKER, 'How do I paginate?', 'Any example?');
+    later();
+    const answer: APIMessage = h.discord.say(thread.id, BEA, 'Use limit and after.');
+    later();
+    h.discord.say(thread.id, CAL, 'Also mind the rate limits.');
+    later();
+    h.discord.say(thread.id, ASKER, 'thanks <@300000000000000003>', { replyTo: answer });
+    h.discord.react(answer, ASKER, '✅');
+    const hello = h.discord.say(GENERAL_ID, CAL, 'hello');
+    h.discord.react(hello, BEA, '👋');
+    later();
+    h.discord.say(GENERAL_ID, BEA, 'ty!', { replyTo: hello });
+    await h.settle();
+    const live = await stateOf(h.fw.db);
+    expect(live.ledger.length).toBeGreaterThan(10);
+
+    // Beside the bot: every message is already recorded.
+    const beside = await importInto(h.fw);
+    expect(beside.messages).toBeGreaterThan(0);
+    expect(beside.recorded).toBe(0);
+    expect(await stateOf(h.fw.db)).toEqual(live);
+
+    // On its own: the same keys, kinds and members as the bot recorded.
+    const alone = await flywheelFor(h.discord);
+    await importInto(alone);
+    const keys = async (fw: TestFlywheel) => (await recorded(fw)).map((r) => `${r.key} ${r.kind} ${r.who}`).sort();
+    expect(await keys(alone)).toEqual(await keys(h.fw));
+  });
+});
