@@ -161,6 +161,7 @@ export class FakeDiscord {
   /** Discord is unreachable (503 to everything) while set. */
   down = false;
   private reads = 0;
+  private hold: { test: (c: RestCall) => boolean; started: () => void; closed: boolean; gate: Promise<void>; open: () => void } | null = null;
   /** The bot's IDENTIFY payload (what the bot sent). */
   identified: any = null;
   closedWith: number | null = null;
@@ -230,7 +231,8 @@ export class FakeDiscord {
   }
 
   async start(): Promise<this> {
-    this.http = createServer((req, res) => void this.handle(req, res));
+    // A client that went away mid-request (a killed process) gets no answer.
+    this.http = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
     this.http.on('upgrade', (req, socket, head) => this.wss.handleUpgrade(req, socket, head, (ws) => this.connect(ws)));
     this.http.listen(0, '127.0.0.1');
     await once(this.http, 'listening');
@@ -567,6 +569,21 @@ export class FakeDiscord {
     return this.calls.filter((c) => c.method === method && pathPattern.test(c.path));
   }
 
+  /**
+   * After the first request that passes `test` is answered, hold every later request unanswered
+   * until `release()` (a process stopped mid-import stays stopped there). Resolves once holding.
+   */
+  holdAfter(test: (c: RestCall) => boolean): Promise<void> {
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    return new Promise((started) => void (this.hold = { test, started, closed: false, gate, open: () => open() }));
+  }
+
+  release(): void {
+    this.hold?.open();
+    this.hold = null;
+  }
+
   // ---- gateway ---------------------------------------------------------------------------------
 
   dispatch<T extends GatewayDispatchEvents>(t: T, d: DispatchData<T>): void {
@@ -707,6 +724,7 @@ export class FakeDiscord {
   // ---- REST ------------------------------------------------------------------------------------
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.hold?.closed) await this.hold.gate;
     const url = new URL(req.url ?? '/', this.base);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -737,6 +755,10 @@ export class FakeDiscord {
     } else if (status === 302) res.writeHead(302, { location: body }).end();
     else if (status === 204) res.writeHead(204).end();
     else res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (this.hold && !this.hold.closed && this.hold.test(call)) {
+      this.hold.closed = true;
+      this.hold.started();
+    }
     for (const waiter of this.waiters.filter((w) => w.test(call))) {
       this.waiters.splice(this.waiters.indexOf(waiter), 1);
       waiter.resolve(call);

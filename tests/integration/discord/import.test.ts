@@ -4,12 +4,18 @@
  * an import cut off part-way and run again; and the live bot and the import over the same
  * messages, which must record the same activities under the same keys, and nothing twice.
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { APIMessage } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Config } from '../../../src/config.js';
+import { createFlywheel } from '../../../src/app/flywheel.js';
+import { loadConfig, type Config } from '../../../src/config.js';
+import { createDb } from '../../../src/db/knex.js';
 import { discordRest } from '../../../src/discord/bot.js';
 import { importDiscordHistory, type DiscordImportOptions } from '../../../src/discord/import.js';
-import { testFlywheel, type TestFlywheel } from '../../support/db.js';
+import { dialect, freshDatabaseUrl, testFlywheel, type TestFlywheel } from '../../support/db.js';
 import { startBotHarness } from '../../support/discord.js';
 import { ANNOUNCE_ID, BOT_ID, FakeDiscord, fakeClock, FORUM_ID, GENERAL_ID, GUILD_ID, MOD_ROLE_ID, OTHER_FORUM_ID, STAFF_ROLE_ID } from '../../support/fake-discord.js';
 import { recorded, stateOf } from '../../support/ledger.js';
@@ -233,4 +239,60 @@ describe('the live bot and the import over the same messages', () => {
     const keys = async (fw: TestFlywheel) => (await recorded(fw)).map((r) => `${r.key} ${r.kind} ${r.who}`).sort();
     expect(await keys(alone)).toEqual(await keys(h.fw));
   });
+});
+
+describe('the command', () => {
+  /** `flywheel import discord …` in its own process; resolves with how it ended and what it printed. */
+  const cli = (args: string[], env: Record<string, string>, onStart?: (kill: () => void) => void) =>
+    new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'import', 'discord', ...args], { env: { ...process.env, LOG_LEVEL: 'info', ...env } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+      onStart?.(() => child.kill('SIGKILL'));
+    });
+
+  it('killed part-way, resumes on the next run: the same ledger as one uninterrupted import', async () => {
+    const discord = await fakeDiscord();
+    writeHistory(discord);
+    discord.rateLimitEvery = 11;
+    const discordEnv = { DISCORD_TOKEN: 'test-token', DISCORD_GUILD_ID: GUILD_ID, DISCORD_API_URL: discord.apiUrl, DISCORD_HELP_FORUM_IDS: FORUM_ID };
+    const env = {
+      ...discordEnv,
+      DATABASE_URL: dialect() === 'sqlite' ? `sqlite:${join(mkdtempSync(join(tmpdir(), 'fw-discord-import-')), 'fw.sqlite')}` : await freshDatabaseUrl(),
+    };
+    const reference = await testFlywheel(discordEnv);
+    open.push(reference);
+    await importInto(reference);
+    const expected = await stateOf(reference.db);
+
+    // The operator's process dies (SIGKILL: no cleanup) after Discord answered a few pages, while it waits for the next.
+    let pages = 0;
+    const mark = discord.calls.length;
+    const stalled = discord.holdAfter((c) => discord.calls.indexOf(c) >= mark && /\/channels\/\d+\/messages$/.test(c.path) && ++pages === 3);
+    const killed = await cli([], env, (kill) => void stalled.then(() => setTimeout(kill, 200)));
+    discord.release();
+    expect(killed.signal).toBe('SIGKILL');
+
+    const config = loadConfig({ ...env, LOG_LEVEL: 'silent' }, '/nonexistent');
+    const fw = createFlywheel(createDb(config.database), config);
+    open.push(fw);
+    const partial = await stateOf(fw.db);
+    expect(partial.ledger.length).toBeGreaterThan(0);
+    expect(partial.ledger.length).toBeLessThan(expected.ledger.length);
+
+    const again = await cli([], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/"resumed":[1-9]/);
+    expect(again.stdout).toContain('Discord history imported');
+    expect(await stateOf(fw.db)).toEqual(expected);
+  }, 120_000);
+
+  it('refuses what is not a channel id, naming the option', async () => {
+    const result = await cli(['--channels', 'general'], { DATABASE_URL: 'sqlite::memory:' });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("option '--channels <ids>' argument 'general' is invalid");
+  }, 60_000);
 });
