@@ -26,6 +26,9 @@ const UNKNOWN = new Set([10003, 10007, 10008, 10013]); // unknown channel, membe
 export const PARENT_TYPES: ReadonlySet<ChannelType> = new Set([ChannelType.GuildText, ChannelType.GuildAnnouncement, ChannelType.GuildForum, ChannelType.GuildMedia]);
 const THREAD_TYPES: ReadonlySet<ChannelType> = new Set([ChannelType.PublicThread, ChannelType.AnnouncementThread, ChannelType.PrivateThread]);
 
+/** Discord refuses the bot this channel (no View Channel or Read Message History there). */
+export const isMissingAccess = (err: unknown): boolean => err instanceof DiscordAPIError && err.status === 403;
+
 export const isThread = (c: APIChannel): c is APIThreadChannel => THREAD_TYPES.has(c.type);
 
 /** Something Discord says is not there (deleted, or a member who left): null rather than an error. */

@@ -10,14 +10,13 @@ import { ChannelType, Constants, PermissionsBitField, SnowflakeUtil, messageLink
 import type { Flywheel } from '../app/flywheel.js';
 import type { ActivityInput } from '../domain/activity.js';
 import { DomainError } from '../domain/errors.js';
-import { messageActivities, reactionActivities, type HelpThread, type Person } from './activities.js';
-import { historyApi, isThread, PAGE, PARENT_TYPES, type HistoryApi } from './history-api.js';
+import { messageActivities, messageRef, reactionActivities, type HelpThread, type Person } from './activities.js';
+import { historyApi, isMissingAccess, isThread, PAGE, PARENT_TYPES, type HistoryApi } from './history-api.js';
 import { acceptsAnswer, helpThreadFrom, isModerator, personOf, type UserFacts } from './people.js';
 import { THANKS_HISTORY, thankedBy } from './thanked.js';
 import { compileThanks, saysThanks } from './thanks-text.js';
 
 const cursorKey = (channelId: string): string => `discord_import:${channelId}`;
-const INGEST_BATCH = 1000;
 const DISCORD_EPOCH = 1_420_070_400_000n;
 /** Channels that hold messages themselves (forums hold only posts, which are threads). */
 const HAS_MESSAGES: ReadonlySet<ChannelType> = new Set([ChannelType.GuildText, ChannelType.GuildAnnouncement]);
@@ -42,6 +41,8 @@ export interface DiscordImportProgress {
 
 export interface DiscordImportResult extends DiscordImportProgress {
   recorded: number;
+  /** Channels and threads Discord would not let the bot read (permissions), left out. */
+  skipped: string[];
   /** Channels and threads that continued from a saved cursor. */
   resumed: number;
 }
@@ -87,7 +88,14 @@ export async function importDiscordHistory(fw: Flywheel, rest: REST, options: Di
 
   const threads = new Map<string, APIThreadChannel>();
   for (const t of await api.activeThreads()) if (t.parent_id && parentIds.has(t.parent_id)) threads.set(t.id, t);
-  for (const parent of parents) for await (const page of api.archivedThreads(parent.id, since)) for (const t of page) threads.set(t.id, t);
+  const skipped: string[] = [];
+  for (const parent of parents)
+    try {
+      for await (const page of api.archivedThreads(parent.id, since)) for (const t of page) threads.set(t.id, t);
+    } catch (err) {
+      if (!isMissingAccess(err)) throw err;
+      skipped.push(parent.id);
+    }
   // Oldest first, channels and threads alike: a question is recorded before its answers.
   const work: APIChannel[] = [...parents.filter((c) => HAS_MESSAGES.has(c.type)), ...threads.values()].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
 
@@ -96,14 +104,18 @@ export async function importDiscordHistory(fw: Flywheel, rest: REST, options: Di
   let recorded = 0;
   let resumed = 0;
 
-  /** Everything one message earned, as the live bot records it (reactions dated with the message: the API does not say when). */
-  async function messageHistory(m: APIMessage, helpThread: HelpThread | null): Promise<ActivityInput[]> {
+  /**
+   * Everything one message earned, as the live bot records it (reactions dated with the message:
+   * the API does not say when). A message already recorded keeps what the bot decided when it
+   * arrived (its text may have been edited since); only reactions the bot may have missed are added.
+   */
+  async function messageHistory(m: APIMessage, helpThread: HelpThread | null, alreadyRecorded: boolean): Promise<ActivityInput[]> {
     if (m.author.bot || !Constants.NonSystemMessageTypes.includes(m.type as (typeof Constants.NonSystemMessageTypes)[number])) return [];
     const author = await who.person(m.author);
     const at = SnowflakeUtil.timestampFrom(m.id);
     const url = messageLink(m.channel_id, m.id, guildId!);
     const someone = (u: APIUser) => ({ id: u.id, isBot: u.bot ?? false, person: () => who.person(u) });
-    const thanked = saysThanks(m.content, vocabulary)
+    const thanked = !alreadyRecorded && saysThanks(m.content, vocabulary)
       ? await thankedBy({
           authorId: m.author.id,
           askerId: helpThread?.ownerId ?? null,
@@ -117,7 +129,7 @@ export async function importDiscordHistory(fw: Flywheel, rest: REST, options: Di
           earlier: async () => (await api.messagesBefore(m.channel_id, m.id, THANKS_HISTORY))?.map((x) => ({ ...someone(x.author), authorId: x.author.id })) ?? null,
         })
       : [];
-    const out = messageActivities({ id: m.id, at, url, author, helpThread, thanked });
+    const out = alreadyRecorded ? [] : messageActivities({ id: m.id, at, url, author, helpThread, thanked });
     for (const { emoji } of m.reactions ?? [])
       for (const user of await api.reactors(m, emoji)) {
         if (user.bot) continue;
@@ -134,25 +146,30 @@ export async function importDiscordHistory(fw: Flywheel, rest: REST, options: Di
     const saved = options.restart ? null : await fw.getSetting(cursorKey(channel.id));
     if (saved) resumed++;
     const start = [BigInt(saved ?? 0), since === null ? 0n : idBefore(since)].reduce((a, b) => (a > b ? a : b));
-    for (let after = String(start); ; ) {
-      const page = await api.messagesAfter(channel.id, after);
-      if (page.length === 0) break;
-      const activities: ActivityInput[] = [];
-      for (const message of page) activities.push(...(await messageHistory(message, helpThread)));
-      for (let i = 0; i < activities.length; i += INGEST_BATCH) {
-        const { outcomes } = await fw.ingest(activities.slice(i, i + INGEST_BATCH));
+    try {
+      for (let after = String(start); ; ) {
+        const page = await api.messagesAfter(channel.id, after);
+        if (page.length === 0) break;
+        const known = await fw.recordedKeys(page.map((m) => messageRef(m.id)));
+        const activities: ActivityInput[] = [];
+        for (const message of page) activities.push(...(await messageHistory(message, helpThread, known.has(messageRef(message.id)))));
+        // One page, one transaction: a message is recorded with everything it earned, or not at all.
+        const { outcomes } = await fw.ingest(activities);
         recorded += outcomes.filter((o) => o.status !== 'duplicate').length;
+        after = page.at(-1)!.id;
+        // Saved once the page is in the ledger: a restart redoes at most this page (a no-op by natural keys).
+        await fw.setSetting(cursorKey(channel.id), after);
+        progress.messages += page.length;
+        progress.activities += activities.length;
+        options.onProgress?.(progress);
+        if (page.length < PAGE) break;
       }
-      after = page.at(-1)!.id;
-      // Saved once the page is in the ledger: a restart redoes at most this page (a no-op by natural keys).
-      await fw.setSetting(cursorKey(channel.id), after);
-      progress.messages += page.length;
-      progress.activities += activities.length;
-      options.onProgress?.(progress);
-      if (page.length < PAGE) break;
+    } catch (err) {
+      if (!isMissingAccess(err)) throw err;
+      skipped.push(channel.id);
     }
     progress.done++;
     options.onProgress?.(progress);
   }
-  return { ...progress, recorded, resumed };
+  return { ...progress, recorded, resumed, skipped };
 }

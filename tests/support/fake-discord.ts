@@ -108,7 +108,7 @@ export interface RestCall {
 type Dispatch = Pick<GatewayDispatchPayload, 't' | 'd'>;
 type DispatchData<T extends GatewayDispatchEvents> = Extract<GatewayDispatchPayload, { t: T }>['d'];
 /** A REST answer: a status and Discord's documented body (an error is a RESTError). */
-type Answer = [200, object] | [204, null] | [302, string] | [400 | 401 | 404, RESTError | { error: string }] | [429, RESTRateLimit] | [503, RESTError];
+type Answer = [200, object] | [204, null] | [302, string] | [400 | 401 | 404, RESTError | { error: string }] | [403, RESTError] | [429, RESTRateLimit] | [503, RESTError];
 type GuildChannel = APITextChannel | APIGuildForumChannel;
 
 const DISCORD_EPOCH = 1_420_070_400_000n;
@@ -158,6 +158,8 @@ export class FakeDiscord {
   rateLimitEvery: number | null = null;
   /** 429 answers sent so far. */
   rateLimited = 0;
+  /** Channels the bot may not read (no View Channel or Read Message History there). */
+  readonly denied = new Set<string>();
   /** Discord is unreachable (503 to everything) while set. */
   down = false;
   private reads = 0;
@@ -791,6 +793,8 @@ export class FakeDiscord {
     const m = (pattern: RegExp) => p.match(pattern);
     let r: RegExpMatchArray | null;
     if (this.down) return [503, { message: 'Service Unavailable', code: 0 }];
+    const reading = p.match(/^\/channels\/(\d+)\/(messages|threads)/);
+    if (c.method === 'GET' && reading && this.denied.has(reading[1]!)) return [403, { message: 'Missing Access', code: 50001 }];
     const historyRead = c.method === 'GET' && /^\/(channels\/\d+\/(messages|threads)|guilds\/\d+\/(channels|roles|threads|members))/.test(p);
     if (historyRead && this.rateLimitEvery && ++this.reads % this.rateLimitEvery === 0) {
       this.rateLimited++;

@@ -101,8 +101,9 @@ function writeHistory(discord: FakeDiscord) {
   const showcase = discord.openPost(OTHER_FORUM_ID, BEA, 'My plugin', 'Look what I built');
   step();
   discord.say(showcase.thread.id, ASKER, 'thanks for sharing <@300000000000000002>'); // a mention: BEA is thanked
-  const gone = discord.say(ANNOUNCE_ID, CAL, 'a message deleted since');
+  const gone = discord.say(GENERAL_ID, CAL, 'a message deleted since');
   discord.deleteMessage(gone);
+  discord.say(ANNOUNCE_ID, CAL, 'in a channel the bot may not read');
 
   // A busy 2026: more than one page of messages in #general.
   at('2026-02-01T08:00:00Z');
@@ -122,13 +123,14 @@ describe('flywheel import discord', () => {
     const discord = await fakeDiscord();
     const story = writeHistory(discord);
     discord.rateLimitEvery = 9;
+    discord.denied.add(ANNOUNCE_ID);
     const fw = await flywheelFor(discord);
     const progress: number[] = [];
 
     const result = await importInto(fw, { onProgress: (p) => progress.push(p.done) });
 
     expect(discord.rateLimited).toBeGreaterThan(0); // Discord said "slow down", and nothing was lost for it
-    expect(result).toMatchObject({ total: 5, done: 5, resumed: 0 }); // #general, #kudos, two help posts, one showcase post
+    expect(result).toMatchObject({ total: 5, done: 5, resumed: 0, skipped: [ANNOUNCE_ID, ANNOUNCE_ID] }); // #general, #kudos (refused: its threads and its messages), two help posts, one showcase post
     expect(progress.at(-1)).toBe(5);
     expect(await whoDid(fw, 'question_asked')).toEqual([ASKER, CAL]);
     expect(await whoDid(fw, 'answer_posted')).toEqual([BEA, CAL, DAN]);
@@ -150,7 +152,7 @@ describe('flywheel import discord', () => {
 
     // A second run reads only what is new, and records nothing twice.
     const before = await stateOf(fw.db);
-    expect(await importInto(fw)).toMatchObject({ recorded: 0, messages: 0, resumed: 4 }); // #kudos held nothing to record
+    expect(await importInto(fw)).toMatchObject({ recorded: 0, messages: 0, resumed: 4 }); // #kudos was not readable
     expect(await stateOf(fw.db)).toEqual(before);
   });
 
@@ -227,6 +229,10 @@ describe('the live bot and the import over the same messages', () => {
     const live = await stateOf(h.fw.db);
     expect(live.ledger.length).toBeGreaterThan(10);
 
+    // Since then BEA edited her answer to thank CAL: the bot had decided on it when it arrived.
+    const edited = h.discord.messages.get(thread.id)!.find((m) => m.id === answer.id)!;
+    Object.assign(edited, { content: 'Use limit and after. thanks <@300000000000000003>', mentions: [h.discord.users.get(CAL)!] });
+
     // Beside the bot: every message is already recorded.
     const beside = await importInto(h.fw);
     expect(beside.messages).toBeGreaterThan(0);
@@ -237,7 +243,9 @@ describe('the live bot and the import over the same messages', () => {
     const alone = await flywheelFor(h.discord);
     await importInto(alone);
     const keys = async (fw: TestFlywheel) => (await recorded(fw)).map((r) => `${r.key} ${r.kind} ${r.who}`).sort();
-    expect(await keys(alone)).toEqual(await keys(h.fw));
+    const edit = `discord:message:${answer.id}:thanks:${CAL}`;
+    expect(await keys(alone)).toContain(`${edit}:given thanks_given ${BEA}`);
+    expect((await keys(alone)).filter((k) => !k.startsWith(edit))).toEqual(await keys(h.fw)); // read alone, the edited text counts as it reads now
   });
 });
 
