@@ -178,13 +178,13 @@ importer
   .action((opts: { channels?: string[]; since?: number; restart?: boolean }) =>
     withFlywheel(async (fw, logger) => {
       const { SingleBar, Presets } = await import('cli-progress');
-      const bar = new SingleBar({ format: 'channels and threads {bar} {value}/{total} · {messages} messages · {activities} activities', hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 }, Presets.shades_classic);
-      bar.start(1, 0, { messages: 0, activities: 0 });
+      const bar = new SingleBar({ format: 'channels and threads {bar} {value}/{total} · {members} members · {messages} messages · {activities} activities', hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 }, Presets.shades_classic);
+      bar.start(1, 0, { members: 0, messages: 0, activities: 0 });
       const result = await importDiscordHistory(fw, discordRest(fw.config), {
         ...opts,
         onProgress: (p) => {
           bar.setTotal(Math.max(p.total, 1));
-          bar.update(p.done, { messages: p.messages, activities: p.activities });
+          bar.update(p.done, { members: p.members, messages: p.messages, activities: p.activities });
         },
       }).finally(() => bar.stop());
       logger.info(result, 'Discord history imported');

@@ -10,7 +10,7 @@ import { ChannelType, Constants, PermissionsBitField, SnowflakeUtil, messageLink
 import type { Flywheel } from '../app/flywheel.js';
 import type { ActivityInput } from '../domain/activity.js';
 import { DomainError } from '../domain/errors.js';
-import { messageActivities, messageRef, reactionActivities, type HelpThread, type Person } from './activities.js';
+import { joinActivity, messageActivities, messageRef, reactionActivities, type HelpThread, type Person } from './activities.js';
 import { historyApi, isMissingAccess, isThread, PAGE, PARENT_TYPES, type HistoryApi } from './history-api.js';
 import { acceptsAnswer, helpThreadFrom, isModerator, personOf, type UserFacts } from './people.js';
 import { THANKS_HISTORY, thankedBy } from './thanked.js';
@@ -35,13 +35,15 @@ export interface DiscordImportProgress {
   /** Channels and threads to read, and how many are done. */
   total: number;
   done: number;
+  /** Current members whose join was read. */
+  members: number;
   messages: number;
   activities: number;
 }
 
 export interface DiscordImportResult extends DiscordImportProgress {
   recorded: number;
-  /** Channels and threads Discord would not let the bot read (permissions), left out. */
+  /** Channels and threads Discord would not let the bot read (permissions), left out; `members` when the member list was refused. */
   skipped: string[];
   /** Channels and threads that continued from a saved cursor. */
   resumed: number;
@@ -58,6 +60,8 @@ function people(fw: Flywheel, api: HistoryApi) {
   const memberOf = (id: string) => members.get(id) ?? members.set(id, api.member(id)).get(id)!;
   let rolePermissions: Promise<Map<string, bigint>> | null = null;
   return {
+    /** Members already read in bulk (the member list) need no request each. */
+    know: (member: APIGuildMember & { user: APIUser }) => void members.set(member.user.id, Promise.resolve(member)),
     person: async (u: APIUser): Promise<Person> => personOf(userFacts(u), await memberOf(u.id), staff),
     isModerator: async (userId: string): Promise<boolean> => {
       const member = await memberOf(userId);
@@ -99,10 +103,31 @@ export async function importDiscordHistory(fw: Flywheel, rest: REST, options: Di
   // Oldest first, channels and threads alike: a question is recorded before its answers.
   const work: APIChannel[] = [...parents.filter((c) => HAS_MESSAGES.has(c.type)), ...threads.values()].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
 
-  const progress: DiscordImportProgress = { total: work.length, done: 0, messages: 0, activities: 0 };
+  const progress: DiscordImportProgress = { total: work.length, done: 0, members: 0, messages: 0, activities: 0 };
   options.onProgress?.(progress);
   let recorded = 0;
   let resumed = 0;
+
+  // Joins of today's members, as the bot records them (a join is server-wide: not with --channels).
+  if (!wanted)
+    try {
+      for await (const page of api.members()) {
+        const joins: ActivityInput[] = [];
+        for (const member of page) {
+          who.know(member);
+          const at = member.joined_at ? Date.parse(member.joined_at) : NaN;
+          if (!member.user.bot && Number.isFinite(at) && (since === null || at >= since)) joins.push(joinActivity(await who.person(member.user), at));
+        }
+        const { outcomes } = await fw.ingest(joins);
+        recorded += outcomes.filter((o) => o.status !== 'duplicate').length;
+        progress.members += page.length;
+        progress.activities += joins.length;
+        options.onProgress?.(progress);
+      }
+    } catch (err) {
+      if (!isMissingAccess(err)) throw err;
+      skipped.push('members');
+    }
 
   /**
    * Everything one message earned, as the live bot records it (reactions dated with the message:

@@ -261,6 +261,7 @@ export class FakeDiscord {
   /** A member joins the server (GUILD_MEMBER_ADD). */
   join(id: string, username: string): void {
     this.addUser(id, username);
+    this.members.get(id)!.joined_at = isoNow();
     this.dispatch(GatewayDispatchEvents.GuildMemberAdd, { ...this.members.get(id)!, joined_at: isoNow(), guild_id: GUILD_ID });
   }
 
@@ -872,6 +873,14 @@ export class FakeDiscord {
     }
     if (c.method === 'GET' && p === `/guilds/${GUILD_ID}/channels`) return [200, this.guildChannels()];
     if (c.method === 'GET' && p === `/guilds/${GUILD_ID}/roles`) return [200, this.roles()];
+    if (c.method === 'GET' && p === `/guilds/${GUILD_ID}/members`) {
+      // Listing members takes the Server Members intent; by user id, paged with `after`.
+      if (!(this.flags & FLAG_GUILD_MEMBERS)) return [403, { message: 'Missing Access', code: 50001 }];
+      const limit = Math.min(1000, Math.max(1, Number(c.query.get('limit') ?? 1)));
+      const after = BigInt(c.query.get('after') ?? 0);
+      const list = [...this.members.values()].filter((m) => BigInt(m.user.id) > after).sort((a, b) => (BigInt(a.user.id) < BigInt(b.user.id) ? -1 : 1));
+      return [200, list.slice(0, limit) satisfies APIGuildMember[]];
+    }
     if (c.method === 'GET' && p === `/guilds/${GUILD_ID}/threads/active`) {
       const active = [...this.channels.values()].filter((t): t is APIThreadChannel => t.type === ChannelType.PublicThread && t.thread_metadata?.archived !== true);
       return [200, { threads: active, members: [] } satisfies RESTGetAPIGuildThreadsResult];

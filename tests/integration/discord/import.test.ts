@@ -42,6 +42,16 @@ async function fakeDiscord(): Promise<FakeDiscord> {
     [DAN, 'dan', []],
   ] as const)
     discord.addUser(id, name, { roles: [...roles] });
+  // They joined over the years (the bot's own join counts for nobody).
+  for (const [id, at] of [
+    [ASKER, '2021-11-02T10:00:00Z'],
+    [BEA, '2020-05-01T10:00:00Z'],
+    [CAL, '2022-02-27T10:00:00Z'],
+    [MOD, '2020-05-01T11:00:00Z'],
+    [DAN, '2023-12-01T10:00:00Z'],
+    [BOT_ID, '2020-05-01T09:00:00Z'],
+  ] as const)
+    discord.members.get(id)!.joined_at = at;
   return discord;
 }
 
@@ -130,9 +140,13 @@ describe('flywheel import discord', () => {
     const result = await importInto(fw, { onProgress: (p) => progress.push(p.done) });
 
     expect(discord.rateLimited).toBeGreaterThan(0); // Discord said "slow down", and nothing was lost for it
-    expect(result).toMatchObject({ total: 5, done: 5, resumed: 0, skipped: [ANNOUNCE_ID, ANNOUNCE_ID] }); // #general, #kudos (refused: its threads and its messages), two help posts, one showcase post
+    expect(result).toMatchObject({ total: 5, done: 5, members: 5, resumed: 0, skipped: [ANNOUNCE_ID, ANNOUNCE_ID] }); // #general, #kudos (refused: its threads and its messages), two help posts, one showcase post
     expect(progress.at(-1)).toBe(5);
     expect(await whoDid(fw, 'question_asked')).toEqual([ASKER, CAL]);
+    // Today's members' joins, dated when they joined; DAN has left, and the list no longer shows him.
+    expect((await whoDid(fw, 'member_joined')).sort()).toEqual([ASKER, BEA, CAL, MOD]);
+    const join = await fw.db('activities').where({ natural_key: `discord:member:${CAL}:joined` }).first();
+    expect(new Date(Number(join.occurred_at)).toISOString()).toBe('2022-02-27T10:00:00.000Z');
     expect(await whoDid(fw, 'answer_posted')).toEqual([BEA, CAL, DAN]);
     expect(await whoDid(fw, 'answer_accepted')).toEqual([CAL, DAN]);
     expect(await whoDid(fw, 'thanks_received')).toEqual([BEA, DAN, BEA]);
@@ -166,6 +180,11 @@ describe('flywheel import discord', () => {
     expect(result.total).toBe(1); // the 2023 post was archived before the date: not even listed
     expect(await whoDid(fw, 'question_asked')).toEqual([CAL]);
     expect(await whoDid(fw, 'message_posted')).toEqual([CAL]); // the asker's own follow-up; nothing from #general
+    expect(await whoDid(fw, 'member_joined')).toEqual([]); // joins are server-wide: not with --channels
+
+    const joinsSince = await flywheelFor(discord);
+    await importInto(joinsSince, { since: Date.parse('2022-01-01T00:00:00Z') });
+    expect(await whoDid(joinsSince, 'member_joined')).toEqual([CAL]);
     await expect(importInto(fw, { channels: ['199999999999999999'] })).rejects.toMatchObject({ code: 'invalid_parameter' });
   });
 
@@ -213,6 +232,7 @@ describe('the live bot and the import over the same messages', () => {
       h.discord.addUser(id, name, { roles: [...roles] });
     const later = () => (h.fw.clock.now += 60_000);
 
+    h.discord.join('300000000000000006', 'eve');
     const { thread } = h.discord.openPost(FORUM_ID, ASKER, 'How do I paginate?', 'Any example?');
     later();
     const answer: APIMessage = h.discord.say(thread.id, BEA, 'Use limit and after.');
@@ -233,11 +253,14 @@ describe('the live bot and the import over the same messages', () => {
     const edited = h.discord.messages.get(thread.id)!.find((m) => m.id === answer.id)!;
     Object.assign(edited, { content: 'Use limit and after. thanks <@300000000000000003>', mentions: [h.discord.users.get(CAL)!] });
 
-    // Beside the bot: every message is already recorded.
+    // Beside the bot: every message is already recorded; only the joins from before the bot was there are new.
     const beside = await importInto(h.fw);
     expect(beside.messages).toBeGreaterThan(0);
-    expect(beside.recorded).toBe(0);
-    expect(await stateOf(h.fw.db)).toEqual(live);
+    const after = await stateOf(h.fw.db);
+    const keysOf = (state: typeof live) => state.ledger.map((r: { natural_key: string }) => r.natural_key);
+    expect(keysOf(after).filter((k: string) => !keysOf(live).includes(k)).sort()).toEqual([ASKER, BEA, CAL, MOD].map((id) => `discord:member:${id}:joined`).sort());
+    expect(beside.recorded).toBe(4);
+    expect(after.awards.filter((a: { natural_key: string }) => !a.natural_key.endsWith(':joined'))).toEqual(live.awards.filter((a: { natural_key: string }) => !a.natural_key.endsWith(':joined')));
 
     // On its own: the same keys, kinds and members as the bot recorded.
     const alone = await flywheelFor(h.discord);
