@@ -17,7 +17,7 @@ import { discordRest } from '../../../src/discord/bot.js';
 import { importDiscordHistory, type DiscordImportOptions } from '../../../src/discord/import.js';
 import { dialect, freshDatabaseUrl, testFlywheel, type TestFlywheel } from '../../support/db.js';
 import { startBotHarness } from '../../support/discord.js';
-import { ANNOUNCE_ID, BOT_ID, FakeDiscord, fakeClock, FORUM_ID, GENERAL_ID, GUILD_ID, MOD_ROLE_ID, OTHER_FORUM_ID, STAFF_ROLE_ID } from '../../support/fake-discord.js';
+import { ANNOUNCE_ID, BOT_ID, FakeDiscord, fakeClock, FLAG_MESSAGE_CONTENT, FORUM_ID, GENERAL_ID, GUILD_ID, MOD_ROLE_ID, OTHER_FORUM_ID, STAFF_ROLE_ID } from '../../support/fake-discord.js';
 import { recorded, stateOf } from '../../support/ledger.js';
 
 const ASKER = '300000000000000001';
@@ -185,6 +185,13 @@ describe('flywheel import discord', () => {
     const joinsSince = await flywheelFor(discord);
     await importInto(joinsSince, { since: Date.parse('2022-01-01T00:00:00Z') });
     expect(await whoDid(joinsSince, 'member_joined')).toEqual([CAL]);
+
+    // Without the Server Members intent Discord refuses the member list: the rest is still imported.
+    discord.flags = FLAG_MESSAGE_CONTENT;
+    const noMembers = await flywheelFor(discord);
+    expect(await importInto(noMembers)).toMatchObject({ skipped: ['members'], done: 5 });
+    expect(await whoDid(noMembers, 'member_joined')).toEqual([]);
+    expect(await whoDid(noMembers, 'question_asked')).toEqual([ASKER, CAL]);
     await expect(importInto(fw, { channels: ['199999999999999999'] })).rejects.toMatchObject({ code: 'invalid_parameter' });
   });
 
