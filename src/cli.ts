@@ -13,6 +13,8 @@ import { openFlywheel, serve } from './main.js';
 import { backupDatabase } from './db/backup.js';
 import { deployCommands } from './discord/deploy-commands.js';
 import { importHistory } from './discourse/import.js';
+import { discordRest } from './discord/bot.js';
+import { importDiscordHistory } from './discord/import.js';
 import { syncBadges } from './discourse/sync-badges.js';
 import { forumSender } from './discourse/write-back.js';
 import { registerRecordCommands } from './cli-record.js';
@@ -79,6 +81,12 @@ const withFlywheel = (run: (fw: Flywheel, logger: Logger) => Promise<void>) =>
       await fw.close();
     }
   });
+
+const idList = (value: string, previous: string[] = []): string[] => {
+  const ids = value.split(/[\s,]+/).filter(Boolean);
+  if (ids.some((id) => !/^\d{17,20}$/.test(id))) throw new InvalidArgumentError('expected Discord channel ids, separated by commas');
+  return [...previous, ...ids];
+};
 
 const program = new Command('flywheel').description('Points, badges, leaderboards and champions for communities that help each other.');
 program.hook('preAction', (_root, action) => {
@@ -147,9 +155,9 @@ program
     }),
   );
 
-program
-  .command('import')
-  .description('import history from another platform (a re-run changes nothing)')
+const importer = program.command('import').description('import history from another platform (a re-run changes nothing)');
+
+importer
   .command('discourse')
   .description("backfill the forum's topics, posts, likes and solutions, page by page; resumes where an interrupted run stopped")
   .option('--url <url>', 'the forum (default DISCOURSE_URL)')
@@ -176,6 +184,28 @@ program
       });
       bar.stop();
       logger.info(result, 'Discourse history imported');
+    }),
+  );
+
+importer
+  .command('discord')
+  .description("backfill the server's channels, forum posts and threads (messages, thanks, reactions) as the bot records them; resumes where an interrupted run stopped")
+  .option('--channels <ids>', 'only these channels (ids, comma-separated), with their threads and posts', idList)
+  .option('--since <date>', 'only messages from this date on', isoDate)
+  .option('--restart', 'read every channel from its start again')
+  .action((opts: { channels?: string[]; since?: number; restart?: boolean }) =>
+    withFlywheel(async (fw, logger) => {
+      const { SingleBar, Presets } = await import('cli-progress');
+      const bar = new SingleBar({ format: 'channels and threads {bar} {value}/{total} · {members} members · {messages} messages · {activities} activities', hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 }, Presets.shades_classic);
+      bar.start(1, 0, { members: 0, messages: 0, activities: 0 });
+      const result = await importDiscordHistory(fw, discordRest(fw.config), {
+        ...opts,
+        onProgress: (p) => {
+          bar.setTotal(Math.max(p.total, 1));
+          bar.update(p.done, { members: p.members, messages: p.messages, activities: p.activities });
+        },
+      }).finally(() => bar.stop());
+      logger.info(result, 'Discord history imported');
     }),
   );
 

@@ -11,6 +11,7 @@ import { badgeHolders } from '../db/badges-repo.js';
 import { authorOfActivity, identityKey, membersOnPlatform, resolveMembers, type MemberOnPlatform } from '../db/identities-repo.js';
 import type { Db } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
+import { existingKeys } from '../db/ledger-repo.js';
 import type { PipelineRules, StageMove } from './award-pipeline.js';
 import { closePeriods, grantManualBadge, type BadgeGrant } from './badge-awarding.js';
 import * as ob from './credentials.js';
@@ -112,6 +113,8 @@ export interface Flywheel {
   /** The platform identity of whoever recorded the activity with this natural key (e.g. a topic's author). */
   authorOf(key: string, platform: Platform): Promise<IdentityRef | null>;
   membersOnPlatform(memberIds: readonly number[], platform: Platform): Promise<MemberOnPlatform[]>;
+  /** Which of these natural keys are already recorded (an import leaves alone what the live adapter recorded). */
+  recordedKeys(keys: readonly string[]): Promise<Set<string>>;
   migrate(): Promise<string[]>;
 }
 
@@ -198,6 +201,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     replacedAcceptances: (subject, keep, platform, at) => replacedAcceptances(reads, subject, keep, platform, at),
     authorOf: (key, platform) => authorOfActivity(reads, key, platform),
     membersOnPlatform: (memberIds, platform) => membersOnPlatform(reads, memberIds, platform),
+    recordedKeys: (keys) => existingKeys(reads, keys),
     migrate: () => migrateLatest(db),
   };
 }

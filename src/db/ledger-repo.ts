@@ -100,6 +100,14 @@ export async function readLedger(db: Tx, afterId: number, limit: number): Promis
   return rows.map(toLedgerActivity);
 }
 
+/** Which of these natural keys the ledger already holds. */
+export async function existingKeys(db: Tx, keys: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < keys.length; i += 500)
+    for (const row of await db('activities').select('natural_key').whereIn('natural_key', keys.slice(i, i + 500))) found.add(row.natural_key as string);
+  return found;
+}
+
 /** Sources that a reversal recorded before `beforeId` already cancelled. */
 export async function reversedSources(db: Tx, sources: readonly string[], beforeId: number): Promise<string[]> {
   if (sources.length === 0) return [];

@@ -85,6 +85,21 @@ export function reactionPair(messageId: string, reactor: Person, author: Person,
   ];
 }
 
+/** What a reaction earns: the accepted answer when it marks one, else a reaction given and received. */
+export function reactionActivities(r: {
+  messageId: string;
+  reactor: Person;
+  author: Person;
+  emoji: { id: string | null; name: string | null };
+  helpThread: HelpThread | null;
+  accepts: boolean;
+  at: number;
+  url: string;
+}): ActivityInput[] {
+  if (r.accepts && r.helpThread) return [acceptance(r.messageId, r.author, r.helpThread, r.at, r.url)];
+  return reactionPair(r.messageId, r.reactor, r.author, emojiKey(r.emoji), r.at, r.url);
+}
+
 export const joinActivity = (member: Person, at: number): ActivityInput => ({
   key: `discord:member:${member.externalId}:joined`,
   kind: 'member_joined',

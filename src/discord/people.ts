@@ -9,7 +9,10 @@ export type AnyMember = GuildMember | { roles: string[]; nick?: string | null | 
 const rolesOf = (member: AnyMember): string[] | null =>
   !member ? null : member instanceof GuildMember ? [...member.roles.cache.keys()] : member.roles;
 
-export function personOf(user: User, member: AnyMember, staffRoleIds: readonly string[]): Person {
+/** What a person is known by: a discord.js User, or the same fields read from the REST API. */
+export type UserFacts = Pick<User, 'id' | 'username' | 'globalName' | 'bot'>;
+
+export function personOf(user: UserFacts, member: AnyMember, staffRoleIds: readonly string[]): Person {
   const roles = rolesOf(member);
   const nick = member instanceof GuildMember ? member.nickname : (member?.nick ?? null);
   return {
@@ -25,9 +28,18 @@ export function personOf(user: User, member: AnyMember, staffRoleIds: readonly s
 
 /** The help thread a channel is, if it is a thread in a help forum. */
 export function helpThreadOf(channel: Channel | null | undefined, config: DiscordConfig): HelpThread | null {
-  if (!channel?.isThread() || !channel.parent || channel.parent.type !== ChannelType.GuildForum || !channel.ownerId) return null;
-  if (config.helpForumIds.length > 0 && !config.helpForumIds.includes(channel.parent.id)) return null;
-  return { id: channel.id, ownerId: channel.ownerId };
+  if (!channel?.isThread() || !channel.parent) return null;
+  return helpThreadFrom({ id: channel.id, ownerId: channel.ownerId, parentId: channel.parent.id, parentType: channel.parent.type }, config);
+}
+
+/** The same rule over plain facts (the history import reads threads over REST): a thread in a help forum. */
+export function helpThreadFrom(
+  thread: { id: string; ownerId: string | null | undefined; parentId: string | null | undefined; parentType: ChannelType | null | undefined },
+  config: DiscordConfig,
+): HelpThread | null {
+  if (!thread.parentId || thread.parentType !== ChannelType.GuildForum || !thread.ownerId) return null;
+  if (config.helpForumIds.length > 0 && !config.helpForumIds.includes(thread.parentId)) return null;
+  return { id: thread.id, ownerId: thread.ownerId };
 }
 
 const MODERATION = PermissionFlagsBits.ManageMessages | PermissionFlagsBits.ManageThreads;
@@ -46,3 +58,16 @@ export function isModerator(member: AnyMember, permissions: Readonly<Permissions
 /** Whether a reaction's emoji is the configured accept emoji (a unicode emoji, a custom emoji's id or name). */
 export const isAcceptEmoji = (emoji: { id: string | null; name: string | null }, accept: string): boolean =>
   accept === emoji.name || accept === emoji.id || accept === `<:${emoji.name}:${emoji.id}>`;
+
+/**
+ * Whether a reaction marks the answer: the accept emoji, on a reply (not the question) in a help
+ * thread, from the asker or a moderator (asked only when needed: it may cost a request).
+ */
+export async function acceptsAnswer(
+  r: { messageId: string; reactorId: string; emoji: { id: string | null; name: string | null }; helpThread: HelpThread | null },
+  acceptEmoji: string,
+  reactorIsModerator: () => Promise<boolean>,
+): Promise<boolean> {
+  if (!r.helpThread || r.messageId === r.helpThread.id || !isAcceptEmoji(r.emoji, acceptEmoji)) return false;
+  return r.reactorId === r.helpThread.ownerId || (await reactorIsModerator());
+}

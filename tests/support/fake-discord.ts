@@ -61,6 +61,10 @@ import {
   type GatewayHello,
   type GatewayMessageCreateDispatchData,
   type RESTError,
+  type RESTRateLimit,
+  type APIReaction,
+  type RESTGetAPIChannelThreadsArchivedPublicResult,
+  type RESTGetAPIGuildThreadsResult,
   type RESTGetAPIGatewayBotResult,
   type RESTPostOAuth2AccessTokenResult,
 } from 'discord.js';
@@ -104,7 +108,7 @@ export interface RestCall {
 type Dispatch = Pick<GatewayDispatchPayload, 't' | 'd'>;
 type DispatchData<T extends GatewayDispatchEvents> = Extract<GatewayDispatchPayload, { t: T }>['d'];
 /** A REST answer: a status and Discord's documented body (an error is a RESTError). */
-type Answer = [200, object] | [204, null] | [302, string] | [400 | 401 | 404, RESTError | { error: string }];
+type Answer = [200, object] | [204, null] | [302, string] | [400 | 401 | 404, RESTError | { error: string }] | [403, RESTError] | [429, RESTRateLimit] | [503, RESTError];
 type GuildChannel = APITextChannel | APIGuildForumChannel;
 
 const DISCORD_EPOCH = 1_420_070_400_000n;
@@ -148,6 +152,18 @@ export class FakeDiscord {
   readonly delivered: Dispatch[] = [];
   /** Privileged intents this application may use (Developer Portal switches). */
   flags = FLAG_GUILD_MEMBERS | FLAG_MESSAGE_CONTENT;
+  /** Who reacted to a message, per emoji (in the order they did). */
+  readonly reactions = new Map<string, Map<string, { emoji: { id: null; name: string }; users: string[] }>>();
+  /** Every `rateLimitEvery`-th history read is answered 429 (as a busy bucket is), then served on retry. */
+  rateLimitEvery: number | null = null;
+  /** 429 answers sent so far. */
+  rateLimited = 0;
+  /** Channels the bot may not read (no View Channel or Read Message History there). */
+  readonly denied = new Set<string>();
+  /** Discord is unreachable (503 to everything) while set. */
+  down = false;
+  private reads = 0;
+  private hold: { test: (c: RestCall) => boolean; started: () => void; closed: boolean; gate: Promise<void>; open: () => void } | null = null;
   /** The bot's IDENTIFY payload (what the bot sent). */
   identified: any = null;
   closedWith: number | null = null;
@@ -217,7 +233,8 @@ export class FakeDiscord {
   }
 
   async start(): Promise<this> {
-    this.http = createServer((req, res) => void this.handle(req, res));
+    // A client that went away mid-request (a killed process) gets no answer.
+    this.http = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
     this.http.on('upgrade', (req, socket, head) => this.wss.handleUpgrade(req, socket, head, (ws) => this.connect(ws)));
     this.http.listen(0, '127.0.0.1');
     await once(this.http, 'listening');
@@ -244,6 +261,7 @@ export class FakeDiscord {
   /** A member joins the server (GUILD_MEMBER_ADD). */
   join(id: string, username: string): void {
     this.addUser(id, username);
+    this.members.get(id)!.joined_at = isoNow();
     this.dispatch(GatewayDispatchEvents.GuildMemberAdd, { ...this.members.get(id)!, joined_at: isoNow(), guild_id: GUILD_ID });
   }
 
@@ -337,7 +355,30 @@ export class FakeDiscord {
     return { thread, starter };
   }
 
+  /** The message as stored, with its reaction counts as Discord reports them on the message. */
+  private setReaction(message: APIMessage, userId: string, emoji: string, on: boolean): void {
+    const perMessage = this.reactions.get(message.id) ?? new Map<string, { emoji: { id: null; name: string }; users: string[] }>();
+    this.reactions.set(message.id, perMessage);
+    const entry = perMessage.get(emoji) ?? { emoji: { id: null, name: emoji }, users: [] };
+    entry.users = entry.users.filter((u) => u !== userId).concat(on ? [userId] : []);
+    if (entry.users.length > 0) perMessage.set(emoji, entry);
+    else perMessage.delete(emoji);
+    const stored = (this.messages.get(message.channel_id) ?? []).find((m) => m.id === message.id);
+    if (!stored) return;
+    const reactions: APIReaction[] = [...perMessage.values()].map((r) => ({
+      emoji: r.emoji,
+      count: r.users.length,
+      count_details: { normal: r.users.length, burst: 0 },
+      me: r.users.includes(BOT_ID),
+      me_burst: false,
+      burst_colors: [],
+    }));
+    if (reactions.length > 0) stored.reactions = reactions;
+    else delete stored.reactions;
+  }
+
   react(message: APIMessage, userId: string, emoji: string): void {
+    this.setReaction(message, userId, emoji, true);
     this.dispatch(GatewayDispatchEvents.MessageReactionAdd, {
       user_id: userId,
       channel_id: message.channel_id,
@@ -352,6 +393,7 @@ export class FakeDiscord {
   }
 
   unreact(message: APIMessage, userId: string, emoji: string): void {
+    this.setReaction(message, userId, emoji, false);
     this.dispatch(GatewayDispatchEvents.MessageReactionRemove, {
       user_id: userId,
       channel_id: message.channel_id,
@@ -370,6 +412,14 @@ export class FakeDiscord {
       list.filter((m) => m.id !== message.id),
     );
     this.dispatch(GatewayDispatchEvents.MessageDelete, { id: message.id, channel_id: message.channel_id, guild_id: GUILD_ID });
+  }
+
+  /** A thread goes quiet and Discord archives it (it then leaves the active list). */
+  archive(threadId: string): void {
+    const thread = this.channels.get(threadId);
+    if (thread?.type !== ChannelType.PublicThread) throw new Error(`fake Discord: ${threadId} is not a thread`);
+    thread.thread_metadata = { ...thread.thread_metadata!, archived: true, archive_timestamp: isoNow() };
+    this.dispatch(GatewayDispatchEvents.ThreadUpdate, thread);
   }
 
   /**
@@ -522,6 +572,21 @@ export class FakeDiscord {
     return this.calls.filter((c) => c.method === method && pathPattern.test(c.path));
   }
 
+  /**
+   * After the first request that passes `test` is answered, hold every later request unanswered
+   * until `release()` (a process stopped mid-import stays stopped there). Resolves once holding.
+   */
+  holdAfter(test: (c: RestCall) => boolean): Promise<void> {
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    return new Promise((started) => void (this.hold = { test, started, closed: false, gate, open: () => open() }));
+  }
+
+  release(): void {
+    this.hold?.open();
+    this.hold = null;
+  }
+
   // ---- gateway ---------------------------------------------------------------------------------
 
   dispatch<T extends GatewayDispatchEvents>(t: T, d: DispatchData<T>): void {
@@ -579,7 +644,7 @@ export class FakeDiscord {
     this.dispatch(GatewayDispatchEvents.GuildCreate, this.guild());
   }
 
-  private guild(): GatewayGuildCreateDispatchData {
+  private roles(): APIRole[] {
     const role = (id: string, name: string, permissions: bigint, position: number): APIRole => ({
       id,
       name,
@@ -594,6 +659,23 @@ export class FakeDiscord {
       icon: null,
       unicode_emoji: null,
     });
+    return [
+      role(GUILD_ID, '@everyone', PERMISSIONS_EVERYONE, 0),
+      role(MANAGER_ROLE_ID, 'community team', PERMISSIONS_EVERYONE, 5),
+      role(MOD_ROLE_ID, 'moderators', PERMISSIONS_EVERYONE | MANAGE_MESSAGES | MANAGE_THREADS, 4),
+      role(STAFF_ROLE_ID, 'staff', PERMISSIONS_EVERYONE, 3),
+      role(CONTRIBUTOR_ROLE_ID, 'contributor', 0n, 2),
+      role(PARTICIPANT_ROLE_ID, 'participant', 0n, 1),
+      role(CHAMPION_ROLE_ID, 'champion', 0n, 1),
+    ];
+  }
+
+  /** The server's channels as GET /guilds/{id}/channels lists them: no threads, no DMs. */
+  private guildChannels(): GuildChannel[] {
+    return [...this.channels.values()].filter((c): c is GuildChannel => c.type === ChannelType.GuildText || c.type === ChannelType.GuildForum);
+  }
+
+  private guild(): GatewayGuildCreateDispatchData {
     const all = [...this.channels.values()];
     return {
       id: GUILD_ID,
@@ -628,18 +710,10 @@ export class FakeDiscord {
       large: false,
       unavailable: false,
       member_count: this.members.size,
-      roles: [
-        role(GUILD_ID, '@everyone', PERMISSIONS_EVERYONE, 0),
-        role(MANAGER_ROLE_ID, 'community team', PERMISSIONS_EVERYONE, 5),
-        role(MOD_ROLE_ID, 'moderators', PERMISSIONS_EVERYONE | MANAGE_MESSAGES | MANAGE_THREADS, 4),
-        role(STAFF_ROLE_ID, 'staff', PERMISSIONS_EVERYONE, 3),
-        role(CONTRIBUTOR_ROLE_ID, 'contributor', 0n, 2),
-        role(PARTICIPANT_ROLE_ID, 'participant', 0n, 1),
-        role(CHAMPION_ROLE_ID, 'champion', 0n, 1),
-      ],
+      roles: this.roles(),
       emojis: [],
       stickers: [],
-      channels: all.filter((c): c is GuildChannel => c.type === ChannelType.GuildText || c.type === ChannelType.GuildForum),
+      channels: this.guildChannels(),
       threads: all.filter((c): c is APIThreadChannel => c.type === ChannelType.PublicThread),
       members: [this.members.get(BOT_ID)!],
       presences: [],
@@ -653,6 +727,7 @@ export class FakeDiscord {
   // ---- REST ------------------------------------------------------------------------------------
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.hold?.closed) await this.hold.gate;
     const url = new URL(req.url ?? '/', this.base);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -666,9 +741,27 @@ export class FakeDiscord {
     };
     this.calls.push(call);
     const [status, body] = this.route(call);
-    if (status === 302) res.writeHead(302, { location: body }).end();
+    if (status === 429) {
+      // Discord's rate-limit answer: the bucket is empty until Retry-After (seconds; fractional here to keep tests fast).
+      const wait = String((body as RESTRateLimit).retry_after);
+      res
+        .writeHead(429, {
+          'content-type': 'application/json',
+          'retry-after': wait,
+          'x-ratelimit-limit': '5',
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset-after': wait,
+          'x-ratelimit-bucket': 'fake-history-bucket',
+          'x-ratelimit-scope': 'user',
+        })
+        .end(JSON.stringify(body));
+    } else if (status === 302) res.writeHead(302, { location: body }).end();
     else if (status === 204) res.writeHead(204).end();
     else res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (this.hold && !this.hold.closed && this.hold.test(call)) {
+      this.hold.closed = true;
+      this.hold.started();
+    }
     for (const waiter of this.waiters.filter((w) => w.test(call))) {
       this.waiters.splice(this.waiters.indexOf(waiter), 1);
       waiter.resolve(call);
@@ -700,6 +793,14 @@ export class FakeDiscord {
     const p = c.path.replace(/^\/api\/v10/, '');
     const m = (pattern: RegExp) => p.match(pattern);
     let r: RegExpMatchArray | null;
+    if (this.down) return [503, { message: 'Service Unavailable', code: 0 }];
+    const reading = p.match(/^\/channels\/(\d+)\/(messages|threads)/);
+    if (c.method === 'GET' && reading && this.denied.has(reading[1]!)) return [403, { message: 'Missing Access', code: 50001 }];
+    const historyRead = c.method === 'GET' && /^\/(channels\/\d+\/(messages|threads)|guilds\/\d+\/(channels|roles|threads|members))/.test(p);
+    if (historyRead && this.rateLimitEvery && ++this.reads % this.rateLimitEvery === 0) {
+      this.rateLimited++;
+      return [429, { message: 'You are being rate limited.', retry_after: 0.05, global: false }];
+    }
     if (c.method === 'GET' && p === '/gateway/bot')
       return [
         200,
@@ -725,10 +826,39 @@ export class FakeDiscord {
       return found ? [200, found] : unknown('Message', 10008);
     }
     if (c.method === 'GET' && (r = m(/^\/channels\/(\d+)\/messages$/))) {
+      // Newest first, always; `after` pages forward (the oldest `limit` after it), `before` backward.
+      const [before, after, around] = ['before', 'after', 'around'].map((k) => c.query.get(k));
+      const limit = Math.min(100, Math.max(1, Number(c.query.get('limit') ?? 50)));
+      const all = this.messages.get(r[1]!) ?? [];
+      let list: APIMessage[];
+      if (after) list = all.filter((x) => BigInt(x.id) > BigInt(after)).slice(0, limit);
+      else if (before) list = all.filter((x) => BigInt(x.id) < BigInt(before)).slice(-limit);
+      else if (around) {
+        const at = all.findIndex((x) => BigInt(x.id) >= BigInt(around));
+        list = all.slice(Math.max(0, at - Math.floor(limit / 2)), Math.max(0, at - Math.floor(limit / 2)) + limit);
+      } else list = all.slice(-limit);
+      return [200, [...list].reverse() satisfies APIMessage[]];
+    }
+    if (c.method === 'GET' && (r = m(/^\/channels\/(\d+)\/messages\/(\d+)\/reactions\/([^/]+)$/))) {
+      // Users who reacted, by id ascending, paged with `after`; burst reactions are not modelled (none here).
+      const [channelId, messageId, emoji] = [r[1]!, r[2]!, r[3]!];
+      if (!(this.messages.get(channelId) ?? []).some((x) => x.id === messageId)) return unknown('Message', 10008);
+      const limit = Math.min(100, Math.max(1, Number(c.query.get('limit') ?? 25)));
+      const after = c.query.get('after');
+      const burst = c.query.get('type') === '1';
+      const ids = burst ? [] : [...(this.reactions.get(messageId)?.get(emoji)?.users ?? [])];
+      const users = ids.sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)).filter((id) => !after || BigInt(id) > BigInt(after));
+      return [200, users.slice(0, limit).map((id) => this.users.get(id)!) satisfies APIUser[]];
+    }
+    if (c.method === 'GET' && (r = m(/^\/channels\/(\d+)\/threads\/archived\/public$/))) {
+      // Newest archived first; `before` is an ISO8601 archive time.
       const before = c.query.get('before');
-      const limit = Number(c.query.get('limit') ?? 50);
-      const list = [...(this.messages.get(r[1]!) ?? [])].reverse().filter((x) => !before || BigInt(x.id) < BigInt(before));
-      return [200, list.slice(0, limit) satisfies APIMessage[]];
+      const limit = Math.max(2, Number(c.query.get('limit') ?? 50));
+      const archived = [...this.channels.values()]
+        .filter((t): t is APIThreadChannel => t.type === ChannelType.PublicThread && t.parent_id === r![1] && t.thread_metadata?.archived === true)
+        .sort((a, b) => Date.parse(b.thread_metadata!.archive_timestamp) - Date.parse(a.thread_metadata!.archive_timestamp))
+        .filter((t) => !before || Date.parse(t.thread_metadata!.archive_timestamp) < Date.parse(before));
+      return [200, { threads: archived.slice(0, limit), members: [], has_more: archived.length > limit } satisfies RESTGetAPIChannelThreadsArchivedPublicResult];
     }
     if ((r = m(/^\/channels\/(\d+)$/))) {
       const channel = this.channels.get(r[1]!);
@@ -740,6 +870,20 @@ export class FakeDiscord {
         this.dispatch(GatewayDispatchEvents.ThreadUpdate, channel);
       }
       return [200, channel];
+    }
+    if (c.method === 'GET' && p === `/guilds/${GUILD_ID}/channels`) return [200, this.guildChannels()];
+    if (c.method === 'GET' && p === `/guilds/${GUILD_ID}/roles`) return [200, this.roles()];
+    if (c.method === 'GET' && p === `/guilds/${GUILD_ID}/members`) {
+      // Listing members takes the Server Members intent; by user id, paged with `after`.
+      if (!(this.flags & FLAG_GUILD_MEMBERS)) return [403, { message: 'Missing Access', code: 50001 }];
+      const limit = Math.min(1000, Math.max(1, Number(c.query.get('limit') ?? 1)));
+      const after = BigInt(c.query.get('after') ?? 0);
+      const list = [...this.members.values()].filter((m) => BigInt(m.user.id) > after).sort((a, b) => (BigInt(a.user.id) < BigInt(b.user.id) ? -1 : 1));
+      return [200, list.slice(0, limit) satisfies APIGuildMember[]];
+    }
+    if (c.method === 'GET' && p === `/guilds/${GUILD_ID}/threads/active`) {
+      const active = [...this.channels.values()].filter((t): t is APIThreadChannel => t.type === ChannelType.PublicThread && t.thread_metadata?.archived !== true);
+      return [200, { threads: active, members: [] } satisfies RESTGetAPIGuildThreadsResult];
     }
     if ((r = m(/^\/guilds\/\d+\/members\/(\d+)\/roles\/(\d+)$/))) {
       const member = this.members.get(r[1]!);

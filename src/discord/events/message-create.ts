@@ -3,9 +3,9 @@ import { Events, type Message } from 'discord.js';
 import { messageActivities, type Person } from '../activities.js';
 import { defineEvent, type BotContext } from '../context.js';
 import { helpThreadOf, personOf } from '../people.js';
-import { implicitThanksTarget, saysThanks } from '../thanks-text.js';
+import { saysThanks } from '../thanks-text.js';
+import { THANKS_HISTORY, thankedBy } from '../thanked.js';
 
-const HISTORY = 50;
 
 export default defineEvent({
   name: Events.MessageCreate,
@@ -14,30 +14,33 @@ export default defineEvent({
     const staff = ctx.config.staff.discordRoleIds;
     const author = personOf(message.author, message.member, staff);
     const helpThread = helpThreadOf(message.channel, ctx.discord);
-    const thanked = saysThanks(message.content, ctx.thanks) ? await thankedBy(ctx, message, helpThread?.ownerId ?? null) : [];
+    const thanked = saysThanks(message.content, ctx.thanks) ? await thankedIn(ctx, message, helpThread?.ownerId ?? null) : [];
     return messageActivities({ id: message.id, at: message.createdTimestamp, url: message.url, author, helpThread, thanked });
   },
 });
 
-/** Who a thank-you message thanks: the member it replies to and the members it mentions; else, in a help thread, the one helper. */
-async function thankedBy(ctx: BotContext, message: Message<true>, askerId: string | null): Promise<Person[]> {
+/** Who a thank-you message thanks, read from discord.js (the rule itself is shared with the history import). */
+function thankedIn(ctx: BotContext, message: Message<true>, askerId: string | null): Promise<Person[]> {
   const staff = ctx.config.staff.discordRoleIds;
-  const people = new Map<string, Person>();
-  if (message.reference?.messageId) {
-    const replied = await message.fetchReference().catch(() => null);
-    if (replied && !replied.author.bot) people.set(replied.author.id, personOf(replied.author, replied.member, staff));
-  }
-  for (const user of message.mentions.users.values())
-    if (!user.bot && !people.has(user.id)) people.set(user.id, personOf(user, message.mentions.members?.get(user.id), staff));
-  if (people.size > 0 || askerId !== message.author.id) return [...people.values()];
-
-  const history = await message.channel.messages.fetch({ before: message.id, limit: HISTORY }).catch(() => null);
-  if (!history) return [];
-  const target = implicitThanksTarget(
-    [...history.values()]
-      .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1))
-      .map((m) => ({ authorId: m.author.id, isBot: m.author.bot, message: m })),
-    message.author.id,
-  );
-  return target ? [personOf(target.message.author, target.message.member, staff)] : [];
+  return thankedBy({
+    authorId: message.author.id,
+    askerId,
+    repliedTo: async () => {
+      if (!message.reference?.messageId) return null;
+      const replied = await message.fetchReference().catch(() => null);
+      return replied && { id: replied.author.id, isBot: replied.author.bot, person: () => personOf(replied.author, replied.member, staff) };
+    },
+    mentioned: [...message.mentions.users.values()].map((user) => ({
+      id: user.id,
+      isBot: user.bot,
+      person: () => personOf(user, message.mentions.members?.get(user.id), staff),
+    })),
+    earlier: async () => {
+      const history = await message.channel.messages.fetch({ before: message.id, limit: THANKS_HISTORY }).catch(() => null);
+      if (!history) return null;
+      return [...history.values()]
+        .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1))
+        .map((m) => ({ authorId: m.author.id, isBot: m.author.bot, person: () => personOf(m.author, m.member, staff) }));
+    },
+  });
 }

@@ -5,9 +5,9 @@
 import { Events, type Message, type MessageReaction, type PartialMessageReaction, type PartialUser, type User } from 'discord.js';
 import type { ActivityInput } from '../../domain/activity.js';
 import { reversalKey } from '../../app/reversals.js';
-import { acceptance, acceptanceSource, emojiKey, reactionPair, reactionSource, type HelpThread } from '../activities.js';
+import { acceptanceSource, emojiKey, reactionActivities, reactionSource, type HelpThread } from '../activities.js';
 import { defineEvent, type BotContext } from '../context.js';
-import { helpThreadOf, isAcceptEmoji, isModerator, personOf } from '../people.js';
+import { acceptsAnswer, helpThreadOf, isModerator, personOf } from '../people.js';
 import { applySolvedTag } from '../solved-tag.js';
 
 interface Resolved {
@@ -25,11 +25,10 @@ async function resolve(ctx: BotContext, reaction: MessageReaction | PartialMessa
   const message = reaction.message.partial ? await reaction.message.fetch().catch(() => null) : reaction.message;
   if (!message?.inGuild() || message.guildId !== ctx.discord.guildId || message.author.bot || message.system) return null;
   const helpThread = helpThreadOf(message.channel, ctx.discord);
-  let accepts = false;
-  if (helpThread && message.id !== helpThread.id && isAcceptEmoji(reaction.emoji, ctx.discord.acceptEmoji)) {
-    const member = user.id === helpThread.ownerId ? null : await message.guild.members.fetch(user.id).catch(() => null);
-    accepts = user.id === helpThread.ownerId || (member !== null && isModerator(member, member.permissionsIn(message.channel), ctx.discord));
-  }
+  const accepts = await acceptsAnswer({ messageId: message.id, reactorId: user.id, emoji: reaction.emoji, helpThread }, ctx.discord.acceptEmoji, async () => {
+    const member = await message.guild.members.fetch(user.id).catch(() => null);
+    return member !== null && isModerator(member, member.permissionsIn(message.channel), ctx.discord);
+  });
   return { message, user, helpThread, accepts };
 }
 
@@ -44,9 +43,8 @@ export const reactionAdd = defineEvent({
     if (r.accepts && r.helpThread) {
       const thread = r.message.channel;
       if (thread.isThread()) applySolvedTag(thread, ctx.discord.solvedTag, ctx.log).catch((err: unknown) => ctx.log.warn({ err }, 'could not tag the post as solved'));
-      return [acceptance(r.message.id, author, r.helpThread, ctx.fw.now(), r.message.url)];
     }
-    return reactionPair(r.message.id, reactor, author, emojiKey(reaction.emoji), ctx.fw.now(), r.message.url);
+    return reactionActivities({ messageId: r.message.id, reactor, author, emoji: reaction.emoji, helpThread: r.helpThread, accepts: r.accepts, at: ctx.fw.now(), url: r.message.url });
   },
 });
 
