@@ -1,7 +1,7 @@
 /** Finding members for a manager (by name, by an attendee list's columns), submissions, API tokens, audit entries. */
 import type { IdentityRef } from '../domain/activity.js';
 import type { Platform } from '../domain/kinds.js';
-import { inChunks } from './bulk.js';
+import { inChunks, insertRows } from './bulk.js';
 import type { Tx } from './knex.js';
 
 export interface MemberMatch {
@@ -116,18 +116,12 @@ export interface AuditRow {
 }
 
 export async function auditMany(db: Tx, entries: readonly AuditRow[]): Promise<void> {
-  for (let i = 0; i < entries.length; i += 200)
-    await db('audit_log').insert(
-      entries.slice(i, i + 200).map((e) => ({
-        at: e.at,
-        actor_member_id: e.actorMemberId,
-        actor: e.actor.slice(0, 200),
-        action: e.action,
-        subject_type: e.subjectType,
-        subject_id: e.subjectId,
-        note: e.note,
-      })),
-    );
+  await insertRows(
+    db,
+    'audit_log',
+    ['at', 'actor_member_id', 'actor', 'action', 'subject_type', 'subject_id', 'note'],
+    entries.map((e) => [e.at, e.actorMemberId, e.actor.slice(0, 200), e.action, e.subjectType, e.subjectId, e.note]),
+  );
 }
 
 // --- submissions ---------------------------------------------------------------------------

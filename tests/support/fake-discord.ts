@@ -254,7 +254,8 @@ export class FakeDiscord {
   addUser(id: string, username: string, options: { bot?: boolean; roles?: string[]; nick?: string } = {}): APIUser {
     const user: APIUser = { id, username, global_name: options.nick ?? null, discriminator: '0', avatar: null, bot: options.bot ?? false };
     this.users.set(id, user);
-    this.members.set(id, { user, roles: options.roles ?? [], nick: null, joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0 as GuildMemberFlags });
+    // Members who were there before the story joined when Discord began (its epoch, 2015): Discord never dates a join 1970.
+    this.members.set(id, { user, roles: options.roles ?? [], nick: null, joined_at: new Date(Number(DISCORD_EPOCH)).toISOString(), deaf: false, mute: false, flags: 0 as GuildMemberFlags });
     return user;
   }
 

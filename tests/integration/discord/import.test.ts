@@ -147,7 +147,9 @@ describe('flywheel import discord', () => {
     expect((await whoDid(fw, 'member_joined')).sort()).toEqual([ASKER, BEA, CAL, MOD]);
     const join = await fw.db('activities').where({ natural_key: `discord:member:${CAL}:joined` }).first();
     expect(new Date(Number(join.occurred_at)).toISOString()).toBe('2022-02-27T10:00:00.000Z');
-    expect(await whoDid(fw, 'answer_posted')).toEqual([BEA, CAL, DAN]);
+    // An answer is paid once endorsed (fair play): CAL's and DAN's were accepted, so each carries a
+    // second award row, its pay; nobody endorsed BEA's.
+    expect(await whoDid(fw, 'answer_posted')).toEqual([BEA, CAL, CAL, DAN, DAN]);
     expect(await whoDid(fw, 'answer_accepted')).toEqual([CAL, DAN]);
     expect(await whoDid(fw, 'thanks_received')).toEqual([BEA, DAN, BEA]);
     expect(await whoDid(fw, 'thanks_given')).toEqual([CAL, CAL, ASKER]);
