@@ -167,7 +167,7 @@ export function contributionsUseCases({ reads, lock, ingest, news, now, manualAw
         platform: 'web',
         actor: strip(member),
         ...(referred ? { counterpart: strip(referred) } : {}),
-        occurredAt: dayToMillis(evidence.day),
+        occurredAt: dayToMillis(evidence.day, now()),
         ...(evidence.url ? { url: evidence.url } : {}),
         payload,
       },

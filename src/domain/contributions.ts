@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { DomainError } from './errors.js';
 import type { Kind } from './kinds.js';
+import { EARLIEST_DAY, latestTime } from './time-range.js';
 
 export const RECORDABLE_KINDS = ['content_published', 'event_spoke', 'event_attended', 'feedback_submitted', 'member_referred', 'review_written'] as const;
 export type RecordableKind = (typeof RECORDABLE_KINDS)[number];
@@ -52,7 +53,9 @@ export function checkEvidence(kind: RecordableKind, raw: Partial<Evidence>, now:
   const day = raw.day?.trim() ?? '';
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day)
     bad('date', 'a day such as 2026-11-01');
-  if (Date.parse(`${day}T00:00:00Z`) > now + 86_400_000) bad('date', 'a day that is not in the future');
+  // The accepted time range, as a calendar day: from 1980-01-01 to the day one day after now reaches (UTC).
+  const latest = new Date(latestTime(now)).toISOString().slice(0, 10);
+  if (day < EARLIEST_DAY || day > latest) bad('date', `a day from ${EARLIEST_DAY} to ${latest}, not in the future`);
   const url = text(raw.url, 2000);
   if (url !== undefined && !/^https?:\/\/[^\s/]+\.[^\s]*$/i.test(url)) bad('url', 'a link starting with https://');
   const evidence: Evidence = { day, title: text(raw.title, 300), url, event: text(raw.event, 200) };
@@ -63,8 +66,11 @@ export function checkEvidence(kind: RecordableKind, raw: Partial<Evidence>, now:
   return evidence;
 }
 
-/** When a contribution happened: noon UTC of its day, inside that day in nearly every time zone. */
-export const dayToMillis = (day: string): number => Date.parse(`${day}T12:00:00Z`);
+/**
+ * When a contribution happened: noon UTC of its day, inside that day in nearly every time zone —
+ * or now, for a day whose noon is still ahead (today or tomorrow in UTC, already today east of it).
+ */
+export const dayToMillis = (day: string, now: number): number => Math.min(Date.parse(`${day}T12:00:00Z`), now);
 
 /** A link as the same page: scheme and host in lower case, no fragment, no trailing slash. */
 export function normalizeUrl(url: string): string {

@@ -253,6 +253,9 @@ describe('a member’s own submission', () => {
     const token = await ana.csrf('/me');
     expect((await ana.post('/me/contributions', { _csrf: token, kind: 'content_published', date: '2026-11-21' }, 'application/json')).json()).toMatchObject({ code: 'invalid_parameter', error: expect.stringMatching(/^url:/) });
     expect((await ana.post('/me/contributions', { _csrf: token, kind: 'member_referred', date: '2026-11-21' }, 'application/json')).json()).toMatchObject({ code: 'invalid_parameter' });
+    // A day outside the accepted range is refused at the door, naming the date: stored, it could never be approved.
+    for (const date of ['1979-12-31', '1970-01-01', '2026-11-25'])
+      expect((await ana.post('/me/contributions', { _csrf: token, kind: 'content_published', url: 'https://example.org/old', date }, 'application/json')).json()).toMatchObject({ code: 'invalid_parameter', error: expect.stringMatching(/^date: expected a day from 1980-01-01/) });
     expect((await new Visitor(site.app).post('/me/contributions', { kind: 'content_published' }, 'application/json')).json()).toEqual({ error: 'sign in first', code: 'unauthorized' });
     expect(await count('contribution_submissions')).toBe(0);
   });

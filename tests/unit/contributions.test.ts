@@ -1,7 +1,7 @@
 /** The pure side of contributions: attendee lists as event tools export them, evidence, natural keys, the award rules. */
 import { describe, expect, it } from 'vitest';
 import { attendeeRows, parseCsv } from '../../src/domain/attendee-list.js';
-import { checkEvidence, contributionKey } from '../../src/domain/contributions.js';
+import { checkEvidence, contributionKey, dayToMillis } from '../../src/domain/contributions.js';
 import { checkManualAward } from '../../src/domain/manual-award.js';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
@@ -30,8 +30,20 @@ describe('evidence and natural keys', () => {
     expect(() => checkEvidence('event_spoke', { day: '2026-11-01' }, NOW)).toThrow(/^event:/);
     expect(() => checkEvidence('feedback_submitted', { day: '2026-11-01' }, NOW)).toThrow(/^title:/);
     expect(() => checkEvidence('event_spoke', { day: '2026-02-30', event: 'X' }, NOW)).toThrow(/^date:/);
-    expect(() => checkEvidence('event_spoke', { day: '2026-11-25', event: 'X' }, NOW)).toThrow(/^date: expected a day that is not in the future/);
+    expect(() => checkEvidence('event_spoke', { day: '2026-11-25', event: 'X' }, NOW)).toThrow(/^date: expected a day from 1980-01-01 to 2026-11-23, not in the future/);
+    // The accepted time range, at the door and naming the date (before, the activity's own check
+    // refused it later as activities[0].occurredAt, and a member's submission was stored unapprovable).
+    expect(() => checkEvidence('event_spoke', { day: '1979-12-31', event: 'X' }, NOW)).toThrow(/^date: expected a day from 1980-01-01/);
+    expect(() => checkEvidence('event_spoke', { day: '0000-01-01', event: 'X' }, NOW)).toThrow(/^date:/);
+    expect(checkEvidence('event_spoke', { day: '1980-01-01', event: 'X' }, NOW).day).toBe('1980-01-01');
     expect(checkEvidence('event_spoke', { day: '2026-11-01', event: '  Community   Day ' }, NOW)).toEqual({ day: '2026-11-01', event: 'Community Day', title: undefined, url: undefined });
+  });
+
+  it('dates a contribution at noon UTC of its day, or now when that noon is still ahead, so a day accepted is never refused by the hour', () => {
+    expect(new Date(dayToMillis('2026-11-01', NOW)).toISOString()).toBe('2026-11-01T12:00:00.000Z');
+    const morning = Date.parse('2026-11-22T08:00:00Z');
+    expect(checkEvidence('event_spoke', { day: '2026-11-23', event: 'X' }, morning).day).toBe('2026-11-23');
+    expect(dayToMillis('2026-11-23', morning)).toBe(morning);
   });
 
   it('gives the same contribution the same key however it is spelled, and different members or days different keys', () => {
