@@ -43,11 +43,15 @@ const isPost = (p: Record<string, unknown>) =>
 const isTopic = (t: Record<string, unknown>) => Number.isInteger(t.id) && typeof t.title === 'string';
 const isUser = (u: Record<string, unknown>) => Number.isInteger(u.id) && typeof u.username === 'string';
 
+/** A delete is dated by deleted_at (or updated_at), a restore by updated_at: each is a time like created_at. */
+const TIME_FIELDS = ['created_at', 'deleted_at', 'updated_at'] as const;
+
 /**
- * The times a delivery carries (`created_at` of its post, topic, user, liked or solved post),
- * refused outside the accepted range with the field named as Discourse spells it — before a
- * lookup or a write.
+ * The times a delivery carries (`created_at`, `deleted_at`, `updated_at` of its post, topic,
+ * user, liked or solved post), refused outside the accepted range with the field named as
+ * Discourse spells it — before a lookup or a write.
  */
+
 function checkTimes(body: Record<string, unknown>, now: number): void {
   const objects: Array<[string, unknown]> = [
     ['post', body.post],
@@ -57,7 +61,8 @@ function checkTimes(body: Record<string, unknown>, now: number): void {
     ['like.post', isObject(body.like) ? body.like.post : undefined],
   ];
   for (const [name, value] of objects)
-    if (isObject(value) && value.created_at !== undefined && value.created_at !== null) acceptedTime(`${name}.created_at`, value.created_at, now);
+    if (isObject(value))
+      for (const field of TIME_FIELDS) if (value[field] !== undefined && value[field] !== null) acceptedTime(`${name}.${field}`, value[field], now);
 }
 
 /** The forum's own time for an event (a payload's timestamp), when it carries a readable one. */
