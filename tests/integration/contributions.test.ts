@@ -283,7 +283,8 @@ describe('the contributions API', () => {
     const batch = await call(token, { contributions: [{ ...one, member: { forumUsername: 'CORA' } }, { ...one, member: { discordUsername: 'nobody' } }] });
     expect([batch.statusCode, batch.json()]).toEqual([404, { error: 'contributions[1].member: no member with Discord username nobody', code: 'not_found' }]);
     expect(await pointsOf('discourse', '77')).toBe(0);
-    expect((await call(token, { ...one, kind: 'bogus' })).json()).toMatchObject({ code: 'invalid_parameter' });
+    expect((await call(token, { ...one, kind: 'bogus' })).json()).toMatchObject({ code: 'invalid_parameter', error: expect.stringMatching(/^kind: expected one of content_published/) });
+    expect((await call(token, { contributions: [{ ...one, kind: 'bogus' }] })).json()).toMatchObject({ code: 'invalid_parameter', error: expect.stringMatching(/^contributions.0.kind: expected one of/) });
 
     expect((await call(null, one)).json()).toEqual({ error: 'send an API token: Authorization: Bearer <token>', code: 'unauthorized' });
     expect((await call('fw_not-a-token', one)).statusCode).toBe(401);

@@ -30,7 +30,10 @@ const contribution = z.strictObject({
   event: z.string().max(200).optional(),
   title: z.string().max(300).optional(),
 });
-const body = z.union([contribution, z.strictObject({ contributions: z.array(contribution).min(1).max(5000) })]);
+const batch = z.strictObject({ contributions: z.array(contribution).min(1).max(5000) });
+const body = z.union([contribution, batch]);
+/** Which of the two shapes a body means, so a refusal names the field it is about (a union's own error names none). */
+const shapeOf = (value: unknown) => (typeof value === 'object' && value !== null && 'contributions' in value ? batch : contribution);
 
 const refOf = (m: z.infer<typeof member>): MemberRef =>
   m.id !== undefined
@@ -54,7 +57,7 @@ export async function contributionsApi(app: FastifyInstance, fw: Flywheel): Prom
   });
   app.post('/api/v1/contributions', { ...docs, schema: { ...docs.schema, body: z.toJSONSchema(body, { io: 'input', unrepresentable: 'any' }) } }, async (request, reply) => {
     const actor = await fw.contributions.authenticate(bearer(request.headers.authorization));
-    const parsed = parseQuery(body, request.body);
+    const parsed: z.infer<typeof body> = parseQuery(shapeOf(request.body), request.body);
     const inputs = 'contributions' in parsed ? parsed.contributions.map(inputOf) : [inputOf(parsed)];
     const recorded = await fw.contributions.recordMany(inputs, actor);
     reply.code(recorded.some((r) => r.status === 'recorded') ? 201 : 200);
