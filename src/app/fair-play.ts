@@ -74,7 +74,7 @@ export function fairPlayUseCases(db: Tx, deps: { lock: WriteLock; rules: FairPla
         const open = await openExclusion(trx, memberId);
         if (!open) throw new DomainError('conflict', 'member is not excluded');
         const at = deps.now();
-        await recordReinstatement(trx, open.id, memberId, by.memberId, note, at);
+        await recordReinstatement(trx, memberId, by.memberId, note, at);
         await audit(trx, { at, actorMemberId: by.memberId, actor: by.label, action: 'reinstated', subjectType: 'member', subjectId: memberId, note });
         // Badges the member qualified for meanwhile, dated when they qualified (as recompute would).
         await awardBadges(trx, deps.badges, [memberId], at, null);

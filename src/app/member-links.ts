@@ -10,6 +10,7 @@ import { createHash, randomInt } from 'node:crypto';
 import type { IdentityRef } from '../domain/activity.js';
 import { DomainError } from '../domain/errors.js';
 import type { Platform } from '../domain/kinds.js';
+import { syncExcluded } from '../db/fair-play-repo.js';
 import { identityKey, refreshMemberFlags, resolveMembers } from '../db/identities-repo.js';
 import type { Tx } from '../db/knex.js';
 import { moveMemberRows, splitMemberRows } from '../db/member-rows.js';
@@ -44,6 +45,8 @@ async function merge(trx: Tx, keep: number, gone: number, deps: LinkDeps): Promi
   if (goneRow?.hidden) await trx('members').where({ id: keep }).update({ hidden: true });
   await trx('members').where({ id: gone }).update({ merged_into: keep, hidden: true, display_name: `Merged into #${keep}`, origin: `merged:${gone}` });
   await refreshMemberFlags(trx, [keep]);
+  // An exclusion moved with the rows: the stayer is excluded now (before the rebuild judges badges).
+  await syncExcluded(trx, [keep, gone]);
   await rebuildMembers(trx, deps.rules, [keep, gone], deps.memberOptions().now);
   return { memberId: keep, merged: gone };
 }

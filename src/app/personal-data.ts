@@ -9,7 +9,7 @@ import type { WriteLock } from './write-lock.js';
 
 export async function exportMember(db: Tx, memberId: number): Promise<Record<string, unknown>> {
   const [member, rows] = await Promise.all([
-    db('members').select('id', 'display_name', 'hidden', 'stage', 'stage_since', 'first_seen_at', 'first_participated_at', 'created_at').where({ id: memberId }).first(),
+    db('members').select('id', 'display_name', 'hidden', 'excluded', 'stage', 'stage_since', 'first_seen_at', 'first_participated_at', 'created_at').where({ id: memberId }).first(),
     memberRows(db, memberId),
   ]);
   return { exportedAt: new Date().toISOString(), member, ...rows };

@@ -175,8 +175,9 @@ export async function recordExclusion(db: Tx, memberId: number, by: number | nul
   return Number(typeof row === 'object' ? row.id : row);
 }
 
-export async function recordReinstatement(db: Tx, exclusionId: number, memberId: number, by: number | null, note: string | null, at: number): Promise<void> {
-  await db('exclusions').where({ id: exclusionId }).update({ reinstated_at: at, reinstated_by: by, reinstate_note: note });
+export async function recordReinstatement(db: Tx, memberId: number, by: number | null, note: string | null, at: number): Promise<void> {
+  // A merge can leave a member two open exclusions (one from each account): reinstating lifts both.
+  await db('exclusions').where({ member_id: memberId }).whereNull('reinstated_at').update({ reinstated_at: at, reinstated_by: by, reinstate_note: note });
   await db('members').where({ id: memberId }).update({ excluded: false });
 }
 
@@ -184,4 +185,12 @@ export async function recordReinstatement(db: Tx, exclusionId: number, memberId:
 export async function exclusionsOpen(db: Tx): Promise<Array<Exclusion & { displayName: string }>> {
   const rows = await db('exclusions as x').join('members as m', 'm.id', 'x.member_id').select('x.*', 'm.display_name').whereNull('x.reinstated_at').orderBy('x.id', 'desc');
   return rows.map((r) => ({ id: Number(r.id), memberId: r.member_id, excludedAt: Number(r.excluded_at), reason: r.reason, reinstatedAt: null, displayName: r.display_name }));
+}
+
+/** Set `members.excluded` of `memberIds` from their open exclusions (after a merge moved them). */
+export async function syncExcluded(db: Tx, memberIds: readonly number[]): Promise<void> {
+  for (const id of memberIds) {
+    const open = await db('exclusions').where({ member_id: id }).whereNull('reinstated_at').first();
+    await db('members').where({ id }).update({ excluded: Boolean(open) });
+  }
 }

@@ -210,6 +210,23 @@ export const MEMBER_TABLES: readonly MemberTable[] = [
     },
   },
   {
+    table: 'exclusions',
+    rebuild: 'kept',
+    columns: {
+      // A decision about the member: it follows them through a merge (a spammer does not escape it
+      // by being merged into another account), and they may read it — when, why, and whether it was
+      // lifted. The reinstating manager's note is the team's, as with a nomination's decision note.
+      member_id: {
+        merge: 'move',
+        split: 'stays',
+        export: { as: 'exclusions', select: ['excluded_at', 'reason', 'reinstated_at'], orderBy: 'id' },
+        erase: { keep: 'a manager’s decision stands; the member reads as a deleted member' },
+      },
+      excluded_by: { merge: 'move', split: 'stays', export: { skip: TEAM_RECORD }, erase: { keep: TEAM_RECORD } },
+      reinstated_by: { merge: 'move', split: 'stays', export: { skip: TEAM_RECORD }, erase: { keep: TEAM_RECORD } },
+    },
+  },
+  {
     table: 'link_codes',
     rebuild: 'kept',
     columns: {

@@ -212,11 +212,15 @@ describe('what real forums send (Discourse’s own payloads and sequences, and t
     expect(specials.map((r) => r.json())).toEqual([{ recorded: [] }, { recorded: [] }]);
     const [bot] = await send(forum.reply(q.topic, systemUser, at(4), 'automatic reply'));
     expect(bot!.json().recorded).toMatchObject([{ status: 'awarded', points: 0, reason: 'bot' }]);
-    await send(forum.reply(q.topic, helper, at(60)));
-    expect((await recorded(site.fw)).map((r) => [r.kind, r.who, r.points])).toEqual([
-      ['question_asked', String(asker.id), 2],
-      ['answer_posted', String(systemUser.id), 0],
-      ['answer_posted', String(helper.id), 5],
+    // The member's answer, which the asker likes (an answer earns once someone else endorses it).
+    const answer = forum.reply(q.topic, helper, at(60));
+    await send(answer, forum.like(answer.post, asker));
+    expect((await recorded(site.fw)).filter((r) => !r.kind.startsWith('reaction_')).map((r) => [r.kind, r.who, r.points, r.reason])).toEqual([
+      ['question_asked', String(asker.id), 2, 'awarded'],
+      ['answer_posted', String(systemUser.id), 0, 'bot'],
+      ['answer_posted', String(helper.id), 0, 'unendorsed'],
+      // Paid when the asker's like endorsed it.
+      ['answer_posted', String(helper.id), 5, 'awarded'],
     ]);
     // The first response is the member's, an hour after the question.
     const insights = await site.fw.insights({ platform: 'discourse', from: '2026-11', to: '2026-11' });
@@ -230,7 +234,8 @@ describe('what real forums send (Discourse’s own payloads and sequences, and t
     const first = forum.reply(q.topic, helper, at(1));
     const second = forum.reply(q.topic, other, at(2));
     await send(q, first, second, forum.accept(first.post));
-    expect([await points(helper), await points(other)]).toEqual([20, 5]);
+    // Nobody endorsed the other answer yet: it earns once accepted (fair play).
+    expect([await points(helper), await points(other)]).toEqual([20, 0]);
     // The plugin sends only this: the first answer's acceptance is dropped in silence.
     const switched = forum.accept(second.post);
     expect(switched.map((d) => d.event)).toEqual(['accepted_solution']);
@@ -250,7 +255,8 @@ describe('what real forums send (Discourse’s own payloads and sequences, and t
     await send(deletion);
     expect([await points(asker), await points(helper)]).toEqual([0, 0]);
     const reversed = (await recorded(site.fw)).filter((r) => r.reason === 'reversal').map((r) => r.kind);
-    expect(reversed.sort()).toEqual(['answer_accepted', 'answer_posted', 'question_asked', 'reaction_given', 'reaction_given', 'reaction_received', 'reaction_received']);
+    // The answer has two award rows (0 until the asker's like endorsed it, then its 5): both are reversed.
+    expect(reversed.sort()).toEqual(['answer_accepted', 'answer_posted', 'answer_posted', 'question_asked', 'reaction_given', 'reaction_given', 'reaction_received', 'reaction_received']);
   });
 
   it('gives back what a delete withdrew when the post is restored, under new keys, once', async () => {
@@ -283,8 +289,9 @@ describe('what real forums send (Discourse’s own payloads and sequences, and t
     const q = forum.openTopic(asker, 'Topic restored', QA, at(0));
     const answer = forum.reply(q.topic, helper, at(1));
     const removed = forum.reply(q.topic, removedAuthor, at(2));
-    await send(q, answer, removed, forum.like(q.first, helper), forum.accept(answer.post));
-    expect([await points(asker), await points(helper), await points(removedAuthor)]).toEqual([3, 20, 5]);
+    // The asker likes the reply that will be deleted: it earned, so its points are there to lose.
+    await send(q, answer, removed, forum.like(q.first, helper), forum.like(removed.post, asker), forum.accept(answer.post));
+    expect([await points(asker), await points(helper), await points(removedAuthor)]).toEqual([3, 20, 6]);
     // The plugin's hook unaccepts the solution too, naming the deleted reply: Flywheel keeps the
     // answer's acceptance (nobody withdrew it), and the asker marking it again changes nothing.
     await send(forum.deletePost(removed.post, at(5)));
@@ -306,7 +313,8 @@ describe('what real forums send (Discourse’s own payloads and sequences, and t
     const gone = forumUser('gone');
     const q = forum.openTopic(asker, 'Orphans', QA, at(0));
     const reply = forum.reply(q.topic, gone, at(1));
-    await send(q, reply);
+    // The asker likes the reply while its author is there: it earns.
+    await send(q, reply, forum.like(reply.post, asker));
     const [orphan] = forum.deleteUser(gone);
     const answers = await send(forum.like(orphan!, helper), forum.accept(orphan!));
     for (const res of answers) {
@@ -317,10 +325,17 @@ describe('what real forums send (Discourse’s own payloads and sequences, and t
     const [unaccepted, destroyed] = await send(forum.deletePost(orphan!, at(5)));
     expect([unaccepted!.statusCode, destroyed!.statusCode]).toEqual([200, 200]);
     expect(await points(gone)).toBe(0);
+    // Nothing for the skipped like and acceptance; the reply's pay (its answer, endorsed by the asker's like) is taken back.
     expect((await recorded(site.fw)).map((r) => [r.kind, r.points])).toEqual([
       ['question_asked', 2],
+      ['answer_posted', 0],
+      ['reaction_given', 0],
+      ['reaction_received', 1],
       ['answer_posted', 5],
+      ['answer_posted', 0],
       ['answer_posted', -5],
+      ['reaction_given', 0],
+      ['reaction_received', -1],
     ]);
   });
 

@@ -25,9 +25,17 @@ afterEach(() => fw.close());
 describe('a forum-mapped badge earned by hundreds of members at once', () => {
   it('queues every grant for the forum, in one ingest and again after a recompute', async () => {
     const asker = { platform: 'discourse' as const, externalId: '1', username: 'asker' };
-    const answers = Array.from({ length: MEMBERS }, (_, i) =>
-      act('answer_posted', { platform: 'discourse', externalId: String(100 + i), username: `u${i}` }, fw.clock.now - 60_000 + i, { counterpart: asker, subject: `t${i}` }),
-    );
+    // Each answer liked by its asker, as the forum reports it: an answer earns (and earns First Answer) once endorsed.
+    const answers = Array.from({ length: MEMBERS }, (_, i) => {
+      const author = { platform: 'discourse' as const, externalId: String(100 + i), username: `u${i}` };
+      const at = fw.clock.now - 60_000 + i;
+      const like = { source: `p${i}:like`, subject: `t${i}` };
+      return [
+        act('answer_posted', author, at, { counterpart: asker, subject: `t${i}`, source: `p${i}` }),
+        act('reaction_given', asker, at, { ...like, counterpart: author }),
+        act('reaction_received', author, at, { ...like, counterpart: asker }),
+      ];
+    }).flat();
     const { badgeGrants } = await fw.ingest(answers);
     expect(badgeGrants).toHaveLength(MEMBERS);
     const queued = async () => Number((await fw.db('outbox').count({ n: '*' }).first())!.n);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { IdentityRef } from '../../src/domain/activity.js';
 import { createLogger } from '../../src/logger.js';
 import { buildWebApp } from '../../src/web/app.js';
 import { act, discord } from '../support/builders.js';
@@ -46,11 +47,19 @@ const memberOf = async (platform: string, externalId: string): Promise<number> =
 const api = (url: string) => app.inject({ method: 'GET', url });
 const boardIds = async (): Promise<number[]> => (await api('/api/v1/leaderboard?period=all')).json().entries.map((e: { member: { id: number } }) => e.member.id);
 
+/** A like from `from` on the post `source` by `author`, as the adapters record it (the like endorses the answer). */
+const like = (author: IdentityRef, from: IdentityRef, source: string, at: number, subject: string) => [
+  act('reaction_given', from, at, { counterpart: author, source: `${source}:like:${from.externalId}`, subject }),
+  act('reaction_received', author, at, { counterpart: from, source: `${source}:like:${from.externalId}`, subject }),
+];
+
 /** One person on Discord and the forum, merged by a manager, each account with points of its own. */
 async function mergedPair(): Promise<{ keep: number; gone: number }> {
   await fw.ingest([
     act('answer_accepted', discord('1001'), T, { counterpart: discord('9') }),
-    act('answer_posted', forum('2001'), T + 1000, { counterpart: forum('9'), subject: 't1' }),
+    // An answer earns once someone else endorses it (fair play): the asker likes it.
+    act('answer_posted', forum('2001'), T + 1000, { counterpart: forum('9'), subject: 't1', source: 'post:2001' }),
+    ...like(forum('2001'), forum('9'), 'post:2001', T + 2000, 't1'),
   ]);
   const keep = await memberOf('discord', '1001');
   const gone = await memberOf('discourse', '2001');
@@ -125,9 +134,12 @@ describe('splitting a member (members unmerge)', () => {
 describe('a merge', () => {
   it('keeps one of two identical badges, the stayer’s (its id is a public address)', async () => {
     await start();
+    // Each answer is endorsed by its asker's like, so each account earns First Answer.
     await fw.ingest([
-      act('answer_posted', discord('1001'), T, { counterpart: discord('9'), subject: 't1' }),
-      act('answer_posted', forum('2001'), T + 1000, { counterpart: forum('9'), subject: 't2' }),
+      act('answer_posted', discord('1001'), T, { counterpart: discord('9'), subject: 't1', source: 'msg:1001' }),
+      ...like(discord('1001'), discord('9'), 'msg:1001', T + 500, 't1'),
+      act('answer_posted', forum('2001'), T + 1000, { counterpart: forum('9'), subject: 't2', source: 'post:2001' }),
+      ...like(forum('2001'), forum('9'), 'post:2001', T + 1500, 't2'),
     ]);
     const keep = await memberOf('discord', '1001');
     const gone = await memberOf('discourse', '2001');
@@ -138,6 +150,38 @@ describe('a merge', () => {
     expect(await firstAnswer(keep)).toEqual([kept]);
     expect(await firstAnswer(gone)).toEqual([]);
     expect((await api(`/api/v1/members/${keep}`)).json().badges.filter((b: { id: string }) => b.id === 'first-answer')).toHaveLength(1);
+  });
+});
+
+describe('an excluded member', () => {
+  const manager = { memberId: null, label: 'password' };
+
+  it('does not escape the exclusion by being merged into another account: the member who stays is excluded', async () => {
+    await start();
+    const { keep, gone } = await mergedPair();
+    await fw.fairPlay.exclude(gone, manager, 'spam ring');
+    expect(await boardIds()).toEqual([keep]);
+
+    await fw.links.merge(keep, gone);
+    expect(await boardIds()).toEqual([]);
+    expect((await fw.fairPlay.exclusions()).map((x) => [x.memberId, x.reason])).toEqual([[keep, 'spam ring']]);
+    // Reinstating the member who stays lifts it: one decision, not one per former account.
+    await fw.fairPlay.reinstate(keep, manager, 'reviewed');
+    expect(await boardIds()).toEqual([keep]);
+    expect(await fw.fairPlay.exclusions()).toEqual([]);
+  });
+
+  it('reads the decision in their export, and deleting their data does not lift it', async () => {
+    await start();
+    const { keep } = await mergedPair();
+    await fw.fairPlay.exclude(keep, manager, 'likes from a ring of accounts');
+    const data = await fw.exportMember(keep);
+    expect(data.member).toMatchObject({ excluded: expect.anything() });
+    expect(Boolean((data.member as { excluded: unknown }).excluded)).toBe(true);
+    expect(data.exclusions).toEqual([{ excluded_at: expect.anything(), reason: 'likes from a ring of accounts', reinstated_at: null }]);
+
+    await fw.deleteMember(keep);
+    expect((await fw.fairPlay.exclusions()).map((x) => x.memberId)).toEqual([keep]);
   });
 });
 

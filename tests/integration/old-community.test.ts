@@ -19,14 +19,20 @@ const NOW = Date.parse('2026-11-22T12:00:00Z');
 const asker = discord('1', { username: 'asker' });
 const helpers = [discord('2', { username: 'ada' }), discord('3', { username: 'bo' }), { platform: 'discourse' as const, externalId: '4', username: 'cy' }];
 
-/** One answer every 17 days from one of three helpers (Cy on the forum), from 2014 until a month ago; Ada stops in 2016. */
+/**
+ * One answer every 17 days from one of three helpers (Cy on the forum), from 2014 until a month ago,
+ * each liked by the asker an hour later (an answer earns once someone else endorses it); Ada stops in 2016.
+ */
 function history(): ActivityInput[] {
   const out: ActivityInput[] = [];
   let n = 0;
   for (let at = START; at < NOW - 30 * DAY; at += 17 * DAY, n++) {
     const helper = at < Date.parse('2016-06-01') ? helpers[n % 3]! : helpers[1 + (n % 2)]!;
+    const like = { source: `a${n}:like`, subject: `q${n}` };
     out.push(act('question_asked', asker, at, { subject: `q${n}` }));
-    out.push(act('answer_posted', helper, at + 3_600_000, { counterpart: asker, subject: `q${n}` }));
+    out.push(act('answer_posted', helper, at + 3_600_000, { counterpart: asker, subject: `q${n}`, source: `a${n}` }));
+    out.push(act('reaction_given', asker, at + 7_200_000, { ...like, counterpart: helper }));
+    out.push(act('reaction_received', helper, at + 7_200_000, { ...like, counterpart: asker }));
   }
   return out;
 }
@@ -68,7 +74,8 @@ describe('a community with twelve years of history', () => {
     expect(await fw.closePeriods()).toEqual([]);
 
     const week = await fw.leaderboard({ period: 'week', at: '2014-11-05' });
-    expect(week.entries.map((e) => [e.member.displayName, e.points])).toEqual([['ada', 5], ['asker', 2]]);
+    // Ada: the answer and the like on it.
+    expect(week.entries.map((e) => [e.member.displayName, e.points])).toEqual([['ada', 6], ['asker', 2]]);
     const month = await fw.leaderboard({ period: 'month', at: '2015-03-10' });
     expect(month.entries[0]!.points).toBeGreaterThanOrEqual(5);
     // The first week's badge is Ada's, dated when that week ended.
@@ -125,7 +132,10 @@ describe('importing a forum whose history starts twelve years ago', () => {
     for (let at = START; at < NOW - 60 * DAY; at += 91 * DAY) {
       const topic = topicPayload(op, `Question of ${new Date(at).toISOString().slice(0, 10)}`, 5, new Date(at).toISOString());
       forum.topics.push(topic);
-      forum.posts.set(topic.id, [postPayload(topic, op, 1, topic.created_at), postPayload(topic, helper, 2, new Date(at + 3_600_000).toISOString())]);
+      const answer = postPayload(topic, helper, 2, new Date(at + 3_600_000).toISOString());
+      forum.posts.set(topic.id, [postPayload(topic, op, 1, topic.created_at), answer]);
+      // The asker liked the answer: it earns (fair play).
+      forum.likes.set(answer.id, [{ id: op.id, username: op.username, name: op.name }]);
     }
     const result = await importHistory(fw);
     expect(result.topics).toBe(forum.topics.length);
@@ -134,6 +144,6 @@ describe('importing a forum whose history starts twelve years ago', () => {
     expect(await topBadges(fw, 'helper-of-the-week')).toBe(forum.topics.length);
     expect(await topBadges(fw, 'helper-of-the-month')).toBe(forum.topics.length);
     const first = await fw.leaderboard({ period: 'month', at: '2014-11-15' });
-    expect(first.entries.map((e) => [e.member.displayName, e.points])).toEqual([['Helper', 5], ['Op', 2]]);
+    expect(first.entries.map((e) => [e.member.displayName, e.points])).toEqual([['Helper', 6], ['Op', 2]]);
   });
 });

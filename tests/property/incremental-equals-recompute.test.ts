@@ -94,7 +94,8 @@ function toActivities(steps: Step[]): ActivityInput[] {
 async function snapshot(fw: TestFlywheel) {
   const awards = await fw.db('awards')
     .select('activity_id', 'member_id', 'kind', 'space', 'platform', 'points', 'reason', 'day', 'cancels_activity_id', 'production', 'participation')
-    .orderBy(['activity_id', 'cancels_activity_id']);
+    // An answer has two rows under fair play (0 until endorsed, then its pay): order them too, or PostgreSQL returns them either way.
+    .orderBy(['activity_id', 'cancels_activity_id', 'day', 'reason', 'points', 'member_id']);
   const scores = await fw
     .db('scores as s')
     .join('boards as b', 'b.id', 's.board_id')

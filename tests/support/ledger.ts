@@ -37,7 +37,8 @@ export async function stateOf(db: Db) {
       .join('activities as a', 'a.id', 'w.activity_id')
       .join('members as m', 'm.id', 'w.member_id')
       .select('a.natural_key', 'm.origin', 'w.kind', 'w.points', 'w.reason')
-      .orderBy(['a.natural_key', 'm.origin', 'w.kind']),
+      // An answer has two rows under fair play (0 until endorsed, then its pay): order those too.
+      .orderBy(['a.natural_key', 'm.origin', 'w.kind', 'w.reason', 'w.points']),
     scores: await db('scores as s')
       .join('boards as b', 'b.id', 's.board_id')
       .join('members as m', 'm.id', 's.member_id')
