@@ -51,7 +51,7 @@ export function fairPlayUseCases(db: Tx, deps: { lock: WriteLock; rules: FairPla
         const fresh = Math.min(1, m.fromNewAccounts / paid);
         const reasons: string[] = [];
         if (concentrated >= rules.concentratedShare)
-          reasons.push(`${pct(concentrated)} of what others paid came from ${top.map((c) => c.displayName).join(' and ')}`);
+          reasons.push(`${pct(concentrated)} of what others paid came from ${top.map((c) => `${c.displayName} (${c.points} ${c.points === 1 ? 'point' : 'points'}, ${pct(c.share)})`).join(' and ')}`);
         if (fresh >= rules.newAccountShare)
           reasons.push(`${pct(fresh)} came from accounts first seen less than ${rules.newAccountDays} days before paying, in the same days as this member`);
         if (reasons.length === 0) continue;
