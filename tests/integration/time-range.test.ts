@@ -69,9 +69,9 @@ describe('times outside the accepted range', () => {
         ['post_created', { post: { ...postPayload(topic, helper, 2, ''), created_at } }, 'post.created_at'],
         ['user_created', { user: { id: 4242, username: 'newbie', created_at } }, 'user.created_at'],
         // A delete is dated by deleted_at, a restore by updated_at: checked as created_at is, not left to the pipeline to name.
-        ['post_destroyed', { post: { ...postPayload(topic, helper, 2, ''), deleted_at: created_at } }, 'post.deleted_at'],
+        ['post_destroyed', { post: { ...postPayload(topic, helper, 2, ''), created_at: topic.created_at, deleted_at: created_at } }, 'post.deleted_at'],
         ['topic_destroyed', { topic: { ...topic, deleted_at: created_at } }, 'topic.deleted_at'],
-        ['post_recovered', { post: { ...postPayload(topic, helper, 2, ''), updated_at: created_at } }, 'post.updated_at'],
+        ['post_recovered', { post: { ...postPayload(topic, helper, 2, ''), created_at: topic.created_at, updated_at: created_at } }, 'post.updated_at'],
       ];
       for (const [event, body, field] of cases) {
         const res = await deliver(event, body);
