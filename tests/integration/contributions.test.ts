@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { act, discord } from '../support/builders.js';
 import { Visitor } from '../support/browser-session.js';
-import { APP_ID, FakeDiscord, GUILD_ID, MANAGER_ROLE_ID } from '../support/fake-discord.js';
+import { FakeDiscord, MANAGER_ROLE_ID } from '../support/fake-discord.js';
 import { testSite, type TestSite } from '../support/web.js';
 
 const MANAGER = '600000000000000001';
@@ -28,12 +28,7 @@ beforeEach(async () => {
   fake.addUser(BEN, 'ben');
   site = await testSite({
     PUBLIC_URL: 'http://flywheel.test',
-    DISCORD_APPLICATION_ID: APP_ID,
-    DISCORD_CLIENT_SECRET: fake.oauthClient.secret,
-    DISCORD_API_URL: fake.apiUrl,
-    DISCORD_OAUTH_URL: fake.baseUrl,
-    DISCORD_TOKEN: 'bot-token',
-    DISCORD_GUILD_ID: GUILD_ID,
+    ...fake.signInEnv(),
     DISCORD_MANAGER_ROLE_ID: MANAGER_ROLE_ID,
   });
   site.fw.clock.now = Date.parse(`${TODAY}T15:00:00Z`);

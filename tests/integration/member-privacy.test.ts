@@ -20,7 +20,7 @@ import { createFlywheel } from '../../src/app/flywheel.js';
 import { loadConfig } from '../../src/config.js';
 import { createDb } from '../../src/db/knex.js';
 import { dialect, freshDatabaseUrl, testFlywheel, type TestFlywheel } from '../support/db.js';
-import { APP_ID, FakeDiscord, GUILD_ID } from '../support/fake-discord.js';
+import { FakeDiscord } from '../support/fake-discord.js';
 
 const T = Date.parse('2026-11-21T10:00:00Z');
 const forum = (id: string) => ({ platform: 'discourse' as const, externalId: id, username: `f${id}` });
@@ -240,12 +240,7 @@ describe('a member suggesting a peer by id', () => {
     await start({
       env: {
         PUBLIC_URL: 'http://flywheel.test',
-        DISCORD_APPLICATION_ID: APP_ID,
-        DISCORD_CLIENT_SECRET: fake.oauthClient.secret,
-        DISCORD_API_URL: fake.apiUrl,
-        DISCORD_OAUTH_URL: fake.baseUrl,
-        DISCORD_TOKEN: 'bot-token',
-        DISCORD_GUILD_ID: GUILD_ID,
+        ...fake.signInEnv(),
       },
     });
     fw.config.champions.memberSuggestions = true;

@@ -228,6 +228,18 @@ export class FakeDiscord {
   }
 
   /** Where Discord's own pages live (the OAuth2 authorize page). */
+  /** The environment of a site whose members sign in with this Discord (OAuth) and whose bot reads its roles. */
+  signInEnv(): Record<string, string> {
+    return {
+      DISCORD_APPLICATION_ID: APP_ID,
+      DISCORD_CLIENT_SECRET: this.oauthClient.secret,
+      DISCORD_API_URL: this.apiUrl,
+      DISCORD_OAUTH_URL: this.baseUrl,
+      DISCORD_TOKEN: 'bot-token',
+      DISCORD_GUILD_ID: GUILD_ID,
+    };
+  }
+
   get baseUrl(): string {
     return this.base;
   }

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Visitor } from '../../support/browser-session.js';
-import { APP_ID, FakeDiscord, GUILD_ID, MANAGER_ROLE_ID } from '../../support/fake-discord.js';
+import { FakeDiscord, MANAGER_ROLE_ID } from '../../support/fake-discord.js';
 import { testSite, type TestSite } from '../../support/web.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -24,12 +24,7 @@ beforeAll(async () => {
   site = await testSite({
     ADMIN_PASSWORD: PASSWORD,
     PUBLIC_URL: 'http://flywheel.test',
-    DISCORD_APPLICATION_ID: APP_ID,
-    DISCORD_CLIENT_SECRET: fake.oauthClient.secret,
-    DISCORD_API_URL: fake.apiUrl,
-    DISCORD_OAUTH_URL: fake.baseUrl,
-    DISCORD_TOKEN: 'bot-token',
-    DISCORD_GUILD_ID: GUILD_ID,
+    ...fake.signInEnv(),
     DISCORD_MANAGER_ROLE_ID: MANAGER_ROLE_ID,
   });
 });
