@@ -189,7 +189,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       let actual = 0;
       let membersWrong = 0;
       for (let m = 0; m < options.members; m++) {
-        const standing = await fw.standing('discourse', String(FIRST_USER + m));
+        const standing = await fw.members.standing('discourse', String(FIRST_USER + m));
         const held = standing?.all.points ?? 0;
         actual += held;
         if (held !== (perMember.get(m) ?? 0) * points) membersWrong++;

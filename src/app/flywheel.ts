@@ -8,7 +8,7 @@ import type { Tier } from '../domain/badges.js';
 import { DomainError } from '../domain/errors.js';
 import type { Platform } from '../domain/kinds.js';
 import { badgeHolders } from '../db/badges-repo.js';
-import { authorOfActivity, identityKey, membersOnPlatform, resolveMembers, type MemberOnPlatform } from '../db/identities-repo.js';
+import { authorOfActivity, identityKey, resolveMembers } from '../db/identities-repo.js';
 import type { Db } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import { existingKeys } from '../db/ledger-repo.js';
@@ -18,7 +18,7 @@ import * as ob from './credentials.js';
 import type { AwardRecord } from './credentials.js';
 import { createIngest, type Ingest } from './ingest.js';
 import { boardCaches, getLeaderboard, type Leaderboard, type LeaderboardQuery } from './leaderboards.js';
-import { getMember, lookupMember, standingOf, type MemberProfile, type Standing } from './members.js';
+import { membersUseCases, type Members } from './members.js';
 import { championsUseCases, type Champions } from './champions.js';
 import { contributionsUseCases, type Contributions } from './contributions.js';
 import { answerShare, badgeDetail, howToEarn, newestAwards, type AnswerShare, type BadgeDetail, type RecentAward } from './community.js';
@@ -28,9 +28,7 @@ import { exportMembers, insights, type ExportRow, type Insights, type InsightsQu
 import { memberLinks, type MemberLinks } from './member-links.js';
 import { NewsBus } from './news.js';
 import { deliverOutbox, type Sender } from './outbox.js';
-import { deleteMember, exportMember } from './personal-data.js';
 import { randomSecret, setting } from './settings.js';
-import { setHidden } from './privacy.js';
 import { recompute, reviewStages, type RecomputeResult } from './recompute.js';
 import { noncesUseCases, sessionsUseCases, type Nonces, type Sessions } from './sessions.js';
 import { replacedAcceptances, restorationsUnder, reversalsUnder, type RestoreOptions, type WithdrawOptions } from './reversals.js';
@@ -60,15 +58,13 @@ export interface Flywheel {
   /** Grant top-of-period badges for periods that have ended. */
   closePeriods(): Promise<BadgeGrant[]>;
   leaderboard(q: LeaderboardQuery): Promise<Leaderboard>;
-  member(id: number): Promise<MemberProfile>;
-  lookupMember(platform: Platform, externalId: string): Promise<MemberProfile>;
-  standing(platform: Platform, externalId: string): Promise<Standing | null>;
+  /** One member: profile, standing, privacy, consent, their own data, their accounts on a platform. */
+  members: Members;
   /** The catalog, with how many visible members hold each badge. */
   badges(): Promise<Array<{ id: string; name: string; tier: Tier; description: string; howToEarn: string; holders: number }>>;
   badge(id: string): Promise<BadgeDetail>;
   newestAwards(limit: number): Promise<RecentAward[]>;
   answerShare(): Promise<AnswerShare>;
-  setHidden(identity: IdentityRef, hidden: boolean): Promise<number>;
   /** One member across platforms: link codes, merge, unmerge, suggestions. */
   links: MemberLinks;
   /** The champion program: nominations, review, terms, roster, audit. */
@@ -83,15 +79,6 @@ export interface Flywheel {
   insights(q: InsightsQuery): Promise<Insights>;
   /** Members for a CRM (by default only those who agreed and are not hidden); `leadsAbove` keeps the engaged. */
   exportMembers(options: { everyone: boolean; leadsAbove?: number }): Promise<ExportRow[]>;
-  /** A member's agreement to be shared with the business (CRM exports). */
-  setShareConsent(memberId: number, consent: boolean): Promise<void>;
-  shareConsent(memberId: number): Promise<boolean>;
-  /** Everything held about a member, for them to download. */
-  exportMember(memberId: number): Promise<Record<string, unknown>>;
-  /** Delete a member's identities and personal fields; anonymous counts stay. */
-  deleteMember(memberId: number): Promise<void>;
-  /** The member behind an identity, created if new (sign-in). */
-  memberFor(identity: IdentityRef): Promise<number>;
   getSetting(key: string): Promise<string | null>;
   /** Store a setting (e.g. the forum's id of a synced badge). */
   setSetting(key: string, value: string): Promise<void>;
@@ -112,7 +99,6 @@ export interface Flywheel {
   replacedAcceptances(subject: string, keep: string, platform: Platform, at: number): Promise<ActivityInput[]>;
   /** The platform identity of whoever recorded the activity with this natural key (e.g. a topic's author). */
   authorOf(key: string, platform: Platform): Promise<IdentityRef | null>;
-  membersOnPlatform(memberIds: readonly number[], platform: Platform): Promise<MemberOnPlatform[]>;
   /** Which of these natural keys are already recorded (an import leaves alone what the live adapter recorded). */
   recordedKeys(keys: readonly string[]): Promise<Set<string>>;
   migrate(): Promise<string[]>;
@@ -166,9 +152,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     closePeriods: () => lock.run((trx) => closePeriods(trx, config.badges, tz, now())),
     writes: () => lock.generation,
     leaderboard: (q) => getLeaderboard(reads, q, tz, now(), boards),
-    member: (id) => getMember(reads, id, tz, now(), config.badges),
-    lookupMember: (platform, externalId) => lookupMember(reads, platform, externalId, tz, now(), config.badges),
-    standing: (platform, externalId) => standingOf(reads, platform, externalId, tz, now(), config.badges),
+    members: membersUseCases(reads, { lock, badges: config.badges, timeZone: tz, memberOptions, now }),
     badges: async () => {
       const holders = await badgeHolders(reads);
       return config.badges.map((b) => ({ id: b.id, name: b.name, tier: b.tier, description: b.description, howToEarn: howToEarn(b), holders: holders.get(b.id) ?? 0 }));
@@ -176,7 +160,6 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     badge: async (id) => badgeDetail(reads, config.badges, id, await badgeHolders(reads)),
     newestAwards: (limit) => newestAwards(reads, config.badges, limit),
     answerShare: () => answerShare(reads, tz, now()),
-    setHidden: (identity, hidden) => setHidden(lock, identity, hidden, memberOptions()),
     links: memberLinks(reads, { lock, rules, memberOptions }),
     fairPlay: fairPlayUseCases(reads, { lock, rules: config.rules.fairPlay, badges: config.badges, now }),
     champions: championsUseCases(reads, { lock, rules, termMonths: config.champions.termMonths, memberOptions }),
@@ -191,16 +174,10 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     insights: (q) => insights(reads, q, tz, now()),
     ladder: async () => funnel(await stageCounts(reads)),
     exportMembers: (options) => exportMembers(reads, tz, now(), options),
-    setShareConsent: (memberId, consent) => lock.run(async (trx) => void (await trx('members').where({ id: memberId }).update({ share_consent: consent }))),
-    shareConsent: async (memberId) => Boolean((await reads('members').select('share_consent').where({ id: memberId }).first())?.share_consent),
-    exportMember: (memberId) => exportMember(reads, memberId),
-    deleteMember: (memberId) => deleteMember(lock, memberId, now()),
-    memberFor: (identity) => lock.run(async (trx) => (await resolveMembers(trx, [identity], memberOptions())).get(identityKey(identity))!),
     reversalsUnder: (ref, platform, at, options) => reversalsUnder(reads, ref, platform, at, options),
     restorationsUnder: (ref, platform, restoredAt, options) => restorationsUnder(reads, ref, platform, restoredAt, options),
     replacedAcceptances: (subject, keep, platform, at) => replacedAcceptances(reads, subject, keep, platform, at),
     authorOf: (key, platform) => authorOfActivity(reads, key, platform),
-    membersOnPlatform: (memberIds, platform) => membersOnPlatform(reads, memberIds, platform),
     recordedKeys: (keys) => existingKeys(reads, keys),
     migrate: () => migrateLatest(db),
   };

@@ -7,7 +7,11 @@ import type { Badge, Tier } from '../domain/badges.js';
 import { badgesOfMember, type MemberBadge } from '../db/badges-repo.js';
 import { recentContributions } from '../db/evidence-repo.js';
 import type { Tx } from '../db/knex.js';
-import { memberIdOfIdentity } from '../db/identities-repo.js';
+import { identityKey, memberIdOfIdentity, membersOnPlatform, resolveMembers, setShareConsent, shareConsentOf, type MemberOnPlatform } from '../db/identities-repo.js';
+import type { IdentityRef } from '../domain/activity.js';
+import { deleteMember, exportMember } from './personal-data.js';
+import { setHidden } from './privacy.js';
+import type { WriteLock } from './write-lock.js';
 import { memberPoints, placeOfIdentity, ranksOn } from '../db/scores-repo.js';
 import { transitionsOf } from '../db/stages-repo.js';
 
@@ -152,5 +156,47 @@ export async function standingOf(db: Tx, platform: Platform, externalId: string,
     month: place(0),
     all: place(1),
     newestBadges: earned(badges, catalog),
+  };
+}
+
+/** What a member does about themself and what the site shows of one member (Flywheel's `members`). */
+export interface Members {
+  profile(id: number): Promise<MemberProfile>;
+  lookup(platform: Platform, externalId: string): Promise<MemberProfile>;
+  standing(platform: Platform, externalId: string): Promise<Standing | null>;
+  /** The member behind an identity, created if new (sign-in). */
+  resolve(identity: IdentityRef): Promise<number>;
+  setHidden(identity: IdentityRef, hidden: boolean): Promise<number>;
+  /** A member's agreement to be shared with the business (CRM exports). */
+  setShareConsent(memberId: number, consent: boolean): Promise<void>;
+  shareConsent(memberId: number): Promise<boolean>;
+  /** Everything held about a member, for them to download. */
+  export(memberId: number): Promise<Record<string, unknown>>;
+  /** Delete a member's identities and personal fields; anonymous counts stay. */
+  delete(memberId: number): Promise<void>;
+  /** Each member's account on a platform (the oldest, if several). */
+  onPlatform(memberIds: readonly number[], platform: Platform): Promise<MemberOnPlatform[]>;
+}
+
+export interface MembersDeps {
+  lock: WriteLock;
+  badges: readonly Badge[];
+  timeZone: string;
+  memberOptions: () => { hiddenByDefault: boolean; now: number };
+  now: () => number;
+}
+
+export function membersUseCases(reads: Tx, { lock, badges, timeZone, memberOptions, now }: MembersDeps): Members {
+  return {
+    profile: (id) => getMember(reads, id, timeZone, now(), badges),
+    lookup: (platform, externalId) => lookupMember(reads, platform, externalId, timeZone, now(), badges),
+    standing: (platform, externalId) => standingOf(reads, platform, externalId, timeZone, now(), badges),
+    resolve: (identity) => lock.run(async (trx) => (await resolveMembers(trx, [identity], memberOptions())).get(identityKey(identity))!),
+    setHidden: (identity, hidden) => setHidden(lock, identity, hidden, memberOptions()),
+    setShareConsent: (memberId, consent) => lock.run((trx) => setShareConsent(trx, memberId, consent)),
+    shareConsent: (memberId) => shareConsentOf(reads, memberId),
+    export: (memberId) => exportMember(reads, memberId),
+    delete: (memberId) => deleteMember(lock, memberId, now()),
+    onPlatform: (memberIds, platform) => membersOnPlatform(reads, memberIds, platform),
   };
 }

@@ -176,3 +176,12 @@ export async function authorOfActivity(db: Tx, key: string, platform: string): P
     .first();
   return row ? { platform: platform as 'discourse' | 'discord', externalId: row.external_id, ...(row.username ? { username: row.username } : {}) } : null;
 }
+
+/** A member's agreement to be shared with the business (CRM exports). */
+export async function setShareConsent(db: Tx, memberId: number, consent: boolean): Promise<void> {
+  await db('members').where({ id: memberId }).update({ share_consent: consent });
+}
+
+export async function shareConsentOf(db: Tx, memberId: number): Promise<boolean> {
+  return Boolean((await db('members').select('share_consent').where({ id: memberId }).first())?.share_consent);
+}

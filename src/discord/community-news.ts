@@ -34,7 +34,7 @@ export async function publishNews(client: Client, fw: Flywheel, config: DiscordC
   const told = news.told ?? [];
   if (news.moves.length + grants.length + revoked.length + appointed.length + told.length === 0 || !client.isReady()) return;
   const memberIds = [...new Set([...news.moves, ...grants, ...revoked, ...appointed, ...told].map((m) => m.memberId))];
-  const people = new Map((await fw.membersOnPlatform(memberIds, 'discord')).map((p) => [p.memberId, p]));
+  const people = new Map((await fw.members.onPlatform(memberIds, 'discord')).map((p) => [p.memberId, p]));
   const badges = new Map(fw.config.badges.map((b) => [b.id, b]));
   const lines: string[] = [];
   const embeds: APIEmbed[] = [];

@@ -72,7 +72,7 @@ describe('contributions in Chromium', () => {
     await shoot('admin-attendees-preview');
     await page.getByRole('button', { name: 'Record the 2 matched member(s)' }).click();
     await expect.poll(() => page.locator('.notice').textContent()).toContain('Recorded 2 member(s); 1 row(s) matched nobody and were left out.');
-    expect((await fw.member(1)).points.all).toBe(28);
+    expect((await fw.members.profile(1)).points.all).toBe(28);
 
     await page.goto(`${base}/admin/tokens`);
     await page.getByLabel('What it is for').fill('Luma check-ins');

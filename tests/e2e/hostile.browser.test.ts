@@ -58,7 +58,7 @@ beforeAll(async () => {
       ...thanks(asker, who, at + 180_000),
       act('manual_award', who, at + 240_000, { points: 3, reason: REASON }),
     ]);
-    ids.set(label, await fw.memberFor(who));
+    ids.set(label, await fw.members.resolve(who));
     n++;
   }
   // An unanswered question with a hostile title, for the insights page.

@@ -189,8 +189,8 @@ describe('the champion program', () => {
     token = await m.csrf('/admin/nominations');
     expect((await m.post(`/admin/nominations/${nomination}/approve`, { _csrf: token }, 'application/json')).json()).toMatchObject({ code: 'invalid_parameter' });
     expect((await m.post(`/admin/nominations/${nomination}/approve`, { _csrf: token, citation: 'The fastest helper in the forum', note: 'unanimous' })).statusCode).toBe(303);
-    expect((await site.fw.member(helper)).stage).toBe('advocate');
-    expect((await site.fw.member(helper)).badges.map((b) => b.id)).toContain('champion');
+    expect((await site.fw.members.profile(helper)).stage).toBe('advocate');
+    expect((await site.fw.members.profile(helper)).badges.map((b) => b.id)).toContain('champion');
     const api = (await site.app.inject({ method: 'GET', url: '/api/v1/champions' })).json();
     expect(api.champions).toEqual([
       { member: { id: helper, displayName: 'user500000000000000003' }, space: 'support', termStart: new Date(now).toISOString(), termEnd: expect.stringMatching(/^\d{4}-/), citation: 'The fastest helper in the forum' },
@@ -216,7 +216,7 @@ describe('the champion program', () => {
     const roster = (await site.app.inject({ method: 'GET', url: '/api/v1/champions' })).json();
     expect(roster.champions).toEqual([]);
     expect(roster.past.map((c: { member: { id: number } }) => c.member.id)).toEqual([helper]);
-    expect((await site.fw.member(helper)).badges.map((b) => b.id)).not.toContain('champion');
+    expect((await site.fw.members.profile(helper)).badges.map((b) => b.id)).not.toContain('champion');
 
     // The audit log tells the story, newest first.
     const admin = new Visitor(site.app);
@@ -238,7 +238,7 @@ describe('the champion program', () => {
 
     const h = await site.fw.champions.nominate({ member: discord(HELPER), by: discord(OTHER), as: 'nomination', reason: 'Answers patiently, every day', space: 'support', evidence: [], origin: 'x2' });
     await site.fw.champions.decide(h.nominationId, 'approve', { memberId: null, label: 'test' }, { citation: 'Patient and kind' });
-    await site.fw.setHidden(discord(HELPER), true);
+    await site.fw.members.setHidden(discord(HELPER), true);
     expect((await site.app.inject({ method: 'GET', url: '/api/v1/champions' })).json().champions).toEqual([]);
   });
 

@@ -119,7 +119,7 @@ describe('a member’s newest badges (as /rank shows them)', () => {
   it('are the newest three standing ones, newest first, each with the activity that earned it', async () => {
     const answers = (n: number) => ({ id: `answers-${n}`, name: `Answers ${n}`, description: 'x', tier: 'bronze', icon: 'star', revocable: true, earn: { count: { kind: 'answer_posted', atLeast: n } } });
     fw = await testFlywheel({}, (c) => (withoutFairPlay(c), c.badges = parseCatalog([1, 2, 3, 4].map(answers), [], c.rules.kinds)));
-    const newest = async () => (await fw.standing('discord', '2'))!.newestBadges.map((b) => [b.id, b.awardedAt, b.earnedBy?.kind]);
+    const newest = async () => (await fw.members.standing('discord', '2'))!.newestBadges.map((b) => [b.id, b.awardedAt, b.earnedBy?.kind]);
     await fw.ingest([act('question_asked', ben, D0)]);
     expect(await newest()).toEqual([]);
     for (let i = 0; i < 4; i++) await fw.ingest([act('answer_posted', ben, D0 + i * DAY, { key: `ans${i}`, counterpart: ana, subject: `q${i}` })]);
@@ -149,7 +149,7 @@ describe('top of the period', () => {
     fw.clock.now = Date.parse('2026-11-02T00:00:00Z');
     const grants = await fw.closePeriods();
     expect(grants.filter((g) => g.badgeId === 'helper-of-the-month').map((g) => [g.memberId, new Date(g.awardedAt).toISOString()])).toEqual([
-      [(await fw.lookupMember('discord', '3')).id, '2026-11-01T00:00:00.000Z'],
+      [(await fw.members.lookup('discord', '3')).id, '2026-11-01T00:00:00.000Z'],
     ]);
     expect((await badgesOf('3')).filter((b) => b.id === 'podium').map((b) => b.instance)).toEqual(['2026-10-01']);
     expect(await ids('2')).toContain('podium');
@@ -177,7 +177,7 @@ describe('manual badges', () => {
   it('are granted by a manager with a reason, once', async () => {
     fw = await testFlywheel({}, withoutFairPlay);
     await fw.ingest([answer(ben, D0)]);
-    const benId = (await fw.lookupMember('discord', '2')).id;
+    const benId = (await fw.members.lookup('discord', '2')).id;
     const grant = await fw.grantBadge({ badgeId: 'champion', member: ben, by: ana, reason: 'appointed for 2027', origin: 'test:1' });
     expect(grant?.badgeId).toBe('champion');
     expect((await fw.grantBadge({ badgeId: 'champion', member: ben, by: ana, reason: 'again', origin: 'test:1' }))).toBeNull();

@@ -48,7 +48,7 @@ describe('the batch path', () => {
     await Promise.all(
       Array.from({ length: 50 }, (_, i) => fw.ingest([act('answer_accepted', helper, minutes(i), { counterpart: discord(String(100 + i)) })])),
     );
-    expect((await fw.lookupMember('discord', '7')).points.all).toBe(50 * 15);
+    expect((await fw.members.lookup('discord', '7')).points.all).toBe(50 * 15);
     expect(await fw.db('awards').count({ n: '*' }).first()).toEqual({ n: 50 });
   });
 });

@@ -52,8 +52,8 @@ async function signIn(userId: string): Promise<Visitor> {
   return v;
 }
 const memberOf = async (platform: string, externalId: string) => (await site.fw.db('identities').where({ platform, external_id: externalId }).first()).member_id as number;
-const pointsOf = async (platform: string, externalId: string) => (await site.fw.member(await memberOf(platform, externalId))).points.all;
-const badgesOf = async (platform: string, externalId: string) => (await site.fw.member(await memberOf(platform, externalId))).badges.map((b) => b.id);
+const pointsOf = async (platform: string, externalId: string) => (await site.fw.members.profile(await memberOf(platform, externalId))).points.all;
+const badgesOf = async (platform: string, externalId: string) => (await site.fw.members.profile(await memberOf(platform, externalId))).badges.map((b) => b.id);
 const unescape = (html: string) => html.replace(/&(quot|#x27|#x3D|#x60|lt|gt|amp);/g, (_, e: string) => ({ quot: '"', '#x27': "'", '#x3D': '=', '#x60': '`', lt: '<', gt: '>', amp: '&' })[e]!);
 const count = async (table: string) => Number((await site.fw.db(table).count({ n: '*' }).first())!.n);
 

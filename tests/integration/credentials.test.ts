@@ -101,7 +101,7 @@ describe('Open Badges 2.0 (hosted)', () => {
       evidence: 'https://discord.com/channels/1/2/3',
     });
     expect(schemaErrors('ob2Assertion', assertion)).toEqual([]);
-    const benId = (await site.fw.lookupMember('discord', '2')).id;
+    const benId = (await site.fw.members.lookup('discord', '2')).id;
     const expected = `sha256$${createHash('sha256').update(`${BASE}/members/${benId}${assertion.recipient.salt}`).digest('hex')}`;
     expect(assertion.recipient.identity).toBe(expected);
 
@@ -178,7 +178,7 @@ describe('Open Badges 3.0 (signed)', () => {
     const forged = Buffer.from(JSON.stringify({ ...payload, vc: { ...payload.vc, name: 'Oracle' } })).toString('base64url');
     expect(verify(null, Buffer.from(`${h}.${forged}`), key, Buffer.from(s, 'base64url'))).toBe(false);
 
-    const benUrl = `${BASE}/members/${(await site.fw.lookupMember('discord', '2')).id}`;
+    const benUrl = `${BASE}/members/${(await site.fw.members.lookup('discord', '2')).id}`;
     expect(payload).toMatchObject({ iss: `${BASE}/ob/v3/issuer`, sub: benUrl, jti: `${BASE}/ob/v3/credentials/${award}`, nbf: Date.parse('2026-11-03T10:00:00Z') / 1000 });
     // The VC-JWT binding (OB 3.0 §8.2): iss, sub, jti and nbf each name what the credential says.
     expect([payload.iss, payload.sub, payload.jti, payload.nbf]).toEqual([payload.vc.issuer.id, payload.vc.credentialSubject.id, payload.vc.id, Date.parse(payload.vc.validFrom) / 1000]);

@@ -77,7 +77,7 @@ describe('POST /webhooks/discourse', () => {
       ['answer_posted', 'helper', 5],
       ['answer_accepted', 'helper', 15],
     ]);
-    const member = await site.fw.lookupMember('discourse', String(helper.id));
+    const member = await site.fw.members.lookup('discourse', String(helper.id));
     expect(member).toMatchObject({ displayName: 'Helper', identities: [{ platform: 'discourse', externalId: String(helper.id), username: 'helper' }] });
   });
 
@@ -105,7 +105,7 @@ describe('POST /webhooks/discourse', () => {
     const answer = postPayload(q, helper, 3, at(2));
     await deliver('post', 'post_created', { post: answer });
     await deliver('solved', 'accepted_solution', { solved: answer });
-    const total = async () => (await site.fw.standing('discourse', String(helper.id)))!.all.points;
+    const total = async () => (await site.fw.members.standing('discourse', String(helper.id)))!.all.points;
     expect(await total()).toBe(20);
     await deliver('solved', 'unaccepted_solution', { solved: answer });
     expect(await total()).toBe(5);
@@ -148,7 +148,7 @@ describe('POST /webhooks/discourse', () => {
     const longName = forumUser('longname', { name: 'N'.repeat(255) });
     const topic = topicPayload(longName, 'Long names', QA, at(0));
     expect((await deliver('topic', 'topic_created', { topic })).json().recorded[0]).toMatchObject({ status: 'awarded', points: 2 });
-    const member = await site.fw.lookupMember('discourse', String(longName.id));
+    const member = await site.fw.members.lookup('discourse', String(longName.id));
     expect(member!.displayName).toBe(`${'N'.repeat(199)}…`);
   });
 
@@ -184,7 +184,7 @@ describe('POST /webhooks/discourse', () => {
 });
 
 describe('what real forums send (Discourse’s own payloads and sequences, and the solved plugin’s)', () => {
-  const points = async (user: { id: number }) => (await site.fw.standing('discourse', String(user.id)))?.all.points ?? 0;
+  const points = async (user: { id: number }) => (await site.fw.members.standing('discourse', String(user.id)))?.all.points ?? 0;
   let forum: ForumWebhooks;
   beforeEach(() => {
     forum = new ForumWebhooks(new FakeDiscourse());

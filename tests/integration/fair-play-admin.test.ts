@@ -38,7 +38,7 @@ beforeEach(async () => {
   const joined = [main, helper, ...askers].map((m): ActivityInput => ({ key: `join:${m.externalId}`, kind: 'member_joined', platform: 'discord', actor: m, occurredAt: T - 60 * DAY }));
   await site.fw.ingest([
     ...joined,...[0, 1, 2].flatMap((n) => solved(n, main, alt, T + n * DAY)), ...askers.flatMap((a, n) => solved(10 + n, a, helper, T + n * DAY))]);
-  altId = (await site.fw.lookupMember('discord', '2')).id;
+  altId = (await site.fw.members.lookup('discord', '2')).id;
   admin = new Visitor(site.app);
   await admin.signInWithPassword(PASSWORD);
 });

@@ -175,7 +175,7 @@ const nameOf = (u: DiscourseUser) => u.username;
 async function pointsOf(fw: TestFlywheel, users: readonly DiscourseUser[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const u of users) {
-    const standing = await fw.standing('discourse', String(u.id));
+    const standing = await fw.members.standing('discourse', String(u.id));
     out.set(nameOf(u), standing?.all.points ?? 0);
   }
   return out;
@@ -227,7 +227,7 @@ describe('fair play: gaming does not buy a place among the honest top ten', () =
   });
 
   it('the ring does not make contributors, and the day of replies earns nothing', async () => {
-    for (const r of ring) expect((await after.standing('discourse', String(r.id)))!.stage, nameOf(r)).not.toMatch(/contributor|advocate/);
+    for (const r of ring) expect((await after.members.standing('discourse', String(r.id)))!.stage, nameOf(r)).not.toMatch(/contributor|advocate/);
     expect((await pointsOf(after, [spammer])).get(nameOf(spammer))).toBe(0);
   });
 

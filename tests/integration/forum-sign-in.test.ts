@@ -105,7 +105,7 @@ describe('a member who is only on the forum', () => {
     const onDiscord = await fw.sessions.start({ identity: { platform: 'discord', externalId: '800000000000000001' }, name: 'dora', role: 'member', grantKey: 'member' });
     const b = new HttpBrowser(site);
     expect((await signInWithForum(b, dora)).body).toContain('Hello, Dora Forum');
-    const memberId = (await fw.lookupMember('discord', '800000000000000001')).id;
+    const memberId = (await fw.members.lookup('discord', '800000000000000001')).id;
     expect((await fw.sessions.find(onDiscord.token))?.memberId).toBe(memberId);
     await b.open('/me/delete', { form: { _csrf: await b.csrf('/me'), confirm: 'DELETE' } });
     expect(await fw.sessions.find(onDiscord.token)).toBeNull();

@@ -28,9 +28,9 @@ beforeAll(async () => {
     act('question_asked', quiet, NOW - 5 * DAY, { key: 'q3', url: 'https://discord.com/q3', payload: { title: 'Still waiting <b>here</b>' } }),
     ...thanks(asker, helper, NOW - 9 * DAY),
   ]);
-  await site.fw.setHidden(quiet, true);
-  const helperId = (await site.fw.lookupMember('discord', '2')).id;
-  await site.fw.setShareConsent(helperId, true);
+  await site.fw.members.setHidden(quiet, true);
+  const helperId = (await site.fw.members.lookup('discord', '2')).id;
+  await site.fw.members.setShareConsent(helperId, true);
   admin = new Visitor(site.app);
   await admin.signInWithPassword(PASSWORD);
 });

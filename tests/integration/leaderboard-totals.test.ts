@@ -24,7 +24,7 @@ describe('board totals', () => {
     await fw.ingest([answerBy('4', 4)]);
     expect((await fw.leaderboard({ period: 'all', limit: 2 })).total).toBe(4);
 
-    await fw.setHidden(discord('2'), true);
+    await fw.members.setHidden(discord('2'), true);
     const board = await fw.leaderboard({ period: 'all', limit: 2 });
     expect(board.total).toBe(3);
     expect(board.entries.map((e) => e.member.displayName)).not.toContain('user2');

@@ -60,8 +60,8 @@ describe('linking a forum account to a Discord account', () => {
     const done = await v.post('/link', { _csrf: await v.csrf('/link'), code });
     expect(done.body).toContain('your accounts are one member now');
 
-    const viaDiscord = await h.fw.lookupMember('discord', DISCORD_ID);
-    const viaForum = await h.fw.lookupMember('discourse', '501');
+    const viaDiscord = await h.fw.members.lookup('discord', DISCORD_ID);
+    const viaForum = await h.fw.members.lookup('discourse', '501');
     expect(viaForum.id).toBe(viaDiscord.id);
     expect(viaDiscord.points.all).toBe(21);
     expect(viaDiscord.identities.map((i) => i.platform).sort()).toEqual(['discord', 'discourse']);
@@ -98,16 +98,16 @@ describe('managers', () => {
     expect(suggestion.members.map((m) => m.platform).sort()).toEqual(['discord', 'discourse']);
     const [a, b] = suggestion.members.map((m) => m.id) as [number, number];
     // Nothing merged by itself.
-    expect((await h.fw.member(a)).points.all + (await h.fw.member(b)).points.all).toBe(21);
+    expect((await h.fw.members.profile(a)).points.all + (await h.fw.members.profile(b)).points.all).toBe(21);
 
     await h.fw.links.merge(a, b);
-    expect((await h.fw.member(a)).points.all).toBe(21);
-    await expect(h.fw.member(b)).rejects.toThrow(/not found/);
+    expect((await h.fw.members.profile(a)).points.all).toBe(21);
+    await expect(h.fw.members.profile(b)).rejects.toThrow(/not found/);
     expect((await h.fw.links.suggestions()).some((s) => s.username === 'samesame')).toBe(false);
 
     const { merged: split } = await h.fw.links.unmerge(a, 'discourse');
-    expect((await h.fw.member(a)).points.all).toBe(15);
-    expect((await h.fw.member(split)).points.all).toBe(6);
-    expect((await h.fw.lookupMember('discourse', '909')).id).toBe(split);
+    expect((await h.fw.members.profile(a)).points.all).toBe(15);
+    expect((await h.fw.members.profile(split)).points.all).toBe(6);
+    expect((await h.fw.members.lookup('discourse', '909')).id).toBe(split);
   });
 });

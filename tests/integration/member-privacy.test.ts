@@ -70,7 +70,7 @@ describe('splitting a member (members unmerge)', () => {
   it('keeps a hidden member hidden: the split-off account stays off the boards and the API', async () => {
     await start();
     const { keep, gone } = await mergedPair();
-    await fw.setHidden(discord('1001'), true);
+    await fw.members.setHidden(discord('1001'), true);
     await fw.links.merge(keep, gone);
     expect(await boardIds()).not.toContain(keep);
 
@@ -80,14 +80,14 @@ describe('splitting a member (members unmerge)', () => {
     expect(await boardIds()).not.toContain(split);
     expect((await app.inject({ method: 'GET', url: '/leaderboard?period=all' })).body).not.toContain('f2001');
     // Still the member's to see and show again.
-    expect((await fw.standing('discourse', '2001'))!.hidden).toBe(true);
+    expect((await fw.members.standing('discourse', '2001'))!.hidden).toBe(true);
   });
 
   it('hides the split-off account in a community that hides new members, even when the member had chosen to be shown', async () => {
     await start({ hiddenByDefault: true });
     const { keep, gone } = await mergedPair();
-    await fw.setHidden(discord('1001'), false);
-    await fw.setHidden(forum('2001'), false);
+    await fw.members.setHidden(discord('1001'), false);
+    await fw.members.setHidden(forum('2001'), false);
     await fw.links.merge(keep, gone);
     expect(await boardIds()).toEqual([keep]);
 
@@ -106,7 +106,7 @@ describe('splitting a member (members unmerge)', () => {
     fw = open();
     await fw.migrate();
     const { keep, gone } = await mergedPair();
-    await fw.setHidden(forum('2001'), true);
+    await fw.members.setHidden(forum('2001'), true);
     await fw.links.merge(keep, gone);
     await fw.close();
 
@@ -175,12 +175,12 @@ describe('an excluded member', () => {
     await start();
     const { keep } = await mergedPair();
     await fw.fairPlay.exclude(keep, manager, 'likes from a ring of accounts');
-    const data = await fw.exportMember(keep);
+    const data = await fw.members.export(keep);
     expect(data.member).toMatchObject({ excluded: expect.anything() });
     expect(Boolean((data.member as { excluded: unknown }).excluded)).toBe(true);
     expect(data.exclusions).toEqual([{ excluded_at: expect.anything(), reason: 'likes from a ring of accounts', reinstated_at: null }]);
 
-    await fw.deleteMember(keep);
+    await fw.members.delete(keep);
     expect((await fw.fairPlay.exclusions()).map((x) => x.memberId)).toEqual([keep]);
   });
 });
@@ -204,9 +204,9 @@ describe('endorsements are the member’s data', () => {
 
     await fw.links.merge(keep, gone);
     const [item] = (await fw.champions.queue()).filter((n) => n.id === nomination);
-    expect(item!.endorsements.map((e) => e.memberName)).toEqual([(await fw.member(keep)).displayName]);
+    expect(item!.endorsements.map((e) => e.memberName)).toEqual([(await fw.members.profile(keep)).displayName]);
     expect(await fw.db('endorsements').where({ member_id: gone })).toEqual([]);
-    expect((await fw.exportMember(keep)).endorsements).toEqual([expect.objectContaining({ nomination_id: nomination, reason: 'Helped me through my first release' })]);
+    expect((await fw.members.export(keep)).endorsements).toEqual([expect.objectContaining({ nomination_id: nomination, reason: 'Helped me through my first release' })]);
   });
 
   it('are in the personal-data export, and go when the member deletes their data', async () => {
@@ -219,12 +219,12 @@ describe('endorsements are the member’s data', () => {
     const me = await memberOf('discord', '4001');
     const nomination = await endorse(nominee, me, 'Patient with every newcomer');
 
-    const data = await fw.exportMember(me);
+    const data = await fw.members.export(me);
     expect(data.endorsements).toEqual([{ nomination_id: nomination, reason: 'Patient with every newcomer', evidence: '["https://example.org/thread/1"]', created_at: expect.anything() }]);
 
-    await fw.deleteMember(me);
+    await fw.members.delete(me);
     expect((await fw.champions.queue()).find((n) => n.id === nomination)!.endorsements).toEqual([]);
-    expect((await fw.exportMember(me)).endorsements).toEqual([]);
+    expect((await fw.members.export(me)).endorsements).toEqual([]);
     // The log keeps that a member endorsed, not what they wrote.
     const notes = (await fw.db('audit_log').where({ actor_member_id: me, action: 'endorsed' })).map((r: { note: string | null }) => r.note);
     expect(notes).toEqual([null]);
@@ -247,7 +247,7 @@ describe('a member suggesting a peer by id', () => {
     await fw.ingest([act('answer_posted', discord('5002'), T, { counterpart: discord('9'), subject: 't5' }), act('answer_posted', discord('5003'), T, { counterpart: discord('9'), subject: 't6' })]);
     const hidden = await memberOf('discord', '5002');
     const visible = await memberOf('discord', '5003');
-    await fw.setHidden(discord('5002'), true);
+    await fw.members.setHidden(discord('5002'), true);
     const unknown = 999_999;
 
     const v = new Visitor(app);

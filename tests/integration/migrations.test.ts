@@ -57,7 +57,7 @@ describe('sessions naming the identity that signed in', () => {
     expect((await fw.db('sessions').select('discord_id', 'name').orderBy('name')).map((r) => [r.name, r.discord_id ?? null])).toEqual([['Admin', null], ['user1', '1']]);
     await sessionIdentities.up(fw.db);
     const found = await fw.sessions.find(discordSession.token);
-    expect([found?.identity, found?.memberId, found?.name]).toEqual([{ platform: 'discord', externalId: '1' }, (await fw.lookupMember('discord', '1')).id, 'user1']);
+    expect([found?.identity, found?.memberId, found?.name]).toEqual([{ platform: 'discord', externalId: '1' }, (await fw.members.lookup('discord', '1')).id, 'user1']);
     expect((await fw.sessions.find(passwordSession.token))?.identity).toBeNull();
     expect(await fw.sessions.find(forumSession.token)).toBeNull();
   });

@@ -79,7 +79,7 @@ describe('a community with twelve years of history', () => {
     const month = await fw.leaderboard({ period: 'month', at: '2015-03-10' });
     expect(month.entries[0]!.points).toBeGreaterThanOrEqual(5);
     // The first week's badge is Ada's, dated when that week ended.
-    const ada = await fw.lookupMember('discord', '2');
+    const ada = await fw.members.lookup('discord', '2');
     const first = await fw.db('badge_awards').where({ badge_id: 'helper-of-the-week', instance: '2014-11-03' }).first();
     expect([first.member_id, Number(first.awarded_at)]).toEqual([ada.id, Date.parse('2014-11-10T00:00:00Z')]);
   });
@@ -88,7 +88,7 @@ describe('a community with twelve years of history', () => {
     await fw.closePeriods();
     // Ada stopped answering in 2016: the review finds her a contributor no longer.
     const moves = await fw.reviewStages();
-    const ada = await fw.lookupMember('discord', '2');
+    const ada = await fw.members.lookup('discord', '2');
     expect(moves.map((m) => m.memberId)).toContain(ada.id);
 
     const before = await stateOf(fw.db);
@@ -97,11 +97,11 @@ describe('a community with twelve years of history', () => {
     expect(await stateOf(fw.db)).toEqual(before);
 
     // A manager merges two members with years of history each (Bo on Discord, Cy on the forum): their points add up.
-    const bo = await fw.lookupMember('discord', '3');
-    const cy = await fw.lookupMember('discourse', '4');
-    const sum = (await fw.standing('discord', '3'))!.all.points + (await fw.standing('discourse', '4'))!.all.points;
+    const bo = await fw.members.lookup('discord', '3');
+    const cy = await fw.members.lookup('discourse', '4');
+    const sum = (await fw.members.standing('discord', '3'))!.all.points + (await fw.members.standing('discourse', '4'))!.all.points;
     await fw.links.merge(bo.id, cy.id);
-    expect((await fw.standing('discord', '3'))!.all.points).toBe(sum);
+    expect((await fw.members.standing('discord', '3'))!.all.points).toBe(sum);
 
     // Ada links her forum account (the use case behind POST /link).
     const { code } = await fw.links.issueCode(helpers[0]!);
@@ -109,7 +109,7 @@ describe('a community with twelve years of history', () => {
     await fw.ingest([act('answer_posted', forum, NOW - DAY, { counterpart: asker, subject: 'forum-q' })]);
     const linked = await fw.links.linkWithCode(code, forum);
     expect(linked.memberId).toBe(ada.id);
-    expect((await fw.lookupMember('discourse', '77')).id).toBe(ada.id);
+    expect((await fw.members.lookup('discourse', '77')).id).toBe(ada.id);
   });
 });
 

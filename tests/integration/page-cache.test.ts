@@ -39,12 +39,12 @@ describe('the page cache', () => {
     expect(after.body).toContain('Bea');
 
     await get('/leaderboard?period=all');
-    await site.fw.setHidden(discord('2'), true);
+    await site.fw.members.setHidden(discord('2'), true);
     expect((await get('/leaderboard?period=all')).body).not.toContain('Bea');
   });
 
   it('answers every visitor the way it answered the first, on every route it keeps answers for', async () => {
-    const memberId = (await site.fw.lookupMember('discord', '1')).id;
+    const memberId = (await site.fw.members.lookup('discord', '1')).id;
     const awardId = (await site.fw.db('badge_awards').where({ member_id: memberId }).first('id')).id as number;
     const badgeId = (await site.fw.db('badge_awards').where({ id: awardId }).first('badge_id')).badge_id as string;
     // Addresses to try per cacheable route: a route added later fails here until it is given some.

@@ -17,7 +17,7 @@ afterEach(async () => {
 const summary = (outcomes: Awaited<ReturnType<TestFlywheel['ingest']>>['outcomes']) =>
   outcomes.map((o) => (o.status === 'duplicate' ? 'duplicate' : `${o.points} ${o.reason}`));
 const pointsOf = async (who: typeof alice, period: 'all' | 'month' | 'day' = 'all') =>
-  (await fw.lookupMember(who.platform, who.externalId)).points[period];
+  (await fw.members.lookup(who.platform, who.externalId)).points[period];
 
 describe('ingest', () => {
   it('records a help-forum story with one outcome per activity', async () => {

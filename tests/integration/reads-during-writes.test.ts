@@ -51,7 +51,7 @@ describe('reads while a write is in progress (SQLite file)', () => {
         // All time, as the API read above: the default (this month) would follow the wall clock, not the activity's date.
         app.inject('/leaderboard?period=all'),
         app.inject('/healthz'),
-        fw.lookupMember('discord', '100'),
+        fw.members.lookup('discord', '100'),
       ]);
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(board.statusCode).toBe(200);
@@ -64,7 +64,7 @@ describe('reads while a write is in progress (SQLite file)', () => {
     } finally {
       await write.commit();
     }
-    expect((await fw.lookupMember('discord', '100')).displayName).toBe('renamed mid-write');
+    expect((await fw.members.lookup('discord', '100')).displayName).toBe('renamed mid-write');
   });
 
   it('an ingest waiting behind the write still lands, and is read right after', async () => {

@@ -46,7 +46,7 @@ beforeAll(async () => {
     act('reaction_received', staff, NOW - 2 * DAY + 500, { counterpart: askers[3]!, source: 'a-staff:liked_by:3' }),
     act('answer_posted', ana, Date.parse('2026-10-15T10:00:00Z'), { counterpart: askers[4]!, subject: 'q4' }),
   ]);
-  await site.fw.setHidden(quiet, true);
+  await site.fw.members.setHidden(quiet, true);
   ids = Object.fromEntries(
     (await site.fw.db('identities').select('external_id', 'member_id')).map((r: { external_id: string; member_id: number }) => [r.external_id, r.member_id]),
   );

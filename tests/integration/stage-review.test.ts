@@ -40,7 +40,7 @@ describe('monthly stage review', () => {
     expect(moves).toHaveLength(QUIET);
     expect(moves.every((m) => m.from === 'contributor' && m.to === 'participant')).toBe(true);
     expect(await contributors()).toBe(1);
-    const busyMember = await fw.lookupMember('discord', '999');
+    const busyMember = await fw.members.lookup('discord', '999');
     expect(busyMember.stage).toBe('contributor');
 
     // A second review finds nothing more to do.

@@ -267,13 +267,13 @@ describe('rebuilding the members a merge reaches equals recompute', () => {
         ...thanks('t6', w, x, 601),
       ]);
       const zId = (await memberOf(fw, z))!;
-      expect((await fw.member(zId)).points.all).toBe(1 + 5);
+      expect((await fw.members.profile(zId)).points.all).toBe(1 + 5);
       const awardIds = async (who: IdentityRef) => (await fw.db('awards').where({ member_id: (await memberOf(fw, who))! }).orderBy('id').pluck('id')) as number[];
       const [xBefore, wBefore] = [await awardIds(x), await awardIds(w)];
       // Merged, the two thanks to x are one pair within its cooldown: x is under the cap when z
       // thanks, that earns, and x's thanks back falls in the pair's cooldown — z never met either.
       await fw.links.merge((await memberOf(fw, keep))!, (await memberOf(fw, gone))!);
-      expect((await fw.member(zId)).points.all).toBe(1);
+      expect((await fw.members.profile(zId)).points.all).toBe(1);
       // x was decided again (beside w's thanks, as they stand) and w was not: nothing of w's changed.
       expect(await awardIds(x)).not.toEqual(xBefore);
       expect(await awardIds(w)).toEqual(wBefore);

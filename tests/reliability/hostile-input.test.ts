@@ -166,7 +166,7 @@ describe('concurrency', () => {
     });
     const results = await Promise.all(deliveries);
     expect(results.map((r) => r.statusCode)).toEqual(Array(50).fill(200));
-    expect((await site.fw.standing('discourse', '77'))!.all.points).toBe(50);
+    expect((await site.fw.members.standing('discourse', '77'))!.all.points).toBe(50);
   });
 });
 

@@ -22,7 +22,7 @@ export async function recorded(fw: Flywheel): Promise<Recorded[]> {
 
 /** Total points a Discord member holds in the maintained scores (all time, everything). */
 export async function totalOf(fw: Flywheel, discordId: string): Promise<number> {
-  const standing = await fw.standing('discord', discordId);
+  const standing = await fw.members.standing('discord', discordId);
   return standing?.all.points ?? 0;
 }
 

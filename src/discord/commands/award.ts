@@ -30,7 +30,7 @@ export default {
     const manager = personOf(interaction.user, interaction.member, staff);
     const result = await ctx.fw.contributions.award({
       member,
-      by: { memberId: await ctx.fw.memberFor(manager), label: `discord:${interaction.user.id}`, identity: manager },
+      by: { memberId: await ctx.fw.members.resolve(manager), label: `discord:${interaction.user.id}`, identity: manager },
       points: interaction.options.getInteger('points', true),
       reason: interaction.options.getString('reason', true),
       space: (interaction.options.getString('space') as Space | null) ?? undefined,

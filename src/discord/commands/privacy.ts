@@ -19,7 +19,7 @@ export default {
   async run(ctx, interaction) {
     const choice = interaction.options.getString('visibility');
     if (!choice) {
-      const standing = await ctx.fw.standing('discord', interaction.user.id);
+      const standing = await ctx.fw.members.standing('discord', interaction.user.id);
       const hidden = standing?.hidden ?? ctx.config.community.hiddenByDefault;
       return refuse(
         hidden
@@ -28,7 +28,7 @@ export default {
       );
     }
     const hidden = choice === 'hide';
-    await ctx.fw.setHidden(personOf(interaction.user, interaction.member, ctx.config.staff.discordRoleIds), hidden);
+    await ctx.fw.members.setHidden(personOf(interaction.user, interaction.member, ctx.config.staff.discordRoleIds), hidden);
     return refuse(
       hidden
         ? 'Done — you are now hidden from public leaderboards and pages. Your points keep counting; `/privacy show me` brings you back.'

@@ -14,7 +14,7 @@ export default {
   async run(ctx, interaction) {
     const user = interaction.options.getUser('member') ?? interaction.user;
     const self = user.id === interaction.user.id;
-    const standing = await ctx.fw.standing('discord', user.id);
+    const standing = await ctx.fw.members.standing('discord', user.id);
     if (!standing)
       return refuse(self ? 'Nothing recorded for you yet — answer a question or thank someone who helped you.' : `Nothing recorded for ${name(user.displayName)} yet.`);
     // Privacy: a hidden member's numbers are theirs alone.

@@ -27,7 +27,7 @@ export default {
     const person = personOf(interaction.user, interaction.member, ctx.config.staff.discordRoleIds);
     const text = (name: string) => interaction.options.getString(name) ?? undefined;
     const { id } = await ctx.fw.contributions.submit({
-      memberId: await ctx.fw.memberFor(person),
+      memberId: await ctx.fw.members.resolve(person),
       kind: interaction.options.getString('what', true),
       evidence: { day: interaction.options.getString('date', true), url: text('link'), event: text('event'), title: text('title') },
       note: text('note'),

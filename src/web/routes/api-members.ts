@@ -17,11 +17,11 @@ const lookupQuery = z.strictObject({
 export async function membersApi(app: FastifyInstance, fw: Flywheel): Promise<void> {
   app.get('/api/v1/members/lookup', apiDocs('A member found by a platform account', { query: lookupQuery }), async (request) => {
     const q = parseQuery(lookupQuery, request.query);
-    return fw.lookupMember(q.platform, q.externalId);
+    return fw.members.lookup(q.platform, q.externalId);
   });
 
   app.get('/api/v1/members/:id', apiDocs('A member: points, rank, stage journey, badges, recent contributions', { params: idParams }), async (request) => {
     const { id } = parseQuery(idParams, request.params);
-    return fw.member(id);
+    return fw.members.profile(id);
   });
 }

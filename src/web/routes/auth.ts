@@ -96,7 +96,7 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
     const account = await accountFor(fw.config, code);
     const role = await roleOf(fw.config, account.id);
     // The member exists before the session: the session finds it through the Discord account.
-    await fw.memberFor({ platform: 'discord', externalId: account.id, username: account.username, displayName: account.displayName });
+    await fw.members.resolve({ platform: 'discord', externalId: account.id, username: account.username, displayName: account.displayName });
     await startSession(request, reply, fw, { identity: { platform: 'discord', externalId: account.id }, name: account.displayName, role }, secure);
     return reply.redirect(sameOriginPath(expected.next) ?? (role === 'member' ? '/me' : '/admin'), 303);
   });
@@ -136,7 +136,7 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
     // The same key the forum's webhook and import record the account under (its forum user id): one person, one member.
     const identity = { platform: 'discourse' as const, externalId: account.id };
     const displayName = account.name ?? account.username;
-    await fw.memberFor({ ...identity, username: account.username, displayName, isStaff: account.staff });
+    await fw.members.resolve({ ...identity, username: account.username, displayName, isStaff: account.staff });
     const { role, rule } = forumGrant(fw.config, account);
     await startSession(request, reply, fw, { identity, name: displayName, role, forumRule: rule }, secure);
     return reply.redirect(sameOriginPath(expected.next) ?? (role === 'member' ? '/me' : '/admin'), 303);

@@ -32,8 +32,8 @@ export async function meRoutes(app: FastifyInstance, fw: Flywheel): Promise<void
 
   app.get('/me', async (request, reply) => {
     const { platform, externalId } = request.session!.identity!;
-    const standing = await fw.standing(platform, externalId);
-    const consent = await fw.shareConsent(request.session!.memberId!);
+    const standing = await fw.members.standing(platform, externalId);
+    const consent = await fw.members.shareConsent(request.session!.memberId!);
     const submissions = await fw.contributions.submissionsOf(request.session!.memberId!);
     return reply.view('pages/me.hbs', {
       submissions,
@@ -54,18 +54,18 @@ export async function meRoutes(app: FastifyInstance, fw: Flywheel): Promise<void
   app.post('/me/privacy', post, async (request, reply) => {
     const { visibility } = parseQuery(privacyBody, request.body);
     const s = request.session!;
-    await fw.setHidden({ ...s.identity!, displayName: s.name }, visibility === 'hide');
+    await fw.members.setHidden({ ...s.identity!, displayName: s.name }, visibility === 'hide');
     return reply.redirect('/me', 303);
   });
 
   app.post('/me/sharing', post, async (request, reply) => {
     const { share } = parseQuery(sharingBody, request.body);
-    await fw.setShareConsent(request.session!.memberId!, share === 'yes');
+    await fw.members.setShareConsent(request.session!.memberId!, share === 'yes');
     return reply.redirect('/me', 303);
   });
 
   app.get('/me/export', async (request, reply) => {
-    const data = await fw.exportMember(request.session!.memberId!);
+    const data = await fw.members.export(request.session!.memberId!);
     reply.header('content-disposition', 'attachment; filename="flywheel-my-data.json"');
     reply.header('cache-control', 'no-store');
     return data;
@@ -78,7 +78,7 @@ export async function meRoutes(app: FastifyInstance, fw: Flywheel): Promise<void
     // Every session of every account of the member ends, on every device, and takes its name with
     // it: found through the member's identities, so before they are deleted.
     await fw.sessions.endAllOf(memberId!);
-    await fw.deleteMember(memberId!);
+    await fw.members.delete(memberId!);
     await endSession(request, reply, fw);
     return reply.redirect('/?deleted=1', 303);
   });

@@ -91,7 +91,7 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
   // A member's page: where `/profile` in Discord points. Hidden members are not found.
   app.get('/members/:id', PUBLIC_PAGE, async (request, reply) => {
     const { id } = parseQuery(idParams, request.params);
-    const member = await fw.member(id);
+    const member = await fw.members.profile(id);
     cacheable(request, reply);
     return reply.view('pages/member.hbs', {
       ...base,

@@ -109,7 +109,7 @@ describe('the default badge catalog, through the paths a deployment has', () => 
     const earnable = h.fw.config.badges.filter((b) => b.criterion.type !== 'manual').map((b) => b.id);
     expect(earnable).toEqual(expect.arrayContaining(['author', 'speaker', 'idea-maker', 'ambassador', 'oracle', 'community-favourite', 'month-streak', 'advocate']));
     expect(earnable.filter((id) => !granted.has(id))).toEqual([]);
-    const cy = (await h.fw.lookupMember('discord', CY)).id;
-    expect((await h.fw.member(cy)).badges.map((b) => b.id)).toEqual(expect.arrayContaining(['author', 'speaker', 'idea-maker', 'ambassador']));
+    const cy = (await h.fw.members.lookup('discord', CY)).id;
+    expect((await h.fw.members.profile(cy)).badges.map((b) => b.id)).toEqual(expect.arrayContaining(['author', 'speaker', 'idea-maker', 'ambassador']));
   }, 180_000);
 });

@@ -230,7 +230,7 @@ describe('badges in Discord', () => {
     expect(news.body.embeds[0]).toMatchObject({ title: '🥇 Champion', description: expect.stringMatching(/^\*\*ben\*\* earned the \*\*Champion\*\* badge/) });
     expect(news.body.allowed_mentions).toEqual({ parse: [] });
     await h.discord.waitFor((c) => c.method === 'PUT' && c.path.endsWith(`/members/${BEN}/roles/${CHAMPION_ROLE_ID}`));
-    expect((await h.fw.member((await h.fw.lookupMember('discord', BEN)).id)).badges.map((b) => b.id)).toEqual(['champion']);
+    expect((await h.fw.members.profile((await h.fw.members.lookup('discord', BEN)).id)).badges.map((b) => b.id)).toEqual(['champion']);
   });
 
   it('does not announce badges of a hidden member', async () => {

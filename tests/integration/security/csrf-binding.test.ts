@@ -15,7 +15,7 @@ let member: number;
 beforeAll(async () => {
   site = await testSite({ ADMIN_PASSWORD: PASSWORD });
   await site.fw.ingest([act('answer_accepted', discord('42', { displayName: 'Helper' }), site.fw.clock.now - 3600_000, { counterpart: discord('43') })]);
-  member = await site.fw.memberFor(discord('42'));
+  member = await site.fw.members.resolve(discord('42'));
 });
 afterAll(() => site.close());
 

@@ -96,7 +96,7 @@ describe('the forum proof', () => {
     const { code } = await fw.links.issueCode(discord('800000000000000001', { username: 'dora' }));
     const res = await late.post('/link', { _csrf: token, code }, 'application/json');
     expect([res.statusCode, res.json().code]).toEqual([401, 'unauthorized']);
-    expect((await fw.lookupMember('discord', '800000000000000001')).identities.map((i) => i.platform)).toEqual(['discord']);
+    expect((await fw.members.lookup('discord', '800000000000000001')).identities.map((i) => i.platform)).toEqual(['discord']);
   });
 });
 
