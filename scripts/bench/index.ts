@@ -161,7 +161,7 @@ export async function bench(options: Options) {
     const naiveStarted = performance.now();
     await fw.db('awards').select('member_id').sum({ points: 'points' }).groupBy('member_id').orderBy('points', 'desc').limit(50);
     const leaderboard = { reads: latencies.length, p50Ms: round(quantile(latencies, 0.5), 3), p99Ms: round(quantile(latencies, 0.99), 3), naiveMs: round(performance.now() - naiveStarted, 1) };
-    const top = await fw.leaderboard({ period: 'all', limit: 50 });
+    const top = await fw.boards.leaderboard({ period: 'all', limit: 50 });
     const users = top.entries.map((e) => e.member.id);
     // Members of the top board who are on Discord: who sends the bot's interactions.
     const discordIds = ((await fw.db('identities').where({ platform: 'discord' }).whereIn('member_id', users).pluck('external_id')) as string[]).slice(0, 20);

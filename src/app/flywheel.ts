@@ -17,13 +17,11 @@ import { closePeriods, grantManualBadge, type BadgeGrant } from './badge-awardin
 import * as ob from './credentials.js';
 import type { AwardRecord } from './credentials.js';
 import { createIngest, type Ingest } from './ingest.js';
-import { boardCaches, getLeaderboard, type Leaderboard, type LeaderboardQuery } from './leaderboards.js';
+import { boardsUseCases, type Boards } from './leaderboards.js';
 import { membersUseCases, type Members } from './members.js';
 import { championsUseCases, type Champions } from './champions.js';
 import { contributionsUseCases, type Contributions } from './contributions.js';
-import { answerShare, badgeDetail, howToEarn, newestAwards, type AnswerShare, type BadgeDetail, type RecentAward } from './community.js';
-import { funnel, type FunnelStep } from '../domain/insights.js';
-import { stageCounts } from '../db/insights-repo.js';
+import { badgeDetail, howToEarn, newestAwards, type BadgeDetail, type RecentAward } from './community.js';
 import { exportMembers, insights, type ExportRow, type Insights, type InsightsQuery } from './insights.js';
 import { memberLinks, type MemberLinks } from './member-links.js';
 import { NewsBus } from './news.js';
@@ -57,14 +55,14 @@ export interface Flywheel {
   credentials: Credentials;
   /** Grant top-of-period badges for periods that have ended. */
   closePeriods(): Promise<BadgeGrant[]>;
-  leaderboard(q: LeaderboardQuery): Promise<Leaderboard>;
+  /** Leaderboards, the ladder of stages, the share of answers members give. */
+  boards: Boards;
   /** One member: profile, standing, privacy, consent, their own data, their accounts on a platform. */
   members: Members;
   /** The catalog, with how many visible members hold each badge. */
   badges(): Promise<Array<{ id: string; name: string; tier: Tier; description: string; howToEarn: string; holders: number }>>;
   badge(id: string): Promise<BadgeDetail>;
   newestAwards(limit: number): Promise<RecentAward[]>;
-  answerShare(): Promise<AnswerShare>;
   /** One member across platforms: link codes, merge, unmerge, suggestions. */
   links: MemberLinks;
   /** The champion program: nominations, review, terms, roster, audit. */
@@ -73,8 +71,6 @@ export interface Flywheel {
   fairPlay: FairPlay;
   /** Contributions beyond chat (forms, attendee lists, API, approved submissions) and manual awards. */
   contributions: Contributions;
-  /** How many community members stand on each step of the ladder (the public summary). */
-  ladder(): Promise<FunnelStep[]>;
   /** The community team's numbers: funnel, cohorts, producers, concentration, responsiveness, flow. */
   insights(q: InsightsQuery): Promise<Insights>;
   /** Members for a CRM (by default only those who agreed and are not hidden); `leadsAbove` keeps the engaged. */
@@ -124,7 +120,6 @@ export interface Credentials {
  */
 export function createFlywheel(db: Db, config: Config, now: () => number = Date.now, reads: Db = db): Flywheel {
   const lock = new WriteLock(db);
-  const boards = boardCaches(() => lock.generation);
   const rules: PipelineRules = { rules: config.rules, stages: config.stages, badges: config.badges };
   const tz = config.community.timeZone;
   const memberOptions = () => ({ hiddenByDefault: config.community.hiddenByDefault, now: now() });
@@ -151,7 +146,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     credentials: credentialsOf(reads, lock, config, now),
     closePeriods: () => lock.run((trx) => closePeriods(trx, config.badges, tz, now())),
     writes: () => lock.generation,
-    leaderboard: (q) => getLeaderboard(reads, q, tz, now(), boards),
+    boards: boardsUseCases(reads, { timeZone: tz, now, generation: () => lock.generation }),
     members: membersUseCases(reads, { lock, badges: config.badges, timeZone: tz, memberOptions, now }),
     badges: async () => {
       const holders = await badgeHolders(reads);
@@ -159,7 +154,6 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     },
     badge: async (id) => badgeDetail(reads, config.badges, id, await badgeHolders(reads)),
     newestAwards: (limit) => newestAwards(reads, config.badges, limit),
-    answerShare: () => answerShare(reads, tz, now()),
     links: memberLinks(reads, { lock, rules, memberOptions }),
     fairPlay: fairPlayUseCases(reads, { lock, rules: config.rules.fairPlay, badges: config.badges, now }),
     champions: championsUseCases(reads, { lock, rules, termMonths: config.champions.termMonths, memberOptions }),
@@ -172,7 +166,6 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     setSetting: (key, value) => lock.run(async (trx) => void (await trx('settings').insert({ key, value }).onConflict('key').merge())),
     deliverOutbox: (send) => deliverOutbox(reads, lock, config.badges, send, now),
     insights: (q) => insights(reads, q, tz, now()),
-    ladder: async () => funnel(await stageCounts(reads)),
     exportMembers: (options) => exportMembers(reads, tz, now(), options),
     reversalsUnder: (ref, platform, at, options) => reversalsUnder(reads, ref, platform, at, options),
     restorationsUnder: (ref, platform, restoredAt, options) => restorationsUnder(reads, ref, platform, restoredAt, options),

@@ -7,6 +7,9 @@ import type { Stage } from '../domain/stages.js';
 import type { Tx } from '../db/knex.js';
 import { countListed, ranksOn, topScores } from '../db/scores-repo.js';
 import { ReadCache } from './read-cache.js';
+import { answerShare, type AnswerShare } from './community.js';
+import { funnel, type FunnelStep } from '../domain/insights.js';
+import { stageCounts } from '../db/insights-repo.js';
 
 export interface LeaderboardQuery {
   period: Period;
@@ -71,5 +74,23 @@ export async function readLeaderboard(db: Tx, q: LeaderboardQuery & { at: string
       points: r.points,
       member: { id: r.memberId, displayName: r.displayName, stage: r.stage, badges: r.badges },
     })),
+  };
+}
+
+/** The community's boards: points per period, the ladder of stages, who answers (Flywheel's `boards`). */
+export interface Boards {
+  leaderboard(q: LeaderboardQuery): Promise<Leaderboard>;
+  /** How many community members stand on each step of the ladder (the public summary). */
+  ladder(): Promise<FunnelStep[]>;
+  answerShare(): Promise<AnswerShare>;
+}
+
+/** `generation` is the write lock's: a cached board is served until the next write. */
+export function boardsUseCases(reads: Tx, deps: { timeZone: string; now: () => number; generation: () => number }): Boards {
+  const caches = boardCaches(deps.generation);
+  return {
+    leaderboard: (q) => getLeaderboard(reads, q, deps.timeZone, deps.now(), caches),
+    ladder: async () => funnel(await stageCounts(reads)),
+    answerShare: () => answerShare(reads, deps.timeZone, deps.now()),
   };
 }

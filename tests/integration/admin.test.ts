@@ -271,7 +271,7 @@ describe('a member’s own page', () => {
     const page = await v.get('/me');
     expect(page.body).toContain('You are <strong>hidden</strong>');
     expect(page.body).toContain('15 points this month');
-    expect((await site.fw.leaderboard({ period: 'month' })).entries).toEqual([]);
+    expect((await site.fw.boards.leaderboard({ period: 'month' })).entries).toEqual([]);
 
     expect((await v.post('/me/suggestions', { _csrf: token, member: '1', reason: 'Always kind to newcomers' }, 'application/json')).statusCode).toBe(403);
     site.fw.config.champions.memberSuggestions = true;

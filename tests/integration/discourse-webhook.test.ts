@@ -136,12 +136,12 @@ describe('POST /webhooks/discourse', () => {
       ['user', 'user_created', { user: { id: 4242, username: 'newbie', created_at: at(3) } }],
     ];
     for (const [g, e, b] of deliveries) expect((await deliver(g, e, b)).statusCode).toBe(200);
-    const board = await site.fw.leaderboard({ period: 'all' });
+    const board = await site.fw.boards.leaderboard({ period: 'all' });
     expect(board.entries.length).toBeGreaterThan(0);
     await replayThriceChangesNothing(site.fw.db, deliveries, async ([g, e, b]) => {
       expect((await deliver(g, e, b, { replay: true })).json().recorded.every((o: { status: string }) => o.status === 'duplicate')).toBe(true);
     });
-    expect(await site.fw.leaderboard({ period: 'all' })).toEqual(board);
+    expect(await site.fw.boards.leaderboard({ period: 'all' })).toEqual(board);
   });
 
   it('records a member whose forum name is longer than the ledger keeps, with the name shortened', async () => {
@@ -202,7 +202,7 @@ describe('what real forums send (Discourse’s own payloads and sequences, and t
     const answers = await send(welcome, reply, forum.reply(welcome.topic, discobot, at(2)), forum.like(reply.post, asker));
     expect(answers.map((r) => [r.statusCode, r.json()])).toEqual(answers.map(() => [200, { recorded: [] }]));
     expect(await recorded(site.fw)).toEqual([]);
-    expect((await site.fw.leaderboard({ period: 'all' })).entries).toEqual([]);
+    expect((await site.fw.boards.leaderboard({ period: 'all' })).entries).toEqual([]);
   });
 
   it('counts neither a moderator’s whisper nor the system’s “closed this topic” as an answer or a first response; the system user is a bot', async () => {
@@ -225,7 +225,7 @@ describe('what real forums send (Discourse’s own payloads and sequences, and t
     // The first response is the member's, an hour after the question.
     const insights = await site.fw.insights({ platform: 'discourse', from: '2026-11', to: '2026-11' });
     expect(insights.responsiveness).toMatchObject({ questions: 1, medianFirstResponseMinutes: 60 });
-    expect((await site.fw.leaderboard({ period: 'all' })).entries.map((e) => e.member.displayName)).not.toContain('system');
+    expect((await site.fw.boards.leaderboard({ period: 'all' })).entries.map((e) => e.member.displayName)).not.toContain('system');
   });
 
   it('takes the 15 points back from the old solution when the asker accepts another answer', async () => {

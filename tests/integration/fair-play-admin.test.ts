@@ -44,7 +44,7 @@ beforeEach(async () => {
 });
 afterEach(() => site.close());
 
-const boardNames = async () => (await site.fw.leaderboard({ period: 'all' })).entries.map((e) => e.member.displayName);
+const boardNames = async () => (await site.fw.boards.leaderboard({ period: 'all' })).entries.map((e) => e.member.displayName);
 
 describe('/admin/fair-play', () => {
   it('lists a member paid by one counterpart, with the evidence, and not the helper of many', async () => {

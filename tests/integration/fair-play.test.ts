@@ -181,7 +181,7 @@ async function pointsOf(fw: TestFlywheel, users: readonly DiscourseUser[]): Prom
   return out;
 }
 const topTen = async (fw: TestFlywheel, period: 'all' | 'month') =>
-  (await fw.leaderboard({ period, at: '2026-11-20', limit: 10 })).entries.map((e) => e.member.displayName);
+  (await fw.boards.leaderboard({ period, at: '2026-11-20', limit: 10 })).entries.map((e) => e.member.displayName);
 
 let before: TestFlywheel; // honest community, rules as they were (no fair-play limits)
 let gamedBefore: TestFlywheel; // with gamers, rules as they were
@@ -200,7 +200,7 @@ afterAll(async () => {
 
 describe('fair play: gaming does not buy a place among the honest top ten', () => {
   it('each strategy bought a top-ten place under the old rules (the scenario is about something)', async () => {
-    const board = (await gamedBefore.leaderboard({ period: 'all', limit: 50 })).entries;
+    const board = (await gamedBefore.boards.leaderboard({ period: 'all', limit: 50 })).entries;
     const tenthHonest = board.filter((e) => honest.some((m) => nameOf(m) === e.member.displayName))[9]!.points;
     const old = await pointsOf(gamedBefore, gamers);
     for (const g of [...ring, alt, spammer]) expect(old.get(nameOf(g)), nameOf(g)).toBeGreaterThan(tenthHonest);

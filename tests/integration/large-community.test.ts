@@ -28,9 +28,9 @@ afterAll(() => fw.close());
 describe('a community larger than one statement can bind', () => {
   it('recomputes to the same boards', async () => {
     // Badge counts aside: recompute also closes the periods that ended, granting their top badges.
-    const board = async () => (await fw.leaderboard({ period: 'all', limit: 5 })).entries.map((e) => [e.rank, e.points, e.member.id, e.member.stage]);
+    const board = async () => (await fw.boards.leaderboard({ period: 'all', limit: 5 })).entries.map((e) => [e.rank, e.points, e.member.id, e.member.stage]);
     const before = await board();
-    expect((await fw.leaderboard({ period: 'all', limit: 5 })).total).toBe(MEMBERS / 10);
+    expect((await fw.boards.leaderboard({ period: 'all', limit: 5 })).total).toBe(MEMBERS / 10);
     const result = await fw.recompute();
     expect(result.members).toBeGreaterThan(MEMBERS);
     expect(await board()).toEqual(before);

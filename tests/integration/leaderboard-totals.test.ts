@@ -18,14 +18,14 @@ const answerBy = (id: string, minute: number) => act('answer_accepted', discord(
 describe('board totals', () => {
   it('follow every write: a new member counts, a hidden one does not', async () => {
     await fw.ingest([answerBy('1', 1), answerBy('2', 2), answerBy('3', 3)]);
-    expect((await fw.leaderboard({ period: 'all', limit: 2 })).total).toBe(3);
-    expect((await fw.leaderboard({ period: 'all', limit: 2 })).total).toBe(3);
+    expect((await fw.boards.leaderboard({ period: 'all', limit: 2 })).total).toBe(3);
+    expect((await fw.boards.leaderboard({ period: 'all', limit: 2 })).total).toBe(3);
 
     await fw.ingest([answerBy('4', 4)]);
-    expect((await fw.leaderboard({ period: 'all', limit: 2 })).total).toBe(4);
+    expect((await fw.boards.leaderboard({ period: 'all', limit: 2 })).total).toBe(4);
 
     await fw.members.setHidden(discord('2'), true);
-    const board = await fw.leaderboard({ period: 'all', limit: 2 });
+    const board = await fw.boards.leaderboard({ period: 'all', limit: 2 });
     expect(board.total).toBe(3);
     expect(board.entries.map((e) => e.member.displayName)).not.toContain('user2');
   });
@@ -36,7 +36,7 @@ describe('board totals', () => {
     fw.db.on('query', (q: { sql: string }) => {
       if (/from scores s\s/i.test(q.sql)) boardReads.push(q.sql);
     });
-    const burst = await Promise.all(Array.from({ length: 50 }, () => fw.leaderboard({ period: 'all', limit: 1 })));
+    const burst = await Promise.all(Array.from({ length: 50 }, () => fw.boards.leaderboard({ period: 'all', limit: 1 })));
     expect(burst.every((b) => b.total === 2 && b.entries[0]!.member.displayName === burst[0]!.entries[0]!.member.displayName)).toBe(true);
     // One page of the board and one count, for all fifty.
     expect(boardReads).toHaveLength(2);

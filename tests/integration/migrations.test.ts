@@ -40,7 +40,7 @@ describe('reshaping scores (member first, then boards named by id)', () => {
     expect(await boardedScores()).toEqual(before);
 
     await fw.ingest([answer('2', 5)]);
-    const board = (await fw.leaderboard({ period: 'all', limit: 3 })).entries.map((e) => [e.member.displayName, e.points]);
+    const board = (await fw.boards.leaderboard({ period: 'all', limit: 3 })).entries.map((e) => [e.member.displayName, e.points]);
     const one = board[2]![1] as number; // one accepted answer
     expect(board).toEqual([['user2', 2 * one], ['user1', 2 * one], ['user3', one]]);
   });

@@ -73,10 +73,10 @@ describe('a community with twelve years of history', () => {
     // The hourly housekeeping runs again: nothing is granted twice.
     expect(await fw.closePeriods()).toEqual([]);
 
-    const week = await fw.leaderboard({ period: 'week', at: '2014-11-05' });
+    const week = await fw.boards.leaderboard({ period: 'week', at: '2014-11-05' });
     // Ada: the answer and the like on it.
     expect(week.entries.map((e) => [e.member.displayName, e.points])).toEqual([['ada', 6], ['asker', 2]]);
-    const month = await fw.leaderboard({ period: 'month', at: '2015-03-10' });
+    const month = await fw.boards.leaderboard({ period: 'month', at: '2015-03-10' });
     expect(month.entries[0]!.points).toBeGreaterThanOrEqual(5);
     // The first week's badge is Ada's, dated when that week ended.
     const ada = await fw.members.lookup('discord', '2');
@@ -143,7 +143,7 @@ describe('importing a forum whose history starts twelve years ago', () => {
     // Every season's answer won its week and its month.
     expect(await topBadges(fw, 'helper-of-the-week')).toBe(forum.topics.length);
     expect(await topBadges(fw, 'helper-of-the-month')).toBe(forum.topics.length);
-    const first = await fw.leaderboard({ period: 'month', at: '2014-11-15' });
+    const first = await fw.boards.leaderboard({ period: 'month', at: '2014-11-15' });
     expect(first.entries.map((e) => [e.member.displayName, e.points])).toEqual([['Helper', 6], ['Op', 2]]);
   });
 });

@@ -85,7 +85,7 @@ describe('ingest', () => {
     await fw.ingest([act('topic_created', bot, minutes(0)), act('topic_created', staff, minutes(1)), act('topic_created', carol, minutes(2))]);
     expect(await pointsOf(bot)).toBe(0);
     expect(await pointsOf(staff)).toBe(5);
-    const board = await fw.leaderboard({ period: 'month' });
+    const board = await fw.boards.leaderboard({ period: 'month' });
     expect(board.entries.map((e) => e.member.displayName)).toEqual(['user300']);
   });
 
@@ -112,15 +112,15 @@ describe('leaderboards', () => {
       act('answer_accepted', bob, Date.parse('2026-11-03T10:00:00Z'), { counterpart: alice }),
       act('topic_created', dave, Date.parse('2026-11-04T10:00:00Z'), { platform: 'discourse' }),
     ]);
-    const month = await fw.leaderboard({ period: 'month' });
+    const month = await fw.boards.leaderboard({ period: 'month' });
     expect(month.entries.map((e) => [e.rank, e.member.displayName, e.points])).toEqual([[1, 'user300', 15], [1, 'user200', 15], [2, 'dave', 5]]);
-    const october = await fw.leaderboard({ period: 'month', at: month.previous! });
+    const october = await fw.boards.leaderboard({ period: 'month', at: month.previous! });
     expect(october.entries.map((e) => [e.member.displayName, e.points])).toEqual([['user200', 15]]);
-    expect((await fw.leaderboard({ period: 'all' })).entries[0]).toMatchObject({ rank: 1, points: 30 });
-    expect((await fw.leaderboard({ period: 'month', space: 'contribution' })).entries.map((e) => e.member.displayName)).toEqual(['dave']);
-    expect((await fw.leaderboard({ period: 'month', platform: 'discourse' })).entries.map((e) => e.member.displayName)).toEqual(['dave']);
-    expect((await fw.leaderboard({ period: 'month', space: 'support', platform: 'discourse' })).entries).toEqual([]);
-    const page2 = await fw.leaderboard({ period: 'month', limit: 2, offset: 2 });
+    expect((await fw.boards.leaderboard({ period: 'all' })).entries[0]).toMatchObject({ rank: 1, points: 30 });
+    expect((await fw.boards.leaderboard({ period: 'month', space: 'contribution' })).entries.map((e) => e.member.displayName)).toEqual(['dave']);
+    expect((await fw.boards.leaderboard({ period: 'month', platform: 'discourse' })).entries.map((e) => e.member.displayName)).toEqual(['dave']);
+    expect((await fw.boards.leaderboard({ period: 'month', space: 'support', platform: 'discourse' })).entries).toEqual([]);
+    const page2 = await fw.boards.leaderboard({ period: 'month', limit: 2, offset: 2 });
     expect(page2.entries.map((e) => [e.rank, e.member.displayName])).toEqual([[2, 'dave']]);
     expect(page2.total).toBe(3);
   });
@@ -154,6 +154,6 @@ describe('leaderboards', () => {
     ).rejects.toThrow('the progress display broke');
     expect(await indexes()).toEqual(before);
     expect(await pointsOf(bob)).toBe(15);
-    expect((await fw.leaderboard({ period: 'all' })).entries.map((e) => e.points)).toEqual([15, 5]);
+    expect((await fw.boards.leaderboard({ period: 'all' })).entries.map((e) => e.points)).toEqual([15, 5]);
   });
 });

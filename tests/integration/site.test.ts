@@ -194,7 +194,7 @@ describe('your data', () => {
     const member = discord('700000000000000009', { displayName: 'Leaving Member' });
     fake.addUser(member.externalId, 'leaving');
     await site.fw.ingest([act('answer_posted', member, NOW - DAY, { counterpart: askers[5]!, subject: 'q5', url: 'https://discord.com/channels/1/2/9' })]);
-    const before = await site.fw.answerShare();
+    const before = await site.fw.boards.answerShare();
     const v = new Visitor(site.app);
     await v.signInWithDiscord(fake, member.externalId);
     const download = await v.get('/me/export', 'application/json');
@@ -205,8 +205,8 @@ describe('your data', () => {
     expect((await v.post('/me/delete', { _csrf: token, confirm: 'nope' }, 'application/json')).statusCode).toBe(400);
     expect((await v.post('/me/delete', { _csrf: token, confirm: 'DELETE' })).statusCode).toBe(303);
     expect((await api(`/api/v1/members/lookup?platform=discord&externalId=${member.externalId}`)).status).toBe(404);
-    expect((await site.fw.leaderboard({ period: 'all', limit: 100 })).entries.map((e) => e.member.displayName)).not.toContain('Leaving Member');
-    expect(await site.fw.answerShare()).toEqual(before);
+    expect((await site.fw.boards.leaderboard({ period: 'all', limit: 100 })).entries.map((e) => e.member.displayName)).not.toContain('Leaving Member');
+    expect(await site.fw.boards.answerShare()).toEqual(before);
     expect((await v.get('/me')).statusCode).toBe(303); // signed out
   });
 });

@@ -30,7 +30,7 @@ export default {
   async run(ctx, interaction) {
     const period = (interaction.options.getString('period') ?? 'month') as Period;
     const space = (interaction.options.getString('space') as Space | null) ?? null;
-    const board = await ctx.fw.leaderboard({ period, space, limit: TOP });
+    const board = await ctx.fw.boards.leaderboard({ period, space, limit: TOP });
     const title = `**${ctx.config.community.name} leaderboard — ${PERIOD_LABEL[period as keyof typeof PERIOD_LABEL]}${space ? ` (${space})` : ''}**`;
     if (board.entries.length === 0) return { content: `${title}\nNo points yet. Answer a question to be first!` };
     const lines = board.entries.map((e) => `\`#${e.rank}\` ${name(e.member.displayName)} — ${points(e.points)}`);

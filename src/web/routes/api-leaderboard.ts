@@ -21,7 +21,7 @@ export const leaderboardQuery = z.strictObject({
 export async function leaderboardApi(app: FastifyInstance, fw: Flywheel): Promise<void> {
   app.get('/api/v1/leaderboard', apiDocs('A leaderboard: one period, optionally one space or platform', { query: leaderboardQuery }), async (request, reply) => {
     const q = parseQuery(leaderboardQuery, request.query);
-    const board = await fw.leaderboard(q);
+    const board = await fw.boards.leaderboard(q);
     reply.header('cache-control', 'public, max-age=30');
     return { ...board, timeZone: fw.config.community.timeZone };
   });

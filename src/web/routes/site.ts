@@ -40,11 +40,11 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
 
   app.get('/', PUBLIC_PAGE, async (request, reply) => {
     const [board, awards, roster, answers, ladder] = await Promise.all([
-      fw.leaderboard({ period: 'month', limit: 10 }),
+      fw.boards.leaderboard({ period: 'month', limit: 10 }),
       fw.newestAwards(8),
       fw.champions.roster(),
-      fw.answerShare(),
-      fw.ladder(),
+      fw.boards.answerShare(),
+      fw.boards.ladder(),
     ]);
     cacheable(request, reply);
     return reply.view('pages/home.hbs', {
@@ -61,7 +61,7 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
   app.get('/leaderboard', PUBLIC_PAGE, async (request, reply) => {
     const q = parseQuery(boardQuery, request.query);
     const filters = { space: q.space || null, platform: q.platform || null };
-    const board = await fw.leaderboard({ period: q.period, at: q.at, ...filters, limit: PAGE_SIZE, offset: (q.page - 1) * PAGE_SIZE });
+    const board = await fw.boards.leaderboard({ period: q.period, at: q.at, ...filters, limit: PAGE_SIZE, offset: (q.page - 1) * PAGE_SIZE });
     const viewer = request.session?.memberId ?? null;
     const today = localDay(fw.now(), fw.config.community.timeZone);
     const link = (over: Record<string, string | number | null | undefined>) => `/leaderboard${query({ period: q.period, at: q.at, space: filters.space, platform: filters.platform, ...over })}`;

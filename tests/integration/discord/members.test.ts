@@ -165,7 +165,7 @@ describe('privacy, rank and leaderboard', () => {
     const board = await h.discord.command('leaderboard', CY);
     expect(board.response.body.data.content).not.toMatch(/ana/);
     expect(board.response.body.data.content).toMatch(/`#1` \*\*ben\*\* — 2 points/);
-    expect((await h.fw.leaderboard({ period: 'month' })).entries.map((e) => e.member.displayName)).toEqual(['ben']);
+    expect((await h.fw.boards.leaderboard({ period: 'month' })).entries.map((e) => e.member.displayName)).toEqual(['ben']);
 
     const other = await h.discord.command('rank', CY, { options: [user(ANA)] });
     expect(other.response.body.data).toMatchObject({ flags: 64, content: '**ana** keeps their profile private.' });
