@@ -266,7 +266,7 @@ discourse
   .description('grant on the forum the badges that are due now (serve does this every 15 s)')
   .action(() =>
     withFlywheel(async (fw, logger) => {
-      logger.info({ delivered: await fw.deliverOutbox(forumSender(fw)) }, 'outbox delivered');
+      logger.info({ delivered: await fw.badges.deliverOutbox(forumSender(fw)) }, 'outbox delivered');
     }),
   );
 

@@ -4,16 +4,15 @@
  */
 import type { Config } from '../config.js';
 import type { ActivityInput, IdentityRef } from '../domain/activity.js';
-import type { Tier } from '../domain/badges.js';
 import { DomainError } from '../domain/errors.js';
 import type { Platform } from '../domain/kinds.js';
-import { badgeHolders } from '../db/badges-repo.js';
 import { authorOfActivity, identityKey, resolveMembers } from '../db/identities-repo.js';
 import type { Db } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import { existingKeys } from '../db/ledger-repo.js';
 import type { PipelineRules, StageMove } from './award-pipeline.js';
-import { closePeriods, grantManualBadge, type BadgeGrant } from './badge-awarding.js';
+import { closePeriods, type BadgeGrant } from './badge-awarding.js';
+import { badgesUseCases, type Badges } from './badges.js';
 import * as ob from './credentials.js';
 import type { AwardRecord } from './credentials.js';
 import { createIngest, type Ingest } from './ingest.js';
@@ -21,11 +20,9 @@ import { boardsUseCases, type Boards } from './leaderboards.js';
 import { membersUseCases, type Members } from './members.js';
 import { championsUseCases, type Champions } from './champions.js';
 import { contributionsUseCases, type Contributions } from './contributions.js';
-import { badgeDetail, howToEarn, newestAwards, type BadgeDetail, type RecentAward } from './community.js';
 import { exportMembers, insights, type ExportRow, type Insights, type InsightsQuery } from './insights.js';
 import { memberLinks, type MemberLinks } from './member-links.js';
 import { NewsBus } from './news.js';
-import { deliverOutbox, type Sender } from './outbox.js';
 import { randomSecret, setting } from './settings.js';
 import { recompute, reviewStages, type RecomputeResult } from './recompute.js';
 import { noncesUseCases, sessionsUseCases, type Nonces, type Sessions } from './sessions.js';
@@ -47,10 +44,8 @@ export interface Flywheel {
   ingest: Ingest;
   recompute(onProgress?: (done: number) => void): Promise<RecomputeResult>;
   reviewStages(): Promise<StageMove[]>;
-  /** A manager grants a manual badge (e.g. champion) with a reason; null when that grant was already recorded. */
-  grantBadge(grant: { badgeId: string; member: IdentityRef; by: IdentityRef; reason: string; origin: string }): Promise<BadgeGrant | null>;
-  /** A badge award as shared publicly (hidden members' awards are not found). */
-  award(id: number): Promise<AwardRecord>;
+  /** The catalog, badge pages, newest awards, manual grants, and sending grants to the forum. */
+  badges: Badges;
   /** Open Badges documents for sharing awards. */
   credentials: Credentials;
   /** Grant top-of-period badges for periods that have ended. */
@@ -59,10 +54,6 @@ export interface Flywheel {
   boards: Boards;
   /** One member: profile, standing, privacy, consent, their own data, their accounts on a platform. */
   members: Members;
-  /** The catalog, with how many visible members hold each badge. */
-  badges(): Promise<Array<{ id: string; name: string; tier: Tier; description: string; howToEarn: string; holders: number }>>;
-  badge(id: string): Promise<BadgeDetail>;
-  newestAwards(limit: number): Promise<RecentAward[]>;
   /** One member across platforms: link codes, merge, unmerge, suggestions. */
   links: MemberLinks;
   /** The champion program: nominations, review, terms, roster, audit. */
@@ -78,8 +69,6 @@ export interface Flywheel {
   getSetting(key: string): Promise<string | null>;
   /** Store a setting (e.g. the forum's id of a synced badge). */
   setSetting(key: string, value: string): Promise<void>;
-  /** Send the forum the badge grants that are due (never blocks ingestion; retries later on failure). */
-  deliverOutbox(send: Sender): Promise<number>;
   /** A secret kept in the database, created on first use (e.g. for signing session cookies). */
   secret(key: string): Promise<string>;
   /** Where announcements that do not come out of ingestion are published (the bot subscribes). */
@@ -137,23 +126,12 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     ingest,
     recompute: (onProgress) => recompute(lock, rules, now(), onProgress),
     reviewStages: () => reviewStages(lock, rules, now()),
-    grantBadge: ({ member, by, ...grant }) =>
-      lock.run(async (trx) => {
-        const ids = await resolveMembers(trx, [member, by], memberOptions());
-        return grantManualBadge(trx, config.badges, { ...grant, memberId: ids.get(identityKey(member))!, grantedBy: ids.get(identityKey(by))!, at: now() });
-      }),
-    award: (id) => ob.findAward(reads, config.badges, id),
+    badges: badgesUseCases(reads, { lock, badges: config.badges, memberOptions, now }),
     credentials: credentialsOf(reads, lock, config, now),
     closePeriods: () => lock.run((trx) => closePeriods(trx, config.badges, tz, now())),
     writes: () => lock.generation,
     boards: boardsUseCases(reads, { timeZone: tz, now, generation: () => lock.generation }),
     members: membersUseCases(reads, { lock, badges: config.badges, timeZone: tz, memberOptions, now }),
-    badges: async () => {
-      const holders = await badgeHolders(reads);
-      return config.badges.map((b) => ({ id: b.id, name: b.name, tier: b.tier, description: b.description, howToEarn: howToEarn(b), holders: holders.get(b.id) ?? 0 }));
-    },
-    badge: async (id) => badgeDetail(reads, config.badges, id, await badgeHolders(reads)),
-    newestAwards: (limit) => newestAwards(reads, config.badges, limit),
     links: memberLinks(reads, { lock, rules, memberOptions }),
     fairPlay: fairPlayUseCases(reads, { lock, rules: config.rules.fairPlay, badges: config.badges, now }),
     champions: championsUseCases(reads, { lock, rules, termMonths: config.champions.termMonths, memberOptions }),
@@ -164,7 +142,6 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     secret: (key) => setting(lock, key, randomSecret),
     getSetting: async (key) => ((await reads('settings').select('value').where({ key }).first())?.value as string | undefined) ?? null,
     setSetting: (key, value) => lock.run(async (trx) => void (await trx('settings').insert({ key, value }).onConflict('key').merge())),
-    deliverOutbox: (send) => deliverOutbox(reads, lock, config.badges, send, now),
     insights: (q) => insights(reads, q, tz, now()),
     exportMembers: (options) => exportMembers(reads, tz, now(), options),
     reversalsUnder: (ref, platform, at, options) => reversalsUnder(reads, ref, platform, at, options),

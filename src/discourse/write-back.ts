@@ -18,7 +18,7 @@ export function startWriteBack(fw: Flywheel, logger: Logger): () => void {
     if (running) return;
     running = true;
     try {
-      const n = await fw.deliverOutbox(send);
+      const n = await fw.badges.deliverOutbox(send);
       if (n) log.info({ delivered: n }, 'badges granted on the forum');
     } catch (err) {
       log.error({ err }, 'outbox delivery failed; will retry');

@@ -178,11 +178,11 @@ describe('manual badges', () => {
     fw = await testFlywheel({}, withoutFairPlay);
     await fw.ingest([answer(ben, D0)]);
     const benId = (await fw.members.lookup('discord', '2')).id;
-    const grant = await fw.grantBadge({ badgeId: 'champion', member: ben, by: ana, reason: 'appointed for 2027', origin: 'test:1' });
+    const grant = await fw.badges.grant({ badgeId: 'champion', member: ben, by: ana, reason: 'appointed for 2027', origin: 'test:1' });
     expect(grant?.badgeId).toBe('champion');
-    expect((await fw.grantBadge({ badgeId: 'champion', member: ben, by: ana, reason: 'again', origin: 'test:1' }))).toBeNull();
-    await expect(fw.grantBadge({ badgeId: 'first-answer', member: ben, by: ana, reason: 'x', origin: 'test:2' })).rejects.toThrow(/earned automatically/);
-    await expect(fw.grantBadge({ badgeId: 'nope', member: ben, by: ana, reason: 'x', origin: 'test:3' })).rejects.toThrow(/no badge "nope"/);
+    expect((await fw.badges.grant({ badgeId: 'champion', member: ben, by: ana, reason: 'again', origin: 'test:1' }))).toBeNull();
+    await expect(fw.badges.grant({ badgeId: 'first-answer', member: ben, by: ana, reason: 'x', origin: 'test:2' })).rejects.toThrow(/earned automatically/);
+    await expect(fw.badges.grant({ badgeId: 'nope', member: ben, by: ana, reason: 'x', origin: 'test:3' })).rejects.toThrow(/no badge "nope"/);
     expect(await fw.db('badge_awards').where({ member_id: benId, badge_id: 'champion' }).first()).toMatchObject({ reason: 'appointed for 2027' });
   });
 });

@@ -43,24 +43,24 @@ describe('badges back out to Discourse', () => {
   it('owes the forum a grant from the same transaction as the award, and delivers it once', async () => {
     await fw.ingest([act('answer_accepted', helper, T, { counterpart: asker }), act('answer_accepted', discordOnly, T, { counterpart: asker })]);
     expect(await outbox()).toEqual([{ status: 'pending', attempts: 0, last_error: null }]); // the Discord-only member has no forum account
-    expect(await fw.deliverOutbox(send())).toBe(1);
+    expect(await fw.badges.deliverOutbox(send())).toBe(1);
     expect(forum.grants).toEqual([{ username: 'helper', badge_id: 7, reason: expect.stringMatching(/^https:\/\/community\.example\.org\/badges\/awards\/\d+$/) }]);
-    expect(await fw.deliverOutbox(send())).toBe(0);
+    expect(await fw.badges.deliverOutbox(send())).toBe(0);
     expect(forum.grants).toHaveLength(1);
   });
 
   it('waits out a forum that is down or rate-limiting, honouring Retry-After, and still grants exactly once', async () => {
     forum.failures.push({ status: 500 }, { status: 429, retryAfter: 120 });
     await fw.ingest([act('answer_accepted', helper, T, { counterpart: asker })]);
-    expect(await fw.deliverOutbox(send())).toBe(0);
+    expect(await fw.badges.deliverOutbox(send())).toBe(0);
     expect(await outbox()).toEqual([{ status: 'pending', attempts: 1, last_error: expect.stringContaining('500') }]);
-    expect(await fw.deliverOutbox(send())).toBe(0); // not due yet: backing off
+    expect(await fw.badges.deliverOutbox(send())).toBe(0); // not due yet: backing off
     fw.clock.now += 30_000;
-    expect(await fw.deliverOutbox(send())).toBe(0); // 429
+    expect(await fw.badges.deliverOutbox(send())).toBe(0); // 429
     const next = Number((await fw.db('outbox').first()).next_attempt_at);
     expect(next).toBe(fw.clock.now + 120_000);
     fw.clock.now = next;
-    expect(await fw.deliverOutbox(send())).toBe(1);
+    expect(await fw.badges.deliverOutbox(send())).toBe(1);
     expect(forum.grants).toHaveLength(1);
     // Ingestion never waited for the forum.
     expect((await fw.ingest([act('answer_posted', helper, T + 1, { counterpart: asker, subject: 'q9' })])).outcomes[0]!.status).toBe('awarded');
@@ -74,13 +74,13 @@ describe('badges back out to Discourse', () => {
       act('reaction_received', helper, T + 2000, { counterpart: asker, source: 'discourse:post:1:liked_by:asker' }),
       act('reaction_received', helper, T + 3000, { counterpart: asker, source: 'discourse:post:2:liked_by:asker' }),
     ]);
-    expect(await fw.deliverOutbox(send())).toBe(0);
+    expect(await fw.badges.deliverOutbox(send())).toBe(0);
     expect((await outbox())[0]!.last_error).toMatch(/run flywheel discourse sync-badges/);
     expect(await syncBadges(fw)).toEqual({ created: ['helping-hand'], found: [] });
     expect(await syncBadges(fw)).toEqual({ created: [], found: ['helping-hand'] });
     expect(forum.badges.find((b) => b.name === 'Helping Hand')).toMatchObject({ badge_type_id: 2 });
     fw.clock.now += 3_600_000;
-    expect(await fw.deliverOutbox(send())).toBe(1);
+    expect(await fw.badges.deliverOutbox(send())).toBe(1);
     expect(forum.grants.map((g) => g.badge_id)).toEqual([forum.badges.find((b) => b.name === 'Helping Hand')!.id]);
   });
 });

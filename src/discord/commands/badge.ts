@@ -20,7 +20,7 @@ export default {
     const user = interaction.options.getUser('member', true);
     if (user.bot) return refuse('Bots cannot hold badges.');
     const member = personOf(user, interaction.options.getMember('member'), staff);
-    const grant = await ctx.fw.grantBadge({
+    const grant = await ctx.fw.badges.grant({
       badgeId: interaction.options.getString('badge', true).trim().toLowerCase(),
       member,
       by: personOf(interaction.user, interaction.member, staff),

@@ -25,7 +25,7 @@ export const awardParams = z.strictObject({ id: z.coerce.number({ message: 'expe
 
 export async function badgePages(app: FastifyInstance, fw: Flywheel): Promise<void> {
   app.get('/badges', PUBLIC_PAGE, async (request, reply) => {
-    const badges = await fw.badges();
+    const badges = await fw.badges.withHolders();
     cacheable(request, reply);
     return reply.view('pages/badges.hbs', {
       title: `Badges — ${fw.config.community.name}`,
@@ -43,12 +43,12 @@ export async function badgePages(app: FastifyInstance, fw: Flywheel): Promise<vo
       return image === 'svg' ? reply.type('image/svg+xml').send(badgeSvg(badge)) : reply.type('image/png').send(badgePng(badge));
     }
     cacheable(request, reply);
-    return reply.view('pages/badge.hbs', { title: `${badge.name} — ${fw.config.community.name}`, community: fw.config.community.name, badge: await fw.badge(id) });
+    return reply.view('pages/badge.hbs', { title: `${badge.name} — ${fw.config.community.name}`, community: fw.config.community.name, badge: await fw.badges.detail(id) });
   });
 
   app.get('/badges/awards/:id', PUBLIC_PAGE, async (request, reply) => {
     const { id } = parseQuery(awardParams, request.params);
-    const award = await fw.award(id);
+    const award = await fw.badges.award(id);
     const u = urls(fw.config);
     const issued = new Date(award.awardedAt);
     const linkedIn = new URL('https://www.linkedin.com/profile/add');

@@ -41,7 +41,7 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
   app.get('/', PUBLIC_PAGE, async (request, reply) => {
     const [board, awards, roster, answers, ladder] = await Promise.all([
       fw.boards.leaderboard({ period: 'month', limit: 10 }),
-      fw.newestAwards(8),
+      fw.badges.newest(8),
       fw.champions.roster(),
       fw.boards.answerShare(),
       fw.boards.ladder(),
