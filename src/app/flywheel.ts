@@ -20,7 +20,7 @@ import { boardsUseCases, type Boards } from './leaderboards.js';
 import { membersUseCases, type Members } from './members.js';
 import { championsUseCases, type Champions } from './champions.js';
 import { contributionsUseCases, type Contributions } from './contributions.js';
-import { exportMembers, insights, type ExportRow, type Insights, type InsightsQuery } from './insights.js';
+import { insightsUseCases, type InsightsUseCases } from './insights.js';
 import { memberLinks, type MemberLinks } from './member-links.js';
 import { NewsBus } from './news.js';
 import { randomSecret, setting } from './settings.js';
@@ -62,10 +62,8 @@ export interface Flywheel {
   fairPlay: FairPlay;
   /** Contributions beyond chat (forms, attendee lists, API, approved submissions) and manual awards. */
   contributions: Contributions;
-  /** The community team's numbers: funnel, cohorts, producers, concentration, responsiveness, flow. */
-  insights(q: InsightsQuery): Promise<Insights>;
-  /** Members for a CRM (by default only those who agreed and are not hidden); `leadsAbove` keeps the engaged. */
-  exportMembers(options: { everyone: boolean; leadsAbove?: number }): Promise<ExportRow[]>;
+  /** The community team's numbers, and the CRM export. */
+  insights: InsightsUseCases;
   getSetting(key: string): Promise<string | null>;
   /** Store a setting (e.g. the forum's id of a synced badge). */
   setSetting(key: string, value: string): Promise<void>;
@@ -142,8 +140,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     secret: (key) => setting(lock, key, randomSecret),
     getSetting: async (key) => ((await reads('settings').select('value').where({ key }).first())?.value as string | undefined) ?? null,
     setSetting: (key, value) => lock.run(async (trx) => void (await trx('settings').insert({ key, value }).onConflict('key').merge())),
-    insights: (q) => insights(reads, q, tz, now()),
-    exportMembers: (options) => exportMembers(reads, tz, now(), options),
+    insights: insightsUseCases(reads, { timeZone: tz, leadAffinity: config.insights.leadAffinity, now }),
     reversalsUnder: (ref, platform, at, options) => reversalsUnder(reads, ref, platform, at, options),
     restorationsUnder: (ref, platform, restoredAt, options) => restorationsUnder(reads, ref, platform, restoredAt, options),
     replacedAcceptances: (subject, keep, platform, at) => replacedAcceptances(reads, subject, keep, platform, at),

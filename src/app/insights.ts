@@ -215,3 +215,18 @@ export async function exportMembers(db: Tx, timeZone: string, now: number, optio
   });
   return options.leadsAbove === undefined ? rows : rows.filter((r) => r.affinity >= options.leadsAbove!);
 }
+
+/** The community team's numbers and the CRM export (Flywheel's `insights`). */
+export interface InsightsUseCases {
+  /** Funnel, cohorts, producers, concentration, responsiveness, flow. */
+  report(q: InsightsQuery): Promise<Insights>;
+  /** Members for a CRM (by default only those who agreed and are not hidden); `leads` keeps those whose affinity reaches the configured bar. */
+  exportMembers(options: { everyone: boolean; leads?: boolean }): Promise<ExportRow[]>;
+}
+
+export function insightsUseCases(reads: Tx, deps: { timeZone: string; leadAffinity: number; now: () => number }): InsightsUseCases {
+  return {
+    report: (q) => insights(reads, q, deps.timeZone, deps.now()),
+    exportMembers: ({ everyone, leads }) => exportMembers(reads, deps.timeZone, deps.now(), { everyone, ...(leads ? { leadsAbove: deps.leadAffinity } : {}) }),
+  };
+}

@@ -223,7 +223,7 @@ describe('what real forums send (Discourse’s own payloads and sequences, and t
       ['answer_posted', String(helper.id), 5, 'awarded'],
     ]);
     // The first response is the member's, an hour after the question.
-    const insights = await site.fw.insights({ platform: 'discourse', from: '2026-11', to: '2026-11' });
+    const insights = await site.fw.insights.report({ platform: 'discourse', from: '2026-11', to: '2026-11' });
     expect(insights.responsiveness).toMatchObject({ questions: 1, medianFirstResponseMinutes: 60 });
     expect((await site.fw.boards.leaderboard({ period: 'all' })).entries.map((e) => e.member.displayName)).not.toContain('system');
   });

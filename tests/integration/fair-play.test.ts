@@ -244,9 +244,9 @@ describe('fair play: gaming does not buy a place among the honest top ten', () =
   });
 
   it('spam does not improve "answers from members"', async () => {
-    const share = (i: Awaited<ReturnType<TestFlywheel['insights']>>) => i.producers.reduce((n, m) => n + m.answersByMembers, 0);
-    const honestOnly = await before.insights({ from: '2026-11', to: '2026-11' });
-    const gamed = await after.insights({ from: '2026-11', to: '2026-11' });
+    const share = (i: Awaited<ReturnType<TestFlywheel['insights']['report']>>) => i.producers.reduce((n, m) => n + m.answersByMembers, 0);
+    const honestOnly = await before.insights.report({ from: '2026-11', to: '2026-11' });
+    const gamed = await after.insights.report({ from: '2026-11', to: '2026-11' });
     // The alt's twelve accepted answers are the only answers the gamers add that Flywheel counts.
     expect(share(gamed)).toBeLessThanOrEqual(share(honestOnly) + 12);
   });

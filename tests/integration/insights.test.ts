@@ -55,7 +55,7 @@ describe('/admin/insights', () => {
     const bad = await admin.get('/admin/insights?from=2026-13', 'application/json');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error).toMatch(/^from: /);
-    const json = await site.fw.insights({ from: '2026-11', to: '2026-11' });
+    const json = await site.fw.insights.report({ from: '2026-11', to: '2026-11' });
     expect(json.funnel.map((f) => [f.stage, f.members])).toEqual([
       ['observer', 0],
       ['participant', 2],
@@ -66,14 +66,14 @@ describe('/admin/insights', () => {
     expect(json.topMembers.map((m) => m.displayName)).toEqual(['Helper', 'Asker']);
     expect(json.contributors).toEqual([{ month: '2026-11', newContributors: 1, lapsed: 0 }]);
     // Nothing happened on Discourse: every series filtered by platform is empty.
-    const discourse = await site.fw.insights({ platform: 'discourse' });
+    const discourse = await site.fw.insights.report({ platform: 'discourse' });
     expect([discourse.producers, discourse.contributors, discourse.topMembers, discourse.spaces, discourse.responsiveness.unanswered, discourse.cohorts]).toEqual([[], [], [], [], [], []]);
     expect(discourse.funnel.every((f) => f.members === 0)).toBe(true);
-    const onDiscord = await site.fw.insights({ platform: 'discord' });
+    const onDiscord = await site.fw.insights.report({ platform: 'discord' });
     expect(onDiscord.cohorts.map((c) => c.members)).toEqual([3]); // asker, helper, quiet (not staff, not bots)
     expect(onDiscord.funnel.map((f) => f.members)).toEqual(json.funnel.map((f) => f.members));
     // A range before anything happened is empty too.
-    const before = await site.fw.insights({ from: '2025-01', to: '2025-06' });
+    const before = await site.fw.insights.report({ from: '2025-01', to: '2025-06' });
     expect([before.producers, before.cohorts, before.contributors, before.topMembers]).toEqual([[], [], [], []]);
   });
 });

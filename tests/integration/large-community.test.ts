@@ -37,7 +37,7 @@ describe('a community larger than one statement can bind', () => {
   }, 180_000);
 
   it('exports every member', async () => {
-    const rows = await fw.exportMembers({ everyone: true });
+    const rows = await fw.insights.exportMembers({ everyone: true });
     expect(rows.length).toBeGreaterThanOrEqual(MEMBERS);
   }, 120_000);
 });

@@ -108,10 +108,10 @@ describe('times outside the accepted range', () => {
       }
     }
     expect((await site.app.inject({ method: 'GET', url: '/api/v1/leaderboard?period=week&at=1980-01-01' })).statusCode).toBe(200);
-    await expect(site.fw.insights({ from: '1900-01' })).rejects.toMatchObject({ code: 'invalid_parameter', message: expect.stringContaining('from: expected a month from 1980-01') });
-    await expect(site.fw.insights({ to: '9999-12' })).rejects.toMatchObject({ code: 'invalid_parameter', message: expect.stringContaining('to: expected a month from 1980-01 to 2026-11') });
+    await expect(site.fw.insights.report({ from: '1900-01' })).rejects.toMatchObject({ code: 'invalid_parameter', message: expect.stringContaining('from: expected a month from 1980-01') });
+    await expect(site.fw.insights.report({ to: '9999-12' })).rejects.toMatchObject({ code: 'invalid_parameter', message: expect.stringContaining('to: expected a month from 1980-01 to 2026-11') });
     // The default window never reaches before 1980 by itself.
-    expect((await site.fw.insights({ to: '1980-03' })).range.from).toBe('1980-01');
+    expect((await site.fw.insights.report({ to: '1980-03' })).range.from).toBe('1980-01');
   });
 });
 

@@ -136,7 +136,7 @@ export async function adminRoutes(app: FastifyInstance, fw: Flywheel): Promise<v
 
   app.get('/admin/insights', async (request, reply) => {
     const q = parseQuery(insightsQuery, request.query);
-    const data = await fw.insights({ platform: q.platform || null, from: q.from || undefined, to: q.to || undefined });
+    const data = await fw.insights.report({ platform: q.platform || null, from: q.from || undefined, to: q.to || undefined });
     return view(reply, 'insights', 'Insights', { data, charts: insightCharts(data), platforms: PLATFORMS.map((p) => ({ value: p, selected: p === data.range.platform })) });
   });
 
@@ -144,7 +144,7 @@ export async function adminRoutes(app: FastifyInstance, fw: Flywheel): Promise<v
   const exported = async (request: FastifyRequest, leads: boolean) => {
     const { include } = parseQuery(exportQuery, request.query);
     if (include === 'everyone' && request.session!.role !== 'admin') throw new DomainError('forbidden', 'only admins export everyone');
-    return fw.exportMembers({ everyone: include === 'everyone', ...(leads ? { leadsAbove: fw.config.insights.leadAffinity } : {}) });
+    return fw.insights.exportMembers({ everyone: include === 'everyone', leads });
   };
   app.get('/admin/export/members.json', async (request, reply) => {
     reply.header('content-disposition', 'attachment; filename="members.json"').header('cache-control', 'no-store');
