@@ -23,7 +23,7 @@ import { contributionsUseCases, type Contributions } from './contributions.js';
 import { insightsUseCases, type InsightsUseCases } from './insights.js';
 import { memberLinks, type MemberLinks } from './member-links.js';
 import { NewsBus } from './news.js';
-import { randomSecret, setting } from './settings.js';
+import { settingsUseCases, type Settings } from './settings.js';
 import { recompute, reviewStages, type RecomputeResult } from './recompute.js';
 import { noncesUseCases, sessionsUseCases, type Nonces, type Sessions } from './sessions.js';
 import { replacedAcceptances, restorationsUnder, reversalsUnder, type RestoreOptions, type WithdrawOptions } from './reversals.js';
@@ -64,11 +64,8 @@ export interface Flywheel {
   contributions: Contributions;
   /** The community team's numbers, and the CRM export. */
   insights: InsightsUseCases;
-  getSetting(key: string): Promise<string | null>;
-  /** Store a setting (e.g. the forum's id of a synced badge). */
-  setSetting(key: string, value: string): Promise<void>;
-  /** A secret kept in the database, created on first use (e.g. for signing session cookies). */
-  secret(key: string): Promise<string>;
+  /** Values kept for the application itself: import cursors, forum badge ids, generated secrets. */
+  settings: Settings;
   /** Where announcements that do not come out of ingestion are published (the bot subscribes). */
   news: NewsBus;
   /** Signed-in sessions, kept in the database so they can be ended. */
@@ -137,9 +134,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     news,
     sessions: sessionsUseCases(db, reads, now),
     nonces: noncesUseCases(db, now),
-    secret: (key) => setting(lock, key, randomSecret),
-    getSetting: async (key) => ((await reads('settings').select('value').where({ key }).first())?.value as string | undefined) ?? null,
-    setSetting: (key, value) => lock.run(async (trx) => void (await trx('settings').insert({ key, value }).onConflict('key').merge())),
+    settings: settingsUseCases(reads, lock),
     insights: insightsUseCases(reads, { timeZone: tz, leadAffinity: config.insights.leadAffinity, now }),
     reversalsUnder: (ref, platform, at, options) => reversalsUnder(reads, ref, platform, at, options),
     restorationsUnder: (ref, platform, restoredAt, options) => restorationsUnder(reads, ref, platform, restoredAt, options),

@@ -168,7 +168,7 @@ export async function importDiscordHistory(fw: Flywheel, rest: REST, options: Di
     const helpThread = isThread(channel)
       ? helpThreadFrom({ id: channel.id, ownerId: channel.owner_id, parentId: channel.parent_id, parentType: byId.get(channel.parent_id ?? '')?.type }, config)
       : null;
-    const saved = options.restart ? null : await fw.getSetting(cursorKey(channel.id));
+    const saved = options.restart ? null : await fw.settings.get(cursorKey(channel.id));
     if (saved) resumed++;
     const start = [BigInt(saved ?? 0), since === null ? 0n : idBefore(since)].reduce((a, b) => (a > b ? a : b));
     try {
@@ -183,7 +183,7 @@ export async function importDiscordHistory(fw: Flywheel, rest: REST, options: Di
         recorded += outcomes.filter((o) => o.status !== 'duplicate').length;
         after = page.at(-1)!.id;
         // Saved once the page is in the ledger: a restart redoes at most this page (a no-op by natural keys).
-        await fw.setSetting(cursorKey(channel.id), after);
+        await fw.settings.set(cursorKey(channel.id), after);
         progress.messages += page.length;
         progress.activities += activities.length;
         options.onProgress?.(progress);

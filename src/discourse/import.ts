@@ -89,7 +89,7 @@ async function topicHistory(c: DiscourseConfig, id: number, qaCategories: readon
 
 export async function importHistory(fw: Flywheel, options: { restart?: boolean; onProgress?: (p: ImportProgress) => void } = {}): Promise<ImportResult> {
   const c = fw.config.discourse;
-  const saved = options.restart ? null : await fw.getSetting(CURSOR);
+  const saved = options.restart ? null : await fw.settings.get(CURSOR);
   const startPage = saved ? Number(saved) : 0;
   const about = await discourseFetch<{ about?: { stats?: { topic_count?: number; topics_count?: number } } }>(c, '/about.json').catch(() => null);
   const progress: ImportProgress = { total: about?.about?.stats?.topic_count ?? about?.about?.stats?.topics_count ?? null, topics: 0, activities: 0 };
@@ -106,7 +106,7 @@ export async function importHistory(fw: Flywheel, options: { restart?: boolean; 
     progress.activities += activities.length;
     options.onProgress?.(progress);
     // Saved once the page is in the ledger: a restart redoes at most this page (a no-op by natural keys).
-    await fw.setSetting(CURSOR, String(page + 1));
+    await fw.settings.set(CURSOR, String(page + 1));
     if (!list.topic_list.more_topics_url || list.topic_list.topics.length === 0) break;
   }
   return { ...progress, recorded, resumedFromPage: startPage };

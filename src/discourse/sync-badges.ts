@@ -26,7 +26,7 @@ export async function syncBadges(fw: Flywheel): Promise<SyncResult> {
       id = made.badge.id;
       result.created.push(badge.id);
     }
-    await fw.setSetting(`discourse_badge:${badge.id}`, String(id));
+    await fw.settings.set(`discourse_badge:${badge.id}`, String(id));
   }
   return result;
 }

@@ -88,7 +88,7 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
   });
   await app.register(fastifyStatic, { root: join(PROJECT_ROOT, 'public'), prefix: '/static/' });
   // Sessions and CSRF tokens live in signed cookies; the secret survives restarts (kept in the database).
-  const cookieSecret = fw.config.auth.sessionSecret ?? (await fw.secret('session_secret'));
+  const cookieSecret = fw.config.auth.sessionSecret ?? (await fw.settings.secret('session_secret'));
   await app.register(fastifyCookie, { secret: cookieSecret });
   await app.register(fastifyFormbody);
   // A CSRF token is bound to the session it was made for: one session's pair is refused in another.
