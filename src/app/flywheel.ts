@@ -26,7 +26,7 @@ import { NewsBus } from './news.js';
 import { settingsUseCases, type Settings } from './settings.js';
 import { recompute, reviewStages, type RecomputeResult } from './recompute.js';
 import { noncesUseCases, sessionsUseCases, type Nonces, type Sessions } from './sessions.js';
-import { replacedAcceptances, restorationsUnder, reversalsUnder, type RestoreOptions, type WithdrawOptions } from './reversals.js';
+import { ledgerUseCases, type Ledger } from './ledger.js';
 import { fairPlayUseCases, type FairPlay } from './fair-play.js';
 import { WriteLock } from './write-lock.js';
 
@@ -72,15 +72,8 @@ export interface Flywheel {
   sessions: Sessions;
   /** One-time values a sign-in hands out and takes back once (DiscourseConnect). */
   nonces: Nonces;
-  reversalsUnder(ref: string, platform: Platform, at: number, options?: WithdrawOptions): Promise<ActivityInput[]>;
-  /** What gives back what the delete of `ref` withdrew, as a new generation (see reversals.ts). */
-  restorationsUnder(ref: string, platform: Platform, restoredAt: number, options?: RestoreOptions): Promise<ActivityInput[]>;
-  /** Reversals of the standing acceptances on `subject` other than `keep`'s. */
-  replacedAcceptances(subject: string, keep: string, platform: Platform, at: number): Promise<ActivityInput[]>;
-  /** The platform identity of whoever recorded the activity with this natural key (e.g. a topic's author). */
-  authorOf(key: string, platform: Platform): Promise<IdentityRef | null>;
-  /** Which of these natural keys are already recorded (an import leaves alone what the live adapter recorded). */
-  recordedKeys(keys: readonly string[]): Promise<Set<string>>;
+  /** What adapters ask of recorded activities: reversals, restorations, authors, recorded keys. */
+  ledger: Ledger;
   migrate(): Promise<string[]>;
 }
 
@@ -136,11 +129,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     nonces: noncesUseCases(db, now),
     settings: settingsUseCases(reads, lock),
     insights: insightsUseCases(reads, { timeZone: tz, leadAffinity: config.insights.leadAffinity, now }),
-    reversalsUnder: (ref, platform, at, options) => reversalsUnder(reads, ref, platform, at, options),
-    restorationsUnder: (ref, platform, restoredAt, options) => restorationsUnder(reads, ref, platform, restoredAt, options),
-    replacedAcceptances: (subject, keep, platform, at) => replacedAcceptances(reads, subject, keep, platform, at),
-    authorOf: (key, platform) => authorOfActivity(reads, key, platform),
-    recordedKeys: (keys) => existingKeys(reads, keys),
+    ledger: ledgerUseCases(reads),
     migrate: () => migrateLatest(db),
   };
 }

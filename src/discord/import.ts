@@ -175,7 +175,7 @@ export async function importDiscordHistory(fw: Flywheel, rest: REST, options: Di
       for (let after = String(start); ; ) {
         const page = await api.messagesAfter(channel.id, after);
         if (page.length === 0) break;
-        const known = await fw.recordedKeys(page.map((m) => messageRef(m.id)));
+        const known = await fw.ledger.recordedKeys(page.map((m) => messageRef(m.id)));
         const activities: ActivityInput[] = [];
         for (const message of page) activities.push(...(await messageHistory(message, helpThread, known.has(messageRef(message.id)))));
         // One page, one transaction: a message is recorded with everything it earned, or not at all.

@@ -80,7 +80,7 @@ export interface DeliveryDeps {
 
 /** Who opened a topic: the ledger knows if we recorded it; otherwise ask the forum. */
 async function topicAuthor(deps: DeliveryDeps, topicId: number): Promise<IdentityRef | null> {
-  const known = await deps.fw.authorOf(topicRef(topicId), 'discourse');
+  const known = await deps.fw.ledger.authorOf(topicRef(topicId), 'discourse');
   if (known) return known;
   const topic = await fetchTopic(deps.fw.config.discourse, topicId).catch((err: unknown) => {
     deps.log.warn({ err, topicId }, 'could not ask the forum who opened a topic');
@@ -128,42 +128,42 @@ export async function readDelivery(deps: DeliveryDeps, group: string, event: str
       return authored(post, async (p) => {
         const accepted = solutionActivities(p, ctx(await topicAuthor(deps, p.topic_id)), now);
         if (accepted.length === 0) return activities([]);
-        const replaced = () => fw.replacedAcceptances(topicRef(p.topic_id), solutionSource(p.id), 'discourse', now);
-        if (!(await fw.authorOf(accepted[0]!.key, 'discourse'))) return activities([...(await replaced()), ...accepted]);
+        const replaced = () => fw.ledger.replacedAcceptances(topicRef(p.topic_id), solutionSource(p.id), 'discourse', now);
+        if (!(await fw.ledger.authorOf(accepted[0]!.key, 'discourse'))) return activities([...(await replaced()), ...accepted]);
         // Accepted before: a retry or a late copy, or the asker choosing this answer again. Only the
         // forum can tell (the plugin's payloads are the same): when it says this is the solution
         // now, a withdrawn acceptance comes back (a new generation) and any other is withdrawn.
         if ((await forumSolution(deps, p.topic_id)) !== p.post_number) return activities(accepted);
-        return activities([...(await replaced()), ...(await fw.restorationsUnder(solutionSource(p.id), 'discourse', now))]);
+        return activities([...(await replaced()), ...(await fw.ledger.restorationsUnder(solutionSource(p.id), 'discourse', now))]);
       });
     }
     case 'solved:unaccepted_solution': {
       const post = need<DiscoursePost>(body.solved, 'the solution post', isPost);
       // A late copy of an old unaccept must not withdraw the solution the forum shows now.
       if ((await forumSolution(deps, post.topic_id)) === post.post_number) return activities([]);
-      return activities(await fw.reversalsUnder(solutionSource(post.id), 'discourse', now));
+      return activities(await fw.ledger.reversalsUnder(solutionSource(post.id), 'discourse', now));
     }
     case 'post:post_destroyed': {
       const post = need<DiscoursePost>(body.post, 'a post', isPost);
       // Dated when the forum deleted it: that time tells this delete from an earlier or a later one.
       const deletedAt = forumTime(post.deleted_at, post.updated_at) ?? now;
-      return activities(await fw.reversalsUnder(postRef(post.id), 'discourse', deletedAt, { deletedAt }));
+      return activities(await fw.ledger.reversalsUnder(postRef(post.id), 'discourse', deletedAt, { deletedAt }));
     }
     case 'topic:topic_destroyed': {
       const topic = need<DiscourseTopic & { deleted_at?: string | null }>(body.topic, 'a topic', isTopic);
       // The question, and everything about it: its answers, their likes, its acceptance.
       const deletedAt = forumTime(topic.deleted_at) ?? now;
-      return activities(await fw.reversalsUnder(topicRef(topic.id), 'discourse', deletedAt, { subject: topicRef(topic.id), deletedAt }));
+      return activities(await fw.ledger.reversalsUnder(topicRef(topic.id), 'discourse', deletedAt, { subject: topicRef(topic.id), deletedAt }));
     }
     // Restoring brings back what the delete withdrew — but not an acceptance: the solved plugin
     // withdraws it with the delete and does not give it back, so neither does Flywheel.
     case 'post:post_recovered': {
       const post = need<DiscoursePost>(body.post, 'a post', isPost);
-      return activities(await fw.restorationsUnder(postRef(post.id), 'discourse', forumTime(post.updated_at) ?? now, { except: ['answer_accepted'] }));
+      return activities(await fw.ledger.restorationsUnder(postRef(post.id), 'discourse', forumTime(post.updated_at) ?? now, { except: ['answer_accepted'] }));
     }
     case 'topic:topic_recovered': {
       const topic = need<DiscourseTopic>(body.topic, 'a topic', isTopic);
-      return activities(await fw.restorationsUnder(topicRef(topic.id), 'discourse', now, { subject: topicRef(topic.id), except: ['answer_accepted'] }));
+      return activities(await fw.ledger.restorationsUnder(topicRef(topic.id), 'discourse', now, { subject: topicRef(topic.id), except: ['answer_accepted'] }));
     }
     case 'user:user_created':
       return activities(joinActivities(need<DiscourseUser & { created_at?: string }>(body.user, 'a user', isUser), now));

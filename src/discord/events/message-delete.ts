@@ -4,7 +4,7 @@ import { messageRef } from '../activities.js';
 import { defineEvent, type BotContext } from '../context.js';
 
 const reversalsOf = (ctx: BotContext, messageIds: readonly string[]) =>
-  Promise.all(messageIds.map((id) => ctx.fw.reversalsUnder(messageRef(id), 'discord', ctx.fw.now()))).then((lists) => lists.flat());
+  Promise.all(messageIds.map((id) => ctx.fw.ledger.reversalsUnder(messageRef(id), 'discord', ctx.fw.now()))).then((lists) => lists.flat());
 
 export const messageDelete = defineEvent({
   name: Events.MessageDelete,
