@@ -10,7 +10,6 @@ import { isPlatform, PLATFORMS } from './domain/kinds.js';
 import { createLogger, type Logger } from './logger.js';
 import type { Flywheel } from './app/flywheel.js';
 import { openFlywheel, serve } from './main.js';
-import { backupDatabase } from './db/backup.js';
 import { deployCommands } from './discord/deploy-commands.js';
 import { importHistory } from './discourse/import.js';
 import { discordRest } from './discord/bot.js';
@@ -113,7 +112,7 @@ program
   .action(() =>
     withFlywheel(async (fw, logger) => {
       const started = Date.now();
-      const result = await fw.recompute((done) => done % 50_000 === 0 && logger.info({ done }, 'recomputing'));
+      const result = await fw.maintenance.recompute((done) => done % 50_000 === 0 && logger.info({ done }, 'recomputing'));
       logger.info({ ...result, seconds: (Date.now() - started) / 1000 }, 'recompute finished');
     }),
   );
@@ -135,7 +134,7 @@ program
         fresh += outcomes.filter((o) => o.status !== 'duplicate').length;
       }
       // The demo's history spans closed weeks and months: grant their top-of-period badges.
-      await fw.closePeriods();
+      await fw.maintenance.closePeriods();
       const seconds = (Date.now() - started) / 1000;
       logger.info(
         { activities: activities.length, recorded: fresh, seconds, perSecond: Math.round(activities.length / seconds) },
@@ -214,7 +213,7 @@ program
   .description('a consistent copy of the live SQLite database (safe while Flywheel runs); on PostgreSQL use pg_dump')
   .action((file: string) =>
     withFlywheel(async (fw, logger) => {
-      await backupDatabase(fw.db, file);
+      await fw.maintenance.backup(file);
       logger.info({ file }, 'backup written');
     }),
   );

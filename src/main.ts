@@ -20,7 +20,7 @@ const SERVE_WRITER: WriterOptions = { cacheMiB: 16 };
 export async function openFlywheel(config: Config, logger: Logger, writer: WriterOptions = {}): Promise<Flywheel> {
   const db = createDb(config.database, writer);
   const fw = createFlywheel(db, config, Date.now, createReadDb(config.database, db));
-  const applied = await fw.migrate();
+  const applied = await fw.maintenance.migrate();
   const where = config.database.client === 'sqlite' ? `SQLite ${config.database.filename}` : 'PostgreSQL';
   logger.info({ migrations: applied }, `database ready (${where}${applied.length ? `, applied ${applied.length} migration(s)` : ''})`);
   return fw;
@@ -50,12 +50,9 @@ export async function serve(config: Config, logger: Logger, options: ServeOption
   const stopWriteBack = startWriteBack(fw, logger);
 
   const housekeeping = async () => {
-    const ended = await fw.champions.expireTerms();
-    const moves = [...ended.moves, ...(await fw.reviewStages())];
-    const grants = await fw.closePeriods();
-    if (moves.length > 0 || grants.length > 0 || ended.revoked.length > 0)
-      logger.info({ stageChanges: moves.length, badges: grants.length, termsEnded: ended.revoked.length }, 'housekeeping: terms, stage review, closed periods');
-    await fw.news.publish({ moves, grants, revoked: ended.revoked });
+    const { moves, grants, revoked } = await fw.maintenance.housekeeping();
+    if (moves.length > 0 || grants.length > 0 || revoked.length > 0)
+      logger.info({ stageChanges: moves.length, badges: grants.length, termsEnded: revoked.length }, 'housekeeping: terms, stage review, closed periods');
   };
   const run = () => void housekeeping().catch((err: unknown) => logger.error({ err }, 'housekeeping failed'));
   run();

@@ -3,18 +3,11 @@
  * Adapters (web, Discord, Discourse, CLI) hold one of these and only translate.
  */
 import type { Config } from '../config.js';
-import type { ActivityInput, IdentityRef } from '../domain/activity.js';
 import { DomainError } from '../domain/errors.js';
-import type { Platform } from '../domain/kinds.js';
-import { authorOfActivity, identityKey, resolveMembers } from '../db/identities-repo.js';
 import type { Db } from '../db/knex.js';
-import { migrateLatest } from '../db/migrate.js';
-import { existingKeys } from '../db/ledger-repo.js';
-import type { PipelineRules, StageMove } from './award-pipeline.js';
-import { closePeriods, type BadgeGrant } from './badge-awarding.js';
+import type { PipelineRules } from './award-pipeline.js';
 import { badgesUseCases, type Badges } from './badges.js';
 import * as ob from './credentials.js';
-import type { AwardRecord } from './credentials.js';
 import { createIngest, type Ingest } from './ingest.js';
 import { boardsUseCases, type Boards } from './leaderboards.js';
 import { membersUseCases, type Members } from './members.js';
@@ -24,9 +17,9 @@ import { insightsUseCases, type InsightsUseCases } from './insights.js';
 import { memberLinks, type MemberLinks } from './member-links.js';
 import { NewsBus } from './news.js';
 import { settingsUseCases, type Settings } from './settings.js';
-import { recompute, reviewStages, type RecomputeResult } from './recompute.js';
 import { noncesUseCases, sessionsUseCases, type Nonces, type Sessions } from './sessions.js';
 import { ledgerUseCases, type Ledger } from './ledger.js';
+import { maintenanceUseCases, type Maintenance } from './maintenance.js';
 import { fairPlayUseCases, type FairPlay } from './fair-play.js';
 import { WriteLock } from './write-lock.js';
 
@@ -42,14 +35,10 @@ export interface Flywheel {
   config: Config;
   now: () => number;
   ingest: Ingest;
-  recompute(onProgress?: (done: number) => void): Promise<RecomputeResult>;
-  reviewStages(): Promise<StageMove[]>;
   /** The catalog, badge pages, newest awards, manual grants, and sending grants to the forum. */
   badges: Badges;
   /** Open Badges documents for sharing awards. */
   credentials: Credentials;
-  /** Grant top-of-period badges for periods that have ended. */
-  closePeriods(): Promise<BadgeGrant[]>;
   /** Leaderboards, the ladder of stages, the share of answers members give. */
   boards: Boards;
   /** One member: profile, standing, privacy, consent, their own data, their accounts on a platform. */
@@ -74,7 +63,8 @@ export interface Flywheel {
   nonces: Nonces;
   /** What adapters ask of recorded activities: reversals, restorations, authors, recorded keys. */
   ledger: Ledger;
-  migrate(): Promise<string[]>;
+  /** Migrations, backup, recompute, and the hourly housekeeping (terms, stage review, closed periods). */
+  maintenance: Maintenance;
 }
 
 export interface Credentials {
@@ -102,6 +92,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
   const memberOptions = () => ({ hiddenByDefault: config.community.hiddenByDefault, now: now() });
   const ingest = createIngest({ lock, config: { ...rules, hiddenByDefault: config.community.hiddenByDefault }, now });
   const news = new NewsBus();
+  const champions = championsUseCases(reads, { lock, rules, termMonths: config.champions.termMonths, memberOptions });
   return {
     db,
     close: async () => {
@@ -112,17 +103,14 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     config,
     now,
     ingest,
-    recompute: (onProgress) => recompute(lock, rules, now(), onProgress),
-    reviewStages: () => reviewStages(lock, rules, now()),
     badges: badgesUseCases(reads, { lock, badges: config.badges, memberOptions, now }),
     credentials: credentialsOf(reads, lock, config, now),
-    closePeriods: () => lock.run((trx) => closePeriods(trx, config.badges, tz, now())),
     writes: () => lock.generation,
     boards: boardsUseCases(reads, { timeZone: tz, now, generation: () => lock.generation }),
     members: membersUseCases(reads, { lock, badges: config.badges, timeZone: tz, memberOptions, now }),
     links: memberLinks(reads, { lock, rules, memberOptions }),
     fairPlay: fairPlayUseCases(reads, { lock, rules: config.rules.fairPlay, badges: config.badges, now }),
-    champions: championsUseCases(reads, { lock, rules, termMonths: config.champions.termMonths, memberOptions }),
+    champions,
     contributions: contributionsUseCases({ reads, lock, ingest, news, now, manualAwardSpace: config.rules.kinds.manual_award.space }),
     news,
     sessions: sessionsUseCases(db, reads, now),
@@ -130,7 +118,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     settings: settingsUseCases(reads, lock),
     insights: insightsUseCases(reads, { timeZone: tz, leadAffinity: config.insights.leadAffinity, now }),
     ledger: ledgerUseCases(reads),
-    migrate: () => migrateLatest(db),
+    maintenance: maintenanceUseCases(db, { lock, rules, champions, news, timeZone: tz, now }),
   };
 }
 

@@ -42,7 +42,7 @@ describe('the default badge catalog', () => {
     fw = await testFlywheel();
     const activities = season();
     for (let i = 0; i < activities.length; i += 400) await fw.ingest(activities.slice(i, i + 400));
-    await fw.closePeriods();
+    await fw.maintenance.closePeriods();
     await fw.badges.grant({ badgeId: 'champion', member: discord('ben'), by: discord('cy'), reason: 'carried the help forum all summer', origin: 'test' });
 
     const granted = new Set<string>((await fw.db('badge_awards').whereNull('revoked_at').distinct('badge_id')).map((r: { badge_id: string }) => r.badge_id));

@@ -145,15 +145,15 @@ describe('top of the period', () => {
     await fw.ingest([accepted(ben, D0, 'a1'), accepted(cy, D0 + 1000, 'a2'), accepted(cy, D0 + 2000, 'a3'), act('answer_accepted', discord('9', { isStaff: true }), D0, { counterpart: ana })]);
     await fw.ingest([act('answer_accepted', discord('9', { isStaff: true }), D0 + 3000, { counterpart: ana }), act('answer_accepted', discord('9', { isStaff: true }), D0 + 4000, { counterpart: ana })]);
     fw.clock.now = Date.parse('2026-10-20T00:00:00Z');
-    expect(await fw.closePeriods()).toEqual(expect.not.arrayContaining([expect.objectContaining({ badgeId: 'helper-of-the-month' })]));
+    expect(await fw.maintenance.closePeriods()).toEqual(expect.not.arrayContaining([expect.objectContaining({ badgeId: 'helper-of-the-month' })]));
     fw.clock.now = Date.parse('2026-11-02T00:00:00Z');
-    const grants = await fw.closePeriods();
+    const grants = await fw.maintenance.closePeriods();
     expect(grants.filter((g) => g.badgeId === 'helper-of-the-month').map((g) => [g.memberId, new Date(g.awardedAt).toISOString()])).toEqual([
       [(await fw.members.lookup('discord', '3')).id, '2026-11-01T00:00:00.000Z'],
     ]);
     expect((await badgesOf('3')).filter((b) => b.id === 'podium').map((b) => b.instance)).toEqual(['2026-10-01']);
     expect(await ids('2')).toContain('podium');
-    expect(await fw.closePeriods()).toEqual([]);
+    expect(await fw.maintenance.closePeriods()).toEqual([]);
   });
 });
 
@@ -161,10 +161,10 @@ describe('recompute', () => {
   it('grants a new badge to everyone who already qualifies, dated when they first did — and keeps award ids', async () => {
     fw = await testFlywheel({}, withoutFairPlay);
     await fw.ingest([answer(ben, D0), answer(ben, D0 + DAY), answer(cy, D0 + 2 * DAY)]);
-    await fw.closePeriods();
+    await fw.maintenance.closePeriods();
     const before = await fw.db('badge_awards').select('id', 'badge_id', 'member_id').orderBy('id');
     fw.config.badges.push(...parseCatalog([{ id: 'two-answers', name: 'Two', description: 'x', tier: 'bronze', icon: 'answer', earn: { count: { kind: 'answer_posted', atLeast: 2 } } }], [], fw.config.rules.kinds));
-    const result = await fw.recompute();
+    const result = await fw.maintenance.recompute();
     expect(result.badgesGranted).toBe(1);
     expect((await badgesOf('2')).find((b) => b.id === 'two-answers')!.at).toBe(new Date(D0 + DAY).toISOString());
     expect(await ids('3')).not.toContain('two-answers');

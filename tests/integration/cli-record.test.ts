@@ -26,7 +26,7 @@ async function community() {
   const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' }, '/nonexistent');
   const open = async () => {
     const fw = createFlywheel(createDb(config.database), config);
-    await fw.migrate();
+    await fw.maintenance.migrate();
     return fw;
   };
   const fw = await open();

@@ -70,7 +70,7 @@ describe('a command that fails', () => {
     const url = await databaseUrl();
     const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' }, '/nonexistent');
     const fw = createFlywheel(createDb(config.database), config, () => Date.parse('2026-11-22T12:00:00Z'));
-    await fw.migrate();
+    await fw.maintenance.migrate();
     const asker = discord('1');
     await fw.ingest(Array.from({ length: 300 }, (_, i) => act('answer_posted', discord(String(100 + i)), Date.parse('2026-11-20T10:00:00Z') + i * 1000, { counterpart: asker })));
     if (dialect() === 'sqlite') await fw.db.raw("CREATE TRIGGER frozen BEFORE INSERT ON awards BEGIN SELECT RAISE(ABORT, 'awards are frozen'); END");

@@ -280,7 +280,7 @@ describe('what real forums send (Discourse’s own payloads and sequences, and t
     expect(await points(helper)).toBe(6);
     // Rebuilding from the ledger ends where live ingest ended.
     const live = await stateOf(site.fw.db);
-    await site.fw.recompute();
+    await site.fw.maintenance.recompute();
     expect(await stateOf(site.fw.db)).toEqual(live);
   });
 
@@ -305,7 +305,7 @@ describe('what real forums send (Discourse’s own payloads and sequences, and t
     // The question, the answer and the like on the question are back; the acceptance is not (the forum shows none).
     expect([await points(asker), await points(helper), await points(removedAuthor)]).toEqual([3, 5, 0]);
     const live = await stateOf(site.fw.db);
-    await site.fw.recompute();
+    await site.fw.maintenance.recompute();
     expect(await stateOf(site.fw.db)).toEqual(live);
   });
 
@@ -383,7 +383,7 @@ describe('what real forums send (Discourse’s own payloads and sequences, and t
       const before = await stateOf(site.fw.db);
       await send(unaccept, secondAccept);
       expect(await stateOf(site.fw.db)).toEqual(before);
-      await site.fw.recompute();
+      await site.fw.maintenance.recompute();
       expect(await stateOf(site.fw.db)).toEqual(before);
     });
   });

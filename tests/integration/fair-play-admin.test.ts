@@ -75,7 +75,7 @@ describe('/admin/fair-play', () => {
     const badgesOf = async () => (await site.fw.db('badge_awards').where({ member_id: altId }).whereNull('revoked_at').pluck('badge_id')) as string[];
     expect(await badgesOf()).not.toContain('first-question');
     // Recompute keeps the exclusion: still off the board, still no new badge.
-    await site.fw.recompute();
+    await site.fw.maintenance.recompute();
     expect(await boardNames()).not.toContain('Mara Two');
     expect(await badgesOf()).not.toContain('first-question');
     expect((await admin.get('/admin/fair-play')).body).toMatch(new RegExp(`<section class="card" data-excluded="${altId}">[\\s\\S]*alt account of Mara`));

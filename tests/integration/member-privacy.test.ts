@@ -104,7 +104,7 @@ describe('splitting a member (members unmerge)', () => {
       return Object.assign(createFlywheel(createDb(config.database), config, () => T + 86_400_000), { clock: { now: T + 86_400_000 } });
     };
     fw = open();
-    await fw.migrate();
+    await fw.maintenance.migrate();
     const { keep, gone } = await mergedPair();
     await fw.members.setHidden(forum('2001'), true);
     await fw.links.merge(keep, gone);

@@ -76,7 +76,7 @@ describe('a recompute', () => {
     await fw.ingest([answer('1', 1), answer('2', 2)]);
     const before = await indexes();
     expect(before.map((i) => i.name)).toContain('scores_top');
-    await fw.recompute();
+    await fw.maintenance.recompute();
     expect(await indexes()).toEqual(before);
   });
 });

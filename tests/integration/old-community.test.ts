@@ -66,12 +66,12 @@ describe('a community with twelve years of history', () => {
   it('closes every week and month since 2014: one top-of-period badge per period, boards of 2015 still answer', async () => {
     const weeks = await periodsWithScores(fw, 'week');
     expect(weeks).toBeGreaterThan(250); // one answer every 17 days over twelve years
-    const grants = await fw.closePeriods();
+    const grants = await fw.maintenance.closePeriods();
     expect(await topBadges(fw, 'helper-of-the-week')).toBe(weeks);
     expect(await topBadges(fw, 'helper-of-the-month')).toBe(await periodsWithScores(fw, 'month'));
     expect(grants.length).toBeGreaterThan(weeks);
     // The hourly housekeeping runs again: nothing is granted twice.
-    expect(await fw.closePeriods()).toEqual([]);
+    expect(await fw.maintenance.closePeriods()).toEqual([]);
 
     const week = await fw.boards.leaderboard({ period: 'week', at: '2014-11-05' });
     // Ada: the answer and the like on it.
@@ -85,14 +85,14 @@ describe('a community with twelve years of history', () => {
   });
 
   it('reviews stages, merges, links and recomputes without changing what members see', async () => {
-    await fw.closePeriods();
+    await fw.maintenance.closePeriods();
     // Ada stopped answering in 2016: the review finds her a contributor no longer.
-    const moves = await fw.reviewStages();
+    const moves = await fw.maintenance.reviewStages();
     const ada = await fw.members.lookup('discord', '2');
     expect(moves.map((m) => m.memberId)).toContain(ada.id);
 
     const before = await stateOf(fw.db);
-    const recomputed = await fw.recompute();
+    const recomputed = await fw.maintenance.recompute();
     expect(recomputed.activities).toBe(history().length);
     expect(await stateOf(fw.db)).toEqual(before);
 
@@ -139,7 +139,7 @@ describe('importing a forum whose history starts twelve years ago', () => {
     }
     const result = await importHistory(fw);
     expect(result.topics).toBe(forum.topics.length);
-    await fw.closePeriods();
+    await fw.maintenance.closePeriods();
     // Every season's answer won its week and its month.
     expect(await topBadges(fw, 'helper-of-the-week')).toBe(forum.topics.length);
     expect(await topBadges(fw, 'helper-of-the-month')).toBe(forum.topics.length);

@@ -129,7 +129,7 @@ describe('leaderboards', () => {
     await fw.ingest([act('answer_accepted', bob, minutes(0), { counterpart: alice, subject: 'q' }), act('answer_posted', bob, minutes(1), { counterpart: alice, subject: 'q' })]);
     expect(await pointsOf(bob)).toBe(20);
     fw.config.rules.kinds.answer_accepted.points = 25;
-    await fw.recompute();
+    await fw.maintenance.recompute();
     expect(await pointsOf(bob)).toBe(30);
   });
 
@@ -143,12 +143,12 @@ describe('leaderboards', () => {
     await fw.ingest([act('answer_accepted', bob, minutes(0), { counterpart: alice }), act('topic_created', carol, minutes(1))]);
     const before = await indexes();
     expect(before.map((i: { name: string }) => i.name)).toEqual(expect.arrayContaining(['scores_top', 'awards_counted']));
-    await fw.recompute();
+    await fw.maintenance.recompute();
     expect(await indexes()).toEqual(before);
 
     fw.config.rules.kinds.answer_accepted.points = 25;
     await expect(
-      fw.recompute(() => {
+      fw.maintenance.recompute(() => {
         throw new Error('the progress display broke');
       }),
     ).rejects.toThrow('the progress display broke');

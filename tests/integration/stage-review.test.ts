@@ -36,7 +36,7 @@ describe('monthly stage review', () => {
     expect(await contributors()).toBe(QUIET + 1);
 
     fw.clock.now = Date.parse('2026-07-20T12:00:00Z'); // past the 90-day window and the review on July 1st
-    const moves = await fw.reviewStages();
+    const moves = await fw.maintenance.reviewStages();
     expect(moves).toHaveLength(QUIET);
     expect(moves.every((m) => m.from === 'contributor' && m.to === 'participant')).toBe(true);
     expect(await contributors()).toBe(1);
@@ -44,6 +44,6 @@ describe('monthly stage review', () => {
     expect(busyMember.stage).toBe('contributor');
 
     // A second review finds nothing more to do.
-    expect(await fw.reviewStages()).toEqual([]);
+    expect(await fw.maintenance.reviewStages()).toEqual([]);
   });
 });

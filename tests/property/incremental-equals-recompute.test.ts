@@ -151,7 +151,7 @@ async function ingestInBatches(fw: TestFlywheel, steps: Step[], cuts: number[], 
     await fw.ingest(activities.slice(i, i + size));
     i += size;
   }
-  await fw.closePeriods();
+  await fw.maintenance.closePeriods();
 }
 
 const memberOf = async (fw: TestFlywheel, who: IdentityRef): Promise<number | undefined> =>
@@ -181,7 +181,7 @@ describe('incremental ingestion equals recompute', () => {
             const waited = new Set(incremental.awards.filter((a: { reason: string }) => a.reason === 'unendorsed').map((a: { activity_id: number }) => a.activity_id));
             releasesSeen += incremental.awards.filter((a: { activity_id: number; reason: string }) => waited.has(a.activity_id) && a.reason === 'awarded').length;
             limitsSeen += incremental.awards.filter((a: { reason: string }) => a.reason === 'pair_limit').length;
-            await fw.recompute();
+            await fw.maintenance.recompute();
             expect(await snapshot(fw)).toEqual(incremental);
           } finally {
             await fw.close();
@@ -221,17 +221,17 @@ describe('rebuilding the members a merge reaches equals recompute', () => {
             const b = await memberOf(fw, members[onForum]!);
             if (a === undefined || b === undefined) return;
             // Everything as a full replay leaves it (monthly reviews included), so only the merge differs.
-            await fw.recompute();
+            await fw.maintenance.recompute();
             const [keep, gone] = forumStays ? [b, a] : [a, b];
             await fw.links.merge(keep, gone);
             merges++;
             const merged = await snapshot(fw);
-            await fw.recompute();
+            await fw.maintenance.recompute();
             expect(await snapshot(fw)).toEqual(merged);
             if (!split) return;
             await fw.links.unmerge(keep, forumStays ? 'discord' : 'discourse');
             const splitAgain = await snapshot(fw);
-            await fw.recompute();
+            await fw.maintenance.recompute();
             expect(await snapshot(fw)).toEqual(splitAgain);
           } finally {
             await fw.close();
@@ -278,7 +278,7 @@ describe('rebuilding the members a merge reaches equals recompute', () => {
       expect(await awardIds(x)).not.toEqual(xBefore);
       expect(await awardIds(w)).toEqual(wBefore);
       const merged = await snapshot(fw);
-      await fw.recompute();
+      await fw.maintenance.recompute();
       expect(await snapshot(fw)).toEqual(merged);
     } finally {
       await fw.close();

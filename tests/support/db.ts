@@ -34,7 +34,7 @@ export async function testFlywheel(env: Env = {}, configure?: (c: Config) => voi
   const db: Db = createDb(config.database);
   const clock = { now: Date.parse('2026-11-22T12:00:00Z') };
   const fw = createFlywheel(db, config, () => clock.now);
-  await fw.migrate();
+  await fw.maintenance.migrate();
   return Object.assign(fw, { clock });
 }
 

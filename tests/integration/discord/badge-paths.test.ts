@@ -103,7 +103,7 @@ describe('the default badge catalog, through the paths a deployment has', () => 
 
     // The weeks and months of the summer close, as `serve` closes them.
     h.fw.clock.now = D0 + 100 * DAY;
-    await h.fw.closePeriods();
+    await h.fw.maintenance.closePeriods();
 
     const granted = new Set<string>((await h.fw.db('badge_awards').whereNull('revoked_at').distinct('badge_id')).map((r: { badge_id: string }) => r.badge_id));
     const earnable = h.fw.config.badges.filter((b) => b.criterion.type !== 'manual').map((b) => b.id);
