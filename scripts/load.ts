@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Command } from 'commander';
-import { openFlywheel } from '../src/main.js';
+import { openWithDatabase } from '../src/main.js';
 import { loadConfig } from '../src/config.js';
 import { signatureOf } from '../src/discourse/signature.js';
 import { exited, freePort, waitUntilUp } from './processes.js';
@@ -178,7 +178,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     server.kill('SIGTERM');
     await exited(server);
     const config = loadConfig({ ...env, DATABASE_URL: env.DATABASE_URL }, dir);
-    const fw = await openFlywheel(config, createLogger('silent'));
+    const { fw, db } = await openWithDatabase(config, createLogger('silent'));
     try {
       const perMember = new Map<number, number>();
       for (const key of ackedRecorded) {
@@ -195,7 +195,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
         if (held !== (perMember.get(m) ?? 0) * points) membersWrong++;
       }
       // The ledger holds each acknowledged topic once, and nothing the server did not acknowledge.
-      const keys = await fw.db('activities').where('natural_key', 'like', 'discourse:topic:%').pluck('natural_key');
+      const keys = await db('activities').where('natural_key', 'like', 'discourse:topic:%').pluck('natural_key');
       const ledger = keys.filter((key: string) => Number(key.split(':').pop()) >= FIRST_TOPIC);
       const ledgerMatches = ledger.length === ackedRecorded.size && ledger.every((key: string) => ackedRecorded.has(key));
       return {

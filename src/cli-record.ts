@@ -10,12 +10,13 @@ import type { Command } from 'commander';
 import type { Actor } from './app/champions.js';
 import type { MemberRef } from './app/contributions.js';
 import type { Flywheel } from './app/flywheel.js';
+import type { Config } from './config.js';
 import { RECORDABLE_KINDS } from './domain/contributions.js';
 import { DomainError } from './domain/errors.js';
 import { isSpace } from './domain/kinds.js';
 import type { Logger } from './logger.js';
 
-type WithFlywheel = (run: (fw: Flywheel, logger: Logger) => Promise<void>) => Promise<void>;
+type WithFlywheel = (run: (fw: Flywheel, logger: Logger, config: Config) => Promise<void>) => Promise<void>;
 
 interface MemberOptions {
   member?: string;

@@ -3,7 +3,7 @@
  * with a message naming the key — never a stack trace.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { loadConfig, type Config } from './config.js';
+import { loadConfig, type Config, type ForumConfig } from './config.js';
 import { demoCommunity } from './app/demo-community.js';
 import { DomainError } from './domain/errors.js';
 import { isPlatform, PLATFORMS } from './domain/kinds.js';
@@ -70,12 +70,15 @@ function reasonOf(error: unknown): string {
   return parts.join(': ').replace(/\s+/g, ' ').trim();
 }
 
-/** Open the application for a one-shot command, and always close the database after it. */
-const withFlywheel = (run: (fw: Flywheel, logger: Logger) => Promise<void>) =>
+/**
+ * Open the application for a one-shot command, and always close the database after it. The command
+ * gets the whole configuration (the CLI is a composition root, as main.ts is) and hands each adapter its slice.
+ */
+const withFlywheel = (run: (fw: Flywheel, logger: Logger, config: Config) => Promise<void>) =>
   withConfig(async (config, logger) => {
     const fw = await openFlywheel(config, logger);
     try {
-      await run(fw, logger);
+      await run(fw, logger, config);
     } finally {
       await fw.close();
     }
@@ -164,17 +167,21 @@ importer
   .option('--api-username <name>', 'the API user (default DISCOURSE_API_USERNAME)')
   .option('--restart', 'start again from the first page')
   .action((opts: { url?: string; apiKey?: string; apiUsername?: string; restart?: boolean }) =>
-    withFlywheel(async (fw, logger) => {
-      Object.assign(fw.config.discourse, {
-        ...(opts.url ? { url: opts.url.replace(/\/+$/, '') } : {}),
-        ...(opts.apiKey ? { apiKey: opts.apiKey } : {}),
-        ...(opts.apiUsername ? { apiUsername: opts.apiUsername } : {}),
-      });
-      if (!fw.config.discourse.url || !fw.config.discourse.apiKey) throw new DomainError('invalid_config', 'DISCOURSE_URL and DISCOURSE_API_KEY (or --url and --api-key): needed to import');
+    withFlywheel(async (fw, logger, config) => {
+      const forum: ForumConfig = {
+        community: config.community,
+        discourse: {
+          ...config.discourse,
+          ...(opts.url ? { url: opts.url.replace(/\/+$/, '') } : {}),
+          ...(opts.apiKey ? { apiKey: opts.apiKey } : {}),
+          ...(opts.apiUsername ? { apiUsername: opts.apiUsername } : {}),
+        },
+      };
+      if (!forum.discourse.url || !forum.discourse.apiKey) throw new DomainError('invalid_config', 'DISCOURSE_URL and DISCOURSE_API_KEY (or --url and --api-key): needed to import');
       const { SingleBar, Presets } = await import('cli-progress');
       const bar = new SingleBar({ format: 'topics {bar} {value}/{total} · {activities} activities', hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 }, Presets.shades_classic);
       bar.start(1, 0, { activities: 0 });
-      const result = await importHistory(fw, {
+      const result = await importHistory(fw, forum, {
         restart: opts.restart,
         onProgress: (p) => {
           bar.setTotal(Math.max(p.total ?? p.topics, p.topics));
@@ -193,11 +200,11 @@ importer
   .option('--since <date>', 'only messages from this date on', isoDate)
   .option('--restart', 'read every channel from its start again')
   .action((opts: { channels?: string[]; since?: number; restart?: boolean }) =>
-    withFlywheel(async (fw, logger) => {
+    withFlywheel(async (fw, logger, config) => {
       const { SingleBar, Presets } = await import('cli-progress');
       const bar = new SingleBar({ format: 'channels and threads {bar} {value}/{total} · {members} members · {messages} messages · {activities} activities', hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 }, Presets.shades_classic);
       bar.start(1, 0, { members: 0, messages: 0, activities: 0 });
-      const result = await importDiscordHistory(fw, discordRest(fw.config), {
+      const result = await importDiscordHistory(fw, config, discordRest(config), {
         ...opts,
         onProgress: (p) => {
           bar.setTotal(Math.max(p.total, 1));
@@ -255,8 +262,8 @@ discourse
   .command('sync-badges')
   .description('create on the forum the badges the catalog maps with `discourse: sync`')
   .action(() =>
-    withFlywheel(async (fw, logger) => {
-      logger.info(await syncBadges(fw), 'badges synced with the forum');
+    withFlywheel(async (fw, logger, config) => {
+      logger.info(await syncBadges(fw, config), 'badges synced with the forum');
     }),
   );
 
@@ -264,8 +271,8 @@ discourse
   .command('deliver')
   .description('grant on the forum the badges that are due now (serve does this every 15 s)')
   .action(() =>
-    withFlywheel(async (fw, logger) => {
-      logger.info({ delivered: await fw.badges.deliverOutbox(forumSender(fw)) }, 'outbox delivered');
+    withFlywheel(async (fw, logger, config) => {
+      logger.info({ delivered: await fw.badges.deliverOutbox(forumSender(config)) }, 'outbox delivered');
     }),
   );
 

@@ -44,6 +44,19 @@ export interface Config {
   auth: AuthConfig;
 }
 
+/**
+ * Each adapter's slice of the one Config: what it may read, and nothing else (adapters get no
+ * database either; they call use cases). Derived here so a key renamed in Config is renamed for all.
+ */
+/** The web site: listening behaviour, the community's name and address, sign-in, the forum and Discord roles it checks. */
+export type WebConfig = Pick<Config, 'trustProxy' | 'rateLimitAllow' | 'community' | 'auth' | 'discourse' | 'champions'> & {
+  discord: Pick<DiscordConfig, 'token' | 'guildId' | 'managerRoleId' | 'apiUrl'>;
+};
+/** The Discord bot and the Discord import: the server, its roles and words, who is staff, and the thank-you cooldown it explains. */
+export type BotConfig = Pick<Config, 'community' | 'staff' | 'discord' | 'champions'> & { rules: Pick<Rules, 'pairCooldownMs'> };
+/** The Discourse adapter (webhook, import, badge write-back): the forum, and the site's address it links back to. */
+export type ForumConfig = Pick<Config, 'discourse'> & { community: Pick<Config['community'], 'siteUrl'> };
+
 export interface DiscourseConfig {
   /** Shared secret of the forum's webhook: without it the webhook route accepts nothing. */
   webhookSecret: string | null;

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { createFlywheel, type Flywheel } from './app/flywheel.js';
-import { createDb, createReadDb, type WriterOptions } from './db/knex.js';
+import { createDb, createReadDb, type Db, type WriterOptions } from './db/knex.js';
 import type { Logger } from './logger.js';
 import { buildWebApp } from './web/app.js';
 import { startDiscordBot, type DiscordBot } from './discord/bot.js';
@@ -18,12 +18,17 @@ const HOUSEKEEPING_EVERY_MS = 3_600_000;
 const SERVE_WRITER: WriterOptions = { cacheMiB: 16 };
 
 export async function openFlywheel(config: Config, logger: Logger, writer: WriterOptions = {}): Promise<Flywheel> {
+  return (await openWithDatabase(config, logger, writer)).fw;
+}
+
+/** The application and the writer's handle on its database, for tools that read rows themselves (bench, load checks); adapters get `fw` only. */
+export async function openWithDatabase(config: Config, logger: Logger, writer: WriterOptions = {}): Promise<{ fw: Flywheel; db: Db }> {
   const db = createDb(config.database, writer);
   const fw = createFlywheel(db, config, Date.now, createReadDb(config.database, db));
   const applied = await fw.maintenance.migrate();
   const where = config.database.client === 'sqlite' ? `SQLite ${config.database.filename}` : 'PostgreSQL';
   logger.info({ migrations: applied }, `database ready (${where}${applied.length ? `, applied ${applied.length} migration(s)` : ''})`);
-  return fw;
+  return { fw, db };
 }
 
 export interface ServeOptions {
@@ -37,7 +42,7 @@ export async function serve(config: Config, logger: Logger, options: ServeOption
 
   if (options.web) {
     if (!config.community.email) logger.warn('Open Badges 2.0 is not published until community.email is set (2.0 requires an issuer contact email); 3.0 credentials are unaffected');
-    app = await buildWebApp(fw, logger);
+    app = await buildWebApp(fw, config, logger);
     await app.listen({ port: config.port, host: config.host });
     logger.info(`Flywheel site on http://localhost:${config.port} (API: /api/v1/leaderboard)`);
   }
@@ -47,7 +52,7 @@ export async function serve(config: Config, logger: Logger, options: ServeOption
   else if (!config.discord.token) logger.info('Discord bot is off until DISCORD_TOKEN is set (see README, "Discord")');
   else bot = await startDiscordBot(fw, config, logger);
 
-  const stopWriteBack = startWriteBack(fw, logger);
+  const stopWriteBack = startWriteBack(fw, config, logger);
 
   const housekeeping = async () => {
     const { moves, grants, revoked } = await fw.maintenance.housekeeping();

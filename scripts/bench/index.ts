@@ -25,7 +25,7 @@ import autocannon from 'autocannon';
 import { Command } from 'commander';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { openFlywheel } from '../../src/main.js';
+import { openWithDatabase } from '../../src/main.js';
 import { PERIODS } from '../../src/domain/periods.js';
 import { readLeaderboard } from '../../src/app/leaderboards.js';
 import { ReadCache } from '../../src/app/read-cache.js';
@@ -77,10 +77,10 @@ export async function bench(options: Options) {
   const env = { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', RATE_LIMIT_ALLOW: '127.0.0.1', ADMIN_PASSWORD: 'bench-admin-password' };
   const config = loadConfig(env, dir);
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
-  const fw = await openFlywheel(config, createLogger('silent'));
+  const { fw, db } = await openWithDatabase(config, createLogger('silent'));
   const children: ChildProcess[] = [];
   try {
-    if (Number((await fw.db('activities').count({ n: '*' }).first())!.n) > 0) throw new Error('DATABASE_URL must point at an empty database');
+    if (Number((await db('activities').count({ n: '*' }).first())!.n) > 0) throw new Error('DATABASE_URL must point at an empty database');
 
     // 1. Ingest, against the ceiling.
     log(`ingesting ${options.activities.toLocaleString('en-US')} activities…`);
@@ -99,7 +99,7 @@ export async function bench(options: Options) {
     const bare = await ceiling(target, activityBatches({ activities: options.activities, batchSize: BATCH }));
     // On SQLite, where the target applies: what the two appends alone cost on Flywheel's own schema.
     log('floor: the same ledger and award rows appended alone…');
-    const floor = config.database.client === 'sqlite' ? await schemaFloor(fw.db, join(dir, 'floor.sqlite'), BATCH) : null;
+    const floor = config.database.client === 'sqlite' ? await schemaFloor(db, join(dir, 'floor.sqlite'), BATCH) : null;
     const ingest = {
       perSec,
       ceilingPerSec: bare.perSec,
@@ -119,10 +119,10 @@ export async function bench(options: Options) {
     // on one platform only, one from each.
     log('merging two members…');
     const typical = async (platform: 'discord' | 'discourse'): Promise<number> =>
-      (await fw.db('identities as i')
+      (await db('identities as i')
         .join('awards as w', 'w.member_id', 'i.member_id')
         .where('i.platform', platform)
-        .whereNotIn('i.member_id', fw.db('identities').select('member_id').whereNot('platform', platform))
+        .whereNotIn('i.member_id', db('identities').select('member_id').whereNot('platform', platform))
         .groupBy('i.member_id')
         .havingRaw('COUNT(*) >= 10')
         .orderBy('i.member_id')
@@ -148,23 +148,23 @@ export async function bench(options: Options) {
     // Untimed: 100 reads of every board first. A server answers boards with its query code compiled;
     // a fresh process spends its first few thousand reads getting there (p99 ~1.3 against ~0.7 ms in
     // a probe over 300,000 activities), which is the JIT's warm-up, not the boards'.
-    for (let i = 0; i < 100; i++) for (const board of boards) await readLeaderboard(fw.db, board, totals);
+    for (let i = 0; i < 100; i++) for (const board of boards) await readLeaderboard(db, board, totals);
     for (const board of boards)
       for (let i = 0; i < 1000; i++) {
         // The board query itself, as after every write: the kept board is bypassed; a board's total is
         // counted once (a scan of the board) and kept, as the app keeps it until the next write.
         const started = performance.now();
-        await readLeaderboard(fw.db, board, totals);
+        await readLeaderboard(db, board, totals);
         latencies.push(performance.now() - started);
       }
     latencies.sort((a, b) => a - b);
     const naiveStarted = performance.now();
-    await fw.db('awards').select('member_id').sum({ points: 'points' }).groupBy('member_id').orderBy('points', 'desc').limit(50);
+    await db('awards').select('member_id').sum({ points: 'points' }).groupBy('member_id').orderBy('points', 'desc').limit(50);
     const leaderboard = { reads: latencies.length, p50Ms: round(quantile(latencies, 0.5), 3), p99Ms: round(quantile(latencies, 0.99), 3), naiveMs: round(performance.now() - naiveStarted, 1) };
     const top = await fw.boards.leaderboard({ period: 'all', limit: 50 });
     const users = top.entries.map((e) => e.member.id);
     // Members of the top board who are on Discord: who sends the bot's interactions.
-    const discordIds = ((await fw.db('identities').where({ platform: 'discord' }).whereIn('member_id', users).pluck('external_id')) as string[]).slice(0, 20);
+    const discordIds = ((await db('identities').where({ platform: 'discord' }).whereIn('member_id', users).pluck('external_id')) as string[]).slice(0, 20);
     await fw.close();
 
     // 4–6. `flywheel serve` (site + bot against the fake Discord), each in its own process.

@@ -39,7 +39,8 @@ const VC_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
 const OB3_CONTEXT = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
 const REVOCATION_REASON = 'The reason for this badge no longer holds.';
 
-export function urls(config: Config) {
+/** Public addresses of the site's pages and documents (only the site's address is needed). */
+export function urls(config: { community: Pick<Config['community'], 'siteUrl'> }) {
   const base = config.community.siteUrl.replace(/\/$/, '');
   return {
     base,

@@ -26,13 +26,10 @@ import { WriteLock } from './write-lock.js';
 export interface Flywheel {
   /** How many writes this process has committed: read caches compare against it. */
   writes(): number;
-  /** The writer's connection (migrations, backups, tests); use cases read through their own. */
-  db: Db;
   /** Close every database connection. */
   close(): Promise<void>;
   /** Reach the database the way reads do (health checks: never queued behind a long write). */
   ping(): Promise<void>;
-  config: Config;
   now: () => number;
   ingest: Ingest;
   /** The catalog, badge pages, newest awards, manual grants, and sending grants to the forum. */
@@ -94,13 +91,11 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
   const news = new NewsBus();
   const champions = championsUseCases(reads, { lock, rules, termMonths: config.champions.termMonths, memberOptions });
   return {
-    db,
     close: async () => {
       if (reads !== db) await reads.destroy();
       await db.destroy();
     },
     ping: async () => void (await reads.raw('SELECT 1')),
-    config,
     now,
     ingest,
     badges: badgesUseCases(reads, { lock, badges: config.badges, memberOptions, now }),

@@ -16,7 +16,7 @@ import {
 } from 'discord.js';
 import type { Flywheel } from '../app/flywheel.js';
 import { createIngestQueue } from '../app/ingest-queue.js';
-import type { Config } from '../config.js';
+import type { BotConfig, DiscordConfig } from '../config.js';
 import { DomainError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import type { BotCommand, Reply } from './command.js';
@@ -39,7 +39,7 @@ export interface DiscordBot {
   stop(): Promise<void>;
 }
 
-export function discordRest(config: Config): REST {
+export function discordRest(config: { discord: Pick<DiscordConfig, 'apiUrl' | 'token'> }): REST {
   return new REST({ api: config.discord.apiUrl }).setToken(config.discord.token ?? '');
 }
 
@@ -64,7 +64,8 @@ async function chooseIntents(rest: REST, log: Logger): Promise<GatewayIntentBits
   return intents;
 }
 
-export async function startDiscordBot(fw: Flywheel, config: Config, logger: Logger): Promise<DiscordBot> {
+/** `config` is the bot's slice of the configuration; everything else comes through the use cases of `fw`. */
+export async function startDiscordBot(fw: Flywheel, config: BotConfig, logger: Logger): Promise<DiscordBot> {
   const log = logger.child({ adapter: 'discord' });
   if (!config.discord.token) throw new DomainError('invalid_config', 'DISCORD_TOKEN: required to start the Discord bot');
   if (!config.discord.guildId) throw new DomainError('invalid_config', "DISCORD_GUILD_ID: required with DISCORD_TOKEN (the community's server id)");
@@ -80,7 +81,7 @@ export async function startDiscordBot(fw: Flywheel, config: Config, logger: Logg
   });
 
   const publish = (news: News): Promise<void> =>
-    publishNews(client, fw, config.discord, news, log).catch((err: unknown) => log.error({ err }, 'announcements failed'));
+    publishNews(client, fw, config, news, log).catch((err: unknown) => log.error({ err }, 'announcements failed'));
   const ctx: BotContext = {
     fw,
     publish,

@@ -9,7 +9,7 @@ import { urls } from '../app/credentials.js';
 import { CHAMPION_BADGE } from '../app/champions.js';
 import type { Flywheel } from '../app/flywheel.js';
 import type { News } from '../app/news.js';
-import type { DiscordConfig } from '../config.js';
+import type { BotConfig, DiscordConfig } from '../config.js';
 import { STAGES, type Stage } from '../domain/stages.js';
 import type { Logger } from '../logger.js';
 import { name } from './presenters.js';
@@ -27,7 +27,8 @@ const TIER_MEDAL = { bronze: '🥉', silver: '🥈', gold: '🥇' } as const;
 const TIER_COLOR = { bronze: 0xc98a52, silver: 0xc9d1da, gold: 0xf2c94c } as const;
 const EMBEDS_PER_MESSAGE = 10;
 
-export async function publishNews(client: Client, fw: Flywheel, config: DiscordConfig, news: News, log: Logger): Promise<void> {
+export async function publishNews(client: Client, fw: Flywheel, bot: BotConfig, news: News, log: Logger): Promise<void> {
+  const config = bot.discord;
   const grants = news.grants.filter((g) => g.awardedAt >= fw.now() - NEWS_WINDOW_MS);
   const revoked = news.revoked ?? [];
   const appointed = news.appointed ?? [];
@@ -35,10 +36,10 @@ export async function publishNews(client: Client, fw: Flywheel, config: DiscordC
   if (news.moves.length + grants.length + revoked.length + appointed.length + told.length === 0 || !client.isReady()) return;
   const memberIds = [...new Set([...news.moves, ...grants, ...revoked, ...appointed, ...told].map((m) => m.memberId))];
   const people = new Map((await fw.members.onPlatform(memberIds, 'discord')).map((p) => [p.memberId, p]));
-  const badges = new Map(fw.config.badges.map((b) => [b.id, b]));
+  const badges = new Map(fw.badges.catalog().map((b) => [b.id, b]));
   const lines: string[] = [];
   const embeds: APIEmbed[] = [];
-  const link = urls(fw.config);
+  const link = urls(bot);
   for (const move of news.moves) {
     const person = people.get(move.memberId);
     if (!person || person.hidden) continue;
@@ -66,7 +67,7 @@ export async function publishNews(client: Client, fw: Flywheel, config: DiscordC
   // A new champion hears it in person (hidden or not: it is their own news).
   for (const a of appointed) {
     const person = people.get(a.memberId);
-    if (person) await tellInPerson(client, person.externalId, championWelcome(fw.config.community.name, a.termEnd), log);
+    if (person) await tellInPerson(client, person.externalId, championWelcome(bot.community.name, a.termEnd), log);
   }
   // Members without a Discord account read it on their page instead.
   for (const t of told) {

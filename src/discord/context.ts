@@ -2,7 +2,7 @@
 import type { Client, ClientEvents } from 'discord.js';
 import type { Flywheel } from '../app/flywheel.js';
 import type { IngestQueue } from '../app/ingest-queue.js';
-import type { Config, DiscordConfig } from '../config.js';
+import type { BotConfig, DiscordConfig } from '../config.js';
 import type { ActivityInput } from '../domain/activity.js';
 import type { Logger } from '../logger.js';
 import type { News } from '../app/news.js';
@@ -10,7 +10,7 @@ import type { ThanksVocabulary } from './thanks-text.js';
 
 export interface BotContext {
   fw: Flywheel;
-  config: Config;
+  config: BotConfig;
   discord: DiscordConfig;
   log: Logger;
   client: Client;

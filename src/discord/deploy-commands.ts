@@ -11,7 +11,7 @@ export interface DeployResult {
   names: string[];
 }
 
-export async function deployCommands(config: Config, scope: 'guild' | 'global'): Promise<DeployResult> {
+export async function deployCommands(config: Pick<Config, 'discord'>, scope: 'guild' | 'global'): Promise<DeployResult> {
   if (!config.discord.token) throw new DomainError('invalid_config', 'DISCORD_TOKEN: required to deploy commands');
   if (scope === 'guild' && !config.discord.guildId)
     throw new DomainError('invalid_config', 'DISCORD_GUILD_ID: required to deploy commands to the server (or use --global)');

@@ -8,6 +8,7 @@
  */
 import { ChannelType, Constants, PermissionsBitField, SnowflakeUtil, messageLink, type APIChannel, type APIGuildMember, type APIMessage, type APIThreadChannel, type APIUser, type REST } from 'discord.js';
 import type { Flywheel } from '../app/flywheel.js';
+import type { BotConfig } from '../config.js';
 import type { ActivityInput } from '../domain/activity.js';
 import { DomainError } from '../domain/errors.js';
 import { joinActivity, messageActivities, messageRef, reactionActivities, type HelpThread, type Person } from './activities.js';
@@ -54,8 +55,8 @@ const idBefore = (since: number): bigint => (BigInt(since) <= DISCORD_EPOCH ? 0n
 const userFacts = (u: APIUser): UserFacts => ({ id: u.id, username: u.username, globalName: u.global_name ?? null, bot: u.bot ?? false });
 
 /** Reads members once each, and answers who they are and whether they moderate (guild-wide permissions). */
-function people(fw: Flywheel, api: HistoryApi) {
-  const staff = fw.config.staff.discordRoleIds;
+function people(bot: BotConfig, api: HistoryApi) {
+  const staff = bot.staff.discordRoleIds;
   const members = new Map<string, Promise<APIGuildMember | null>>();
   const memberOf = (id: string) => members.get(id) ?? members.set(id, api.member(id)).get(id)!;
   let rolePermissions: Promise<Map<string, bigint>> | null = null;
@@ -68,18 +69,18 @@ function people(fw: Flywheel, api: HistoryApi) {
       if (!member) return false;
       rolePermissions ??= api.roles().then((roles) => new Map(roles.map((r) => [r.id, BigInt(r.permissions)])));
       const perms = await rolePermissions;
-      const bits = [fw.config.discord.guildId!, ...member.roles].reduce((all, id) => all | (perms.get(id) ?? 0n), 0n);
-      return isModerator(member, new PermissionsBitField(bits), fw.config.discord);
+      const bits = [bot.discord.guildId!, ...member.roles].reduce((all, id) => all | (perms.get(id) ?? 0n), 0n);
+      return isModerator(member, new PermissionsBitField(bits), bot.discord);
     },
   };
 }
 
-export async function importDiscordHistory(fw: Flywheel, rest: REST, options: DiscordImportOptions = {}): Promise<DiscordImportResult> {
-  const config = fw.config.discord;
+export async function importDiscordHistory(fw: Flywheel, bot: BotConfig, rest: REST, options: DiscordImportOptions = {}): Promise<DiscordImportResult> {
+  const config = bot.discord;
   const guildId = config.guildId;
   if (!config.token || !guildId) throw new DomainError('invalid_config', 'DISCORD_TOKEN and DISCORD_GUILD_ID: needed to import the server’s history');
   const api = historyApi(rest, guildId);
-  const who = people(fw, api);
+  const who = people(bot, api);
   const vocabulary = compileThanks(config.thanks);
   const since = options.since ?? null;
 

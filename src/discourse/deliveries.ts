@@ -3,6 +3,7 @@
  * payload, who authored the topic (from the ledger, else the forum's API); the pipeline decides.
  */
 import type { Flywheel } from '../app/flywheel.js';
+import type { DiscourseConfig } from '../config.js';
 import type { ActivityInput, IdentityRef } from '../domain/activity.js';
 import { DomainError } from '../domain/errors.js';
 import { acceptedTime } from '../domain/time-range.js';
@@ -75,6 +76,8 @@ const AUTHOR_DELETED = 'the post’s author no longer has an account on the foru
 
 export interface DeliveryDeps {
   fw: Flywheel;
+  /** The forum's address, categories and API key (to ask it what a webhook leaves out). */
+  forum: DiscourseConfig;
   log: Logger;
 }
 
@@ -82,7 +85,7 @@ export interface DeliveryDeps {
 async function topicAuthor(deps: DeliveryDeps, topicId: number): Promise<IdentityRef | null> {
   const known = await deps.fw.ledger.authorOf(topicRef(topicId), 'discourse');
   if (known) return known;
-  const topic = await fetchTopic(deps.fw.config.discourse, topicId).catch((err: unknown) => {
+  const topic = await fetchTopic(deps.forum, topicId).catch((err: unknown) => {
     deps.log.warn({ err, topicId }, 'could not ask the forum who opened a topic');
     return null;
   });
@@ -94,7 +97,7 @@ async function topicAuthor(deps: DeliveryDeps, topicId: number): Promise<Identit
  * its post number, null for none, undefined when the forum's API is not configured or did not answer.
  */
 async function forumSolution(deps: DeliveryDeps, topicId: number): Promise<number | null | undefined> {
-  const topic = await fetchTopic(deps.fw.config.discourse, topicId).catch((err: unknown) => {
+  const topic = await fetchTopic(deps.forum, topicId).catch((err: unknown) => {
     deps.log.warn({ err, topicId }, 'could not ask the forum which post solves a topic');
     return null;
   });
@@ -106,7 +109,7 @@ export async function readDelivery(deps: DeliveryDeps, group: string, event: str
   if (!isObject(body)) throw bad('a JSON object');
   checkTimes(body, now);
   const { fw } = deps;
-  const ctx = (author: IdentityRef | null): MapContext => ({ url: fw.config.discourse.url, qaCategories: fw.config.discourse.qaCategories, topicAuthor: author });
+  const ctx = (author: IdentityRef | null): MapContext => ({ url: deps.forum.url, qaCategories: deps.forum.qaCategories, topicAuthor: author });
   const activities = (list: ActivityInput[]): Delivery => ({ kind: 'activities', activities: list });
   const authored = (post: DiscoursePost, then: (p: AuthoredPost) => Promise<Delivery> | Delivery): Promise<Delivery> | Delivery =>
     hasAuthor(post) ? then(post) : { kind: 'skipped', reason: AUTHOR_DELETED };

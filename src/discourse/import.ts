@@ -4,7 +4,7 @@
  * re-run changes nothing. The page reached is saved after each page: an interrupted import resumes.
  */
 import type { Flywheel } from '../app/flywheel.js';
-import type { DiscourseConfig } from '../config.js';
+import type { DiscourseConfig, ForumConfig } from '../config.js';
 import type { ActivityInput } from '../domain/activity.js';
 import { discourseFetch } from './api.js';
 import {
@@ -87,8 +87,8 @@ async function topicHistory(c: DiscourseConfig, id: number, qaCategories: readon
   return out;
 }
 
-export async function importHistory(fw: Flywheel, options: { restart?: boolean; onProgress?: (p: ImportProgress) => void } = {}): Promise<ImportResult> {
-  const c = fw.config.discourse;
+export async function importHistory(fw: Flywheel, config: ForumConfig, options: { restart?: boolean; onProgress?: (p: ImportProgress) => void } = {}): Promise<ImportResult> {
+  const c = config.discourse;
   const saved = options.restart ? null : await fw.settings.get(CURSOR);
   const startPage = saved ? Number(saved) : 0;
   const about = await discourseFetch<{ about?: { stats?: { topic_count?: number; topics_count?: number } } }>(c, '/about.json').catch(() => null);

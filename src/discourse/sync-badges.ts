@@ -1,5 +1,6 @@
 /** `flywheel discourse sync-badges`: create on the forum the badges the catalog maps with `discourse: sync`, and remember their ids. */
 import type { Flywheel } from '../app/flywheel.js';
+import type { ForumConfig } from '../config.js';
 import { discourseFetch } from './api.js';
 
 const BADGE_TYPE = { gold: 1, silver: 2, bronze: 3 } as const;
@@ -9,9 +10,9 @@ export interface SyncResult {
   found: string[];
 }
 
-export async function syncBadges(fw: Flywheel): Promise<SyncResult> {
-  const c = fw.config.discourse;
-  const wanted = fw.config.badges.filter((b) => b.discourse === 'sync');
+export async function syncBadges(fw: Flywheel, config: ForumConfig): Promise<SyncResult> {
+  const c = config.discourse;
+  const wanted = fw.badges.catalog().filter((b) => b.discourse === 'sync');
   const result: SyncResult = { created: [], found: [] };
   if (wanted.length === 0) return result;
   const existing = await discourseFetch<{ badges: Array<{ id: number; name: string }> }>(c, '/admin/badges.json');

@@ -16,6 +16,7 @@ import fastifyView from '@fastify/view';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import handlebars from 'handlebars';
 import type { Flywheel } from '../app/flywheel.js';
+import type { WebConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { registerErrorHandling } from './errors.js';
 import { viewHelpers } from './view-helpers.js';
@@ -50,11 +51,12 @@ declare module 'fastify' {
 
 const ROUTES = [discourseWebhook, healthRoutes, leaderboardApi, membersApi, badgesApi, badgePages, openBadges, championsRoutes, siteRoutes, authRoutes, meRoutes, linkRoutes, adminRoutes, adminContributionRoutes, contributionsApi, meContributionRoutes] as const;
 
-export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<FastifyInstance> {
+/** `config` is the web's slice of the configuration; everything else comes through the use cases of `fw`. */
+export async function buildWebApp(fw: Flywheel, config: WebConfig, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger.child({ adapter: 'web' }) as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
-    trustProxy: fw.config.trustProxy,
+    trustProxy: config.trustProxy,
     // Errors the router raises before any route runs (a path segment too long, a bad URL) get the same { error, code }.
     frameworkErrors: (error, _request, reply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
@@ -70,8 +72,8 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: `${fw.config.community.name} — Flywheel API`, version: '1', description: 'Leaderboards, members, badges and champions. Hidden members are never returned.' },
-      servers: [{ url: fw.config.community.siteUrl }],
+      info: { title: `${config.community.name} — Flywheel API`, version: '1', description: 'Leaderboards, members, badges and champions. Hidden members are never returned.' },
+      servers: [{ url: config.community.siteUrl }],
     },
     hideUntagged: true,
   });
@@ -88,7 +90,7 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
   });
   await app.register(fastifyStatic, { root: join(PROJECT_ROOT, 'public'), prefix: '/static/' });
   // Sessions and CSRF tokens live in signed cookies; the secret survives restarts (kept in the database).
-  const cookieSecret = fw.config.auth.sessionSecret ?? (await fw.settings.secret('session_secret'));
+  const cookieSecret = config.auth.sessionSecret ?? (await fw.settings.secret('session_secret'));
   await app.register(fastifyCookie, { secret: cookieSecret });
   await app.register(fastifyFormbody);
   // A CSRF token is bound to the session it was made for: one session's pair is refused in another.
@@ -97,16 +99,16 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
     getUserInfo: csrfUserInfo,
     csrfOpts: { hmacKey: createHmac('sha256', cookieSecret).update('csrf').digest() },
   });
-  await app.register(fastifyRateLimit, { global: false, allowList: fw.config.rateLimitAllow });
+  await app.register(fastifyRateLimit, { global: false, allowList: config.rateLimitAllow });
   const routeList: Array<{ method: string; url: string }> = [];
   app.decorate('routeList', routeList);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push({ method, url: route.url });
   });
-  registerSessions(app, fw);
-  app.decorate('passwordLogin', passwordLogin(fw.config, logger));
+  registerSessions(app, fw, config);
+  app.decorate('passwordLogin', passwordLogin(config, logger));
   registerErrorHandling(app);
-  for (const routes of ROUTES) await app.register(async (scope) => routes(scope, fw));
+  for (const routes of ROUTES) await app.register(async (scope) => routes(scope, fw, config));
   app.get('/api/v1/openapi.json', async () => app.swagger());
   return app;
 }

@@ -23,7 +23,7 @@ beforeAll(async () => {
     act('member_joined', discord('111111111111111111', { username: 'ana', displayName: 'Ana Lima' }), fw.clock.now - 86_400_000),
     act('member_joined', discord('222222222222222222', { username: 'ben', displayName: '<b>Ben</b>' }), fw.clock.now - 86_400_000),
   ]);
-  app = await buildWebApp(fw, createLogger('silent'));
+  app = await buildWebApp(fw, fw.config, createLogger('silent'));
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   browser = await launchBrowser();
   page = await browser.newPage();

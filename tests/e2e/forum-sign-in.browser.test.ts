@@ -30,7 +30,7 @@ beforeAll(async () => {
     DISCORD_APPLICATION_ID: '100000000000000001',
     DISCORD_CLIENT_SECRET: 'client-secret-for-tests',
   });
-  app = await buildWebApp(fw, createLogger('silent'));
+  app = await buildWebApp(fw, fw.config, createLogger('silent'));
   base = await listenForReal(app, fw.config);
   browser = await launchBrowser();
   page = await browser.newPage();

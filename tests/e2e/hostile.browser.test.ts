@@ -70,7 +70,7 @@ beforeAll(async () => {
   await fw.champions.decide(nominee.nominationId, 'approve', { memberId: null, label: 'test' }, { citation: REASON });
   awardId = Number((await fw.db('badge_awards').where({ member_id: ids.get('rtl') }).first('id'))!.id);
 
-  app = await buildWebApp(fw, createLogger('silent'));
+  app = await buildWebApp(fw, fw.config, createLogger('silent'));
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 390, height: 844 } });

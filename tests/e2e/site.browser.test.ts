@@ -30,7 +30,7 @@ beforeAll(async () => {
     ...thanks(asker, ana, now - 3 * 86_400_000 + 180_000),
     act('answer_accepted', evil, now - 40 * 86_400_000, { counterpart: asker }),
   ]);
-  app = await buildWebApp(fw, createLogger('silent'));
+  app = await buildWebApp(fw, fw.config, createLogger('silent'));
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   browser = await launchBrowser();
   page = await browser.newPage();

@@ -291,7 +291,7 @@ describe('a fresh install with no password and no Discord sign-in', () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) });
     const fw = await testFlywheel({ PUBLIC_URL: 'http://flywheel.test' });
-    const app = await buildWebApp(fw, pino({ level: 'info' }, sink));
+    const app = await buildWebApp(fw, fw.config, pino({ level: 'info' }, sink));
     try {
       const password = lines.join('').match(/One-time admin password \(sign in at http:\/\/flywheel\.test\/admin\): (\S+?)"/)?.[1];
       expect(password).toBeTruthy();

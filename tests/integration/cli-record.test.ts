@@ -5,11 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createFlywheel } from '../../src/app/flywheel.js';
 import { loadConfig } from '../../src/config.js';
-import { createDb } from '../../src/db/knex.js';
 import { act, discord } from '../support/builders.js';
-import { dialect, freshDatabaseUrl } from '../support/db.js';
+import { dialect, freshDatabaseUrl, flywheelOver } from '../support/db.js';
 
 const run = promisify(execFile);
 const cli = (args: string[], env: Record<string, string>) =>
@@ -25,7 +23,7 @@ async function community() {
   const url = dialect() === 'sqlite' ? `sqlite:${join(dir, 'fw.sqlite')}` : await freshDatabaseUrl();
   const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' }, '/nonexistent');
   const open = async () => {
-    const fw = createFlywheel(createDb(config.database), config);
+    const fw = flywheelOver(config);
     await fw.maintenance.migrate();
     return fw;
   };

@@ -6,11 +6,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { demoCommunity } from '../../src/app/demo-community.js';
-import { createFlywheel } from '../../src/app/flywheel.js';
 import { loadConfig } from '../../src/config.js';
-import { createDb } from '../../src/db/knex.js';
 import { act, discord } from '../support/builders.js';
-import { dialect, freshDatabaseUrl } from '../support/db.js';
+import { dialect, freshDatabaseUrl, flywheelOver } from '../support/db.js';
 
 const run = promisify(execFile);
 const cli = (args: string[], env: Record<string, string>) =>
@@ -69,7 +67,7 @@ describe('a command that fails', () => {
   async function frozenCommunity(): Promise<Record<string, string>> {
     const url = await databaseUrl();
     const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' }, '/nonexistent');
-    const fw = createFlywheel(createDb(config.database), config, () => Date.parse('2026-11-22T12:00:00Z'));
+    const fw = flywheelOver(config, () => Date.parse('2026-11-22T12:00:00Z'));
     await fw.maintenance.migrate();
     const asker = discord('1');
     await fw.ingest(Array.from({ length: 300 }, (_, i) => act('answer_posted', discord(String(100 + i)), Date.parse('2026-11-20T10:00:00Z') + i * 1000, { counterpart: asker })));

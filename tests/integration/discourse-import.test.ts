@@ -49,7 +49,7 @@ describe('flywheel import discourse', () => {
   it('records topics, answers, likes and solutions, and a re-run changes nothing', async () => {
     const fw = await testFlywheel(env());
     try {
-      const first = await importHistory(fw);
+      const first = await importHistory(fw, fw.config);
       expect(first).toMatchObject({ total: 5, topics: 5, resumedFromPage: 0 });
       const ledger = await recorded(fw);
       const kinds = ledger.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.kind]: (acc[r.kind] ?? 0) + 1 }), {});
@@ -61,7 +61,7 @@ describe('flywheel import discourse', () => {
       expect(kinds).toEqual({ question_asked: 4, topic_created: 1, answer_posted: 10 + 4, message_posted: 5, reaction_given: 5 + CROWD, reaction_received: 5 + CROWD, answer_accepted: 3 });
       expect(forum.requests.filter((r) => r.path === '/post_action_users.json').length).toBeGreaterThanOrEqual(6);
       // A second run over the same forum: nothing new.
-      const again = await importHistory(fw, { restart: true });
+      const again = await importHistory(fw, fw.config, { restart: true });
       expect(again.recorded).toBe(0);
       expect(await recorded(fw)).toEqual(ledger);
     } finally {
@@ -73,12 +73,12 @@ describe('flywheel import discourse', () => {
     const whole = await testFlywheel(env());
     const broken = await testFlywheel(env());
     try {
-      await importHistory(whole);
+      await importHistory(whole, whole.config);
       forum.requests.length = 0;
       forum.failAfterRequests = 12; // the forum goes down mid-import
-      await expect(importHistory(broken)).rejects.toThrow(/500/);
+      await expect(importHistory(broken, broken.config)).rejects.toThrow(/500/);
       forum.failAfterRequests = null;
-      const resumed = await importHistory(broken);
+      const resumed = await importHistory(broken, broken.config);
       expect(resumed.resumedFromPage).toBeGreaterThan(0);
       const keyed = async (fw: typeof whole) => (await recorded(fw)).map((r) => `${r.key}|${r.kind}|${r.points}|${r.reason}`).sort();
       expect(await keyed(broken)).toEqual(await keyed(whole));

@@ -76,8 +76,8 @@ describe('badges back out to Discourse', () => {
     ]);
     expect(await fw.badges.deliverOutbox(send())).toBe(0);
     expect((await outbox())[0]!.last_error).toMatch(/run flywheel discourse sync-badges/);
-    expect(await syncBadges(fw)).toEqual({ created: ['helping-hand'], found: [] });
-    expect(await syncBadges(fw)).toEqual({ created: [], found: ['helping-hand'] });
+    expect(await syncBadges(fw, fw.config)).toEqual({ created: ['helping-hand'], found: [] });
+    expect(await syncBadges(fw, fw.config)).toEqual({ created: [], found: ['helping-hand'] });
     expect(forum.badges.find((b) => b.name === 'Helping Hand')).toMatchObject({ badge_type_id: 2 });
     fw.clock.now += 3_600_000;
     expect(await fw.badges.deliverOutbox(send())).toBe(1);

@@ -36,7 +36,7 @@ async function start(env: Record<string, string> = {}, configure?: (c: Config) =
   forum = await new FakeDiscourse().start();
   const forumEnv: Record<string, string> = withForum ? { DISCOURSE_URL: forum.url, DISCOURSE_CONNECT_SECRET: forum.connectSecret, DISCOURSE_WEBHOOK_SECRET: WEBHOOK_SECRET } : {};
   fw = await testFlywheel({ ...forumEnv, ...env }, configure);
-  app = await buildWebApp(fw, createLogger('silent'));
+  app = await buildWebApp(fw, fw.config, createLogger('silent'));
   site = await listenForReal(app, fw.config);
   return fw;
 }

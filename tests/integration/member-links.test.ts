@@ -20,7 +20,7 @@ beforeAll(async () => {
   h = await startBotHarness({ env: { DISCOURSE_URL: forum.url, DISCOURSE_CONNECT_SECRET: forum.connectSecret } });
   h.discord.addUser(DISCORD_ID, 'dora');
   h.discord.addUser(OTHER_DISCORD, 'mallory');
-  site = await buildWebApp(h.fw, createLogger('silent'));
+  site = await buildWebApp(h.fw, h.fw.config, createLogger('silent'));
 });
 afterAll(async () => {
   await site.close();

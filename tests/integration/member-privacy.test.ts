@@ -16,10 +16,8 @@ import { createLogger } from '../../src/logger.js';
 import { buildWebApp } from '../../src/web/app.js';
 import { act, discord } from '../support/builders.js';
 import { Visitor } from '../support/browser-session.js';
-import { createFlywheel } from '../../src/app/flywheel.js';
 import { loadConfig } from '../../src/config.js';
-import { createDb } from '../../src/db/knex.js';
-import { dialect, freshDatabaseUrl, testFlywheel, type TestFlywheel } from '../support/db.js';
+import { dialect, freshDatabaseUrl, flywheelOver, testFlywheel, type TestFlywheel } from '../support/db.js';
 import { FakeDiscord } from '../support/fake-discord.js';
 
 const T = Date.parse('2026-11-21T10:00:00Z');
@@ -33,7 +31,7 @@ async function start(options: { hiddenByDefault?: boolean; env?: Record<string, 
   fw = await testFlywheel(options.env ?? {}, (c) => {
     c.community.hiddenByDefault = options.hiddenByDefault ?? false;
   });
-  app = await buildWebApp(fw, createLogger('silent'));
+  app = await buildWebApp(fw, fw.config, createLogger('silent'));
   await app.ready();
 }
 afterEach(async () => {
@@ -101,7 +99,7 @@ describe('splitting a member (members unmerge)', () => {
     const url = dialect() === 'sqlite' ? `sqlite:${join(mkdtempSync(join(tmpdir(), 'fw-unmerge-')), 'fw.sqlite')}` : await freshDatabaseUrl();
     const open = () => {
       const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' }, '/nonexistent');
-      return Object.assign(createFlywheel(createDb(config.database), config, () => T + 86_400_000), { clock: { now: T + 86_400_000 } });
+      return Object.assign(flywheelOver(config, () => T + 86_400_000), { clock: { now: T + 86_400_000 } });
     };
     fw = open();
     await fw.maintenance.migrate();
@@ -115,7 +113,7 @@ describe('splitting a member (members unmerge)', () => {
       timeout: 60_000,
     });
     fw = open();
-    app = await buildWebApp(fw, createLogger('silent'));
+    app = await buildWebApp(fw, fw.config, createLogger('silent'));
     const split = await memberOf('discourse', '2001');
     expect(split).not.toBe(keep);
     expect((await api(`/api/v1/members/${split}`)).statusCode).toBe(404);

@@ -137,7 +137,7 @@ describe('importing a forum whose history starts twelve years ago', () => {
       // The asker liked the answer: it earns (fair play).
       forum.likes.set(answer.id, [{ id: op.id, username: op.username, name: op.name }]);
     }
-    const result = await importHistory(fw);
+    const result = await importHistory(fw, fw.config);
     expect(result.topics).toBe(forum.topics.length);
     await fw.maintenance.closePeriods();
     // Every season's answer won its week and its month.

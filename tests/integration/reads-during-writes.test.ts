@@ -12,7 +12,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { Flywheel } from '../../src/app/flywheel.js';
 import { createLogger } from '../../src/logger.js';
-import { openFlywheel } from '../../src/main.js';
+import { createFlywheel } from '../../src/app/flywheel.js';
+import { createDb, createReadDb, type Db } from '../../src/db/knex.js';
 import { buildWebApp } from '../../src/web/app.js';
 import { act, discord, minutes } from '../support/builders.js';
 
@@ -22,12 +23,17 @@ const bob = discord('200', { username: 'bob' });
 describe('reads while a write is in progress (SQLite file)', () => {
   let dir: string;
   let fw: Flywheel;
+  let db: Db;
   let app: FastifyInstance;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fw-reads-'));
-    fw = await openFlywheel(loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'fw.sqlite')}`, LOG_LEVEL: 'silent' }, dir), createLogger('silent'));
-    app = await buildWebApp(fw, createLogger('silent'));
+    // Opened as `serve` opens it (a writer and read-only connections), keeping the writer's handle to hold a write open.
+    const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'fw.sqlite')}`, LOG_LEVEL: 'silent' }, dir);
+    db = createDb(config.database);
+    fw = createFlywheel(db, config, Date.now, createReadDb(config.database, db));
+    await fw.maintenance.migrate();
+    app = await buildWebApp(fw, config, createLogger('silent'));
     await fw.ingest([act('answer_accepted', alice, minutes(0), { key: 'a1', counterpart: bob, subject: 'q1' })]);
   });
 
@@ -42,7 +48,7 @@ describe('reads while a write is in progress (SQLite file)', () => {
     expect(before.entries.map((e) => e.points)).toEqual([15]);
 
     // A write that holds SQLite's write lock and the writer's only connection, as a long import does.
-    const write = await fw.db.transaction();
+    const write = await db.transaction();
     await write('members').update({ display_name: 'renamed mid-write' });
     try {
       const started = Date.now();
@@ -68,7 +74,7 @@ describe('reads while a write is in progress (SQLite file)', () => {
   });
 
   it('an ingest waiting behind the write still lands, and is read right after', async () => {
-    const write = await fw.db.transaction();
+    const write = await db.transaction();
     await write('members').update({ display_name: 'held' });
     const ingest = fw.ingest([act('answer_accepted', alice, minutes(60), { key: 'a2', counterpart: bob, subject: 'q2' })]);
     const during = (await app.inject('/api/v1/leaderboard?period=all')).json() as { entries: Array<{ points: number }> };

@@ -125,7 +125,7 @@ describe('importing a forum with an impossible date', () => {
       const good2 = topicPayload(op, 'Fine too', 5, '2015-01-02T00:00:00.000Z');
       const bad = { ...topicPayload(op, 'Broken', 5, '2015-01-03T00:00:00.000Z'), created_at: '9999-12-31T00:00:00.000Z' };
       forum.topics.push(good, good2, bad);
-      await expect(importHistory(fw)).rejects.toMatchObject({ code: 'invalid_activity', message: expect.stringContaining('occurredAt: expected a time from 1980-01-01') });
+      await expect(importHistory(fw, fw.config)).rejects.toMatchObject({ code: 'invalid_activity', message: expect.stringContaining('occurredAt: expected a time from 1980-01-01') });
       const keys = (await fw.db('activities').select('natural_key').orderBy('natural_key')).map((r: { natural_key: string }) => r.natural_key);
       expect(keys).toEqual([`discourse:topic:${good.id}`, `discourse:topic:${good2.id}`]);
     } finally {

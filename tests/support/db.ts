@@ -22,8 +22,12 @@ export async function freshDatabaseUrl(): Promise<string> {
   return admin.replace(/\/[^/]*$/, `/${name}`);
 }
 
+/** Adapters get neither the database nor the whole configuration; tests may look at both. */
 export interface TestFlywheel extends Flywheel {
   clock: { now: number };
+  /** The test's own handle on the database (the writer's connection), to look at rows directly. */
+  db: Db;
+  config: Config;
 }
 
 /** A migrated Flywheel on a fresh database, with a settable clock. */
@@ -35,7 +39,7 @@ export async function testFlywheel(env: Env = {}, configure?: (c: Config) => voi
   const clock = { now: Date.parse('2026-11-22T12:00:00Z') };
   const fw = createFlywheel(db, config, () => clock.now);
   await fw.maintenance.migrate();
-  return Object.assign(fw, { clock });
+  return Object.assign(fw, { clock, db, config });
 }
 
 /**
@@ -45,3 +49,9 @@ export async function testFlywheel(env: Env = {}, configure?: (c: Config) => voi
 export const withoutFairPlay = (c: Config): void => {
   c.rules.fairPlay = { ...c.rules.fairPlay, endorsementsPerPair: null, acceptedPerPair: null, answersNeedEndorsement: false };
 };
+
+/** A Flywheel over the database `config` names, opened the way the CLI opens it, with the test's own handle on that database. */
+export function flywheelOver(config: Config, now: () => number = Date.now): Flywheel & { db: Db; config: Config } {
+  const db = createDb(config.database);
+  return Object.assign(createFlywheel(db, config, now), { db, config });
+}

@@ -10,7 +10,7 @@ export interface Recorded {
   reason: string;
 }
 
-export async function recorded(fw: Flywheel): Promise<Recorded[]> {
+export async function recorded(fw: { db: Db }): Promise<Recorded[]> {
   const rows = await fw
     .db('activities as a')
     .join('awards as w', 'w.activity_id', 'a.id')

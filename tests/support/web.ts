@@ -13,7 +13,7 @@ export interface TestSite {
 
 export async function testSite(env: Record<string, string> = {}, configure?: (c: Config) => void): Promise<TestSite> {
   const fw = await testFlywheel(env, configure);
-  const app = await buildWebApp(fw, createLogger('silent'));
+  const app = await buildWebApp(fw, fw.config, createLogger('silent'));
   await app.ready();
   return {
     fw,

@@ -58,8 +58,8 @@ describe('the fake Discourse', () => {
       c.badges = parseCatalog([{ id: 'helping-hand', name: 'Helping Hand', description: 'Answered 2', tier: 'silver', icon: 'hands', earn: { count: { kind: 'answer_posted', atLeast: 2 } }, discourse: 'sync' }], [], c.rules.kinds);
     });
     try {
-      await importHistory(fw);
-      await syncBadges(fw);
+      await importHistory(fw, fw.config);
+      await syncBadges(fw, fw.config);
       await fetchTopic(fw.config.discourse, forum.topics[0]!.id);
     } finally {
       await fw.close();

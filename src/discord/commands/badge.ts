@@ -29,7 +29,7 @@ export default {
     });
     if (!grant) return refuse('That grant was already recorded.');
     await ctx.publish({ moves: [], grants: [grant] });
-    const badge = ctx.config.badges.find((b) => b.id === grant.badgeId)!;
+    const badge = ctx.fw.badges.catalog().find((b) => b.id === grant.badgeId)!;
     return refuse(`Granted **${badge.name}** to ${name(member.displayName ?? user.username)}.`);
   },
 } satisfies SlashCommand;

@@ -1,13 +1,13 @@
 /** Sign-in with Discord: OAuth2 authorization code flow, `identify` scope, and who the account is here. */
-import type { Config } from '../../config.js';
+import type { WebConfig } from '../../config.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Role } from './session.js';
 
-export const oauthConfigured = (config: Config): boolean => Boolean(config.auth.discordClientId && config.auth.discordClientSecret);
+export const oauthConfigured = (config: WebConfig): boolean => Boolean(config.auth.discordClientId && config.auth.discordClientSecret);
 
-export const callbackUrl = (config: Config): string => `${config.community.siteUrl.replace(/\/$/, '')}/auth/discord/callback`;
+export const callbackUrl = (config: WebConfig): string => `${config.community.siteUrl.replace(/\/$/, '')}/auth/discord/callback`;
 
-export function authorizeUrl(config: Config, state: string): string {
+export function authorizeUrl(config: WebConfig, state: string): string {
   const url = new URL(`${config.auth.discordOAuthUrl}/oauth2/authorize`);
   url.search = new URLSearchParams({ response_type: 'code', client_id: config.auth.discordClientId!, scope: 'identify', state, redirect_uri: callbackUrl(config), prompt: 'none' }).toString();
   return url.toString();
@@ -23,7 +23,7 @@ const TIMEOUT_MS = 10_000;
 const failed = () => new DomainError('invalid_parameter', 'Discord sign-in did not complete; please try again');
 
 /** Trade the code Discord sent back for the account that consented. */
-export async function accountFor(config: Config, code: string): Promise<DiscordAccount> {
+export async function accountFor(config: WebConfig, code: string): Promise<DiscordAccount> {
   const api = `${config.discord.apiUrl}/v10`;
   const token = await fetch(`${api}/oauth2/token`, {
     method: 'POST',
@@ -48,7 +48,7 @@ export async function accountFor(config: Config, code: string): Promise<DiscordA
 }
 
 /** Admins and managers are named in the configuration, or hold the manager role in the community's server. */
-export async function roleOf(config: Config, discordId: string): Promise<Role> {
+export async function roleOf(config: WebConfig, discordId: string): Promise<Role> {
   if (config.auth.adminDiscordIds.includes(discordId)) return 'admin';
   if (config.auth.managerDiscordIds.includes(discordId)) return 'manager';
   const { guildId, managerRoleId, token } = config.discord;
@@ -67,7 +67,7 @@ export async function roleOf(config: Config, discordId: string): Promise<Role> {
  * being confirmed): false when it does not or has left the server; throws when Discord cannot say
  * (down, rate limited), so a hiccup does not sign managers out.
  */
-export async function holdsManagerRole(config: Config, discordId: string): Promise<boolean> {
+export async function holdsManagerRole(config: WebConfig, discordId: string): Promise<boolean> {
   const { guildId, managerRoleId, token } = config.discord;
   if (!guildId || !managerRoleId || !token) return false;
   const res = await fetch(`${config.discord.apiUrl}/v10/guilds/${guildId}/members/${discordId}`, {

@@ -3,7 +3,7 @@
  * forum's own roles (`admin`, `moderator`) or its groups (`group:<name>`). The rule that granted
  * the role is kept in the session's grant key, so taking it off the configuration ends the session.
  */
-import type { Config } from '../../config.js';
+import type { WebConfig } from '../../config.js';
 import type { ForumAccount } from '../../discourse/connect.js';
 import type { SessionRole } from '../../app/sessions.js';
 
@@ -13,7 +13,7 @@ const matches = (rule: string, who: ForumFacts): boolean =>
   rule === 'admin' ? who.admin : rule === 'moderator' ? who.moderator : rule.startsWith('group:') && who.groups.includes(rule.slice('group:'.length));
 
 /** The role a forum account has here, and the configured rule that gives it (null for a member). */
-export function forumGrant(config: Config, who: ForumFacts): { role: SessionRole; rule: string | null } {
+export function forumGrant(config: WebConfig, who: ForumFacts): { role: SessionRole; rule: string | null } {
   const admin = config.auth.forumAdmins.find((r) => matches(r, who));
   if (admin) return { role: 'admin', rule: admin };
   const manager = config.auth.forumManagers.find((r) => matches(r, who));
@@ -24,7 +24,7 @@ export function forumGrant(config: Config, who: ForumFacts): { role: SessionRole
 export const forumGrantKey = (role: SessionRole, rule: string): string => `forum:${role}:${rule}`;
 
 /** Whether a stored forum grant key is still a rule of the configuration, for that role. */
-export function forumRuleConfigured(config: Config, grantKey: string, role: SessionRole): boolean {
+export function forumRuleConfigured(config: WebConfig, grantKey: string, role: SessionRole): boolean {
   const [, keyRole, ...rest] = grantKey.split(':');
   const rule = rest.join(':');
   if (keyRole !== role) return false;

@@ -8,7 +8,7 @@
  * granted it is in the key, so taking the rule off the configuration ends the session at once.
  */
 import { scryptSync } from 'node:crypto';
-import type { Config } from '../../config.js';
+import type { WebConfig } from '../../config.js';
 import type { SessionIdentity, SessionRole, StoredSession } from '../../app/sessions.js';
 import { apiReady, fetchForumFacts } from '../../discourse/api.js';
 import { holdsManagerRole } from './discord-oauth.js';
@@ -32,7 +32,7 @@ export interface Grants {
   stillHeld(session: StoredSession): Promise<boolean>;
 }
 
-export function grants(config: Config): Grants {
+export function grants(config: WebConfig): Grants {
   const { adminPassword, adminDiscordIds, managerDiscordIds } = config.auth;
   const { guildId, managerRoleId } = config.discord;
   let passwordKey: string | null = null;

@@ -4,7 +4,7 @@
  * log at start, so a fresh install is never locked out and never open.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Config } from '../../config.js';
+import type { WebConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { adminSignInConfigured } from './providers.js';
 
@@ -16,7 +16,7 @@ export interface PasswordLogin {
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-export function passwordLogin(config: Config, logger: Logger): PasswordLogin {
+export function passwordLogin(config: WebConfig, logger: Logger): PasswordLogin {
   let password = config.auth.adminPassword;
   const oneTime = !password && !adminSignInConfigured(config);
   if (oneTime) {

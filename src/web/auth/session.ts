@@ -7,6 +7,7 @@
 import '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Flywheel } from '../../app/flywheel.js';
+import type { WebConfig } from '../../config.js';
 import { SESSION_MS, type SessionIdentity, type SessionRole } from '../../app/sessions.js';
 import { grants as grantsOf, type Grants } from './grant.js';
 
@@ -77,8 +78,8 @@ export async function endSession(request: FastifyRequest, reply: FastifyReply, f
   reply.clearCookie(SESSION_COOKIE, { path: '/' });
 }
 
-export function registerSessions(app: FastifyInstance, fw: Flywheel): void {
-  const grants = grantsOf(fw.config);
+export function registerSessions(app: FastifyInstance, fw: Flywheel, config: WebConfig): void {
+  const grants = grantsOf(config);
   app.decorate('sessionGrants', grants);
   app.decorateRequest('session', null);
   app.addHook('onRequest', async (request) => {

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
+import type { WebConfig } from '../../config.js';
 import { KIND_FORMS, RECORDABLE_KINDS } from '../../domain/contributions.js';
 import { SPACES } from '../../domain/kinds.js';
 import { AWARD_LIMIT } from '../../domain/manual-award.js';
@@ -47,12 +48,12 @@ const tokenBody = z.object({ ...csrf, name: z.string().max(100) });
 
 const KINDS = RECORDABLE_KINDS.map((kind) => ({ kind, ...KIND_FORMS[kind] }));
 
-export async function adminContributionRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
+export async function adminContributionRoutes(app: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
   guardScope(app, 'manager');
   const post = { preHandler: app.csrfProtection };
   const c = fw.contributions;
   const view = (reply: FastifyReply, page: string, title: string, data: object) =>
-    reply.view(`pages/admin/${page}.hbs`, { title: `${title} — ${fw.config.community.name}`, community: fw.config.community.name, csrf: csrfToken(reply), ...data });
+    reply.view(`pages/admin/${page}.hbs`, { title: `${title} — ${config.community.name}`, community: config.community.name, csrf: csrfToken(reply), ...data });
   const wantsJson = (request: FastifyRequest) => !(request.headers.accept ?? '').includes('text/html');
   const page = (reply: FastifyReply, data: object = {}) =>
     view(reply, 'contributions', 'Contributions', { kinds: KINDS, spaces: SPACES, limit: AWARD_LIMIT, origin: randomUUID(), script: 'admin-contributions.js', ...data });

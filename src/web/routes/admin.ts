@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
+import type { WebConfig } from '../../config.js';
 import { DomainError } from '../../domain/errors.js';
 import { PLATFORMS, SPACES } from '../../domain/kinds.js';
 import { insightCharts } from '../insight-charts.js';
@@ -53,10 +54,10 @@ const EXPORT_COLUMNS = [
 ];
 
 
-export async function adminRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
   const champions = fw.champions;
   const view = (reply: FastifyReply, page: string, title: string, data: object) =>
-    reply.view(`pages/admin/${page}.hbs`, { title: `${title} — ${fw.config.community.name}`, community: fw.config.community.name, csrf: csrfToken(reply), ...data });
+    reply.view(`pages/admin/${page}.hbs`, { title: `${title} — ${config.community.name}`, community: config.community.name, csrf: csrfToken(reply), ...data });
 
   // This plugin's scope holds only /admin routes: every one needs the community team, some an admin.
   guardScope(app, 'manager');

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
+import type { WebConfig } from '../../config.js';
 import { DomainError } from '../../domain/errors.js';
 import { connectRequest, connectResponse } from '../../discourse/connect.js';
 import { accountFor, authorizeUrl, oauthConfigured, roleOf } from '../auth/discord-oauth.js';
@@ -36,18 +37,18 @@ const forumCallbackQuery = z.object({ sso: z.string().min(1).max(4000), sig: z.s
 /** On the way to a team page: the only place the admin password form is offered. */
 const forTeam = (next: string | undefined) => next !== undefined && (next === '/admin' || next.startsWith('/admin/') || next.startsWith('/admin?'));
 
-export async function authRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
-  const secure = fw.config.community.siteUrl.startsWith('https://');
+export async function authRoutes(app: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
+  const secure = config.community.siteUrl.startsWith('https://');
   const login = app.passwordLogin;
 
-  const discord = oauthConfigured(fw.config);
-  const forum = forumSignInConfigured(fw.config);
+  const discord = oauthConfigured(config);
+  const forum = forumSignInConfigured(config);
 
   // `team`: the password form is shown (on the way to a team page, or after a wrong password).
   const page = (reply: FastifyReply, next: string | undefined, error?: string, team = forTeam(next)) =>
     reply.view('pages/login.hbs', {
-      title: `Sign in — ${fw.config.community.name}`,
-      community: fw.config.community.name,
+      title: `Sign in — ${config.community.name}`,
+      community: config.community.name,
       discord,
       forum,
       password: login.enabled && team,
@@ -78,11 +79,11 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
   );
 
   app.get('/login/discord', async (request, reply) => {
-    if (!oauthConfigured(fw.config)) throw new DomainError('not_found', 'Discord sign-in is not configured here');
+    if (!oauthConfigured(config)) throw new DomainError('not_found', 'Discord sign-in is not configured here');
     const next = parseQuery(loginQuery, request.query).next;
     const state = randomBytes(18).toString('base64url');
     reply.setCookie(STATE_COOKIE, JSON.stringify({ state, next }), { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/auth', maxAge: 600 });
-    return reply.redirect(authorizeUrl(fw.config, state));
+    return reply.redirect(authorizeUrl(config, state));
   });
 
   app.get('/auth/discord/callback', async (request: FastifyRequest, reply) => {
@@ -93,8 +94,8 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
     // The state proves this browser started the sign-in: no match, no session.
     if (!expected || expected.state !== state) throw new DomainError('invalid_parameter', 'state: this sign-in was not started here; please sign in again');
     reply.clearCookie(STATE_COOKIE, { path: '/auth' });
-    const account = await accountFor(fw.config, code);
-    const role = await roleOf(fw.config, account.id);
+    const account = await accountFor(config, code);
+    const role = await roleOf(config, account.id);
     // The member exists before the session: the session finds it through the Discord account.
     await fw.members.resolve({ platform: 'discord', externalId: account.id, username: account.username, displayName: account.displayName });
     await startSession(request, reply, fw, { identity: { platform: 'discord', externalId: account.id }, name: account.displayName, role }, secure);
@@ -102,7 +103,7 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
   });
 
   const forumReady = () => {
-    const { url, connectSecret } = fw.config.discourse;
+    const { url, connectSecret } = config.discourse;
     if (!url || !connectSecret) throw new DomainError('not_found', 'forum sign-in is not configured here');
     return { url, secret: connectSecret };
   };
@@ -111,7 +112,7 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
   app.get('/login/forum', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
     const { url, secret } = forumReady();
     const next = parseQuery(loginQuery, request.query).next;
-    const { url: target, nonce } = connectRequest(url, secret, `${fw.config.community.siteUrl.replace(/\/$/, '')}/auth/forum/callback`);
+    const { url: target, nonce } = connectRequest(url, secret, `${config.community.siteUrl.replace(/\/$/, '')}/auth/forum/callback`);
     // Kept in the database too, so the forum's answer is taken once, on whichever instance it arrives.
     await fw.nonces.remember(FORUM_NONCE_PURPOSE, nonce, FORUM_NONCE_MS);
     reply.setCookie(FORUM_STATE_COOKIE, JSON.stringify({ nonce, next }), { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/auth', maxAge: FORUM_NONCE_MS / 1000 });
@@ -137,13 +138,13 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
     const identity = { platform: 'discourse' as const, externalId: account.id };
     const displayName = account.name ?? account.username;
     await fw.members.resolve({ ...identity, username: account.username, displayName, isStaff: account.staff });
-    const { role, rule } = forumGrant(fw.config, account);
+    const { role, rule } = forumGrant(config, account);
     await startSession(request, reply, fw, { identity, name: displayName, role, forumRule: rule }, secure);
     return reply.redirect(sameOriginPath(expected.next) ?? (role === 'member' ? '/me' : '/admin'), 303);
   });
 
   app.get('/logout', async (_request, reply) =>
-    reply.view('pages/logout.hbs', { title: 'Sign out', community: fw.config.community.name, csrf: csrfToken(reply) }),
+    reply.view('pages/logout.hbs', { title: 'Sign out', community: config.community.name, csrf: csrfToken(reply) }),
   );
   app.post('/logout', { preHandler: app.csrfProtection }, async (request, reply) => {
     await endSession(request, reply, fw);

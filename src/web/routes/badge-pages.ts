@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
+import type { WebConfig } from '../../config.js';
 import { urls } from '../../app/credentials.js';
 import { DomainError } from '../../domain/errors.js';
 import { badgePng, badgeSvg } from '../badge-image.js';
@@ -23,39 +24,39 @@ const badgeParams = z.strictObject({
 const TIER_ORDER = ['gold', 'silver', 'bronze'] as const;
 export const awardParams = z.strictObject({ id: z.coerce.number({ message: 'expected an award id (a positive whole number)' }).int().positive().max(2 ** 31 - 1) });
 
-export async function badgePages(app: FastifyInstance, fw: Flywheel): Promise<void> {
+export async function badgePages(app: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
   app.get('/badges', PUBLIC_PAGE, async (request, reply) => {
     const badges = await fw.badges.withHolders();
     cacheable(request, reply);
     return reply.view('pages/badges.hbs', {
-      title: `Badges — ${fw.config.community.name}`,
-      community: fw.config.community.name,
+      title: `Badges — ${config.community.name}`,
+      community: config.community.name,
       tiers: TIER_ORDER.map((tier) => ({ tier, badges: badges.filter((b) => b.tier === tier) })).filter((t) => t.badges.length > 0),
     });
   });
 
   app.get('/badges/:id', PUBLIC_PAGE, async (request, reply) => {
     const { id, image } = parseQuery(badgeParams, request.params).id;
-    const badge = fw.config.badges.find((b) => b.id === id);
+    const badge = fw.badges.catalog().find((b) => b.id === id);
     if (!badge) throw new DomainError('not_found', 'badge not found');
     if (image) {
       reply.header('cache-control', 'public, max-age=86400');
       return image === 'svg' ? reply.type('image/svg+xml').send(badgeSvg(badge)) : reply.type('image/png').send(badgePng(badge));
     }
     cacheable(request, reply);
-    return reply.view('pages/badge.hbs', { title: `${badge.name} — ${fw.config.community.name}`, community: fw.config.community.name, badge: await fw.badges.detail(id) });
+    return reply.view('pages/badge.hbs', { title: `${badge.name} — ${config.community.name}`, community: config.community.name, badge: await fw.badges.detail(id) });
   });
 
   app.get('/badges/awards/:id', PUBLIC_PAGE, async (request, reply) => {
     const { id } = parseQuery(awardParams, request.params);
     const award = await fw.badges.award(id);
-    const u = urls(fw.config);
+    const u = urls(config);
     const issued = new Date(award.awardedAt);
     const linkedIn = new URL('https://www.linkedin.com/profile/add');
     for (const [k, v] of Object.entries({
       startTask: 'CERTIFICATION_NAME',
       name: award.badge.name,
-      organizationName: fw.config.community.name,
+      organizationName: config.community.name,
       issueYear: String(issued.getUTCFullYear()),
       issueMonth: String(issued.getUTCMonth() + 1),
       certUrl: u.award(award.id),
@@ -64,9 +65,9 @@ export async function badgePages(app: FastifyInstance, fw: Flywheel): Promise<vo
       linkedIn.searchParams.set(k, v);
     const title = `${award.memberName} earned ${award.badge.name}`;
     return reply.view('pages/award.hbs', {
-      title: `${title} — ${fw.config.community.name}`,
-      community: fw.config.community.name,
-      og: { title, description: award.badge.description, image: u.png(award.badge.id), url: u.award(award.id), siteName: fw.config.community.name },
+      title: `${title} — ${config.community.name}`,
+      community: config.community.name,
+      og: { title, description: award.badge.description, image: u.png(award.badge.id), url: u.award(award.id), siteName: config.community.name },
       award,
       tier: award.badge.tier,
       issued: issued.toISOString().slice(0, 10),
@@ -75,7 +76,7 @@ export async function badgePages(app: FastifyInstance, fw: Flywheel): Promise<vo
       image: `/badges/${award.badge.id}.svg`,
       linkedIn: linkedIn.toString(),
       // Open Badges 2.0 is published only with an issuer email (community.email).
-      assertion: fw.config.community.email ? u.ob2Assertion(award.id) : null,
+      assertion: config.community.email ? u.ob2Assertion(award.id) : null,
       credential: `${u.ob3Credential(award.id)}.jwt`,
     });
   });

@@ -1,6 +1,7 @@
 /** The public roster: `/champions` and `GET /api/v1/champions`. Hidden members are left out. */
 import type { FastifyInstance } from 'fastify';
 import type { Flywheel } from '../../app/flywheel.js';
+import type { WebConfig } from '../../config.js';
 import { apiDocs } from '../openapi.js';
 import type { ChampionRow } from '../../db/champions-repo.js';
 import { cacheable } from '../caching.js';
@@ -14,7 +15,7 @@ const publicChampion = (c: ChampionRow) => ({
   citation: c.citation,
 });
 
-export async function championsRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
+export async function championsRoutes(app: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
   app.get('/api/v1/champions', apiDocs('The champions roster, current and past'), async () => {
     const { current, past } = await fw.champions.roster();
     return { champions: current.map(publicChampion), past: past.map(publicChampion) };
@@ -24,8 +25,8 @@ export async function championsRoutes(app: FastifyInstance, fw: Flywheel): Promi
     const { current, past } = await fw.champions.roster();
     cacheable(request, reply);
     return reply.view('pages/champions.hbs', {
-      title: `Champions — ${fw.config.community.name}`,
-      community: fw.config.community.name,
+      title: `Champions — ${config.community.name}`,
+      community: config.community.name,
       current: current.map(publicChampion),
       past: past.map(publicChampion),
     });

@@ -6,14 +6,15 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Flywheel } from '../../app/flywheel.js';
+import type { WebConfig } from '../../config.js';
 import { createIngestQueue } from '../../app/ingest-queue.js';
 import { DomainError } from '../../domain/errors.js';
 import { readDelivery } from '../../discourse/deliveries.js';
 import { validSignature } from '../../discourse/signature.js';
 import type { Logger } from '../../logger.js';
 
-export async function discourseWebhook(app: FastifyInstance, fw: Flywheel): Promise<void> {
-  const config = fw.config.discourse;
+export async function discourseWebhook(app: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
+  const forum = config.discourse;
   const log = app.log.child({ adapter: 'discourse' }) as unknown as Logger;
   const queue = createIngestQueue(fw.ingest, (result) => fw.news.publish({ moves: result.stageMoves, grants: result.badgeGrants }));
   const ignoredOnce = new Set<string>();
@@ -22,16 +23,16 @@ export async function discourseWebhook(app: FastifyInstance, fw: Flywheel): Prom
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   app.post('/webhooks/discourse', { config: { rateLimit: { max: 600, timeWindow: '1 minute' } } }, async (request, reply) => {
-    if (!config.webhookSecret) throw new DomainError('unauthorized', 'Discourse webhooks are not configured here (DISCOURSE_WEBHOOK_SECRET)');
+    if (!forum.webhookSecret) throw new DomainError('unauthorized', 'Discourse webhooks are not configured here (DISCOURSE_WEBHOOK_SECRET)');
     // A webhook left on Discourse's other choice, form encoding, must be told what to change.
     const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'application/json')
       throw new DomainError('unsupported_media_type', `webhook content type must be application/json (got ${type || 'none'}): set Content Type to application/json in the forum's webhook settings`);
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.from(typeof request.body === 'string' ? request.body : '');
-    if (!validSignature(raw, request.headers['x-discourse-event-signature'] as string | undefined, config.webhookSecret))
+    if (!validSignature(raw, request.headers['x-discourse-event-signature'] as string | undefined, forum.webhookSecret))
       throw new DomainError('unauthorized', 'X-Discourse-Event-Signature: missing or wrong');
     const instance = request.headers['x-discourse-instance'];
-    if (config.url && instance && String(instance).replace(/\/+$/, '') !== config.url) throw new DomainError('forbidden', 'X-Discourse-Instance: not the configured forum');
+    if (forum.url && instance && String(instance).replace(/\/+$/, '') !== forum.url) throw new DomainError('forbidden', 'X-Discourse-Instance: not the configured forum');
 
     let body: unknown;
     try {
@@ -41,7 +42,7 @@ export async function discourseWebhook(app: FastifyInstance, fw: Flywheel): Prom
     }
     const group = String(request.headers['x-discourse-event-type'] ?? '');
     const event = String(request.headers['x-discourse-event'] ?? '');
-    const delivery = await readDelivery({ fw, log }, group, event, body, fw.now());
+    const delivery = await readDelivery({ fw, forum, log }, group, event, body, fw.now());
     if (delivery.kind === 'ping') return { ok: true };
     if (delivery.kind === 'ignored') {
       if (!ignoredOnce.has(`${group}:${event}`)) log.info({ group, event }, 'Discourse event ignored (not one Flywheel records)');

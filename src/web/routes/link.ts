@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
+import type { WebConfig } from '../../config.js';
 import { connectRequest, connectResponse, type ForumAccount } from '../../discourse/connect.js';
 import { DomainError } from '../../domain/errors.js';
 import { csrfToken } from '../auth/session.js';
@@ -34,15 +35,15 @@ function forumProof(request: FastifyRequest, now: number): ForumAccount | null {
   }
 }
 
-export async function linkRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
-  const c = fw.config.discourse;
-  const secure = fw.config.community.siteUrl.startsWith('https://');
+export async function linkRoutes(app: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
+  const c = config.discourse;
+  const secure = config.community.siteUrl.startsWith('https://');
   const ready = () => {
     if (!c.url || !c.connectSecret) throw new DomainError('not_found', 'linking a forum account is not set up here (DISCOURSE_URL, DISCOURSE_CONNECT_SECRET)');
     return { url: c.url, secret: c.connectSecret };
   };
   const page = (reply: FastifyReply, forum: ForumAccount | null, data: object = {}) =>
-    reply.view('pages/link.hbs', { title: `Link your accounts — ${fw.config.community.name}`, community: fw.config.community.name, forum, csrf: csrfToken(reply), ...data });
+    reply.view('pages/link.hbs', { title: `Link your accounts — ${config.community.name}`, community: config.community.name, forum, csrf: csrfToken(reply), ...data });
 
   app.get('/link', async (request, reply) => {
     ready();
@@ -52,7 +53,7 @@ export async function linkRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
   // Each visit stores a nonce: limited, so nobody fills the table.
   app.get('/link/discourse', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (_request, reply) => {
     const { url, secret } = ready();
-    const { url: target, nonce } = connectRequest(url, secret, `${fw.config.community.siteUrl.replace(/\/$/, '')}/link/discourse/callback`);
+    const { url: target, nonce } = connectRequest(url, secret, `${config.community.siteUrl.replace(/\/$/, '')}/link/discourse/callback`);
     // Kept in the database too, so the forum's answer is taken once, on whichever instance it arrives.
     await fw.nonces.remember(NONCE_PURPOSE, nonce, NONCE_MS);
     reply.setCookie(NONCE_COOKIE, nonce, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/link', maxAge: NONCE_MS / 1000 });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
+import type { WebConfig } from '../../config.js';
 import { DomainError } from '../../domain/errors.js';
 import { SPACES } from '../../domain/kinds.js';
 import { csrfToken, endSession } from '../auth/session.js';
@@ -19,7 +20,7 @@ const suggestionBody = z.object({
   space: z.enum(SPACES).default('support'),
 });
 
-export async function meRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
+export async function meRoutes(app: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
   app.addHook('preHandler', async (request, reply) => {
     if (!request.session) {
       if (request.method === 'GET') return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
@@ -41,11 +42,11 @@ export async function meRoutes(app: FastifyInstance, fw: Flywheel): Promise<void
       submitted: (request.query as { submitted?: string }).submitted === '1',
       origin: randomUUID(),
       consent,
-      title: `You — ${fw.config.community.name}`,
-      community: fw.config.community.name,
+      title: `You — ${config.community.name}`,
+      community: config.community.name,
       session: request.session,
       standing,
-      suggestions: fw.config.champions.memberSuggestions,
+      suggestions: config.champions.memberSuggestions,
       spaces: SPACES,
       csrf: csrfToken(reply),
     });
@@ -84,7 +85,7 @@ export async function meRoutes(app: FastifyInstance, fw: Flywheel): Promise<void
   });
 
   app.post('/me/suggestions', post, async (request, reply) => {
-    if (!fw.config.champions.memberSuggestions) throw new DomainError('forbidden', 'this community does not take suggestions from members');
+    if (!config.champions.memberSuggestions) throw new DomainError('forbidden', 'this community does not take suggestions from members');
     const body = parseQuery(suggestionBody, request.body);
     await fw.champions.nominate({
       member: { memberId: body.member },

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
+import type { WebConfig } from '../../config.js';
 import { PLATFORMS, SPACES } from '../../domain/kinds.js';
 import { localDay, parseDay } from '../../domain/periods.js';
 import { cacheable } from '../caching.js';
@@ -35,8 +36,8 @@ const query = (params: Record<string, string | number | undefined | null>): stri
   return s ? `?${s}` : '';
 };
 
-export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
-  const base = { community: fw.config.community.name };
+export async function siteRoutes(app: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
+  const base = { community: config.community.name };
 
   app.get('/', PUBLIC_PAGE, async (request, reply) => {
     const [board, awards, roster, answers, ladder] = await Promise.all([
@@ -49,7 +50,7 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
     cacheable(request, reply);
     return reply.view('pages/home.hbs', {
       ...base,
-      title: fw.config.community.name,
+      title: config.community.name,
       board,
       awards,
       champions: roster.current,
@@ -63,13 +64,13 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
     const filters = { space: q.space || null, platform: q.platform || null };
     const board = await fw.boards.leaderboard({ period: q.period, at: q.at, ...filters, limit: PAGE_SIZE, offset: (q.page - 1) * PAGE_SIZE });
     const viewer = request.session?.memberId ?? null;
-    const today = localDay(fw.now(), fw.config.community.timeZone);
+    const today = localDay(fw.now(), config.community.timeZone);
     const link = (over: Record<string, string | number | null | undefined>) => `/leaderboard${query({ period: q.period, at: q.at, space: filters.space, platform: filters.platform, ...over })}`;
     const pages = Math.max(1, Math.ceil(board.total / PAGE_SIZE));
     cacheable(request, reply);
     return reply.view('pages/leaderboard.hbs', {
       ...base,
-      title: `Leaderboard — ${fw.config.community.name}`,
+      title: `Leaderboard — ${config.community.name}`,
       board,
       rows: board.entries.map((e) => ({ ...e, mine: viewer !== null && e.member.id === viewer })),
       tabs: TABS.map((p) => ({ label: TAB_LABEL[p], href: `/leaderboard${query({ period: p, space: filters.space, platform: filters.platform })}`, current: p === q.period })),
@@ -95,7 +96,7 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
     cacheable(request, reply);
     return reply.view('pages/member.hbs', {
       ...base,
-      title: `${member.displayName} — ${fw.config.community.name}`,
+      title: `${member.displayName} — ${config.community.name}`,
       member,
       periods: (['week', 'month', 'quarter', 'year', 'all'] as const).map((period) => ({ period, points: member.points[period] })),
       journey: [

@@ -71,7 +71,7 @@ describe('the default badge catalog, through the paths a deployment has', () => 
 
     // The community team works on the site, signed in with the admin password.
     h.fw.clock.now = D0 + 20 * DAY;
-    web = await buildWebApp(h.fw, createLogger('silent'));
+    web = await buildWebApp(h.fw, h.fw.config, createLogger('silent'));
     const team = new Visitor(web);
     expect((await team.signInWithPassword(PASSWORD)).statusCode).toBe(303);
     const token = await team.csrf('/admin/contributions');

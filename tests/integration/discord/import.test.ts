@@ -10,12 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIMessage } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFlywheel } from '../../../src/app/flywheel.js';
 import { loadConfig, type Config } from '../../../src/config.js';
-import { createDb } from '../../../src/db/knex.js';
 import { discordRest } from '../../../src/discord/bot.js';
 import { importDiscordHistory, type DiscordImportOptions } from '../../../src/discord/import.js';
-import { dialect, freshDatabaseUrl, testFlywheel, type TestFlywheel } from '../../support/db.js';
+import { dialect, freshDatabaseUrl, flywheelOver, testFlywheel, type TestFlywheel } from '../../support/db.js';
 import { startBotHarness } from '../../support/discord.js';
 import { ANNOUNCE_ID, BOT_ID, FakeDiscord, fakeClock, FLAG_MESSAGE_CONTENT, FORUM_ID, GENERAL_ID, GUILD_ID, MOD_ROLE_ID, OTHER_FORUM_ID, STAFF_ROLE_ID } from '../../support/fake-discord.js';
 import { recorded, stateOf } from '../../support/ledger.js';
@@ -64,7 +62,7 @@ async function flywheelFor(discord: FakeDiscord): Promise<TestFlywheel> {
   return fw;
 }
 
-const importInto = (fw: TestFlywheel, options: DiscordImportOptions = {}) => importDiscordHistory(fw, discordRest(fw.config), options);
+const importInto = (fw: TestFlywheel, options: DiscordImportOptions = {}) => importDiscordHistory(fw, fw.config, discordRest(fw.config), options);
 
 /** Four years of a community, written at their own dates (ids carry the time, as Discord's do). */
 function writeHistory(discord: FakeDiscord) {
@@ -317,7 +315,7 @@ describe('the command', () => {
     expect(killed.signal).toBe('SIGKILL');
 
     const config = loadConfig({ ...env, LOG_LEVEL: 'silent' }, '/nonexistent');
-    const fw = createFlywheel(createDb(config.database), config);
+    const fw = flywheelOver(config);
     open.push(fw);
     const partial = await stateOf(fw.db);
     expect(partial.ledger.length).toBeGreaterThan(0);

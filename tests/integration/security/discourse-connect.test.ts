@@ -22,9 +22,9 @@ beforeEach(async () => {
   forum = await new FakeDiscourse().start();
   forum.connectUser = { id: 501, username: 'dora_forum', name: 'Dora' };
   fw = await testFlywheel({ PUBLIC_URL: 'http://flywheel.test', DISCOURSE_URL: forum.url, DISCOURSE_CONNECT_SECRET: forum.connectSecret, ADMIN_PASSWORD: 'correct horse battery staple' });
-  a = await buildWebApp(fw, createLogger('silent'));
+  a = await buildWebApp(fw, fw.config, createLogger('silent'));
   // A second instance over the same database.
-  b = await buildWebApp(createFlywheel(fw.db, fw.config, () => fw.clock.now), createLogger('silent'));
+  b = await buildWebApp(createFlywheel(fw.db, fw.config, () => fw.clock.now), fw.config, createLogger('silent'));
 });
 afterEach(async () => {
   await a.close();

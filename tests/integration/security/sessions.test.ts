@@ -43,7 +43,7 @@ afterEach(async () => {
 async function instance(change: (auth: Config['auth'], discord: Config['discord']) => void = () => {}): Promise<FastifyInstance> {
   const config: Config = { ...fw.config, auth: { ...fw.config.auth, managerDiscordIds: [...fw.config.auth.managerDiscordIds] }, discord: { ...fw.config.discord } };
   change(config.auth, config.discord);
-  const app = await buildWebApp(createFlywheel(fw.db, config, () => fw.clock.now), createLogger('silent'));
+  const app = await buildWebApp(createFlywheel(fw.db, config, () => fw.clock.now), config, createLogger('silent'));
   apps.push(app);
   return app;
 }
