@@ -49,6 +49,9 @@ import type { WriteLock } from './write-lock.js';
 export const CHAMPION_BADGE = 'champion';
 
 /** Who acts: a signed-in member, or the admin password (no member). */
+/** A champion's term as the roster shows it (the row type lives with its repository). */
+export type { ChampionRow };
+
 export interface Actor {
   memberId: number | null;
   label: string;

@@ -1,6 +1,6 @@
 /** Register the bot's commands with Discord: to the community's server (instant) or globally (slow to spread). */
 import { Routes } from 'discord.js';
-import type { Config } from '../config.js';
+import type { DiscordConfig } from '../config.js';
 import { DomainError } from '../domain/errors.js';
 import { discordRest } from './bot.js';
 import { COMMANDS } from './commands/index.js';
@@ -11,7 +11,7 @@ export interface DeployResult {
   names: string[];
 }
 
-export async function deployCommands(config: Pick<Config, 'discord'>, scope: 'guild' | 'global'): Promise<DeployResult> {
+export async function deployCommands(config: { discord: DiscordConfig }, scope: 'guild' | 'global'): Promise<DeployResult> {
   if (!config.discord.token) throw new DomainError('invalid_config', 'DISCORD_TOKEN: required to deploy commands');
   if (scope === 'guild' && !config.discord.guildId)
     throw new DomainError('invalid_config', 'DISCORD_GUILD_ID: required to deploy commands to the server (or use --global)');

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Flywheel } from '../../app/flywheel.js';
 import type { WebConfig } from '../../config.js';
 import { apiDocs } from '../openapi.js';
-import type { ChampionRow } from '../../db/champions-repo.js';
+import type { ChampionRow } from '../../app/champions.js';
 import { cacheable } from '../caching.js';
 import { PUBLIC_PAGE } from '../page-cache.js';
 
