@@ -23,6 +23,9 @@ import { revokedAwardIds } from '../db/badges-repo.js';
 import { signingKey } from '../db/keys-repo.js';
 import type { WriteLock } from './write-lock.js';
 
+/** What the documents say about the issuer (name, address, contact) and the badges they describe. */
+export type CredentialsConfig = Pick<Config, 'community' | 'badges'>;
+
 export interface AwardRecord {
   id: number;
   badge: Badge;
@@ -81,7 +84,7 @@ export async function findAward(db: Tx, catalog: readonly Badge[], id: number): 
 }
 
 /** The recipient identity, hashed with a per-award salt derived from the community's key. */
-async function recipient(db: Tx, config: Config, award: AwardRecord, now: number) {
+async function recipient(db: Tx, config: CredentialsConfig, award: AwardRecord, now: number) {
   const key = await signingKey(db, now);
   const salt = createHmac('sha256', key.privatePkcs8).update(`salt:${award.id}`).digest('hex').slice(0, 16);
   const identity = urls(config).member(award.memberId);
@@ -91,17 +94,17 @@ async function recipient(db: Tx, config: Config, award: AwardRecord, now: number
 const criteria = (badge: Badge) => `${badge.description}${badge.revocable ? ' (Taken back if the reason for it goes away.)' : ''}`;
 
 /** The issuer's contact address, which Open Badges 2.0 requires: without it there is no 2.0 to publish. */
-function ob2Email(config: Config): string {
+function ob2Email(config: CredentialsConfig): string {
   if (config.community.email) return config.community.email;
   throw new DomainError('not_found', 'Open Badges 2.0 is not published here: it requires an issuer contact email, and community.email is not set');
 }
 
-export function ob2Issuer(config: Config) {
+export function ob2Issuer(config: CredentialsConfig) {
   const u = urls(config);
   return { '@context': OB2_CONTEXT, type: 'Issuer', id: u.ob2Issuer, name: config.community.name, url: u.base, email: ob2Email(config) };
 }
 
-export function ob2BadgeClass(config: Config, badge: Badge) {
+export function ob2BadgeClass(config: CredentialsConfig, badge: Badge) {
   ob2Email(config);
   const u = urls(config);
   return {
@@ -117,7 +120,7 @@ export function ob2BadgeClass(config: Config, badge: Badge) {
   };
 }
 
-export async function ob2Assertion(db: Tx, config: Config, award: AwardRecord, now: number) {
+export async function ob2Assertion(db: Tx, config: CredentialsConfig, award: AwardRecord, now: number) {
   ob2Email(config);
   const u = urls(config);
   if (award.revokedAt !== null) return { '@context': OB2_CONTEXT, type: 'Assertion', id: u.ob2Assertion(award.id), revoked: true, revocationReason: REVOCATION_REASON };
@@ -134,12 +137,12 @@ export async function ob2Assertion(db: Tx, config: Config, award: AwardRecord, n
   };
 }
 
-export function ob3Issuer(config: Config) {
+export function ob3Issuer(config: CredentialsConfig) {
   const u = urls(config);
   return { '@context': [VC_CONTEXT, OB3_CONTEXT], id: u.ob3Issuer, type: ['Profile'], name: config.community.name, url: u.base };
 }
 
-export function ob3Achievement(config: Config, badge: Badge) {
+export function ob3Achievement(config: CredentialsConfig, badge: Badge) {
   const u = urls(config);
   return {
     id: u.ob3Achievement(badge.id),
@@ -153,7 +156,7 @@ export function ob3Achievement(config: Config, badge: Badge) {
 }
 
 /** The credential of a standing award; a revoked one is gone (410), as its 2.0 assertion is. */
-export async function ob3Credential(db: Tx, config: Config, award: AwardRecord, now: number) {
+export async function ob3Credential(db: Tx, config: CredentialsConfig, award: AwardRecord, now: number) {
   if (award.revokedAt !== null) throw new DomainError('gone', 'this badge was revoked');
   const u = urls(config);
   const r = await recipient(db, config, award, now);
@@ -182,7 +185,7 @@ export async function ob3Credential(db: Tx, config: Config, award: AwardRecord, 
  * only, so it says nothing about who held them (a hidden member's revoked award is listed too:
  * a verifier holding that credential must still learn it no longer stands).
  */
-export async function revocationList(db: Tx, config: Config) {
+export async function revocationList(db: Tx, config: CredentialsConfig) {
   const u = urls(config);
   const ids = await revokedAwardIds(db);
   return { id: u.ob3Revocations, issuer: u.ob3Issuer, revokedCredential: ids.map((id) => ({ id: u.ob3Credential(id), revoked: true, revocationReason: REVOCATION_REASON })) };
@@ -191,7 +194,7 @@ export async function revocationList(db: Tx, config: Config) {
 const b64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** The credential as a VC-JWT: the registered claims mirror the credential, `vc` carries it whole. */
-export async function signedCredential(db: Tx, config: Config, award: AwardRecord, now: number): Promise<string> {
+export async function signedCredential(db: Tx, config: CredentialsConfig, award: AwardRecord, now: number): Promise<string> {
   const credential = await ob3Credential(db, config, award, now);
   const key = await signingKey(db, now);
   const header = { alg: 'EdDSA', typ: 'JWT', kid: `${urls(config).jwks}#${key.kid}` };
@@ -212,4 +215,48 @@ export async function jwks(lock: WriteLock, now: number) {
   // Creating the key is a write: go through the lock so two first requests agree on one key.
   const key = await lock.run((trx) => signingKey(trx, now));
   return { keys: [{ ...key.publicJwk, kid: key.kid, use: 'sig', alg: 'EdDSA' }] };
+}
+
+export interface Credentials {
+  ob2Issuer(): object;
+  ob2BadgeClass(badgeId: string): object;
+  ob2Assertion(awardId: number): Promise<{ revoked: boolean; document: object }>;
+  ob3Issuer(): object;
+  ob3Achievement(badgeId: string): object;
+  ob3Credential(awardId: number): Promise<object>;
+  /** The credential as a VC-JWT signed with the community's key. */
+  signedCredential(awardId: number): Promise<string>;
+  /** The 1EdTech Revocation List every credential's `credentialStatus` points at. */
+  revocationList(): Promise<object>;
+  jwks(): Promise<object>;
+}
+
+/** Flywheel's `credentials`: Open Badges 2.0 and 3.0 documents for the awards members share. */
+export function credentialsUseCases(db: Tx, { lock, config, now }: { lock: WriteLock; config: CredentialsConfig; now: () => number }): Credentials {
+  const badge = (id: string) => {
+    const found = config.badges.find((b) => b.id === id);
+    if (!found) throw new DomainError('not_found', 'badge not found');
+    return found;
+  };
+  // The signing key is created (once, under the write lock) before anything derives from it.
+  let keyReady: Promise<object> | null = null;
+  const ready = () => (keyReady ??= jwks(lock, now()));
+  const award = async (id: number) => {
+    await ready();
+    return findAward(db, config.badges, id);
+  };
+  return {
+    ob2Issuer: () => ob2Issuer(config),
+    ob2BadgeClass: (id) => ob2BadgeClass(config, badge(id)),
+    ob2Assertion: async (id) => {
+      const a = await award(id);
+      return { revoked: a.revokedAt !== null, document: await ob2Assertion(db, config, a, now()) };
+    },
+    ob3Issuer: () => ob3Issuer(config),
+    ob3Achievement: (id) => ob3Achievement(config, badge(id)),
+    ob3Credential: async (id) => ob3Credential(db, config, await award(id), now()),
+    signedCredential: async (id) => signedCredential(db, config, await award(id), now()),
+    revocationList: () => revocationList(db, config),
+    jwks: () => ready(),
+  };
 }

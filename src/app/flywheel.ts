@@ -3,11 +3,10 @@
  * Adapters (web, Discord, Discourse, CLI) hold one of these and only translate.
  */
 import type { Config } from '../config.js';
-import { DomainError } from '../domain/errors.js';
 import type { Db } from '../db/knex.js';
 import type { PipelineRules } from './award-pipeline.js';
 import { badgesUseCases, type Badges } from './badges.js';
-import * as ob from './credentials.js';
+import { credentialsUseCases, type Credentials } from './credentials.js';
 import { createIngest, type Ingest } from './ingest.js';
 import { boardsUseCases, type Boards } from './leaderboards.js';
 import { membersUseCases, type Members } from './members.js';
@@ -64,20 +63,6 @@ export interface Flywheel {
   maintenance: Maintenance;
 }
 
-export interface Credentials {
-  ob2Issuer(): object;
-  ob2BadgeClass(badgeId: string): object;
-  ob2Assertion(awardId: number): Promise<{ revoked: boolean; document: object }>;
-  ob3Issuer(): object;
-  ob3Achievement(badgeId: string): object;
-  ob3Credential(awardId: number): Promise<object>;
-  /** The credential as a VC-JWT signed with the community's key. */
-  signedCredential(awardId: number): Promise<string>;
-  /** The 1EdTech Revocation List every credential's `credentialStatus` points at. */
-  revocationList(): Promise<object>;
-  jwks(): Promise<object>;
-}
-
 /**
  * `db` is the writer (every write goes through the write lock on it); `reads` serves everything
  * read outside a write — on a SQLite file, read-only connections that never wait for a write.
@@ -99,7 +84,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     now,
     ingest,
     badges: badgesUseCases(reads, { lock, badges: config.badges, memberOptions, now }),
-    credentials: credentialsOf(reads, lock, config, now),
+    credentials: credentialsUseCases(reads, { lock, config, now }),
     writes: () => lock.generation,
     boards: boardsUseCases(reads, { timeZone: tz, now, generation: () => lock.generation }),
     members: membersUseCases(reads, { lock, badges: config.badges, timeZone: tz, memberOptions, now }),
@@ -114,34 +99,5 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     insights: insightsUseCases(reads, { timeZone: tz, leadAffinity: config.insights.leadAffinity, now }),
     ledger: ledgerUseCases(reads),
     maintenance: maintenanceUseCases(db, { lock, rules, champions, news, timeZone: tz, now }),
-  };
-}
-
-function credentialsOf(db: Db, lock: WriteLock, config: Config, now: () => number): Credentials {
-  const badge = (id: string) => {
-    const found = config.badges.find((b) => b.id === id);
-    if (!found) throw new DomainError('not_found', 'badge not found');
-    return found;
-  };
-  // The signing key is created (once, under the write lock) before anything derives from it.
-  let keyReady: Promise<object> | null = null;
-  const ready = () => (keyReady ??= ob.jwks(lock, now()));
-  const award = async (id: number) => {
-    await ready();
-    return ob.findAward(db, config.badges, id);
-  };
-  return {
-    ob2Issuer: () => ob.ob2Issuer(config),
-    ob2BadgeClass: (id) => ob.ob2BadgeClass(config, badge(id)),
-    ob2Assertion: async (id) => {
-      const a = await award(id);
-      return { revoked: a.revokedAt !== null, document: await ob.ob2Assertion(db, config, a, now()) };
-    },
-    ob3Issuer: () => ob.ob3Issuer(config),
-    ob3Achievement: (id) => ob.ob3Achievement(config, badge(id)),
-    ob3Credential: async (id) => ob.ob3Credential(db, config, await award(id), now()),
-    signedCredential: async (id) => ob.signedCredential(db, config, await award(id), now()),
-    revocationList: () => ob.revocationList(db, config),
-    jwks: () => ready(),
   };
 }
