@@ -1,6 +1,10 @@
 /**
- * The application: every use case over one database, with the rules from the config.
- * Adapters (web, Discord, Discourse, CLI) hold one of these and only translate.
+ * The application: every use case over one database, with the rules from the config, grouped by
+ * what people do (members, boards, badges, champions, contributions, links, fair play, insights)
+ * plus what adapters need to translate (ingest, ledger, sessions) and what runs unasked
+ * (maintenance). Each group is built in the src/app file named for it; this file only composes
+ * them and is the one place that reads the whole Config. Adapters hold a Flywheel and their own
+ * slice of the configuration (WebConfig, BotConfig, ForumConfig), never the database.
  */
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
@@ -23,44 +27,53 @@ import { fairPlayUseCases, type FairPlay } from './fair-play.js';
 import { WriteLock } from './write-lock.js';
 
 export interface Flywheel {
-  /** How many writes this process has committed: read caches compare against it. */
-  writes(): number;
-  /** Close every database connection. */
-  close(): Promise<void>;
-  /** Reach the database the way reads do (health checks: never queued behind a long write). */
-  ping(): Promise<void>;
-  now: () => number;
-  ingest: Ingest;
+  // What members see and do.
+  /** One member: profile, standing, privacy, consent, their own data, their accounts on a platform. */
+  members: Members;
+  /** Leaderboards, the ladder of stages, the share of answers members give. */
+  boards: Boards;
   /** The catalog, badge pages, newest awards, manual grants, and sending grants to the forum. */
   badges: Badges;
   /** Open Badges documents for sharing awards. */
   credentials: Credentials;
-  /** Leaderboards, the ladder of stages, the share of answers members give. */
-  boards: Boards;
-  /** One member: profile, standing, privacy, consent, their own data, their accounts on a platform. */
-  members: Members;
   /** One member across platforms: link codes, merge, unmerge, suggestions. */
   links: MemberLinks;
+  /** Contributions beyond chat (forms, attendee lists, API, approved submissions) and manual awards. */
+  contributions: Contributions;
+
+  // What managers and the community team do.
   /** The champion program: nominations, review, terms, roster, audit. */
   champions: Champions;
   /** The managers' fair-play queue, and exclusion from boards and badges. */
   fairPlay: FairPlay;
-  /** Contributions beyond chat (forms, attendee lists, API, approved submissions) and manual awards. */
-  contributions: Contributions;
   /** The community team's numbers, and the CRM export. */
   insights: InsightsUseCases;
-  /** Values kept for the application itself: import cursors, forum badge ids, generated secrets. */
-  settings: Settings;
+
+  // What adapters use to translate a platform's events and sign people in.
+  /** The one door for activities: rules, awards, scores, stages, badges in one transaction. */
+  ingest: Ingest;
+  /** What adapters ask of recorded activities: reversals, restorations, authors, recorded keys. */
+  ledger: Ledger;
   /** Where announcements that do not come out of ingestion are published (the bot subscribes). */
   news: NewsBus;
   /** Signed-in sessions, kept in the database so they can be ended. */
   sessions: Sessions;
   /** One-time values a sign-in hands out and takes back once (DiscourseConnect). */
   nonces: Nonces;
-  /** What adapters ask of recorded activities: reversals, restorations, authors, recorded keys. */
-  ledger: Ledger;
+  /** Values kept for the application itself: import cursors, forum badge ids, generated secrets. */
+  settings: Settings;
+
+  // Running it.
   /** Migrations, backup, recompute, and the hourly housekeeping (terms, stage review, closed periods). */
   maintenance: Maintenance;
+  /** The application's clock (tests set it). */
+  now: () => number;
+  /** How many writes this process has committed: read caches compare against it. */
+  writes(): number;
+  /** Reach the database the way reads do (health checks: never queued behind a long write). */
+  ping(): Promise<void>;
+  /** Close every database connection. */
+  close(): Promise<void>;
 }
 
 /**
@@ -76,28 +89,31 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
   const news = new NewsBus();
   const champions = championsUseCases(reads, { lock, rules, termMonths: config.champions.termMonths, memberOptions });
   return {
-    close: async () => {
-      if (reads !== db) await reads.destroy();
-      await db.destroy();
-    },
-    ping: async () => void (await reads.raw('SELECT 1')),
-    now,
-    ingest,
+    members: membersUseCases(reads, { lock, badges: config.badges, timeZone: tz, memberOptions, now }),
+    boards: boardsUseCases(reads, { timeZone: tz, now, generation: () => lock.generation }),
     badges: badgesUseCases(reads, { lock, badges: config.badges, memberOptions, now }),
     credentials: credentialsUseCases(reads, { lock, config, now }),
-    writes: () => lock.generation,
-    boards: boardsUseCases(reads, { timeZone: tz, now, generation: () => lock.generation }),
-    members: membersUseCases(reads, { lock, badges: config.badges, timeZone: tz, memberOptions, now }),
     links: memberLinks(reads, { lock, rules, memberOptions }),
-    fairPlay: fairPlayUseCases(reads, { lock, rules: config.rules.fairPlay, badges: config.badges, now }),
-    champions,
     contributions: contributionsUseCases({ reads, lock, ingest, news, now, manualAwardSpace: config.rules.kinds.manual_award.space }),
+
+    champions,
+    fairPlay: fairPlayUseCases(reads, { lock, rules: config.rules.fairPlay, badges: config.badges, now }),
+    insights: insightsUseCases(reads, { timeZone: tz, leadAffinity: config.insights.leadAffinity, now }),
+
+    ingest,
+    ledger: ledgerUseCases(reads),
     news,
     sessions: sessionsUseCases(db, reads, now),
     nonces: noncesUseCases(db, now),
     settings: settingsUseCases(reads, lock),
-    insights: insightsUseCases(reads, { timeZone: tz, leadAffinity: config.insights.leadAffinity, now }),
-    ledger: ledgerUseCases(reads),
+
     maintenance: maintenanceUseCases(db, { lock, rules, champions, news, timeZone: tz, now }),
+    now,
+    writes: () => lock.generation,
+    ping: async () => void (await reads.raw('SELECT 1')),
+    close: async () => {
+      if (reads !== db) await reads.destroy();
+      await db.destroy();
+    },
   };
 }
