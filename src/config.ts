@@ -31,7 +31,7 @@ export interface Config {
   database: Database;
   configFile: string | null;
   /** `email`: the issuer's contact address; Open Badges 2.0 requires it, so 2.0 is published only with it. */
-  community: { name: string; timeZone: string; siteUrl: string; hiddenByDefault: boolean; email: string | null };
+  community: { name: string; timeZone: string; siteUrl: string; hiddenByDefault: boolean; email: string | null } & CommunityLook;
   rules: Rules;
   stages: StageRules;
   staff: { discordRoleIds: string[]; discourseGroups: string[] };
@@ -42,6 +42,18 @@ export interface Config {
   /** Members whose affinity reaches this are community-qualified leads. */
   insights: { leadAffinity: number };
   auth: AuthConfig;
+}
+
+/** How the public site looks: the community's own name (above), logo, colour and links. */
+export interface CommunityLook {
+  /** One line under the name, and the description link previews show. */
+  tagline: string | null;
+  /** An image address (https://…, or a path on this site such as /static/logo.png); also the favicon. */
+  logo: string | null;
+  /** A #rrggbb colour for links, buttons and the highlighted row. */
+  accentColor: string;
+  /** The community's own places (website, Discord invite, forum), shown in the header and footer. */
+  links: Array<{ label: string; url: string }>;
 }
 
 export interface DiscourseConfig {
@@ -133,6 +145,10 @@ const fileSchema = z.strictObject({
       siteUrl: z.url().optional(),
       hiddenByDefault: z.boolean().optional(),
       email: z.email({ message: 'expected a contact email address' }).optional(),
+      tagline: z.string().min(1).max(200).optional(),
+      logo: z.union([z.url({ protocol: /^https?$/, message: 'expected an http(s) address or a path on this site' }), z.string().regex(/^\/[^\s"'<>]{1,300}$/, 'expected an http(s) address or a path on this site such as /static/logo.png')]).optional(),
+      accentColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected a colour such as "#2456c7"').optional(),
+      links: z.array(z.strictObject({ label: z.string().min(1).max(40), url: z.url({ protocol: /^https?$/, message: 'expected an http(s) address' }) })).max(8).optional(),
     })
     .optional(),
   points: z.partialRecord(z.enum(KINDS), z.number().int()).optional(),
@@ -326,6 +342,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       siteUrl: f.community?.siteUrl ?? e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
       hiddenByDefault: f.community?.hiddenByDefault ?? false,
       email: f.community?.email ?? null,
+      tagline: f.community?.tagline ?? null,
+      logo: f.community?.logo ?? null,
+      accentColor: f.community?.accentColor ?? '#2456c7',
+      links: f.community?.links ?? [],
     },
     rules: {
       kinds,

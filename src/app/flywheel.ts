@@ -17,7 +17,7 @@ import { closePeriods, grantManualBadge, type BadgeGrant } from './badge-awardin
 import * as ob from './credentials.js';
 import type { AwardRecord } from './credentials.js';
 import { createIngest, type Ingest } from './ingest.js';
-import { boardCaches, getLeaderboard, type Leaderboard, type LeaderboardQuery } from './leaderboards.js';
+import { boardCaches, findOnBoard, getLeaderboard, type FoundPlace, type Leaderboard, type LeaderboardQuery } from './leaderboards.js';
 import { getMember, lookupMember, standingOf, type MemberProfile, type Standing } from './members.js';
 import { championsUseCases, type Champions } from './champions.js';
 import { contributionsUseCases, type Contributions } from './contributions.js';
@@ -60,6 +60,8 @@ export interface Flywheel {
   /** Grant top-of-period badges for periods that have ended. */
   closePeriods(): Promise<BadgeGrant[]>;
   leaderboard(q: LeaderboardQuery): Promise<Leaderboard>;
+  /** Where a member (by id) or members (by name) stand on a board, and the page of `pageSize` rows that shows each. */
+  findOnBoard(q: Omit<LeaderboardQuery, 'limit' | 'offset'>, what: { memberId: number } | { name: string }, pageSize: number): Promise<FoundPlace[]>;
   member(id: number): Promise<MemberProfile>;
   lookupMember(platform: Platform, externalId: string): Promise<MemberProfile>;
   standing(platform: Platform, externalId: string): Promise<Standing | null>;
@@ -165,9 +167,10 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     credentials: credentialsOf(reads, lock, config, now),
     closePeriods: () => lock.run((trx) => closePeriods(trx, config.badges, tz, now())),
     writes: () => lock.generation,
-    leaderboard: (q) => getLeaderboard(reads, q, tz, now(), boards),
-    member: (id) => getMember(reads, id, tz, now(), config.badges),
-    lookupMember: (platform, externalId) => lookupMember(reads, platform, externalId, tz, now(), config.badges),
+    leaderboard: (q) => getLeaderboard(reads, q, tz, now(), boards, { forumUrl: config.discourse.url }),
+    findOnBoard: (q, what, pageSize) => findOnBoard(reads, q, what, pageSize, tz, now()),
+    member: (id) => getMember(reads, id, tz, now(), config.badges, { forumUrl: config.discourse.url, stages: config.stages }),
+    lookupMember: (platform, externalId) => lookupMember(reads, platform, externalId, tz, now(), config.badges, { forumUrl: config.discourse.url, stages: config.stages }),
     standing: (platform, externalId) => standingOf(reads, platform, externalId, tz, now(), config.badges),
     badges: async () => {
       const holders = await badgeHolders(reads);

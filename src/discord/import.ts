@@ -51,7 +51,7 @@ export interface DiscordImportResult extends DiscordImportProgress {
 
 /** The smallest id `after` may carry for messages from `since` on. */
 const idBefore = (since: number): bigint => (BigInt(since) <= DISCORD_EPOCH ? 0n : ((BigInt(since) - DISCORD_EPOCH) << 22n) - 1n);
-const userFacts = (u: APIUser): UserFacts => ({ id: u.id, username: u.username, globalName: u.global_name ?? null, bot: u.bot ?? false });
+const userFacts = (u: APIUser): UserFacts => ({ id: u.id, username: u.username, globalName: u.global_name ?? null, bot: u.bot ?? false, avatar: u.avatar ?? null });
 
 /** Reads members once each, and answers who they are and whether they moderate (guild-wide permissions). */
 function people(fw: Flywheel, api: HistoryApi) {

@@ -10,7 +10,7 @@ const rolesOf = (member: AnyMember): string[] | null =>
   !member ? null : member instanceof GuildMember ? [...member.roles.cache.keys()] : member.roles;
 
 /** What a person is known by: a discord.js User, or the same fields read from the REST API. */
-export type UserFacts = Pick<User, 'id' | 'username' | 'globalName' | 'bot'>;
+export type UserFacts = Pick<User, 'id' | 'username' | 'globalName' | 'bot' | 'avatar'> & { partial?: boolean };
 
 export function personOf(user: UserFacts, member: AnyMember, staffRoleIds: readonly string[]): Person {
   const roles = rolesOf(member);
@@ -20,6 +20,8 @@ export function personOf(user: UserFacts, member: AnyMember, staffRoleIds: reado
     externalId: user.id,
     username: user.username,
     displayName: nick ?? user.globalName ?? user.username,
+    // The avatar hash as Discord gives it (null: the default avatar); a partial user says nothing about it.
+    avatar: user.partial ? undefined : user.avatar,
     isBot: user.bot,
     // Unknown roles say nothing: leave the stored flag alone rather than clear it.
     isStaff: roles ? roles.some((r) => staffRoleIds.includes(r)) : undefined,
