@@ -35,6 +35,8 @@ import { authRoutes } from './routes/auth.js';
 import { championsRoutes } from './routes/champions.js';
 import { meRoutes } from './routes/me.js';
 import { linkRoutes } from './routes/link.js';
+import { brandRoutes } from './routes/brand.js';
+import { brandOf } from './brand.js';
 import { passwordLogin, type PasswordLogin } from './auth/password-login.js';
 import { csrfUserInfo, registerSessions } from './auth/session.js';
 import { registerPageCache } from './page-cache.js';
@@ -48,7 +50,7 @@ declare module 'fastify' {
   }
 }
 
-const ROUTES = [discourseWebhook, healthRoutes, leaderboardApi, membersApi, badgesApi, badgePages, openBadges, championsRoutes, siteRoutes, authRoutes, meRoutes, linkRoutes, adminRoutes, adminContributionRoutes, contributionsApi, meContributionRoutes] as const;
+const ROUTES = [discourseWebhook, healthRoutes, brandRoutes, leaderboardApi, membersApi, badgesApi, badgePages, openBadges, championsRoutes, siteRoutes, authRoutes, meRoutes, linkRoutes, adminRoutes, adminContributionRoutes, contributionsApi, meContributionRoutes] as const;
 
 export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
@@ -61,8 +63,9 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
       void (reply as FastifyReply).code(status).send({ error: status === 414 ? 'the address is too long' : 'the address could not be read', code: status === 414 ? 'uri_too_long' : 'bad_request' });
     },
   });
-  // Security headers; compression for pages and JSON alike.
-  await app.register(fastifyHelmet, { contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'], 'form-action': ["'self'", 'https://discord.com'] } } });
+  // Security headers; compression for pages and JSON alike. Images may come over https from elsewhere:
+  // members' avatars live on Discord's CDN and the forum, a community's logo on its own site.
+  await app.register(fastifyHelmet, { contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'https:'], 'form-action': ["'self'", 'https://discord.com'] } } });
   registerPageCache(app, () => fw.writes());
   await app.register(fastifyCompress, { threshold: 1024 });
   // zod validates every request (parseQuery); route schemas exist to describe the API.
@@ -82,6 +85,8 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
     root: join(PROJECT_ROOT, 'views'),
     layout: 'layouts/main.hbs',
     options: { partials: { 'admin-nav': 'partials/admin-nav.hbs' } },
+    // Every page, error pages and manager pages included, wears the community's name and colours.
+    defaultContext: { brand: brandOf(fw.config) },
     // Compile each template once (the plugin otherwise re-reads and re-compiles it on every
     // request unless NODE_ENV is production); NODE_ENV=development picks up edits without a restart.
     production: process.env.NODE_ENV !== 'development',

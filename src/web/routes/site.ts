@@ -9,13 +9,17 @@ import type { Flywheel } from '../../app/flywheel.js';
 import { PLATFORMS, SPACES } from '../../domain/kinds.js';
 import { localDay, parseDay } from '../../domain/periods.js';
 import { cacheable } from '../caching.js';
+import { absolute, previewImage } from '../brand.js';
+import { counted } from '../../domain/words.js';
 import { PUBLIC_PAGE } from '../page-cache.js';
 import { parseQuery } from '../query.js';
 import { idParams } from './api-members.js';
 
-const TABS = ['week', 'month', 'quarter', 'year', 'all'] as const;
+const TABS = ['day', 'week', 'month', 'quarter', 'year', 'all'] as const;
 const PAGE_SIZE = 25;
-const TAB_LABEL: Record<(typeof TABS)[number], string> = { week: 'Week', month: 'Month', quarter: 'Quarter', year: 'Year', all: 'All time' };
+const TAB_LABEL: Record<(typeof TABS)[number], string> = { day: 'Today', week: 'Week', month: 'Month', quarter: 'Quarter', year: 'Year', all: 'All time' };
+/** "since last month", for the movement column's heading. */
+const SINCE: Record<(typeof TABS)[number], string> = { day: 'since yesterday', week: 'since last week', month: 'since last month', quarter: 'since last quarter', year: 'since last year', all: '' };
 
 const boardQuery = z.strictObject({
   period: z.enum(TABS, { message: `expected one of ${TABS.join(', ')}` }).default('month'),
@@ -26,6 +30,8 @@ const boardQuery = z.strictObject({
   space: z.union([z.enum(SPACES), z.literal('')], { message: `expected one of ${SPACES.join(', ')}` }).optional(),
   platform: z.union([z.enum(PLATFORMS), z.literal('')], { message: `expected one of ${PLATFORMS.join(', ')}` }).optional(),
   page: z.coerce.number({ message: 'expected a page number' }).int().min(1).max(4000).default(1),
+  /** Find someone on this board by name. */
+  name: z.string({ message: 'expected a name to look for' }).trim().max(100, { message: 'expected at most 100 characters' }).optional(),
 });
 
 const query = (params: Record<string, string | number | undefined | null>): string => {
@@ -35,8 +41,22 @@ const query = (params: Record<string, string | number | undefined | null>): stri
   return s ? `?${s}` : '';
 };
 
+/**
+ * The member page's preview image. The rank card (/members/:id/card.png) is its own work; when it
+ * is served, return its absolute address here and every member page's preview shows it.
+ */
+const ogImage = (_memberId: number): string | null => null;
+
 export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
   const base = { community: fw.config.community.name };
+  const og = (title: string, description: string, path: string, image = previewImage(fw.config)) => ({
+    title,
+    description,
+    image,
+    url: absolute(fw.config, path),
+    siteName: fw.config.community.name,
+  });
+  const about = fw.config.community.tagline ?? `Points and badges for the people who help in ${fw.config.community.name}.`;
 
   app.get('/', PUBLIC_PAGE, async (request, reply) => {
     const [board, awards, roster, answers, ladder] = await Promise.all([
@@ -50,6 +70,7 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
     return reply.view('pages/home.hbs', {
       ...base,
       title: fw.config.community.name,
+      og: og(fw.config.community.name, about, '/'),
       board,
       awards,
       champions: roster.current,
@@ -61,17 +82,33 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
   app.get('/leaderboard', PUBLIC_PAGE, async (request, reply) => {
     const q = parseQuery(boardQuery, request.query);
     const filters = { space: q.space || null, platform: q.platform || null };
-    const board = await fw.leaderboard({ period: q.period, at: q.at, ...filters, limit: PAGE_SIZE, offset: (q.page - 1) * PAGE_SIZE });
+    const scope = { period: q.period, at: q.at, ...filters };
     const viewer = request.session?.memberId ?? null;
+    const [board, found, mine] = await Promise.all([
+      fw.leaderboard({ ...scope, limit: PAGE_SIZE, offset: (q.page - 1) * PAGE_SIZE }),
+      q.name ? fw.findOnBoard(scope, { name: q.name }, PAGE_SIZE) : Promise.resolve(null),
+      viewer !== null ? fw.findOnBoard(scope, { memberId: viewer }, PAGE_SIZE).then((p) => p[0] ?? null) : Promise.resolve(null),
+    ]);
     const today = localDay(fw.now(), fw.config.community.timeZone);
     const link = (over: Record<string, string | number | null | undefined>) => `/leaderboard${query({ period: q.period, at: q.at, space: filters.space, platform: filters.platform, ...over })}`;
+    const rowLink = (p: { page: number; memberId: number }) => `${link({ page: p.page === 1 ? null : p.page })}#member-${p.memberId}`;
     const pages = Math.max(1, Math.ceil(board.total / PAGE_SIZE));
+    const rows = board.entries.map((e) => ({ ...e, mine: viewer !== null && e.member.id === viewer, found: found?.some((f) => f.memberId === e.member.id) ?? false }));
     cacheable(request, reply);
     return reply.view('pages/leaderboard.hbs', {
       ...base,
       title: `Leaderboard — ${fw.config.community.name}`,
+      og: og(`${TAB_LABEL[q.period]} leaderboard — ${fw.config.community.name}`, `Who helped most in ${fw.config.community.name}.`, link({})),
       board,
-      rows: board.entries.map((e) => ({ ...e, mine: viewer !== null && e.member.id === viewer })),
+      // The top three stand on a podium on the first page (first to third; the style sets them out second, first, third).
+      podium: q.page === 1 && rows.length >= 3 ? rows.slice(0, 3).map((r, i) => ({ ...r, place: i + 1 })) : null,
+      rows,
+      moves: board.entries.some((e) => e.movement !== null),
+      since: SINCE[q.period],
+      mine: mine ? { ...mine, href: rowLink(mine), here: mine.page === q.page } : null,
+      signedIn: viewer !== null,
+      name: q.name ?? '',
+      found: found ? found.map((f) => ({ ...f, href: rowLink(f) })) : null,
       tabs: TABS.map((p) => ({ label: TAB_LABEL[p], href: `/leaderboard${query({ period: p, space: filters.space, platform: filters.platform })}`, current: p === q.period })),
       previous: board.previous ? link({ at: board.previous, page: null }) : null,
       // No browsing into the future.
@@ -93,10 +130,20 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
     const { id } = parseQuery(idParams, request.params);
     const member = await fw.member(id);
     cacheable(request, reply);
+    const newest = member.badgeGroups[0];
+    const standing = member.rank.all !== null ? `#${member.rank.all} all time in ${fw.config.community.name}` : `A member of ${fw.config.community.name}`;
     return reply.view('pages/member.hbs', {
       ...base,
       title: `${member.displayName} — ${fw.config.community.name}`,
+      // The preview image: the member's rank card once it is drawn (ogImage), until then their newest badge or the community's image.
+      og: og(
+        member.displayName,
+        `${standing}${member.stage ? `, ${member.stage}` : ''} · ${member.points.all.toLocaleString('en-US')} points · ${counted(member.badges.length, 'badge')}`,
+        `/members/${member.id}`,
+        ogImage(member.id) ?? (newest ? absolute(fw.config, `/badges/${newest.id}.png`) : previewImage(fw.config)),
+      ),
       member,
+      ladder: { next: member.progress.next, percent: Math.round(member.progress.share * 100) },
       periods: (['week', 'month', 'quarter', 'year', 'all'] as const).map((period) => ({ period, points: member.points[period] })),
       journey: [
         ...(member.firsts.seen ? [{ step: 'first seen', at: member.firsts.seen }] : []),
