@@ -27,6 +27,17 @@ afterEach(() => h.close());
 const later = (ms: number) => (h.fw.clock.now += ms);
 
 describe('a question in a help forum', () => {
+  it('keeps the avatar Discord gives a member, for their face on the site', async () => {
+    h.discord.users.get(BEA)!.avatar = 'c'.repeat(32);
+    const { thread } = h.discord.openPost(FORUM_ID, ASKER, 'Where is the config?', 'I cannot find it');
+    later(60_000);
+    h.discord.say(thread.id, BEA, 'It is in flywheel.yaml.');
+    await h.settle();
+    expect((await h.fw.lookupMember('discord', BEA)).avatarUrl).toBe(`https://cdn.discordapp.com/avatars/${BEA}/${'c'.repeat(32)}.png?size=256`);
+    // The asker uses Discord's default avatar: no face of their own, so the site draws initials.
+    expect((await h.fw.lookupMember('discord', ASKER)).avatarUrl).toBeNull();
+  });
+
   it('records the question, both answers, the thanks and the accepted answer — and tags the post solved', async () => {
     const { thread } = h.discord.openPost(FORUM_ID, ASKER, 'Build fails on Node 20', 'My build fails with ERR_REQUIRE_ESM, any idea?');
     later(60_000);
