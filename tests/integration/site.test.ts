@@ -79,7 +79,7 @@ describe('/leaderboard', () => {
     expect(first.body.match(/<tr id="member-\d+"(?: class="mine"[^>]*)?><td class="num rank">/g)).toHaveLength(25);
     expect(first.body).toContain('Page 1 of 2');
     // Ana is a champion, so an advocate.
-    expect(first.body).toMatch(/<a href="\/members\/\d+">Ana<\/a><br><span class="stage">advocate<\/span><\/span><\/td><td class="num">\d+<\/td><td class="num">[1-9]<\/td>/);
+    expect(first.body).toMatch(/<a href="\/members\/\d+">Ana<\/a><br><span class="stage">advocate<\/span><\/span><\/div><\/td><td class="num">\d+<\/td><td class="num">[1-9]<\/td>/);
     const second = await get('/leaderboard?page=2');
     expect(second.body).toContain('Page 2 of 2');
     expect(second.body).toContain('← higher ranks');
