@@ -37,6 +37,8 @@ export interface BadgeGroup {
   awardId: number;
   /** The badge's image. */
   image: string;
+  /** What earned the newest award (kind, and a link when it has one). */
+  earnedBy: EarnedBadge['earnedBy'];
 }
 
 export interface MemberProfile {
@@ -77,10 +79,10 @@ export function groupBadges(badges: readonly EarnedBadge[]): BadgeGroup[] {
   const groups = new Map<string, BadgeGroup>();
   for (const b of badges) {
     const g = groups.get(b.id);
-    if (!g) groups.set(b.id, { id: b.id, name: b.name, tier: b.tier, count: 1, newestAt: b.awardedAt, awardId: b.awardId, image: `/badges/${b.id}.svg` });
+    if (!g) groups.set(b.id, { id: b.id, name: b.name, tier: b.tier, count: 1, newestAt: b.awardedAt, awardId: b.awardId, image: `/badges/${b.id}.svg`, earnedBy: b.earnedBy });
     else {
       g.count++;
-      if (b.awardedAt > g.newestAt) Object.assign(g, { newestAt: b.awardedAt, awardId: b.awardId });
+      if (b.awardedAt > g.newestAt) Object.assign(g, { newestAt: b.awardedAt, awardId: b.awardId, earnedBy: b.earnedBy });
     }
   }
   return [...groups.values()].sort((a, b) => b.newestAt.localeCompare(a.newestAt) || b.awardId - a.awardId);
