@@ -2,6 +2,8 @@
  * The public site after a demo-like community, in Chromium, on a phone (360×740) and a desktop
  * (1280×800): the podium, faces and the member page, photographed — and no page wider than the screen.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
@@ -12,6 +14,7 @@ import { buildWebApp } from '../../src/web/app.js';
 import { launchBrowser, SCREENSHOTS } from '../support/browser.js';
 import { testFlywheel, type TestFlywheel } from '../support/db.js';
 
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 let fw: TestFlywheel;
 let app: FastifyInstance;
 let browser: Browser;
@@ -56,6 +59,10 @@ async function visit(viewport: (typeof VIEWPORTS)[number], path: string): Promis
   expect(missing).toEqual([]); // no favicon 404, no missing badge image
   // Nothing wider than the screen: no sideways scrolling.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+  // No serious or critical accessibility problem (axe-core).
+  await page.evaluate(AXE); // through the debugger, so the page's script policy does not apply
+  const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')))`)) as string[];
+  expect(violations).toEqual([]);
   return page;
 }
 
