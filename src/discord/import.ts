@@ -166,7 +166,7 @@ export async function importDiscordHistory(fw: Flywheel, rest: REST, options: Di
 
   for (const channel of work) {
     const helpThread = isThread(channel)
-      ? helpThreadFrom({ id: channel.id, ownerId: channel.owner_id, parentId: channel.parent_id, parentType: byId.get(channel.parent_id ?? '')?.type }, config)
+      ? helpThreadFrom({ id: channel.id, ownerId: channel.owner_id, parentId: channel.parent_id, parentType: byId.get(channel.parent_id ?? '')?.type, name: channel.name }, config)
       : null;
     const saved = options.restart ? null : await fw.getSetting(cursorKey(channel.id));
     if (saved) resumed++;

@@ -31,17 +31,17 @@ export function personOf(user: UserFacts, member: AnyMember, staffRoleIds: reado
 /** The help thread a channel is, if it is a thread in a help forum. */
 export function helpThreadOf(channel: Channel | null | undefined, config: DiscordConfig): HelpThread | null {
   if (!channel?.isThread() || !channel.parent) return null;
-  return helpThreadFrom({ id: channel.id, ownerId: channel.ownerId, parentId: channel.parent.id, parentType: channel.parent.type }, config);
+  return helpThreadFrom({ id: channel.id, ownerId: channel.ownerId, parentId: channel.parent.id, parentType: channel.parent.type, name: channel.name }, config);
 }
 
 /** The same rule over plain facts (the history import reads threads over REST): a thread in a help forum. */
 export function helpThreadFrom(
-  thread: { id: string; ownerId: string | null | undefined; parentId: string | null | undefined; parentType: ChannelType | null | undefined },
+  thread: { id: string; ownerId: string | null | undefined; parentId: string | null | undefined; parentType: ChannelType | null | undefined; name?: string | null | undefined },
   config: DiscordConfig,
 ): HelpThread | null {
   if (!thread.parentId || thread.parentType !== ChannelType.GuildForum || !thread.ownerId) return null;
   if (config.helpForumIds.length > 0 && !config.helpForumIds.includes(thread.parentId)) return null;
-  return { id: thread.id, ownerId: thread.ownerId };
+  return { id: thread.id, ownerId: thread.ownerId, ...(thread.name ? { title: thread.name } : {}) };
 }
 
 const MODERATION = PermissionFlagsBits.ManageMessages | PermissionFlagsBits.ManageThreads;

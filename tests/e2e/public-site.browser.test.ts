@@ -58,7 +58,7 @@ async function visit(viewport: (typeof VIEWPORTS)[number], path: string): Promis
   await page.waitForLoadState('networkidle');
   expect(missing).toEqual([]); // no favicon 404, no missing badge image
   // Nothing wider than the screen: no sideways scrolling.
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+  expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
   // No serious or critical accessibility problem (axe-core).
   await page.evaluate(AXE); // through the debugger, so the page's script policy does not apply
   const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')))`)) as string[];
