@@ -68,6 +68,15 @@ async function visit(viewport: (typeof VIEWPORTS)[number], path: string): Promis
 
 describe('the public site after a demo', () => {
   for (const viewport of VIEWPORTS) {
+    it(`shows the community's own home page on a ${viewport.name}`, async () => {
+      const page = await visit(viewport, '/');
+      expect(await page.title()).toBe('Demo Makers');
+      expect(await page.locator('h1').textContent()).toBe('Demo Makers');
+      expect(await page.locator('main').textContent()).toContain('Where makers help makers');
+      await page.screenshot({ path: join(SCREENSHOTS, `public-home-${viewport.name}.png`), fullPage: true });
+      await page.close();
+    });
+
     it(`shows the leaderboard with a podium and faces on a ${viewport.name}`, async () => {
       const page = await visit(viewport, '/leaderboard');
       expect(await page.title()).toBe('Leaderboard — Demo Makers');
