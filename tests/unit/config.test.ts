@@ -98,4 +98,13 @@ describe('configuration', () => {
     expect(loadConfig(withFile('community:\n  email: badges@community.example.org\n'), '/x').community.email).toBe('badges@community.example.org');
     expect(() => loadConfig(withFile('community:\n  email: the forum\n'), '/x')).toThrow(/community\.email .*email address/);
   });
+
+  it('reads the community’s look, and names the key of a bad one', () => {
+    const c = loadConfig(withFile('community:\n  name: Rustaceans\n  accentColor: "#aa3311"\n  logo: /static/logo.png\n  links:\n    - { label: Website, url: https://rust.example }\n'), '/x');
+    expect(c.community).toMatchObject({ name: 'Rustaceans', accentColor: '#aa3311', logo: '/static/logo.png', tagline: null, links: [{ label: 'Website', url: 'https://rust.example' }] });
+    expect(loadConfig({}, '/x').community).toMatchObject({ accentColor: '#2456c7', logo: null, links: [] });
+    expect(() => loadConfig(withFile('community:\n  accentColor: red\n'), '/x')).toThrow(/community\.accentColor/);
+    expect(() => loadConfig(withFile('community:\n  logo: "javascript:alert(1)"\n'), '/x')).toThrow(/community\.logo/);
+    expect(() => loadConfig(withFile('community:\n  links:\n    - { label: Evil, url: "javascript:alert(1)" }\n'), '/x')).toThrow(/community\.links/);
+  });
 });
