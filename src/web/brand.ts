@@ -15,11 +15,23 @@ export interface Brand {
   links: Array<{ label: string; url: string }>;
   /** The favicon's address: the logo, or the mark drawn from the name. */
   icon: string;
+  /** What link previews of pages without their own say and show. */
+  description: string;
+  preview: string;
 }
 
 export function brandOf(config: Config): Brand {
   const c = config.community;
-  return { name: c.name, tagline: c.tagline, logo: c.logo, accent: c.accentColor, links: c.links, icon: c.logo ?? '/favicon.svg' };
+  return {
+    name: c.name,
+    tagline: c.tagline,
+    logo: c.logo,
+    accent: c.accentColor,
+    links: c.links,
+    icon: c.logo ?? '/favicon.svg',
+    description: c.tagline ?? `Points and badges for the people who help in ${c.name}.`,
+    preview: previewImage(config),
+  };
 }
 
 /** An address made absolute against the site's, as link previews need. */

@@ -107,6 +107,10 @@ describe('the community’s own site', () => {
     expect(member.html).toMatch(/<meta property="og:description" content="#1 all time in Rustaceans, [a-z]+ · \d+ points · \d+ badges">/);
     expect(member.html).toMatch(/<meta property="og:image" content="http:\/\/rust.test\/badges\/[a-z-]+\.png">/);
     expect(member.html).toContain(`<meta property="og:url" content="http://rust.test/members/${ids[ana.externalId]}">`);
+    // Every other public page has one too, from the community's name and tagline.
+    const badges = await get('/badges');
+    expect(badges.html).toContain('<meta property="og:title" content="Badges — Rustaceans">');
+    expect(badges.html).toContain('<meta property="og:description" content="Where builders help builders">');
   });
 });
 

@@ -9,7 +9,7 @@ import type { Flywheel } from '../../app/flywheel.js';
 import { PLATFORMS, SPACES } from '../../domain/kinds.js';
 import { localDay, parseDay } from '../../domain/periods.js';
 import { cacheable } from '../caching.js';
-import { absolute, previewImage } from '../brand.js';
+import { absolute, brandOf, previewImage } from '../brand.js';
 import { counted } from '../../domain/words.js';
 import { PUBLIC_PAGE } from '../page-cache.js';
 import { parseQuery } from '../query.js';
@@ -56,7 +56,7 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
     url: absolute(fw.config, path),
     siteName: fw.config.community.name,
   });
-  const about = fw.config.community.tagline ?? `Points and badges for the people who help in ${fw.config.community.name}.`;
+  const about = brandOf(fw.config).description;
 
   app.get('/', PUBLIC_PAGE, async (request, reply) => {
     const [board, awards, roster, answers, ladder] = await Promise.all([
