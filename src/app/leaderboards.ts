@@ -6,7 +6,7 @@ import { denseRanks } from '../domain/scoring.js';
 import type { Stage } from '../domain/stages.js';
 import { firstAvatar } from '../domain/avatars.js';
 import { movement, type Movement } from '../domain/rank-movement.js';
-import { placesByName, placesOf, type BoardPlace } from '../db/board-places.js';
+import { placesByName, placesOf, ranksOf, type BoardPlace } from '../db/board-places.js';
 import { identitiesOf } from '../db/identities-repo.js';
 import type { Tx } from '../db/knex.js';
 import { countListed, ranksOn, topScores } from '../db/scores-repo.js';
@@ -98,9 +98,8 @@ export async function readLeaderboard(db: Tx, q: LeaderboardQuery & { at: string
   // Last period's ranks of this page's members, from last period's scores (the all-time board has no previous one).
   const [faces, before] = await Promise.all([
     identitiesOf(db, ids),
-    window.previous === null ? Promise.resolve(null) : placesOf(db, { ...scope, periodStart: periodWindow(q.period, window.previous).start }, ids),
+    window.previous === null ? Promise.resolve(null) : ranksOf(db, { ...scope, periodStart: periodWindow(q.period, window.previous).start }, ids),
   ]);
-  const previousRank = new Map((before ?? []).map((p) => [p.memberId, p.rank]));
   return {
     ...window,
     space: scope.space,
@@ -110,7 +109,7 @@ export async function readLeaderboard(db: Tx, q: LeaderboardQuery & { at: string
       rank: ranks[i]!,
       points: r.points,
       member: { id: r.memberId, displayName: r.displayName, stage: r.stage, badges: r.badges, avatarUrl: firstAvatar(faces.get(r.memberId) ?? [], AVATAR_SIZE, look.forumUrl) },
-      movement: before === null ? null : movement(ranks[i]!, previousRank.get(r.memberId) ?? null),
+      movement: before === null ? null : movement(ranks[i]!, before.get(r.memberId) ?? null),
     })),
   };
 }

@@ -55,3 +55,31 @@ export async function placesByName(db: Tx, board: Board, text: string, limit: nu
   );
   return rows.map(placeOf);
 }
+
+const ON_BOARD = `FROM scores s JOIN members m ON m.id = s.member_id WHERE s.board_id = ${BOARD_ID_SQL} AND ${listedAs('m')} AND s.points > 0`;
+const onBoard = (b: Board) => [b.period, b.periodStart, b.space ?? ANY, b.platform ?? ANY, ...LISTED_BINDINGS];
+
+/**
+ * Dense ranks of the given members on a board (members not on it are left out). One walk down the
+ * board for all of them: the distinct totals above the best, then between each total and the next,
+ * rather than a count from the top per member (a deep page would walk the board 25 times).
+ */
+export async function ranksOf(db: Tx, board: Board, memberIds: readonly number[]): Promise<Map<number, number>> {
+  if (memberIds.length === 0) return new Map();
+  const ids = memberIds.slice(0, 500);
+  const rows = rowsOf<{ member_id: number; points: number | string }>(
+    await db.raw(`SELECT s.member_id, s.points ${ON_BOARD} AND s.member_id IN (${ids.map(() => '?').join(', ')})`, [...onBoard(board), ...ids]),
+  );
+  const totals = [...new Set(rows.map((r) => Number(r.points)))].sort((a, b) => b - a);
+  if (totals.length === 0) return new Map();
+  const between = totals.map((t, i) => (i === 0 ? `(SELECT COUNT(DISTINCT s.points) ${ON_BOARD} AND s.points > ?) AS c0` : `(SELECT COUNT(DISTINCT s.points) ${ON_BOARD} AND s.points > ? AND s.points <= ?) AS c${i}`));
+  const bindings = totals.flatMap((t, i) => (i === 0 ? [...onBoard(board), t] : [...onBoard(board), t, totals[i - 1]!]));
+  const [counts] = rowsOf<Record<string, number | string>>(await db.raw(`SELECT ${between.join(', ')}`, bindings));
+  const rankOf = new Map<number, number>();
+  let rank = 1;
+  totals.forEach((t, i) => {
+    rank += Number(counts?.[`c${i}`] ?? 0);
+    rankOf.set(t, rank);
+  });
+  return new Map(rows.map((r) => [r.member_id, rankOf.get(Number(r.points))!]));
+}

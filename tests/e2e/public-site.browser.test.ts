@@ -67,6 +67,18 @@ async function visit(viewport: (typeof VIEWPORTS)[number], path: string): Promis
 }
 
 describe('the public site after a demo', () => {
+  it('moves ranks by exactly the difference from last period’s board, ties and deep pages included', async () => {
+    const now = await fw.leaderboard({ period: 'month', limit: 25, offset: 25 });
+    const before = [0, 100].map((offset) => fw.leaderboard({ period: 'month', at: now.previous!, limit: 100, offset }));
+    const rankBefore = new Map((await Promise.all(before)).flatMap((b) => b.entries).map((e) => [e.member.id, e.rank]));
+    expect(rankBefore.size).toBe((await before[0]!).total);
+    for (const e of now.entries) {
+      const was = rankBefore.get(e.member.id);
+      const expected = was === undefined ? { direction: 'new' } : was > e.rank ? { direction: 'up', by: was - e.rank } : was < e.rank ? { direction: 'down', by: e.rank - was } : { direction: 'same' };
+      expect([e.member.displayName, e.movement]).toEqual([e.member.displayName, expected]);
+    }
+  });
+
   for (const viewport of VIEWPORTS) {
     it(`shows the community's own home page on a ${viewport.name}`, async () => {
       const page = await visit(viewport, '/');
