@@ -226,6 +226,7 @@ describe('a member page', () => {
     expect(res.body).toContain('<a href="https://forum.test/t/borrowing/4" rel="nofollow noopener">How does borrowing work?</a> <span class="muted">an accepted answer · 2026-11-03');
     expect(res.body).toMatch(/<dt>Accepted answers<\/dt><dd>3<\/dd>/);
     expect(res.body).toMatch(/<dt>People helped<\/dt><dd>3<\/dd>/);
+    expect(res.body).toMatch(/<dt>Active months <span class="muted">\(of the last 6\)<\/span><\/dt><dd>2<\/dd>/);
     expect((await api(`/api/v1/members/${ids[ana.externalId]}`)).body.numbers).toEqual({ acceptedAnswers: 3, membersHelped: 3, activeMonths: 2 });
   });
 });

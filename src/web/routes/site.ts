@@ -143,7 +143,7 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
         ogImage(member.id) ?? (newest ? absolute(fw.config, `/badges/${newest.id}.png`) : previewImage(fw.config)),
       ),
       member,
-      ladder: { next: member.progress.next, percent: Math.round(member.progress.share * 100) },
+      ladder: { next: member.progress.next, percent: Math.round(member.progress.share * 100), window: fw.config.stages.advocateMonthWindow },
       periods: (['week', 'month', 'quarter', 'year', 'all'] as const).map((period) => ({ period, points: member.points[period] })),
       journey: [
         ...(member.firsts.seen ? [{ step: 'first seen', at: member.firsts.seen }] : []),
