@@ -59,6 +59,8 @@ function chooseMember(request: FastifyRequest, reply: FastifyReply, error: Ambig
     action: request.url,
     fields: kept,
     choices: error.choices,
+    // The search stops at a handful: when it is full there may be more.
+    more: error.choices.length >= 8,
     csrf: csrfToken(reply),
     back: sameOriginReferer(request),
   });

@@ -172,7 +172,8 @@ export async function adminRoutes(app: FastifyInstance, fw: Flywheel): Promise<v
     const { page } = parseQuery(pageQuery, request.query);
     const [queue, exclusions] = await Promise.all([fw.fairPlay.queue(), fw.fairPlay.exclusions()]);
     return view(reply, 'fair-play', 'Fair play', {
-      queue: paged(queue, page, '/admin/fair-play?'),
+      // The excluded are listed under their own heading, not again as waiting for review.
+      queue: paged(queue.filter((r) => !r.excluded), page, '/admin/fair-play?'),
       exclusions,
       rules: { reviewFromPaid: fw.config.rules.fairPlay.reviewFromPaid, reviewFromPoints: fw.config.rules.fairPlay.reviewFromPoints },
       notice: await noticeOf(request, FAIR_PLAY_NOTICES),
