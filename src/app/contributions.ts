@@ -48,6 +48,8 @@ export interface AttendeeUpload {
   event: string;
   day: string;
   csv: string;
+  /** Members the manager named for rows the list could not match, by the row's line: a name, a username or #number. */
+  picks?: ReadonlyMap<number, string>;
 }
 
 export interface AttendeeMatch {
@@ -55,6 +57,8 @@ export interface AttendeeMatch {
   member: MemberMatch | null;
   /** How the row was matched, or why it was not. */
   how: string;
+  /** The name the manager typed for this row, if any (kept in the form). */
+  picked?: string;
 }
 
 export interface AttendeePreview {
@@ -247,10 +251,21 @@ export function contributionsUseCases({ reads, lock, ingest, news, now, manualAw
       const m = await repo.memberById(reads, id);
       if (m) members.set(id, m);
     }
-    const matches = rows.map((row, i): AttendeeMatch => {
-      const [id, how] = ids[i]!;
-      return { row, member: id === undefined ? null : (members.get(id) ?? null), how };
-    });
+    const matches = await Promise.all(
+      rows.map(async (row, i): Promise<AttendeeMatch> => {
+        const [id, how] = ids[i]!;
+        const picked = upload.picks?.get(row.line)?.trim();
+        if (id !== undefined || !picked) return { row, member: id === undefined ? null : (members.get(id) ?? null), how };
+        // A row the list could not match, named by the manager: the one member that name means, or why not.
+        try {
+          return { row, member: await memberNamed(reads, picked, 'member'), how: 'named by you', picked };
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          const why = error instanceof AmbiguousMember ? `“${picked}” fits several members: ${error.choices.map((m) => `#${m.id} ${m.displayName}`).join(', ')} — type the number` : error.message.replace(/^member: /, '');
+          return { row, member: null, how: why, picked };
+        }
+      }),
+    );
     const matched = matches.filter((m) => m.member).length;
     return { evidence, rows: matches, matched, unmatched: matches.length - matched };
   }

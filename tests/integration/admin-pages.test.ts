@@ -92,6 +92,30 @@ describe('nominating by name', () => {
   });
 });
 
+describe('an attendee list’s unmatched rows', () => {
+  it('are named by the manager, checked again (a name fitting several says so), and recorded with the rest', async () => {
+    const csv = ['Name,Email,Discord ID', 'Ben,ben@example.org,13', 'Ana at the door,,', 'Dee Newcomer,dee@example.org,'].join('\n');
+    const csrf = await admin.csrf('/admin/contributions');
+    const form = { _csrf: csrf, kind: 'event_attended', event: 'Lisbon meetup', date: '2026-11-18', csv };
+    const first = await admin.post('/admin/contributions/attendees/preview', form);
+    expect(first.body).toContain('1 row matches a member, 2 match nobody');
+    expect(first.body).toContain('<input name="pick_3" form="repreview" value=""');
+    // Line 3 is "Ana" (two members), line 4 is nobody the manager can name.
+    const again = await admin.post('/admin/contributions/attendees/preview', { ...form, pick_3: 'an', pick_4: 'Dee' });
+    expect(again.body).toContain('“an” fits several members: #');
+    expect(again.body).toContain('no member is called “Dee”');
+    const souza = await idOf(ana2);
+    const named = await admin.post('/admin/contributions/attendees/preview', { ...form, pick_3: `#${souza}` });
+    expect(named.body).toContain('2 rows match a member, 1 match nobody');
+    expect(named.body).toContain('named by you');
+    expect(named.body).toContain(`<input type="hidden" form="record" name="pick_3" value="#${souza}">`);
+    expect(await site.fw.db('activities').where({ kind: 'event_attended' })).toEqual([]);
+    const recorded = await admin.post('/admin/contributions/attendees', { ...form, pick_3: `#${souza}` });
+    expect(recorded.body).toContain('Recorded 2 members; 1 row matched nobody and was left out');
+    expect((await site.fw.db('activities').where({ kind: 'event_attended' }).pluck('member_id')).sort()).toEqual([await idOf(ben), souza].sort());
+  });
+});
+
 describe('final decisions ask to confirm', () => {
   it('approve and decline are two different, confirmed steps on nominations, submissions, champions and tokens', async () => {
     await site.fw.champions.nominate({ member: ben, by: ana, as: 'nomination', reason: 'Kind to every newcomer, every day', space: 'support', evidence: [], origin: 't1' });
