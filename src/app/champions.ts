@@ -31,7 +31,7 @@ import {
   pendingFor,
   pendingNominations,
   termsEndingBy,
-  type AuditEntry,
+  type AuditLine,
   type ChampionRow,
   type EndorsementRow,
   type NominationRow,
@@ -272,7 +272,7 @@ export function championsUseCases(db: Tx, deps: ChampionsDeps) {
       return { current: all.filter((c) => c.status === 'active'), past: [...latest.values()] };
     },
 
-    auditLog: (limit: number): Promise<AuditEntry[]> => auditLog(db, limit),
+    auditLog: (limit: number): Promise<AuditLine[]> => auditLog(db, limit),
   };
 }
 

@@ -28,6 +28,8 @@ export const viewHelpers: Record<string, (...args: unknown[]) => unknown> = {
   datetime: (ms: unknown) => (typeof ms === 'number' ? new Date(ms).toISOString().slice(0, 16).replace('T', ' ') : ''),
   /** The date part of an ISO timestamp. */
   day: (iso: unknown) => String(iso ?? '').slice(0, 10),
+  /** A code in words: "api_token_created" → "api token created". */
+  words: (code: unknown) => String(code ?? '').replace(/_/g, ' '),
   /** A count with its noun: "1 member", "15 members" (never "15 member(s)"). */
   plural: (n: unknown, one: unknown, many: unknown) => `${typeof n === 'number' ? n.toLocaleString('en-US') : String(n ?? 0)} ${n === 1 ? String(one) : String(many)}`,
 };

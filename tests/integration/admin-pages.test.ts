@@ -128,6 +128,7 @@ describe('final decisions ask to confirm', () => {
     const csrf = await admin.csrf('/admin/tokens');
     await admin.post('/admin/tokens', { _csrf: csrf, name: 'Luma check-ins' });
     expect((await admin.get('/admin/tokens')).body).toMatch(/<details class="confirm"><summary class="action decline">Revoke…<\/summary><form method="post" action="\/admin\/tokens\/\d+\/revoke"/);
+    expect((await admin.get('/admin/audit')).body).toContain('api token created “<span class="said">Luma check-ins</span>”');
   });
 });
 
@@ -208,6 +209,10 @@ describe('the fair-play queue', () => {
     const byName = await admin.post('/admin/fair-play/exclude', { _csrf: csrf, member: 'Small Fry', reason: 'sock puppet, reported' }, 'application/json');
     expect(byName.json()).toEqual({ member: await idOf(small), excluded: true });
     expect((await admin.get('/admin/fair-play')).body).toContain('Excluded members <span class="count">(1)</span>');
+    // The audit log names whom each step was about.
+    const audit = (await admin.get('/admin/audit')).body;
+    expect(audit).toContain(`excluded <a href="/members/${ringB}" class="said">Ring B</a></td>`);
+    expect(audit).toContain(`reinstated <a href="/members/${ringB}" class="said">Ring B</a></td>`);
   });
 
   it('pages a long queue 20 at a time', async () => {

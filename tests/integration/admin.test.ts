@@ -223,7 +223,8 @@ describe('the champion program', () => {
     await admin.signInWithPassword(PASSWORD);
     const log = (await site.fw.champions.auditLog(20)).map((e) => e.action);
     expect(log).toEqual(['ended', 'renewed', 'approved', 'nominated', 'appointed', 'approved', 'endorsed', 'nominated']);
-    expect((await admin.get('/admin/audit')).body).toContain('appointed champion');
+    // Each entry names the member it is about, linked, not only a number.
+    expect((await admin.get('/admin/audit')).body).toMatch(new RegExp(`appointed <a href="/members/${helper}" class="said">user500000000000000003</a> <span class="muted">\\(champion #\\d+\\)</span>`));
   });
 
   it('declines with a private note, refuses self-nominations and hides hidden members from the roster', async () => {
