@@ -212,7 +212,10 @@ describe('the champion program', () => {
 
     // Ending the term moves them to the past champions, and takes the badge back.
     token = await m.csrf('/admin/champions');
-    expect((await m.post(`/admin/champions/${champion}/end`, { _csrf: token, note: 'stepping back' })).statusCode).toBe(303);
+    const ended = await m.post(`/admin/champions/${champion}/end`, { _csrf: token, note: 'stepping back' });
+    expect(ended.statusCode).toBe(303);
+    // The page says what was done, by name.
+    expect((await m.get(ended.headers.location as string)).body).toContain('user500000000000000003’s term has ended');
     const roster = (await site.app.inject({ method: 'GET', url: '/api/v1/champions' })).json();
     expect(roster.champions).toEqual([]);
     expect(roster.past.map((c: { member: { id: number } }) => c.member.id)).toEqual([helper]);

@@ -149,9 +149,13 @@ export async function adminRoutes(app: FastifyInstance, fw: Flywheel): Promise<v
 
   app.get('/admin/candidates', async (_request, reply) => view(reply, 'candidates', 'Suggested candidates', { candidates: await champions.candidates(25), spaces: SPACES }));
 
-  app.get('/admin/champions', async (_request, reply) => {
+  const CHAMPION_NOTICES: Record<string, (name: string) => string> = {
+    renewed: (name) => `${name}’s term is renewed.`,
+    ended: (name) => `${name}’s term has ended: they are now among the past champions.`,
+  };
+  app.get('/admin/champions', async (request, reply) => {
     const all = await champions.champions();
-    return view(reply, 'champions', 'Champions', { serving: all.filter((c) => c.status === 'active'), alumni: all.filter((c) => c.status === 'alumni') });
+    return view(reply, 'champions', 'Champions', { serving: all.filter((c) => c.status === 'active'), alumni: all.filter((c) => c.status === 'alumni'), notice: await noticeOf(request, CHAMPION_NOTICES) });
   });
 
   for (const action of ['renew', 'end'] as const)
@@ -160,7 +164,9 @@ export async function adminRoutes(app: FastifyInstance, fw: Flywheel): Promise<v
       const body = parseQuery(termBody, request.body);
       const news = await champions[action](id, actorOf(request.session!), body.note ?? null);
       await fw.news.publish(news);
-      return reply.redirect('/admin/champions', 303);
+      if (wantsJson(request)) return { id, action: action === 'renew' ? 'renewed' : 'ended' };
+      const term = (await champions.champions()).find((c) => c.id === id);
+      return reply.redirect(`/admin/champions?done=${action === 'renew' ? 'renewed' : 'ended'}${term ? `&member=${term.memberId}` : ''}`, 303);
     });
 
   // Fair play: the members the rules cannot decide, and exclusion from boards and badges.
