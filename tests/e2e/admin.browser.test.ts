@@ -49,6 +49,7 @@ beforeAll(async () => {
   await fw.champions.decide(appointed.nominationId, 'approve', by, { citation: 'The kindest answers in the forum' });
   await fw.champions.nominate({ member: { memberId: second! }, by, as: 'nomination', reason: 'Welcomes every newcomer by name, every week', space: 'engagement', evidence: [], origin: 'e2e:2' });
   await fw.contributions.createToken('Luma check-ins', by);
+  await fw.contributions.submit({ memberId: second!, kind: 'content_published', evidence: { day: '2026-11-20', url: 'https://blog.example.org/posts/scaling-the-community/' }, note: 'My first post about the project', origin: 'e2e:submit' });
   const review = await fw.fairPlay.queue();
   if (review[0]) await fw.fairPlay.exclude(review[0].memberId, by, 'Paid by one account only: reviewed with the team');
   app = await buildWebApp(fw, createLogger('silent'));
@@ -91,6 +92,9 @@ describe('the team’s pages in Chromium', () => {
       expect(nominate!.x + nominate!.width).toBeLessThanOrEqual(size.width);
       await page.goto(`${base}/admin/tokens`);
       expect(await page.getByText('Revoke…').isVisible()).toBe(true);
+      await page.goto(`${base}/admin/submissions`);
+      expect(await page.getByText('Approve…').isVisible()).toBe(true);
+      expect(await page.getByText('Decline…').isVisible()).toBe(true);
       await page.goto(`${base}/admin/insights`);
       // Every column of the cohorts table is there, captioned on a phone.
       expect(await page.getByText('Within 90 days').first().isVisible()).toBe(true);

@@ -132,6 +132,16 @@ describe('final decisions ask to confirm', () => {
   });
 });
 
+describe('/admin/submissions', () => {
+  it('shows who submitted what and for which day, linked to the member', async () => {
+    await site.fw.contributions.submit({ memberId: await idOf(ben), kind: 'event_spoke', evidence: { day: '2026-11-18', event: 'Lisbon meetup' }, origin: 's1' });
+    const card = section((await admin.get('/admin/submissions')).body, 'data-submission=');
+    expect(card).toContain(`<a href="/members/${await idOf(ben)}" class="said">Ben Okoro</a>`);
+    expect(card).toContain('a talk on 2026-11-18 · submitted');
+    expect(card).not.toContain('[object');
+  });
+});
+
 describe('/admin/insights: open questions', () => {
   it('pages the open questions 20 at a time, with their titles and links, and says how many there are', async () => {
     const questions: ActivityInput[] = Array.from({ length: 45 }, (_, i) =>
