@@ -66,7 +66,7 @@ export async function adminContributionRoutes(app: FastifyInstance, fw: Flywheel
   const post = { preHandler: app.csrfProtection };
   const c = fw.contributions;
   const view = (reply: FastifyReply, page: string, title: string, data: object) =>
-    reply.view(`pages/admin/${page}.hbs`, { title: `${title} — ${fw.config.community.name}`, community: fw.config.community.name, csrf: csrfToken(reply), ...data });
+    reply.view(`pages/admin/${page}.hbs`, { title: `${title} — ${fw.config.community.name}`, community: fw.config.community.name, csrf: csrfToken(reply), adminPath: reply.request.url.split('?')[0], ...data });
   const wantsJson = (request: FastifyRequest) => !(request.headers.accept ?? '').includes('text/html');
   const page = (reply: FastifyReply, data: object = {}) =>
     view(reply, 'contributions', 'Contributions', { kinds: KINDS, spaces: SPACES, limit: AWARD_LIMIT, origin: randomUUID(), script: 'admin-contributions.js', ...data });

@@ -78,7 +78,7 @@ const EXPORT_COLUMNS = [
 export async function adminRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
   const champions = fw.champions;
   const view = (reply: FastifyReply, page: string, title: string, data: object) =>
-    reply.view(`pages/admin/${page}.hbs`, { title: `${title} — ${fw.config.community.name}`, community: fw.config.community.name, csrf: csrfToken(reply), ...data });
+    reply.view(`pages/admin/${page}.hbs`, { title: `${title} — ${fw.config.community.name}`, community: fw.config.community.name, csrf: csrfToken(reply), adminPath: reply.request.url.split('?')[0], ...data });
 
   // This plugin's scope holds only /admin routes: every one needs the community team, some an admin.
   guardScope(app, 'manager');
