@@ -46,6 +46,11 @@ describe('nominating by name', () => {
     // The badge's name, never its id.
     expect(card).toContain('Badges: <span class="badge-name">Curious Mind</span>');
     expect(card).not.toContain('first-question');
+    // A JSON client gets JSON: the outcome, and the decision.
+    const json = await admin.post('/admin/nominations', { _csrf: csrf, member: 'Ana Souza', reason: 'Patient with every beginner question', space: 'support' }, 'application/json');
+    expect(json.json()).toMatchObject({ outcome: 'nominated', kind: 'nomination', nominationId: expect.any(Number) });
+    const decided = await admin.post(`/admin/nominations/${json.json().nominationId}/decline`, { _csrf: csrf, note: 'not yet' }, 'application/json');
+    expect(decided.json()).toEqual({ id: json.json().nominationId, decision: 'declined' });
     // The form asks for a name, not a number.
     expect(page.body).toContain('Member (a name, a username or #number)');
     expect(page.body).not.toContain('Member id');
