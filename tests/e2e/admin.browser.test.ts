@@ -1,9 +1,12 @@
 /**
  * Every page of the community team's side in Chromium, on a phone (360×740) and a desktop, over a
  * demo community with something waiting on every page: nothing wider than the screen, no action
- * hidden (Nominate, Revoke, the decisions), a final decision confirmed in two steps — photographed
+ * hidden (Nominate, Revoke, the decisions), no serious or critical axe-core finding, a final
+ * decision confirmed in two steps — photographed
  * (test-output/screenshots/admin-*-{phone,desktop}.png).
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
@@ -71,6 +74,14 @@ afterAll(async () => {
 });
 
 const shoot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+// Evaluated through the browser's devtools protocol: the site's CSP (script-src 'self') refuses an injected <script>.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** axe-core's serious and critical findings on the page as it is now. */
+async function accessibilityProblems(): Promise<string[]> {
+  await page.evaluate(AXE);
+  const found = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as { violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> };
+  return found.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+}
 const fits = () => page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1') as Promise<boolean>;
 
 describe('the team’s pages in Chromium', () => {
@@ -84,6 +95,7 @@ describe('the team’s pages in Chromium', () => {
         const res = await page.goto(`${base}${path}`);
         expect([path, res?.status()]).toEqual([path, 200]);
         expect([path, await fits()]).toEqual([path, true]);
+        expect([path, await accessibilityProblems()]).toEqual([path, []]);
         await shoot(`admin-${name}-${viewport}`);
       }
       await page.goto(`${base}/admin/candidates`);
@@ -110,6 +122,7 @@ describe('the team’s pages in Chromium', () => {
     await card.getByText('Decline…').click();
     expect(await confirm.isVisible()).toBe(true);
     await shoot('admin-nominations-confirm-phone');
+    expect(await accessibilityProblems()).toEqual([]);
     await confirm.click();
     await page.waitForURL(/done=declined/);
     expect(await page.locator('.notice').textContent()).toMatch(/^Declined: .+’s nomination is closed\.$/);
@@ -127,6 +140,7 @@ describe('the team’s pages in Chromium', () => {
     await expect.poll(() => page.locator('h1').textContent()).toBe('Which member?');
     expect(await fits()).toBe(true);
     await shoot('admin-choose-member-phone');
+    expect(await accessibilityProblems()).toEqual([]);
     await page.locator('.choices button').first().click();
     await expect.poll(() => page.locator('.notice').textContent()).toMatch(/^Awarded \+10 points \(.+\) to .+: “Ran the meetup”\.$/);
   });
