@@ -33,7 +33,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     else request.log.info({ code: body.code, status }, body.error);
     reply.code(status);
     if (error instanceof AmbiguousMember && wantsHtml(request) && request.method === 'POST') return chooseMember(request, reply, error);
-    if (wantsHtml(request)) return reply.view('pages/error.hbs', { title: status >= 500 ? 'Something went wrong' : 'That did not work', status, message: body.error });
+    // A form that did not work leads back to itself (the page it was sent from, when the browser says).
+    if (wantsHtml(request)) return reply.view('pages/error.hbs', { title: status >= 500 ? 'Something went wrong' : 'That did not work', status, message: body.error, back: request.method === 'POST' ? sameOriginReferer(request) : null });
     return body;
   });
 

@@ -62,6 +62,11 @@ describe('nominating by name', () => {
     // `ana` is Ana Lima's username exactly: one member, no question asked.
     expect((await admin.post('/admin/nominations', { ...form, member: 'Ana' })).statusCode).toBe(303);
     const pick = await admin.post('/admin/nominations', { ...form, member: 'Souza Lima' });
+    // The error page leads back to the form it came from (never to another site).
+    const back = await site.app.inject({ method: 'POST', url: '/admin/nominations', headers: { accept: 'text/html', cookie: admin.cookieHeader, referer: 'http://localhost:3000/admin/nominations?x=1', host: 'localhost:3000', 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ ...form, member: 'Souza Lima' }).toString() });
+    expect(back.body).toContain('<a href="/admin/nominations?x&#x3D;1">Back to the form</a>');
+    const elsewhere = await site.app.inject({ method: 'POST', url: '/admin/nominations', headers: { accept: 'text/html', cookie: admin.cookieHeader, referer: 'https://evil.example/x', host: 'localhost:3000', 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ ...form, member: 'Souza Lima' }).toString() });
+    expect(elsewhere.body).not.toContain('evil.example');
     expect(pick.statusCode).toBe(404);
     expect(pick.body).toContain('no member is called “Souza Lima”');
 
