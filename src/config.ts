@@ -28,6 +28,7 @@ export interface Config {
   /** Client addresses no rate limit applies to (a trusted monitor, a load test on loopback). */
   rateLimitAllow: string[];
   logLevel: string;
+  logFormat: 'auto' | 'json' | 'pretty';
   database: Database;
   configFile: string | null;
   /** `email`: the issuer's contact address; Open Badges 2.0 requires it, so 2.0 is published only with it. */
@@ -167,6 +168,7 @@ const fileSchema = z.strictObject({
       acceptedPerPair: z.union([z.literal(false), z.strictObject({ count: z.number().int().positive(), per: z.enum(['day', 'week', 'month']) })]).optional(),
       answersNeedEndorsement: z.boolean().optional(),
       reviewFromPoints: z.number().int().min(0).optional(),
+      reviewFromPaid: z.number().int().min(0).optional(),
       concentratedShare: z.number().min(0).max(1).optional(),
       newAccountShare: z.number().min(0).max(1).optional(),
       newAccountDays: z.number().int().min(0).optional(),
@@ -235,6 +237,8 @@ const envSchema = z.object({
     .pipe(z.array(z.string().refine((a) => isIP(a) !== 0, 'expected IP addresses, comma-separated')))
     .default([]),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Readable lines in a terminal, JSON otherwise (auto); or always one of them.
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   DATABASE_URL: z
     .string()
     .regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'expected sqlite:<path> or postgres://…')
@@ -334,6 +338,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     trustProxy: e.TRUST_PROXY,
     rateLimitAllow: e.RATE_LIMIT_ALLOW,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     database: parseDatabase(e.DATABASE_URL),
     configFile,
     community: {

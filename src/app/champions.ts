@@ -31,7 +31,7 @@ import {
   pendingFor,
   pendingNominations,
   termsEndingBy,
-  type AuditEntry,
+  type AuditLine,
   type ChampionRow,
   type EndorsementRow,
   type NominationRow,
@@ -231,11 +231,14 @@ export function championsUseCases(db: Tx, deps: ChampionsDeps) {
       });
     },
 
+    /** One nomination, decided or not (null when there is none by that id). */
+    nomination: (id: number) => nominationById(db, id),
+
     async queue(): Promise<Array<NominationRow & { endorsements: EndorsementRow[]; facts: Evidence }>> {
       const pending = await pendingNominations(db);
       const endorsements = await endorsementsOf(db, pending.map((n) => n.id));
       return Promise.all(
-        pending.map(async (n) => ({ ...n, endorsements: endorsements.filter((e) => e.nominationId === n.id), facts: await evidenceOf(db, n.memberId, now(), deps.rules.rules.timeZone) })),
+        pending.map(async (n) => ({ ...n, endorsements: endorsements.filter((e) => e.nominationId === n.id), facts: await evidenceOf(db, n.memberId, now(), deps.rules.rules.timeZone, deps.rules.badges) })),
       );
     },
 
@@ -269,7 +272,7 @@ export function championsUseCases(db: Tx, deps: ChampionsDeps) {
       return { current: all.filter((c) => c.status === 'active'), past: [...latest.values()] };
     },
 
-    auditLog: (limit: number): Promise<AuditEntry[]> => auditLog(db, limit),
+    auditLog: (limit: number): Promise<AuditLine[]> => auditLog(db, limit),
   };
 }
 
@@ -281,11 +284,24 @@ export interface Evidence {
   reach: number;
   activeMonths: number;
   journey: Array<{ stage: Stage; at: number }>;
-  badges: string[];
+  /** Each badge once, by its name, with how many times it was earned (Podium ×5), most recent first. */
+  badges: Array<{ id: string; name: string; count: number }>;
   recent: Contribution[];
 }
 
-async function evidenceOf(db: Tx, memberId: number, now: number, timeZone: string): Promise<Evidence> {
+/** Badge ids (newest first, repeats included) as names with counts, in order of their latest award. */
+export function groupBadges(ids: readonly string[], catalog: readonly { id: string; name: string }[]): Evidence['badges'] {
+  const names = new Map(catalog.map((b) => [b.id, b.name]));
+  const out = new Map<string, { id: string; name: string; count: number }>();
+  for (const id of ids) {
+    const seen = out.get(id);
+    if (seen) seen.count++;
+    else out.set(id, { id, name: names.get(id) ?? id, count: 1 });
+  }
+  return [...out.values()];
+}
+
+async function evidenceOf(db: Tx, memberId: number, now: number, timeZone: string, catalog: readonly { id: string; name: string }[]): Promise<Evidence> {
   const today = localDay(now, timeZone);
   const since = addMonths(periodStart('month', today), -5);
   const [points, [facts], journeys, badges, recent] = await Promise.all([
@@ -304,7 +320,7 @@ async function evidenceOf(db: Tx, memberId: number, now: number, timeZone: strin
     reach: facts!.reach,
     activeMonths: facts!.activeMonths,
     journey: journeys.get(memberId) ?? [],
-    badges: badges.map((b) => b.badgeId),
+    badges: groupBadges(badges.map((b) => b.badgeId), catalog),
     recent,
   };
 }

@@ -172,11 +172,34 @@ export async function audit(db: Tx, entry: Omit<AuditEntry, 'actorName'> & { act
   });
 }
 
-export async function auditLog(db: Tx, limit: number): Promise<AuditEntry[]> {
+/** An audit entry as the log shows it: with the member it is about (and an API token's name), not only numbers. */
+export interface AuditLine extends AuditEntry {
+  subjectMember: { id: number; displayName: string } | null;
+  subjectLabel: string | null;
+}
+
+export async function auditLog(db: Tx, limit: number): Promise<AuditLine[]> {
   const rows = await db('audit_log as a')
     .leftJoin('members as m', 'm.id', 'a.actor_member_id')
-    .select('a.at', 'a.actor', 'm.display_name', 'a.action', 'a.subject_type', 'a.subject_id', 'a.note')
+    .leftJoin('nominations as n', (j) => j.on('n.id', 'a.subject_id').andOnVal('a.subject_type', '=', 'nomination'))
+    .leftJoin('champions as c', (j) => j.on('c.id', 'a.subject_id').andOnVal('a.subject_type', '=', 'champion'))
+    .leftJoin('contribution_submissions as s', (j) => j.on('s.id', 'a.subject_id').andOnVal('a.subject_type', '=', 'submission'))
+    .leftJoin('api_tokens as t', (j) => j.on('t.id', 'a.subject_id').andOnVal('a.subject_type', '=', 'api_token'))
+    .leftJoin('members as sm', (j) =>
+      j.on(db.raw("sm.id = CASE WHEN a.subject_type = 'member' THEN a.subject_id ELSE COALESCE(n.member_id, c.member_id, s.member_id) END")),
+    )
+    .select('a.at', 'a.actor', 'm.display_name', 'a.action', 'a.subject_type', 'a.subject_id', 'a.note', 'sm.id as subject_member_id', 'sm.display_name as subject_member_name', 't.name as token_name')
     .orderBy('a.id', 'desc')
     .limit(limit);
-  return rows.map((r) => ({ at: Number(r.at), actor: r.actor, actorName: r.display_name ?? null, action: r.action, subjectType: r.subject_type, subjectId: r.subject_id, note: r.note }));
+  return rows.map((r) => ({
+    at: Number(r.at),
+    actor: r.actor,
+    actorName: r.display_name ?? null,
+    action: r.action,
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
+    note: r.note,
+    subjectMember: r.subject_member_id ? { id: Number(r.subject_member_id), displayName: r.subject_member_name ?? `member #${r.subject_member_id}` } : null,
+    subjectLabel: r.token_name ?? null,
+  }));
 }

@@ -26,6 +26,11 @@ export interface FairPlayRules {
   /** …or at least this share from accounts first seen less than `newAccountDays` before paying and of the member. */
   newAccountShare: number;
   newAccountDays: number;
+  /**
+   * …and only when what those counterparts (or new accounts) paid reaches this many points: one
+   * like from the only person who ever liked a member is 100% concentrated and means nothing.
+   */
+  reviewFromPaid: number;
 }
 
 export const DEFAULT_FAIR_PLAY: FairPlayRules = {
@@ -36,6 +41,7 @@ export const DEFAULT_FAIR_PLAY: FairPlayRules = {
   concentratedShare: 0.6,
   newAccountShare: 0.5,
   newAccountDays: 7,
+  reviewFromPaid: 20,
 };
 
 /** Kinds that pay their actor for what someone else (the counterpart) did: liked, thanked, accepted. */

@@ -13,7 +13,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifyView from '@fastify/view';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import handlebars from 'handlebars';
 import type { Flywheel } from '../app/flywheel.js';
 import type { Logger } from '../logger.js';
@@ -56,6 +56,8 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
   const app = Fastify({
     loggerInstance: logger.child({ adapter: 'web' }) as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
+    // One summary line per request (below), not Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: fw.config.trustProxy,
     // Errors the router raises before any route runs (a path segment too long, a bad URL) get the same { error, code }.
     frameworkErrors: (error, _request, reply) => {
@@ -66,6 +68,12 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
   // Security headers; compression for pages and JSON alike. Images may come over https from elsewhere:
   // members' avatars live on Discord's CDN and the forum, a community's logo on its own site.
   await app.register(fastifyHelmet, { contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'https:'], 'form-action': ["'self'", 'https://discord.com'] } } });
+  // Requests are summarised in one line, at debug level in a terminal (where every page load would
+  // bury what matters) and at info level for a log collector (LOG_FORMAT / a pipe).
+  const requestLevel = fw.config.logFormat === 'pretty' || (fw.config.logFormat === 'auto' && process.stdout.isTTY) ? 'debug' : 'info';
+  app.addHook('onResponse', async (request, reply) => {
+    request.log[requestLevel]({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, `${request.method} ${request.url} ${reply.statusCode} ${Math.round(reply.elapsedTime)} ms`);
+  });
   registerPageCache(app, () => fw.writes());
   await app.register(fastifyCompress, { threshold: 1024 });
   // zod validates every request (parseQuery); route schemas exist to describe the API.

@@ -3,7 +3,8 @@
  * (logged with its stack, never shown) for our own faults.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../domain/errors.js';
+import { AmbiguousMember, DomainError } from '../domain/errors.js';
+import { csrfToken } from './auth/session.js';
 
 export interface ErrorBody {
   error: string;
@@ -31,7 +32,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.code, status }, body.error);
     reply.code(status);
-    if (wantsHtml(request)) return reply.view('pages/error.hbs', { title: status >= 500 ? 'Something went wrong' : 'That did not work', status, message: body.error });
+    if (error instanceof AmbiguousMember && wantsHtml(request) && request.method === 'POST') return chooseMember(request, reply, error);
+    // A form that did not work leads back to itself (the page it was sent from, when the browser says).
+    if (wantsHtml(request)) return reply.view('pages/error.hbs', { title: status >= 500 ? 'Something went wrong' : 'That did not work', status, message: body.error, back: request.method === 'POST' ? sameOriginReferer(request) : null });
     return body;
   });
 
@@ -40,4 +43,36 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (wantsHtml(request)) return reply.view('pages/error.hbs', { title: 'Page not found', status: 404, message: `Nothing lives at ${request.url}.` });
     return { error: `No route for ${request.method} ${request.url.split('?')[0]}`, code: 'not_found' };
   });
+}
+
+/**
+ * A form whose member name fits several members: the same form again, once per member it fits,
+ * each sending what the manager typed with that member's number — one click, no retyping.
+ */
+function chooseMember(request: FastifyRequest, reply: FastifyReply, error: AmbiguousMember) {
+  const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
+  const kept = Object.entries(body).flatMap(([name, value]) => (name === '_csrf' || name === error.field || typeof value !== 'string' ? [] : [{ name, value }]));
+  return reply.view('pages/choose-member.hbs', {
+    title: 'Which member?',
+    team: request.url.startsWith('/admin'),
+    said: error.said,
+    field: error.field,
+    action: request.url,
+    fields: kept,
+    choices: error.choices,
+    // The search stops at a handful: when it is full there may be more.
+    more: error.choices.length >= 8,
+    csrf: csrfToken(reply),
+    back: sameOriginReferer(request),
+  });
+}
+
+/** Where the form was, when the browser says and it is a page of this site. */
+function sameOriginReferer(request: FastifyRequest): string | null {
+  try {
+    const url = new URL(request.headers.referer ?? '');
+    return url.host === request.headers.host ? url.pathname + url.search : null;
+  } catch {
+    return null;
+  }
 }

@@ -69,4 +69,8 @@ export const viewHelpers: Record<string, (...args: unknown[]) => unknown> = {
   },
   /** A 0–1 share as a whole percentage for a bar's width and value. */
   percent: (n: unknown) => Math.round(Math.max(0, Math.min(1, Number(n ?? 0))) * 100),
+  /** A code in words: "api_token_created" → "api token created". */
+  words: (code: unknown) => String(code ?? '').replace(/_/g, ' '),
+  /** A count with its noun: "1 member", "15 members" (never "15 member(s)"). */
+  plural: (n: unknown, one: unknown, many: unknown) => `${typeof n === 'number' ? n.toLocaleString('en-US') : String(n ?? 0)} ${n === 1 ? String(one) : String(many)}`,
 };

@@ -45,6 +45,20 @@ const idParams = z.strictObject({ id: z.coerce.number({ message: 'expected an id
 const decisionBody = z.object({ ...csrf, note: field(2000) });
 const tokenBody = z.object({ ...csrf, name: z.string().max(100) });
 
+/** The members a manager named for unmatched rows: fields `pick_<line>` (JSON: `picks: { "<line>": "name" }`). */
+function picksOf(body: unknown): Map<number, string> {
+  const out = new Map<number, string>();
+  if (typeof body !== 'object' || body === null) return out;
+  const fields = Object.entries(body as Record<string, unknown>);
+  const json = (body as { picks?: unknown }).picks;
+  const all = typeof json === 'object' && json !== null ? [...fields, ...Object.entries(json).map(([k, v]) => [`pick_${k}`, v] as const)] : fields;
+  for (const [name, value] of all) {
+    const line = /^pick_(\d{1,6})$/.exec(name)?.[1];
+    if (line && typeof value === 'string' && value.trim() && value.length <= 200) out.set(Number(line), value.trim());
+  }
+  return out;
+}
+
 const KINDS = RECORDABLE_KINDS.map((kind) => ({ kind, ...KIND_FORMS[kind] }));
 
 export async function adminContributionRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
@@ -52,7 +66,7 @@ export async function adminContributionRoutes(app: FastifyInstance, fw: Flywheel
   const post = { preHandler: app.csrfProtection };
   const c = fw.contributions;
   const view = (reply: FastifyReply, page: string, title: string, data: object) =>
-    reply.view(`pages/admin/${page}.hbs`, { title: `${title} — ${fw.config.community.name}`, community: fw.config.community.name, csrf: csrfToken(reply), ...data });
+    reply.view(`pages/admin/${page}.hbs`, { title: `${title} — ${fw.config.community.name}`, community: fw.config.community.name, csrf: csrfToken(reply), adminPath: reply.request.url.split('?')[0], ...data });
   const wantsJson = (request: FastifyRequest) => !(request.headers.accept ?? '').includes('text/html');
   const page = (reply: FastifyReply, data: object = {}) =>
     view(reply, 'contributions', 'Contributions', { kinds: KINDS, spaces: SPACES, limit: AWARD_LIMIT, origin: randomUUID(), script: 'admin-contributions.js', ...data });
@@ -93,14 +107,14 @@ export async function adminContributionRoutes(app: FastifyInstance, fw: Flywheel
   const upload = { ...post, bodyLimit: 2 * 1024 * 1024 };
   app.post('/admin/contributions/attendees/preview', upload, async (request, reply) => {
     const b = parseQuery(attendeesBody, request.body);
-    const preview = await c.previewAttendees({ kind: b.kind, event: b.event, day: b.date, csv: b.csv });
+    const preview = await c.previewAttendees({ kind: b.kind, event: b.event, day: b.date, csv: b.csv, picks: picksOf(request.body) });
     if (wantsJson(request)) return preview;
-    return view(reply, 'attendees', 'Attendee list', { preview, form: b, label: KIND_FORMS[b.kind].label });
+    return view(reply, 'attendees', 'Attendee list', { preview, form: b, label: KIND_FORMS[b.kind].label, script: 'admin-contributions.js' });
   });
 
   app.post('/admin/contributions/attendees', upload, async (request, reply) => {
     const b = parseQuery(attendeesBody, request.body);
-    const { preview, recorded } = await c.importAttendees({ kind: b.kind, event: b.event, day: b.date, csv: b.csv }, actorOf(request.session!));
+    const { preview, recorded } = await c.importAttendees({ kind: b.kind, event: b.event, day: b.date, csv: b.csv, picks: picksOf(request.body) }, actorOf(request.session!));
     const fresh = recorded.filter((r) => r.status === 'recorded').length;
     const result = { recorded: fresh, alreadyRecorded: recorded.length - fresh, unmatched: preview.rows.filter((r) => !r.member).map((r) => ({ line: r.row.line, name: r.row.name, why: r.how })) };
     if (wantsJson(request)) return result;

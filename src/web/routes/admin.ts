@@ -20,7 +20,8 @@ const decisionBody = z.object({ _csrf: z.string().optional(), note, citation: z.
 const termBody = z.object({ _csrf: z.string().optional(), note });
 const nominationBody = z.object({
   _csrf: z.string().optional(),
-  member: z.coerce.number({ message: 'expected a member id' }).int().positive().max(2 ** 31 - 1),
+  // A name, a username or #number: resolved like every member field on the team's pages.
+  member: z.string({ message: 'expected a member’s name' }).trim().min(1, 'expected a member’s name').max(200),
   reason: z.string().max(2000),
   space: z.enum(SPACES).default('support'),
   evidence: z.string().max(2000).optional(),
@@ -30,9 +31,30 @@ const insightsQuery = z.object({
   from: z.union([z.string().regex(/^\d{4}-\d{2}$/, 'expected a month YYYY-MM'), z.literal('')]).optional(),
   to: z.union([z.string().regex(/^\d{4}-\d{2}$/, 'expected a month YYYY-MM'), z.literal('')]).optional(),
   platform: z.union([z.enum(PLATFORMS), z.literal('')], { message: `expected one of ${PLATFORMS.join(', ')}` }).optional(),
+  open: z.coerce.number({ message: 'expected a page number' }).int().min(1).max(100_000).default(1),
 });
 const excludeBody = z.object({ _csrf: z.string().optional(), reason: z.string().trim().min(5, 'say why, in a few words').max(2000) });
+const excludeByNameBody = excludeBody.extend({ member: z.string().trim().min(1, 'expected a member’s name').max(200) });
 const reinstateBody = z.object({ _csrf: z.string().optional(), note });
+const pageQuery = z.object({ page: z.coerce.number({ message: 'expected a page number' }).int().min(1).max(100_000).default(1) }).passthrough();
+const PAGE_SIZE = 20;
+
+/** One page of a long list, with what the page needs to say where it is and link on. */
+function paged<T>(items: readonly T[], page: number, base: string, param = 'page', anchor = '') {
+  const pages = Math.max(1, Math.ceil(items.length / PAGE_SIZE));
+  const at = Math.min(page, pages);
+  const link = (p: number) => `${base}${base.endsWith('?') ? '' : '&'}${param}=${p}${anchor}`;
+  return {
+    items: items.slice((at - 1) * PAGE_SIZE, at * PAGE_SIZE),
+    total: items.length,
+    from: items.length ? (at - 1) * PAGE_SIZE + 1 : 0,
+    to: Math.min(at * PAGE_SIZE, items.length),
+    page: at,
+    pages,
+    prev: at > 1 ? link(at - 1) : null,
+    next: at < pages ? link(at + 1) : null,
+  };
+}
 const exportQuery = z.object({ include: z.enum(['consenting', 'everyone'], { message: 'expected consenting or everyone' }).default('consenting') });
 const EXPORT_COLUMNS = [
   'member_id',
@@ -56,29 +78,53 @@ const EXPORT_COLUMNS = [
 export async function adminRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
   const champions = fw.champions;
   const view = (reply: FastifyReply, page: string, title: string, data: object) =>
-    reply.view(`pages/admin/${page}.hbs`, { title: `${title} — ${fw.config.community.name}`, community: fw.config.community.name, csrf: csrfToken(reply), ...data });
+    reply.view(`pages/admin/${page}.hbs`, { title: `${title} — ${fw.config.community.name}`, community: fw.config.community.name, csrf: csrfToken(reply), adminPath: reply.request.url.split('?')[0], ...data });
 
   // This plugin's scope holds only /admin routes: every one needs the community team, some an admin.
   guardScope(app, 'manager');
   // Forms carry their CSRF token; a post without it (or with a stale one) changes nothing.
   const post = { preHandler: app.csrfProtection };
+  // A form answers with a page (303 to where the manager was); a JSON client with JSON.
+  const wantsJson = (request: FastifyRequest) => !(request.headers.accept ?? '').includes('text/html');
 
   app.get('/admin', async (request, reply) => {
-    const [queue, roster] = await Promise.all([champions.queue(), champions.champions()]);
+    const [queue, roster, review, submissions] = await Promise.all([champions.queue(), champions.champions(), fw.fairPlay.queue(), fw.contributions.pending()]);
     return view(reply, 'overview', 'Community team', {
       session: request.session,
       pending: queue.length,
+      fairPlay: review.filter((r) => !r.excluded).length,
+      submissions: submissions.length,
       serving: roster.filter((c) => c.status === 'active').length,
       renewals: roster.filter((c) => c.dueForRenewal),
     });
   });
 
-  app.get('/admin/nominations', async (_request, reply) => view(reply, 'nominations', 'Nominations', { queue: await champions.queue(), spaces: SPACES }));
+  // What the last form did, said once on the page it lands on (the redirect carries the outcome and the member's number).
+  const doneQuery = z.object({ done: z.string().max(20).optional(), member: z.coerce.number().int().positive().max(2 ** 31 - 1).optional() });
+  const NOMINATION_NOTICES: Record<string, (name: string) => string> = {
+    nominated: (name) => `${name} is nominated: the nomination is below, waiting for a decision.`,
+    endorsed: (name) => `${name} already had a nomination waiting: yours was added to it as an endorsement.`,
+    duplicate: (name) => `That nomination of ${name} was already recorded: nothing changed.`,
+    approved: (name) => `Approved: ${name}’s nomination is decided.`,
+    declined: (name) => `Declined: ${name}’s nomination is closed.`,
+  };
+  const noticeOf = async (request: FastifyRequest, notices: Record<string, (name: string) => string>) => {
+    const { done, member } = doneQuery.catch({}).parse(request.query);
+    const say = done ? notices[done] : undefined;
+    if (!say || !member) return undefined;
+    const found = await fw.contributions.member(`#${member}`).catch(() => null);
+    return found ? say(found.displayName) : undefined;
+  };
+
+  app.get('/admin/nominations', async (request, reply) =>
+    view(reply, 'nominations', 'Nominations', { queue: await champions.queue(), spaces: SPACES, notice: await noticeOf(request, NOMINATION_NOTICES), script: 'admin-contributions.js' }),
+  );
 
   app.post('/admin/nominations', post, async (request, reply) => {
     const body = parseQuery(nominationBody, request.body);
-    await champions.nominate({
-      member: { memberId: body.member },
+    const member = await fw.contributions.member(body.member);
+    const done = await champions.nominate({
+      member: { memberId: member.id },
       by: actorOf(request.session!),
       as: 'nomination',
       reason: body.reason,
@@ -86,7 +132,8 @@ export async function adminRoutes(app: FastifyInstance, fw: Flywheel): Promise<v
       evidence: (body.evidence ?? '').split(/\s+/).filter(Boolean),
       origin: `web:${randomUUID()}`,
     });
-    return reply.redirect('/admin/nominations', 303);
+    if (wantsJson(request)) return done;
+    return reply.redirect(`/admin/nominations?done=${done.outcome}&member=${member.id}#nomination-${done.nominationId}`, 303);
   });
 
   for (const decision of ['approve', 'decline'] as const)
@@ -95,14 +142,20 @@ export async function adminRoutes(app: FastifyInstance, fw: Flywheel): Promise<v
       const body = parseQuery(decisionBody, request.body);
       const news = await champions.decide(id, decision, actorOf(request.session!), { note: body.note, citation: body.citation });
       await fw.news.publish(news);
-      return reply.redirect('/admin/nominations', 303);
+      const decided = await champions.nomination(id);
+      if (wantsJson(request)) return { id, decision: `${decision}d` };
+      return reply.redirect(`/admin/nominations?done=${decision}d${decided ? `&member=${decided.memberId}` : ''}`, 303);
     });
 
   app.get('/admin/candidates', async (_request, reply) => view(reply, 'candidates', 'Suggested candidates', { candidates: await champions.candidates(25), spaces: SPACES }));
 
-  app.get('/admin/champions', async (_request, reply) => {
+  const CHAMPION_NOTICES: Record<string, (name: string) => string> = {
+    renewed: (name) => `${name}’s term is renewed.`,
+    ended: (name) => `${name}’s term has ended: they are now among the past champions.`,
+  };
+  app.get('/admin/champions', async (request, reply) => {
     const all = await champions.champions();
-    return view(reply, 'champions', 'Champions', { serving: all.filter((c) => c.status === 'active'), alumni: all.filter((c) => c.status === 'alumni') });
+    return view(reply, 'champions', 'Champions', { serving: all.filter((c) => c.status === 'active'), alumni: all.filter((c) => c.status === 'alumni'), notice: await noticeOf(request, CHAMPION_NOTICES) });
   });
 
   for (const action of ['renew', 'end'] as const)
@@ -111,33 +164,61 @@ export async function adminRoutes(app: FastifyInstance, fw: Flywheel): Promise<v
       const body = parseQuery(termBody, request.body);
       const news = await champions[action](id, actorOf(request.session!), body.note ?? null);
       await fw.news.publish(news);
-      return reply.redirect('/admin/champions', 303);
+      if (wantsJson(request)) return { id, action: action === 'renew' ? 'renewed' : 'ended' };
+      const term = (await champions.champions()).find((c) => c.id === id);
+      return reply.redirect(`/admin/champions?done=${action === 'renew' ? 'renewed' : 'ended'}${term ? `&member=${term.memberId}` : ''}`, 303);
     });
 
   // Fair play: the members the rules cannot decide, and exclusion from boards and badges.
-  app.get('/admin/fair-play', async (_request, reply) => {
+  const FAIR_PLAY_NOTICES: Record<string, (name: string) => string> = {
+    excluded: (name) => `${name} is excluded from the boards and from new badges. Their history is kept; reinstate them below at any time.`,
+    reinstated: (name) => `${name} is reinstated: back on the boards, with any badge they qualified for meanwhile.`,
+  };
+  app.get('/admin/fair-play', async (request, reply) => {
+    const { page } = parseQuery(pageQuery, request.query);
     const [queue, exclusions] = await Promise.all([fw.fairPlay.queue(), fw.fairPlay.exclusions()]);
-    return view(reply, 'fair-play', 'Fair play', { queue, exclusions });
+    return view(reply, 'fair-play', 'Fair play', {
+      // The excluded are listed under their own heading, not again as waiting for review.
+      queue: paged(queue.filter((r) => !r.excluded), page, '/admin/fair-play?'),
+      exclusions,
+      rules: { reviewFromPaid: fw.config.rules.fairPlay.reviewFromPaid, reviewFromPoints: fw.config.rules.fairPlay.reviewFromPoints },
+      notice: await noticeOf(request, FAIR_PLAY_NOTICES),
+      script: 'admin-contributions.js',
+    });
   });
 
+  // A member outside the queue, by name (the form under the queue); the queue's cards post to the member's own address.
+  app.post('/admin/fair-play/exclude', post, async (request, reply) => {
+    const body = parseQuery(excludeByNameBody, request.body);
+    const member = await fw.contributions.member(body.member);
+    return excluded(request, reply, member.id, body.reason);
+  });
   app.post('/admin/fair-play/:id/exclude', post, async (request, reply) => {
     const { id } = parseQuery(idParams, request.params);
     const body = parseQuery(excludeBody, request.body);
-    await fw.fairPlay.exclude(id, actorOf(request.session!), body.reason);
-    return reply.redirect('/admin/fair-play', 303);
+    return excluded(request, reply, id, body.reason);
   });
+  const excluded = async (request: FastifyRequest, reply: FastifyReply, memberId: number, reason: string) => {
+    await fw.fairPlay.exclude(memberId, actorOf(request.session!), reason);
+    if (wantsJson(request)) return { member: memberId, excluded: true };
+    return reply.redirect(`/admin/fair-play?done=excluded&member=${memberId}`, 303);
+  };
 
   app.post('/admin/fair-play/:id/reinstate', post, async (request, reply) => {
     const { id } = parseQuery(idParams, request.params);
     const body = parseQuery(reinstateBody, request.body);
     await fw.fairPlay.reinstate(id, actorOf(request.session!), body.note || null);
-    return reply.redirect('/admin/fair-play', 303);
+    if (wantsJson(request)) return { member: id, excluded: false };
+    return reply.redirect(`/admin/fair-play?done=reinstated&member=${id}`, 303);
   });
 
   app.get('/admin/insights', async (request, reply) => {
     const q = parseQuery(insightsQuery, request.query);
     const data = await fw.insights({ platform: q.platform || null, from: q.from || undefined, to: q.to || undefined });
-    return view(reply, 'insights', 'Insights', { data, charts: insightCharts(data), platforms: PLATFORMS.map((p) => ({ value: p, selected: p === data.range.platform })) });
+    // Open questions can run to the hundreds: a page of them at a time, keeping the range in the links.
+    const range = new URLSearchParams(Object.entries({ from: q.from ?? '', to: q.to ?? '', platform: q.platform ?? '' }).filter(([, v]) => v));
+    const open = paged(data.responsiveness.unanswered, q.open, `/admin/insights?${range.toString()}`, 'open', '#open');
+    return view(reply, 'insights', 'Insights', { data, open, charts: insightCharts(data), platforms: PLATFORMS.map((p) => ({ value: p, selected: p === data.range.platform })) });
   });
 
   // Exports for a CRM: hidden members and members who did not agree are left out unless an admin asks for everyone.

@@ -53,6 +53,8 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
       password: login.enabled && team,
       // Members have no way in yet: say so, and show the team where theirs is.
       noMemberSignIn: !discord && !forum,
+      // Which settings open sign-in is for whoever runs the site (on the team's way in), not for members.
+      operatorHint: team,
       teamLink: !discord && !forum && login.enabled && !team,
       next,
       nextQuery: next ? encodeURIComponent(next) : undefined,
