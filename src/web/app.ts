@@ -35,6 +35,8 @@ import { authRoutes } from './routes/auth.js';
 import { championsRoutes } from './routes/champions.js';
 import { meRoutes } from './routes/me.js';
 import { linkRoutes } from './routes/link.js';
+import { howItWorksRoutes } from './routes/how-it-works.js';
+import { embedRoutes } from './routes/embed.js';
 import { passwordLogin, type PasswordLogin } from './auth/password-login.js';
 import { csrfUserInfo, registerSessions } from './auth/session.js';
 import { registerPageCache } from './page-cache.js';
@@ -48,7 +50,7 @@ declare module 'fastify' {
   }
 }
 
-const ROUTES = [discourseWebhook, healthRoutes, leaderboardApi, membersApi, badgesApi, badgePages, openBadges, championsRoutes, siteRoutes, authRoutes, meRoutes, linkRoutes, adminRoutes, adminContributionRoutes, contributionsApi, meContributionRoutes] as const;
+const ROUTES = [discourseWebhook, healthRoutes, leaderboardApi, membersApi, badgesApi, badgePages, openBadges, championsRoutes, siteRoutes, authRoutes, meRoutes, linkRoutes, adminRoutes, adminContributionRoutes, contributionsApi, meContributionRoutes, howItWorksRoutes, embedRoutes] as const;
 
 export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({

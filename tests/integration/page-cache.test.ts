@@ -56,6 +56,8 @@ describe('the page cache', () => {
       '/badges/:id': [`/badges/${badgeId}`, `/badges/${badgeId}.svg`, `/badges/${badgeId}.png`],
       '/badges/awards/:id': [`/badges/awards/${awardId}`],
       '/champions': ['/champions'],
+      '/how-it-works': ['/how-it-works'],
+      '/embed/leaderboard': ['/embed/leaderboard', '/embed/leaderboard?period=all&limit=3'],
     };
     expect(site.app.pageCacheRoutes.map((r) => r.url).sort()).toEqual(Object.keys(examples).sort());
 
