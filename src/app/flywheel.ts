@@ -19,6 +19,7 @@ import type { AwardRecord } from './credentials.js';
 import { createIngest, type Ingest } from './ingest.js';
 import { boardCaches, getLeaderboard, type Leaderboard, type LeaderboardQuery } from './leaderboards.js';
 import { getMember, lookupMember, standingOf, type MemberProfile, type Standing } from './members.js';
+import { rankCardOf, type RankCard } from './rank-card.js';
 import { championsUseCases, type Champions } from './champions.js';
 import { contributionsUseCases, type Contributions } from './contributions.js';
 import { answerShare, badgeDetail, howToEarn, newestAwards, type AnswerShare, type BadgeDetail, type RecentAward } from './community.js';
@@ -61,6 +62,8 @@ export interface Flywheel {
   closePeriods(): Promise<BadgeGrant[]>;
   leaderboard(q: LeaderboardQuery): Promise<Leaderboard>;
   member(id: number): Promise<MemberProfile>;
+  /** What a member's rank card shows (hidden members are not found). */
+  rankCard(id: number): Promise<RankCard>;
   lookupMember(platform: Platform, externalId: string): Promise<MemberProfile>;
   standing(platform: Platform, externalId: string): Promise<Standing | null>;
   /** The catalog, with how many visible members hold each badge. */
@@ -167,6 +170,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     writes: () => lock.generation,
     leaderboard: (q) => getLeaderboard(reads, q, tz, now(), boards),
     member: (id) => getMember(reads, id, tz, now(), config.badges),
+    rankCard: (id) => rankCardOf(reads, id, tz, now(), config.badges, config.stages),
     lookupMember: (platform, externalId) => lookupMember(reads, platform, externalId, tz, now(), config.badges),
     standing: (platform, externalId) => standingOf(reads, platform, externalId, tz, now(), config.badges),
     badges: async () => {

@@ -52,6 +52,7 @@ describe('the page cache', () => {
       '/': ['/'],
       '/leaderboard': ['/leaderboard', '/leaderboard?period=all'],
       '/members/:id': [`/members/${memberId}`],
+      '/members/:id/card.png': [`/members/${memberId}/card.png`],
       '/badges': ['/badges'],
       '/badges/:id': [`/badges/${badgeId}`, `/badges/${badgeId}.svg`, `/badges/${badgeId}.png`],
       '/badges/awards/:id': [`/badges/awards/${awardId}`],

@@ -96,6 +96,14 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
     return reply.view('pages/member.hbs', {
       ...base,
       title: `${member.displayName} — ${fw.config.community.name}`,
+      // Link previews show the member's rank card.
+      og: {
+        title: `${member.displayName} — ${fw.config.community.name}`,
+        description: `${member.stage ?? 'member'} · ${member.points.all.toLocaleString('en-US')} points${member.rank.all ? ` · #${member.rank.all} all time` : ''}`,
+        image: `${fw.config.community.siteUrl.replace(/\/+$/, '')}/members/${member.id}/card.png`,
+        url: `${fw.config.community.siteUrl.replace(/\/+$/, '')}/members/${member.id}`,
+        siteName: fw.config.community.name,
+      },
       member,
       periods: (['week', 'month', 'quarter', 'year', 'all'] as const).map((period) => ({ period, points: member.points[period] })),
       journey: [
