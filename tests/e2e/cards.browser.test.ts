@@ -79,7 +79,7 @@ async function open(url: string, viewport: { width: number; height: number }): P
   return page;
 }
 const shoot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-const widerThanScreen = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+const widerThanScreen = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth > window.innerWidth');
 
 describe('how it works, the rank card and the embed in Chromium', () => {
   it('shows How it works on a desktop and a phone, no wider than the phone', async () => {

@@ -56,6 +56,7 @@ describe('/members/:id/card.png', () => {
   it('is the member page’s preview image', async () => {
     const page = await site.app.inject({ method: 'GET', url: `/members/${anaId}`, headers: { accept: 'text/html' } });
     expect(page.body).toContain(`<meta property="og:image" content="https://community.example.org/members/${anaId}/card.png">`);
+    expect(page.body).toContain('<meta name="twitter:card" content="summary_large_image">');
   });
 
   it('answers 404 for a hidden or unknown member (at once when a member hides) and 400 for a bad id', async () => {

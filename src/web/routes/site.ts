@@ -103,6 +103,8 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
         image: `${fw.config.community.siteUrl.replace(/\/+$/, '')}/members/${member.id}/card.png`,
         url: `${fw.config.community.siteUrl.replace(/\/+$/, '')}/members/${member.id}`,
         siteName: fw.config.community.name,
+        // A wide picture: shown whole, not cropped to a square.
+        large: true,
       },
       member,
       periods: (['week', 'month', 'quarter', 'year', 'all'] as const).map((period) => ({ period, points: member.points[period] })),
