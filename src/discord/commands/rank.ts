@@ -9,7 +9,8 @@ import { name, points, rank, stageLabel } from '../presenters.js';
 const fetchers = new WeakMap<object, AvatarFetcher>();
 const avatarsOf = (ctx: BotContext): AvatarFetcher => {
   let fetcher = fetchers.get(ctx.config);
-  if (!fetcher) fetchers.set(ctx.config, (fetcher = communityAvatars(ctx.config.discourse.url)));
+  // A second at most: the interaction must be answered within three.
+  if (!fetcher) fetchers.set(ctx.config, (fetcher = communityAvatars(ctx.config.discourse.url, { timeoutMs: 1_000 })));
   return fetcher;
 };
 
