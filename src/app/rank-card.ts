@@ -5,7 +5,7 @@
 import type { Badge } from '../domain/badges.js';
 import { addMonths, localDay, periodStart } from '../domain/periods.js';
 import { stageProgress, type StageProgress } from '../domain/stage-progress.js';
-import type { StageRules } from '../domain/stages.js';
+import type { Stage, StageRules } from '../domain/stages.js';
 import { candidateFacts } from '../db/evidence-repo.js';
 import type { Tx } from '../db/knex.js';
 import { getMember } from './members.js';
@@ -17,6 +17,7 @@ export interface RankCard {
   rank: number | null;
   points: number;
   month: { rank: number | null; points: number };
+  stage: Stage | null;
   progress: StageProgress;
   /** Where the member's picture is, as a platform gave it (null: initials are drawn). */
   avatarUrl: string | null;
@@ -33,6 +34,7 @@ export async function rankCardOf(db: Tx, id: number, timeZone: string, now: numb
     rank: member.rank.all,
     points: member.points.all,
     month: { rank: member.rank.month, points: member.points.month },
+    stage: member.stage,
     progress: stageProgress(member.stage, { reach: facts?.reach ?? 0, activeMonths: facts?.activeMonths ?? 0 }, rules),
     avatarUrl: null,
   };

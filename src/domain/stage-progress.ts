@@ -1,34 +1,63 @@
 /**
- * How far a member is from the next step of the ladder, in plain words and as a share of the way:
- * what a rank card's bar shows. The thresholds are the ladder's own (stages.ts), so the words
- * follow the configuration.
+ * What a member still needs for the next stage of the ladder, in plain words, from the same rules
+ * the ladder uses (stages.ts): a contributor becomes an advocate by producing in enough of the
+ * last months and helping enough distinct members; an active champion is an advocate outright.
  */
 import type { Stage, StageRules } from './stages.js';
+import { counted } from './words.js';
 
-export interface StageProgress {
-  stage: Stage | null;
-  /** The next stage, or null at the top. */
-  next: Stage | null;
-  /** 0–1: how much of what the next stage asks for is already done. */
-  share: number;
-  /** What is still needed, in words. */
-  needs: string;
+export interface StageProgressFacts {
+  /** Months with production for someone else among the last `advocateMonthWindow`, this one included. */
+  activeMonths: number;
+  /** Distinct members helped. */
+  reach: number;
 }
 
-const more = (n: number, one: string, many: string): string => `${n} more ${n === 1 ? one : many}`;
+export interface StageProgress {
+  next: Stage | null;
+  /** 0–1, for the bar. */
+  share: number;
+  /** One sentence per thing still needed (empty at the top of the ladder). */
+  needs: string[];
+  /** Where the member stands, in one line. */
+  summary: string;
+}
 
-/** `reach`: distinct members helped; `activeMonths`: months with help given in the advocate window. */
-export function stageProgress(stage: Stage | null, facts: { reach: number; activeMonths: number }, rules: StageRules): StageProgress {
-  if (stage === 'advocate') return { stage, next: null, share: 1, needs: 'Top of the ladder: an advocate' };
-  if (stage === null || stage === 'observer') return { stage, next: 'participant', share: 0, needs: 'Ask a question, post, or thank someone' };
-  if (stage === 'participant') return { stage, next: 'contributor', share: 0, needs: 'Help someone else: answer a question' };
-  const months = Math.min(facts.activeMonths, rules.advocateActiveMonths);
-  const reach = Math.min(facts.reach, rules.advocateReach);
-  const parts = [
-    months < rules.advocateActiveMonths ? `help in ${more(rules.advocateActiveMonths - months, 'month', 'months')}` : null,
-    reach < rules.advocateReach ? `${months < rules.advocateActiveMonths ? '' : 'help '}${more(rules.advocateReach - reach, 'member', 'members')}` : null,
-  ].filter((p): p is string => p !== null);
-  const share = (months / Math.max(1, rules.advocateActiveMonths) + reach / Math.max(1, rules.advocateReach)) / 2;
-  const needs = parts.length ? parts.join(' and ') : 'keep helping this month';
-  return { stage, next: 'advocate', share, needs: needs.charAt(0).toUpperCase() + needs.slice(1) };
+export function stageProgress(stage: Stage | null, facts: StageProgressFacts, rules: StageRules): StageProgress {
+  switch (stage) {
+    case null:
+    case 'observer':
+      return { next: 'participant', share: 0, needs: ['Ask a question, post a message or thank someone.'], summary: 'One step to become a participant.' };
+    case 'participant':
+      return {
+        next: 'contributor',
+        share: 0.5,
+        needs: ['Help someone else: answer a question, share what you know, or be thanked for your help.'],
+        summary: 'One contribution for someone else makes you a contributor.',
+      };
+    case 'contributor': {
+      const months = Math.min(facts.activeMonths, rules.advocateActiveMonths);
+      const reach = Math.min(facts.reach, rules.advocateReach);
+      const needs: string[] = [];
+      if (months < rules.advocateActiveMonths)
+        needs.push(
+          `Help in ${counted(rules.advocateActiveMonths - months, 'more month')} (${months} of ${rules.advocateActiveMonths} in the last ${counted(rules.advocateMonthWindow, 'month')} so far).`,
+        );
+      if (reach < rules.advocateReach) needs.push(`Help ${counted(rules.advocateReach - reach, 'more person', 'more people')} (${counted(reach, 'person', 'people')} helped so far).`);
+      const share = (months / Math.max(1, rules.advocateActiveMonths) + reach / Math.max(1, rules.advocateReach)) / 2;
+      return {
+        next: 'advocate',
+        share: needs.length === 0 ? 1 : Math.min(share, 0.99),
+        needs,
+        summary: needs.length === 0 ? 'Everything an advocate needs is there: the promotion comes with your next contribution.' : 'On the way to advocate.',
+      };
+    }
+    case 'advocate':
+      return {
+        next: null,
+        share: 1,
+        needs: [],
+        summary: `Top of the ladder. Advocates stay advocates by helping in ${rules.advocateActiveMonths} of every ${counted(rules.advocateMonthWindow, 'month')}.`,
+      };
+  }
 }

@@ -28,6 +28,11 @@ function colourOf(name: string): string {
 
 /** Shorten to `max` characters (whole code points), with an ellipsis. */
 const fit = (s: string, max: number): string => ([...s].length > max ? `${[...s].slice(0, max - 1).join('')}…` : s);
+/** A need in a few words, for one line: "Help in 2 more months (1 of 3 …)." → "help in 2 more months". */
+const short = (need: string): string => {
+  const words = need.replace(/\s*\([^)]*\)/g, '').replace(/:.*$/, '').replace(/\.$/, '').trim();
+  return words.charAt(0).toLowerCase() + words.slice(1);
+};
 const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 const number = (n: number): string => n.toLocaleString('en-US');
 
@@ -51,7 +56,7 @@ export function rankCardSvg(card: RankCard, avatar: Avatar | null, options: { co
     ['POINTS', number(card.points)],
     ['THIS MONTH', number(card.month.points)],
   ];
-  const next = p.next ? `Next: ${p.next} · ${p.needs.charAt(0).toLowerCase()}${p.needs.slice(1)}` : p.needs;
+  const next = p.next ? [`Next: ${p.next}`, ...p.needs.map(short)].join(' · ') : 'Top of the ladder';
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${CARD_WIDTH}" height="${CARD_HEIGHT}" viewBox="0 0 ${CARD_WIDTH} ${CARD_HEIGHT}" role="img" aria-label="${escape(`${card.displayName}: ${stats.map(([k, v]) => `${k.toLowerCase()} ${v}`).join(', ')}`)}">
   <defs><linearGradient id="bg" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#1b2540"/><stop offset="1" stop-color="#111827"/></linearGradient></defs>
   <clipPath id="card"><rect width="${CARD_WIDTH}" height="${CARD_HEIGHT}" rx="24"/></clipPath>
@@ -61,7 +66,7 @@ export function rankCardSvg(card: RankCard, avatar: Avatar | null, options: { co
   <circle cx="${cx}" cy="${cy}" r="${r + 6}" fill="${accent}"/>
   ${picture}
   <text x="290" y="82" font-family="${FONT}" font-size="${nameSize}" font-weight="bold" fill="#ffffff">${escape(name)}</text>
-  <text x="290" y="120" font-family="${FONT}" font-size="20" fill="#b8c2d6">${escape(fit(`${capital(p.stage ?? 'newcomer')} · ${options.community}`, 52))}</text>
+  <text x="290" y="120" font-family="${FONT}" font-size="20" fill="#b8c2d6">${escape(fit(`${capital(card.stage ?? 'newcomer')} · ${options.community}`, 52))}</text>
   ${stats
     .map(
       ([label, value], i) => `<text x="${290 + i * 190}" y="162" font-family="${FONT}" font-size="15" font-weight="bold" letter-spacing="1.5" fill="#8f9bb3">${label}</text>
@@ -70,7 +75,7 @@ export function rankCardSvg(card: RankCard, avatar: Avatar | null, options: { co
     .join('\n  ')}
   <rect x="290" y="226" width="${barWidth}" height="18" rx="9" fill="#2c3a57"/>
   ${filled ? `<rect x="290" y="226" width="${filled}" height="18" rx="9" fill="${accent}"/>` : ''}
-  <text x="290" y="274" font-family="${FONT}" font-size="17" fill="#d5dbe6">${escape(fit(next, 62))}</text>
+  <text x="290" y="274" font-family="${FONT}" font-size="16" fill="#d5dbe6">${escape(fit(next, 64))}</text>
   </g>
 </svg>`;
 }
