@@ -19,6 +19,7 @@ import type { AwardRecord } from './credentials.js';
 import { createIngest, type Ingest } from './ingest.js';
 import { boardCaches, findOnBoard, getLeaderboard, type FoundPlace, type Leaderboard, type LeaderboardQuery } from './leaderboards.js';
 import { getMember, lookupMember, standingOf, type MemberProfile, type Standing } from './members.js';
+import { rankCardOf, type RankCard } from './rank-card.js';
 import { championsUseCases, type Champions } from './champions.js';
 import { contributionsUseCases, type Contributions } from './contributions.js';
 import { answerShare, badgeDetail, howToEarn, newestAwards, type AnswerShare, type BadgeDetail, type RecentAward } from './community.js';
@@ -63,6 +64,8 @@ export interface Flywheel {
   /** Where a member (by id) or members (by name) stand on a board, and the page of `pageSize` rows that shows each. */
   findOnBoard(q: Omit<LeaderboardQuery, 'limit' | 'offset'>, what: { memberId: number } | { name: string }, pageSize: number): Promise<FoundPlace[]>;
   member(id: number): Promise<MemberProfile>;
+  /** What a member's rank card shows (hidden members are not found). */
+  rankCard(id: number): Promise<RankCard>;
   lookupMember(platform: Platform, externalId: string): Promise<MemberProfile>;
   standing(platform: Platform, externalId: string): Promise<Standing | null>;
   /** The catalog, with how many visible members hold each badge. */
@@ -171,6 +174,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     findOnBoard: (q, what, pageSize) => findOnBoard(reads, q, what, pageSize, tz, now()),
     member: (id) => getMember(reads, id, tz, now(), config.badges, { forumUrl: config.discourse.url, stages: config.stages }),
     lookupMember: (platform, externalId) => lookupMember(reads, platform, externalId, tz, now(), config.badges, { forumUrl: config.discourse.url, stages: config.stages }),
+    rankCard: (id) => rankCardOf(reads, id, tz, now(), config.badges, config.stages, config.discourse.url),
     standing: (platform, externalId) => standingOf(reads, platform, externalId, tz, now(), config.badges),
     badges: async () => {
       const holders = await badgeHolders(reads);

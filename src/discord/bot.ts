@@ -170,7 +170,8 @@ async function answer(ctx: BotContext, commands: ReadonlyMap<string, BotCommand>
 }
 
 async function send(ctx: BotContext, interaction: RepliableInteraction, reply: Reply, deferred: Promise<unknown> | null): Promise<void> {
-  const body = { content: reply.content.slice(0, 2000), allowedMentions: { parse: [] } };
+  const files = (reply.files ?? []).map((f) => ({ attachment: f.data, name: f.name, description: f.description }));
+  const body = { content: reply.content.slice(0, 2000), allowedMentions: { parse: [] }, ...(files.length ? { files } : {}) };
   try {
     if (deferred) {
       await deferred;

@@ -37,6 +37,9 @@ import { meRoutes } from './routes/me.js';
 import { linkRoutes } from './routes/link.js';
 import { brandRoutes } from './routes/brand.js';
 import { brandOf } from './brand.js';
+import { howItWorksRoutes } from './routes/how-it-works.js';
+import { embedRoutes } from './routes/embed.js';
+import { rankCardRoutes } from './routes/rank-card.js';
 import { passwordLogin, type PasswordLogin } from './auth/password-login.js';
 import { csrfUserInfo, registerSessions } from './auth/session.js';
 import { registerPageCache } from './page-cache.js';
@@ -50,7 +53,7 @@ declare module 'fastify' {
   }
 }
 
-const ROUTES = [discourseWebhook, healthRoutes, brandRoutes, leaderboardApi, membersApi, badgesApi, badgePages, openBadges, championsRoutes, siteRoutes, authRoutes, meRoutes, linkRoutes, adminRoutes, adminContributionRoutes, contributionsApi, meContributionRoutes] as const;
+const ROUTES = [discourseWebhook, healthRoutes, brandRoutes, leaderboardApi, membersApi, badgesApi, badgePages, openBadges, championsRoutes, siteRoutes, authRoutes, meRoutes, linkRoutes, adminRoutes, adminContributionRoutes, contributionsApi, meContributionRoutes, howItWorksRoutes, embedRoutes, rankCardRoutes] as const;
 
 export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({

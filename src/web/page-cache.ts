@@ -33,7 +33,8 @@ const PER_ANSWER = new Set(['content-length', 'set-cookie', 'date', 'connection'
 
 interface KeptAnswer {
   status: number;
-  body: string;
+  /** A page, or an image (a badge, a rank card) as bytes. */
+  body: string | Buffer;
   headers: Record<string, string | number | string[]>;
 }
 
@@ -58,7 +59,7 @@ export function registerPageCache(app: FastifyInstance, generation: () => number
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.pageGeneration === undefined || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+    if (request.pageGeneration === undefined || reply.statusCode !== 200 || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return payload;
     if (reply.getHeader(CACHE_HEADER) === 'hit' || reply.getHeader('set-cookie')) return payload;
     const headers: KeptAnswer['headers'] = {};
     for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined && !PER_ANSWER.has(name.toLowerCase())) headers[name] = value;

@@ -45,7 +45,6 @@ const query = (params: Record<string, string | number | undefined | null>): stri
  * The member page's preview image. The rank card (/members/:id/card.png) is its own work; when it
  * is served, return its absolute address here and every member page's preview shows it.
  */
-const ogImage = (_memberId: number): string | null => null;
 
 export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
   const base = { community: fw.config.community.name };
@@ -135,13 +134,13 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
     return reply.view('pages/member.hbs', {
       ...base,
       title: `${member.displayName} — ${fw.config.community.name}`,
-      // The preview image: the member's rank card once it is drawn (ogImage), until then their newest badge or the community's image.
-      og: og(
+      // Link previews show the member's rank card: a wide picture, shown whole rather than cropped to a square.
+      og: { ...og(
         member.displayName,
         `${standing}${member.stage ? `, ${member.stage}` : ''} · ${member.points.all.toLocaleString('en-US')} points · ${counted(member.badges.length, 'badge')}`,
         `/members/${member.id}`,
-        ogImage(member.id) ?? (newest ? absolute(fw.config, `/badges/${newest.id}.png`) : previewImage(fw.config)),
-      ),
+        absolute(fw.config, `/members/${member.id}/card.png`),
+      ), large: true },
       member,
       ladder: { next: member.progress.next, percent: Math.round(member.progress.share * 100), window: fw.config.stages.advocateMonthWindow },
       periods: (['week', 'month', 'quarter', 'year', 'all'] as const).map((period) => ({ period, points: member.points[period] })),

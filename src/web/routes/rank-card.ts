@@ -1,0 +1,25 @@
+/**
+ * A member's rank card as a PNG: the member page's preview image and what others may show of the
+ * member. A hidden or unknown member has none (404, like their page).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Flywheel } from '../../app/flywheel.js';
+import { communityAvatars } from '../../images/avatars.js';
+import { rankCardPng } from '../../images/rank-card.js';
+import { cacheable } from '../caching.js';
+import { PUBLIC_PAGE } from '../page-cache.js';
+import { parseQuery } from '../query.js';
+import { idParams } from './api-members.js';
+
+export async function rankCardRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
+  const avatars = communityAvatars(fw.config.discourse.url);
+  app.get('/members/:id/card.png', PUBLIC_PAGE, async (request, reply) => {
+    const { id } = parseQuery(idParams, request.params);
+    const card = await fw.rankCard(id);
+    const png = rankCardPng(card, await avatars(card.avatarUrl), { community: fw.config.community.name });
+    cacheable(request, reply, 300);
+    // Other sites (a forum post, a chat preview) may show it.
+    reply.header('cross-origin-resource-policy', 'cross-origin');
+    return reply.type('image/png').send(png);
+  });
+}
