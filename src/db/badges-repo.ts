@@ -134,6 +134,21 @@ export async function insertClosures(db: Tx, closures: ReadonlyArray<readonly [b
   await insertRows(db, 'badge_closures', ['badge_id', 'period_start', 'closed_at'], closures);
 }
 
+/** Forget which periods were judged (a rebuild judges them all again on the new scores). */
+export async function clearClosures(db: Tx): Promise<void> {
+  await db('badge_closures').delete();
+}
+
+/** The periods of `badgeId` already judged, by their first day. */
+export async function closedPeriods(db: Tx, badgeId: string): Promise<Set<string>> {
+  return new Set((await db('badge_closures').select('period_start').where({ badge_id: badgeId })).map((r: { period_start: string }) => r.period_start));
+}
+
+/** Whether the member holds a live (unrevoked) award of the badge. */
+export async function holdsBadge(db: Tx, memberId: number, badgeId: string): Promise<boolean> {
+  return Boolean(await db('badge_awards').where({ member_id: memberId, badge_id: badgeId }).whereNull('revoked_at').first());
+}
+
 /** Record grants (a grant already recorded is skipped); returns the ids of the new rows by natural key. */
 export async function insertBadgeAwards(db: Tx, awards: readonly NewBadgeAward[], now: number): Promise<Array<{ id: number; memberId: number; badgeId: string; instance: string }>> {
   const rows = await insertRows<{ id: number; member_id: number; badge_id: string; instance: string }>(
