@@ -7,7 +7,9 @@ import type { Badge, Tier } from '../domain/badges.js';
 import { badgesOfMember, type MemberBadge } from '../db/badges-repo.js';
 import { recentContributions } from '../db/evidence-repo.js';
 import type { Tx } from '../db/knex.js';
-import { memberIdOfIdentity } from '../db/identities-repo.js';
+import { accountsOf, memberIdOfIdentity } from '../db/identities-repo.js';
+import { firstOccurrences } from '../db/ledger-repo.js';
+import { memberProfileRow } from '../db/members-repo.js';
 import { memberPoints, placeOfIdentity, ranksOn } from '../db/scores-repo.js';
 import { transitionsOf } from '../db/stages-repo.js';
 
@@ -51,11 +53,11 @@ export function earned(awards: readonly MemberBadge[], catalog: readonly Badge[]
 }
 
 export async function getMember(db: Tx, id: number, timeZone: string, now: number, catalog: readonly Badge[]): Promise<MemberProfile> {
-  const member = await db('members').where({ id }).first();
+  const member = await memberProfileRow(db, id);
   if (!member || member.hidden) throw notFound();
   const today = localDay(now, timeZone);
   const [identities, journeys, points, badges, firsts, recent] = await Promise.all([
-    db('identities').select('platform', 'external_id', 'username').where({ member_id: id }).orderBy('id'),
+    accountsOf(db, id),
     transitionsOf(db, [id]),
     memberPoints(
       db,
@@ -63,29 +65,25 @@ export async function getMember(db: Tx, id: number, timeZone: string, now: numbe
       PERIODS.map((period) => ({ period, start: periodStart(period, today) })),
     ),
     badgesOfMember(db, id),
-    db('activities').select('kind').min({ at: 'occurred_at' }).where({ member_id: id }).whereIn('kind', ['question_asked', 'answer_posted']).groupBy('kind'),
+    firstOccurrences(db, id, ['question_asked', 'answer_posted']),
     recentContributions(db, id, RECENT),
   ]);
-  const rank = await monthAndAllTimeRanks(db, !member.is_staff && !member.is_bot, points, today);
+  const rank = await monthAndAllTimeRanks(db, !member.isStaff && !member.isBot, points, today);
   const firstOf = (kind: string) => {
-    const row = (firsts as Array<{ kind: string; at: number | string }>).find((f) => f.kind === kind);
-    return row ? iso(Number(row.at)) : null;
+    const at = firsts.get(kind);
+    return at === undefined ? null : iso(at);
   };
   return {
     id: member.id,
-    displayName: member.display_name,
+    displayName: member.displayName,
     stage: member.stage,
     badges: earned(badges, catalog),
     stages: (journeys.get(id) ?? []).map((t) => ({ stage: t.stage, at: new Date(t.at).toISOString() })),
     points: points as MemberProfile['points'],
     rank,
-    firsts: { seen: member.first_seen_at === null ? null : iso(Number(member.first_seen_at)), question: firstOf('question_asked'), answer: firstOf('answer_posted') },
+    firsts: { seen: member.firstSeenAt === null ? null : iso(member.firstSeenAt), question: firstOf('question_asked'), answer: firstOf('answer_posted') },
     recent: recent.map((c) => ({ kind: c.kind, at: iso(c.at), url: c.url, points: c.points })),
-    identities: identities.map((i: { platform: Platform; external_id: string; username: string | null }) => ({
-      platform: i.platform,
-      externalId: i.external_id,
-      username: i.username,
-    })),
+    identities: identities.map((i) => ({ platform: i.platform as Platform, externalId: i.externalId, username: i.username })),
   };
 }
 

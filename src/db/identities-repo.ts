@@ -176,3 +176,9 @@ export async function authorOfActivity(db: Tx, key: string, platform: string): P
     .first();
   return row ? { platform: platform as 'discourse' | 'discord', externalId: row.external_id, ...(row.username ? { username: row.username } : {}) } : null;
 }
+
+/** A member's accounts, oldest first. */
+export async function accountsOf(db: Tx, memberId: number): Promise<Array<{ platform: string; externalId: string; username: string | null }>> {
+  const rows = await db('identities').select('platform', 'external_id', 'username').where({ member_id: memberId }).orderBy('id');
+  return rows.map((i: { platform: string; external_id: string; username: string | null }) => ({ platform: i.platform, externalId: i.external_id, username: i.username }));
+}
