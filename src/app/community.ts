@@ -1,6 +1,7 @@
 /** The community at a glance: newest badges, who answers (members or staff), a badge's holders. */
 import type { Badge, Tier } from '../domain/badges.js';
 import { DomainError } from '../domain/errors.js';
+import { KIND_COUNTED } from '../domain/kind-texts.js';
 import { localDay, periodStart } from '../domain/periods.js';
 import { earningAnswersSince } from '../db/awards-repo.js';
 import { newestVisibleAwards } from '../db/badges-repo.js';
@@ -57,28 +58,13 @@ export interface BadgeDetail {
   recent: RecentAward[];
 }
 
-const COUNTED: Partial<Record<string, [string, string]>> = {
-  answer_posted: ['answer to someone else’s question', 'answers to other people’s questions'],
-  answer_accepted: ['accepted answer', 'accepted answers'],
-  thanks_received: ['thank-you from another member', 'thank-yous from other members'],
-  thanks_given: ['thank-you given', 'thank-yous given'],
-  question_asked: ['question asked', 'questions asked'],
-  message_posted: ['message', 'messages'],
-  topic_created: ['topic started', 'topics started'],
-  content_published: ['publication', 'publications'],
-  event_spoke: ['talk at an event', 'talks at events'],
-  event_attended: ['event attended', 'events attended'],
-  feedback_submitted: ['piece of feedback', 'pieces of feedback'],
-  member_referred: ['member brought in', 'members brought in'],
-  reaction_received: ['reaction received', 'reactions received'],
-};
 
 /** How to earn a badge, in words. */
 export function howToEarn(badge: Badge): string {
   const c = badge.criterion;
   switch (c.type) {
     case 'count': {
-      const [one, many] = COUNTED[c.kind] ?? [c.kind.replace(/_/g, ' '), c.kind.replace(/_/g, ' ')];
+      const [one, many] = KIND_COUNTED[c.kind];
       return `${c.atLeast} ${c.atLeast === 1 ? one : many}${c.space ? ` in ${c.space}` : ''}${c.platform ? ` on ${c.platform}` : ''}${c.withinDays ? ` within ${c.withinDays} days` : ''}`;
     }
     case 'points':
