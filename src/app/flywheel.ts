@@ -11,7 +11,7 @@ import { badgeHolders } from '../db/badges-repo.js';
 import { authorOfActivity, identityKey, membersOnPlatform, resolveMembers, type MemberOnPlatform } from '../db/identities-repo.js';
 import { ping, type Db } from '../db/knex.js';
 import { setShareConsent, shareConsentOf } from '../db/members-repo.js';
-import { getSetting, putSetting } from '../db/settings-repo.js';
+import { readSetting, writeSetting } from '../db/settings-repo.js';
 import { migrateLatest } from '../db/migrate.js';
 import { existingKeys } from '../db/ledger-repo.js';
 import type { PipelineRules, StageMove } from './award-pipeline.js';
@@ -187,8 +187,8 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     sessions: sessionsUseCases(db, reads, now),
     nonces: noncesUseCases(db, now),
     secret: (key) => setting(lock, key, randomSecret),
-    getSetting: (key) => getSetting(reads, key),
-    setSetting: (key, value) => lock.run((trx) => putSetting(trx, key, value)),
+    getSetting: (key) => readSetting(reads, key),
+    setSetting: (key, value) => lock.run((trx) => writeSetting(trx, key, value)),
     deliverOutbox: (send) => deliverOutbox(reads, lock, config.badges, send, now),
     insights: (q) => insights(reads, q, tz, now()),
     ladder: async () => funnel(await stageCounts(reads)),
