@@ -11,7 +11,7 @@ import { checkEvidence, contributionKey, dayToMillis, describe, isRecordableKind
 import { AmbiguousMember, DomainError } from '../domain/errors.js';
 import type { Platform, Space } from '../domain/kinds.js';
 import { checkManualAward } from '../domain/manual-award.js';
-import { identityKey } from '../db/identities-repo.js';
+import { identityKey, memberIdOfIdentity } from '../db/identities-repo.js';
 import type { Db, Tx } from '../db/knex.js';
 import * as repo from '../db/contributions-repo.js';
 import type { MemberMatch, Submission } from '../db/contributions-repo.js';
@@ -127,11 +127,11 @@ export function contributionsUseCases({ reads, lock, ingest, news, now, manualAw
   /** The account a member's contributions are recorded under. */
   async function resolve(db: Tx, ref: MemberRef, field = 'member'): Promise<repo.MemberIdentity> {
     if ('platform' in ref && ref.platform) {
-      const existing = await db('identities').select('member_id').where({ platform: ref.platform, external_id: ref.externalId }).first();
-      const id = existing ? (await repo.memberIdentities(db, [existing.member_id])).get(existing.member_id) : undefined;
+      const existing = await memberIdOfIdentity(db, ref.platform, ref.externalId);
+      const id = existing !== null ? (await repo.memberIdentities(db, [existing])).get(existing) : undefined;
       // A platform account not seen yet becomes a member through ingest, like any first activity
       // (memberId 0 until then: no signed-in manager can be that member).
-      return id && identityKey(id) === identityKey(ref) ? { ...id, ...ref, memberId: id.memberId } : { ...ref, memberId: existing?.member_id ?? 0, isBot: ref.isBot ?? false };
+      return id && identityKey(id) === identityKey(ref) ? { ...id, ...ref, memberId: id.memberId } : { ...ref, memberId: existing ?? 0, isBot: ref.isBot ?? false };
     }
     let memberId: number;
     if ('account' in ref) {

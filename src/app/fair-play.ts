@@ -9,6 +9,7 @@ import type { Badge } from '../domain/badges.js';
 import { audit } from '../db/champions-repo.js';
 import { exclusionsOpen, openExclusion, paymentsOf, recordExclusion, recordReinstatement, type Exclusion } from '../db/fair-play-repo.js';
 import type { Tx } from '../db/knex.js';
+import { memberExists } from '../db/members-repo.js';
 import { awardBadges } from './badge-awarding.js';
 import type { Actor } from './champions.js';
 import type { WriteLock } from './write-lock.js';
@@ -73,8 +74,7 @@ export function fairPlayUseCases(db: Tx, deps: { lock: WriteLock; rules: FairPla
     exclusions: () => exclusionsOpen(db),
     exclude: (memberId, by, reason) =>
       deps.lock.run(async (trx) => {
-        const member = await trx('members').select('id').where({ id: memberId }).first();
-        if (!member) throw new DomainError('not_found', 'member not found');
+        if (!(await memberExists(trx, memberId))) throw new DomainError('not_found', 'member not found');
         if (await openExclusion(trx, memberId)) throw new DomainError('conflict', 'member is already excluded');
         const at = deps.now();
         await recordExclusion(trx, memberId, by.memberId, reason, at);

@@ -9,7 +9,9 @@ import { DomainError } from '../domain/errors.js';
 import type { Platform } from '../domain/kinds.js';
 import { badgeHolders } from '../db/badges-repo.js';
 import { authorOfActivity, identityKey, membersOnPlatform, resolveMembers, type MemberOnPlatform } from '../db/identities-repo.js';
-import type { Db } from '../db/knex.js';
+import { ping, type Db } from '../db/knex.js';
+import { setShareConsent, shareConsentOf } from '../db/members-repo.js';
+import { readSetting, writeSetting } from '../db/settings-repo.js';
 import { migrateLatest } from '../db/migrate.js';
 import { existingKeys } from '../db/ledger-repo.js';
 import type { PipelineRules, StageMove } from './award-pipeline.js';
@@ -155,7 +157,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
       if (reads !== db) await reads.destroy();
       await db.destroy();
     },
-    ping: async () => void (await reads.raw('SELECT 1')),
+    ping: () => ping(reads),
     config,
     now,
     ingest,
@@ -192,14 +194,14 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     sessions: sessionsUseCases(db, reads, now),
     nonces: noncesUseCases(db, now),
     secret: (key) => setting(lock, key, randomSecret),
-    getSetting: async (key) => ((await reads('settings').select('value').where({ key }).first())?.value as string | undefined) ?? null,
-    setSetting: (key, value) => lock.run(async (trx) => void (await trx('settings').insert({ key, value }).onConflict('key').merge())),
+    getSetting: (key) => readSetting(reads, key),
+    setSetting: (key, value) => lock.run((trx) => writeSetting(trx, key, value)),
     deliverOutbox: (send) => deliverOutbox(reads, lock, config.badges, send, now),
     insights: (q) => insights(reads, q, tz, now()),
     ladder: async () => funnel(await stageCounts(reads)),
     exportMembers: (options) => exportMembers(reads, tz, now(), options),
-    setShareConsent: (memberId, consent) => lock.run(async (trx) => void (await trx('members').where({ id: memberId }).update({ share_consent: consent }))),
-    shareConsent: async (memberId) => Boolean((await reads('members').select('share_consent').where({ id: memberId }).first())?.share_consent),
+    setShareConsent: (memberId, consent) => lock.run((trx) => setShareConsent(trx, memberId, consent)),
+    shareConsent: (memberId) => shareConsentOf(reads, memberId),
     exportMember: (memberId) => exportMember(reads, memberId),
     deleteMember: (memberId) => deleteMember(lock, memberId, now()),
     memberFor: (identity) => lock.run(async (trx) => (await resolveMembers(trx, [identity], memberOptions())).get(identityKey(identity))!),

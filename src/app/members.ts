@@ -12,6 +12,8 @@ import { avatarUrl, firstAvatar, profileUrl } from '../domain/avatars.js';
 import { addMonths } from '../domain/periods.js';
 import { stageProgress, type StageProgress } from '../domain/stage-progress.js';
 import { DEFAULT_STAGE_RULES, type StageRules } from '../domain/stages.js';
+import { firstOccurrences } from '../db/ledger-repo.js';
+import { memberProfileRow } from '../db/members-repo.js';
 import { memberPoints, placeOfIdentity, ranksOn } from '../db/scores-repo.js';
 import { transitionsOf } from '../db/stages-repo.js';
 
@@ -100,7 +102,7 @@ export function earned(awards: readonly MemberBadge[], catalog: readonly Badge[]
 }
 
 export async function getMember(db: Tx, id: number, timeZone: string, now: number, catalog: readonly Badge[], look: ProfileLook = { forumUrl: null, stages: DEFAULT_STAGE_RULES }): Promise<MemberProfile> {
-  const member = await db('members').where({ id }).first();
+  const member = await memberProfileRow(db, id);
   if (!member || member.hidden) throw notFound();
   const today = localDay(now, timeZone);
   const since = addMonths(periodStart('month', today), -(look.stages.advocateMonthWindow - 1));
@@ -113,20 +115,20 @@ export async function getMember(db: Tx, id: number, timeZone: string, now: numbe
       PERIODS.map((period) => ({ period, start: periodStart(period, today) })),
     ),
     badgesOfMember(db, id),
-    db('activities').select('kind').min({ at: 'occurred_at' }).where({ member_id: id }).whereIn('kind', ['question_asked', 'answer_posted']).groupBy('kind'),
+    firstOccurrences(db, id, ['question_asked', 'answer_posted']),
     recentContributions(db, id, RECENT),
     candidateFacts(db, [id], since),
   ]);
-  const rank = await monthAndAllTimeRanks(db, !member.is_staff && !member.is_bot, points, today);
+  const rank = await monthAndAllTimeRanks(db, !member.isStaff && !member.isBot, points, today);
   const firstOf = (kind: string) => {
-    const row = (firsts as Array<{ kind: string; at: number | string }>).find((f) => f.kind === kind);
-    return row ? iso(Number(row.at)) : null;
+    const at = firsts.get(kind);
+    return at === undefined ? null : iso(at);
   };
   const shown = earned(badges, catalog);
   const numbers = { acceptedAnswers: facts?.acceptedAnswers ?? 0, membersHelped: facts?.reach ?? 0, activeMonths: facts?.activeMonths ?? 0 };
   return {
     id: member.id,
-    displayName: member.display_name,
+    displayName: member.displayName,
     avatarUrl: firstAvatar(identities, AVATAR_SIZE, look.forumUrl),
     stage: member.stage,
     progress: stageProgress(member.stage, { activeMonths: numbers.activeMonths, reach: numbers.membersHelped }, look.stages),
@@ -136,7 +138,7 @@ export async function getMember(db: Tx, id: number, timeZone: string, now: numbe
     stages: (journeys.get(id) ?? []).map((t) => ({ stage: t.stage, at: new Date(t.at).toISOString() })),
     points: points as MemberProfile['points'],
     rank,
-    firsts: { seen: member.first_seen_at === null ? null : iso(Number(member.first_seen_at)), question: firstOf('question_asked'), answer: firstOf('answer_posted') },
+    firsts: { seen: member.firstSeenAt === null ? null : iso(member.firstSeenAt), question: firstOf('question_asked'), answer: firstOf('answer_posted') },
     recent: recent.map((c) => ({ kind: c.kind, at: iso(c.at), url: c.url, points: c.points, title: c.title })),
     identities: identities.map((i) => ({
       platform: i.platform,

@@ -203,3 +203,54 @@ export async function auditLog(db: Tx, limit: number): Promise<AuditLine[]> {
     subjectLabel: r.token_name ?? null,
   }));
 }
+
+const idOf = (row: unknown): number => (typeof row === 'object' && row !== null ? (row as { id: number }).id : (row as number));
+
+export interface NewNomination {
+  memberId: number | null;
+  nominatedBy: number | null;
+  kind: NominationKind;
+  reason: string;
+  space: Space;
+  evidence: readonly string[];
+  origin: string;
+  createdAt: number;
+}
+
+export async function insertNomination(db: Tx, n: NewNomination): Promise<number> {
+  const [row] = await db('nominations')
+    .insert({ member_id: n.memberId, nominated_by: n.nominatedBy, kind: n.kind, reason: n.reason, space: n.space, evidence: JSON.stringify(n.evidence), origin: n.origin, created_at: n.createdAt })
+    .returning('id');
+  return idOf(row);
+}
+
+export async function insertEndorsement(
+  db: Tx,
+  e: { nominationId: number; memberId: number | null; reason: string; evidence: readonly string[]; origin: string; createdAt: number },
+): Promise<void> {
+  await db('endorsements').insert({ nomination_id: e.nominationId, member_id: e.memberId, reason: e.reason, evidence: JSON.stringify(e.evidence), origin: e.origin, created_at: e.createdAt });
+}
+
+export async function recordDecision(db: Tx, nominationId: number, d: { status: 'approved' | 'declined'; decidedBy: number | null; decidedAt: number; note: string | null }): Promise<void> {
+  await db('nominations').where({ id: nominationId }).update({ status: d.status, decided_by: d.decidedBy, decided_at: d.decidedAt, decision_note: d.note });
+}
+
+export async function insertChampion(
+  db: Tx,
+  c: { memberId: number; nominationId: number; space: Space; citation: string; termStart: number; termEnd: number; appointedBy: number | null },
+): Promise<number> {
+  const [row] = await db('champions')
+    .insert({ member_id: c.memberId, nomination_id: c.nominationId, space: c.space, citation: c.citation, term_start: c.termStart, term_end: c.termEnd, appointed_by: c.appointedBy })
+    .returning('id');
+  return idOf(row);
+}
+
+/** Move a term's end (a renewal); a new citation replaces the old one when given. */
+export async function extendTerm(db: Tx, championId: number, termEnd: number, citation?: string): Promise<void> {
+  await db('champions').where({ id: championId }).update({ term_end: termEnd, ...(citation ? { citation } : {}) });
+}
+
+/** The champion becomes an alumnus, their term ended at `endedAt`. */
+export async function closeTerm(db: Tx, championId: number, endedAt: number): Promise<void> {
+  await db('champions').where({ id: championId }).update({ status: 'alumni', ended_at: endedAt });
+}

@@ -6,27 +6,14 @@ import { counted } from '../domain/words.js';
 
 const html = (s: string) => new handlebars.SafeString(s);
 const esc = (v: unknown) => handlebars.escapeExpression(String(v ?? ''));
-const KIND_LABEL: Record<string, string> = {
-  answer_posted: 'an answer',
-  answer_accepted: 'an accepted answer',
-  thanks_received: 'a thank-you',
-  thanks_given: 'thanking someone',
-  question_asked: 'a question',
-  content_published: 'a publication',
-  event_spoke: 'a talk',
-  feedback_submitted: 'feedback',
-  member_referred: 'a referral',
-  review_written: 'a review',
-  event_attended: 'attending an event',
-  manual_award: 'a manager’s award',
-};
+import { kindLabel } from '../domain/kind-texts.js';
 
 export const viewHelpers: Record<string, (...args: unknown[]) => unknown> = {
   eq: (a: unknown, b: unknown) => a === b,
   gt: (a: unknown, b: unknown) => Number(a) > Number(b),
   number: (n: unknown) => (typeof n === 'number' ? n.toLocaleString('en-US') : String(n ?? '')),
   /** An activity kind in words: "answer_accepted" → "an accepted answer". */
-  kindLabel: (kind: unknown) => KIND_LABEL[String(kind)] ?? String(kind).replace(/_/g, ' '),
+  kindLabel,
   /** A number with a unit, or — when there is none (0 is a value, not nothing). */
   orDash: (n: unknown, unit: unknown) => (typeof n === 'number' ? `${n}${typeof unit === 'string' ? unit : ''}` : '—'),
   /** A share (0–1) as a percentage; — when there is none. */
