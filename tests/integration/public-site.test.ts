@@ -105,7 +105,9 @@ describe('the community’s own site', () => {
     const member = await get(`/members/${ids[ana.externalId]}`);
     expect(member.html).toContain('<meta property="og:title" content="Ana Lima">');
     expect(member.html).toMatch(/<meta property="og:description" content="#1 all time in Rustaceans, [a-z]+ · \d+ points · \d+ badges">/);
-    expect(member.html).toMatch(/<meta property="og:image" content="http:\/\/rust.test\/badges\/[a-z-]+\.png">/);
+    // The member's preview is their rank card, shown wide.
+    expect(member.html).toContain(`<meta property="og:image" content="http://rust.test/members/${ids[ana.externalId]}/card.png">`);
+    expect(member.html).toContain('<meta name="twitter:card" content="summary_large_image">');
     expect(member.html).toContain(`<meta property="og:url" content="http://rust.test/members/${ids[ana.externalId]}">`);
     // Every other public page has one too, from the community's name and tagline.
     const badges = await get('/badges');
