@@ -13,7 +13,8 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifyView from '@fastify/view';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifySchema } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import handlebars from 'handlebars';
 import type { Flywheel } from '../app/flywheel.js';
 import type { Logger } from '../logger.js';
@@ -38,13 +39,14 @@ import { linkRoutes } from './routes/link.js';
 import { passwordLogin, type PasswordLogin } from './auth/password-login.js';
 import { csrfUserInfo, registerSessions } from './auth/session.js';
 import { registerPageCache } from './page-cache.js';
+import { noQuery, openApiDocument } from './openapi.js';
 import { PROJECT_ROOT } from '../paths.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     passwordLogin: PasswordLogin;
-    /** Every route the app serves (method and path), so tests can cover routes added later too. */
-    routeList: Array<{ method: string; url: string }>;
+    /** Every route the app serves (method, path, schema, config), so tests can cover routes added later too. */
+    routeList: Array<{ method: string; url: string; schema?: FastifySchema | undefined; config?: unknown }>;
   }
 }
 
@@ -65,8 +67,9 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
   await app.register(fastifyHelmet, { contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'], 'form-action': ["'self'", 'https://discord.com'] } } });
   registerPageCache(app, () => fw.writes());
   await app.register(fastifyCompress, { threshold: 1024 });
-  // zod validates every request (parseQuery); route schemas exist to describe the API.
-  app.setValidatorCompiler(() => () => true);
+  // Each route's zod schemas validate its request, serialise its answer and document both (openapi.ts).
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -74,6 +77,7 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
       servers: [{ url: fw.config.community.siteUrl }],
     },
     hideUntagged: true,
+    transform: jsonSchemaTransform,
   });
   const hbs = handlebars.create();
   for (const [name, helper] of Object.entries(viewHelpers)) hbs.registerHelper(name, helper);
@@ -98,15 +102,15 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
     csrfOpts: { hmacKey: createHmac('sha256', cookieSecret).update('csrf').digest() },
   });
   await app.register(fastifyRateLimit, { global: false, allowList: fw.config.rateLimitAllow });
-  const routeList: Array<{ method: string; url: string }> = [];
+  const routeList: FastifyInstance['routeList'] = [];
   app.decorate('routeList', routeList);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push({ method, url: route.url });
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push({ method, url: route.url, schema: route.schema, config: route.config });
   });
   registerSessions(app, fw);
   app.decorate('passwordLogin', passwordLogin(fw.config, logger));
   registerErrorHandling(app);
   for (const routes of ROUTES) await app.register(async (scope) => routes(scope, fw));
-  app.get('/api/v1/openapi.json', async () => app.swagger());
+  app.get('/api/v1/openapi.json', { schema: { querystring: noQuery, response: { 200: openApiDocument } } }, async () => app.swagger());
   return app;
 }
