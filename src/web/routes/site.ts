@@ -4,13 +4,14 @@
  * are cacheable unless someone is signed in.
  */
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
 import { PLATFORMS, SPACES } from '../../domain/kinds.js';
 import { localDay, parseDay } from '../../domain/periods.js';
 import { cacheable } from '../caching.js';
 import { PUBLIC_PAGE } from '../page-cache.js';
-import { parseQuery } from '../query.js';
+import { noQuery } from '../openapi.js';
 import { idParams } from './api-members.js';
 
 const TABS = ['week', 'month', 'quarter', 'year', 'all'] as const;
@@ -35,10 +36,11 @@ const query = (params: Record<string, string | number | undefined | null>): stri
   return s ? `?${s}` : '';
 };
 
-export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
+export async function siteRoutes(scope: FastifyInstance, fw: Flywheel): Promise<void> {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
   const base = { community: fw.config.community.name };
 
-  app.get('/', PUBLIC_PAGE, async (request, reply) => {
+  app.get('/', { ...PUBLIC_PAGE, schema: { querystring: noQuery } }, async (request, reply) => {
     const [board, awards, roster, answers, ladder] = await Promise.all([
       fw.leaderboard({ period: 'month', limit: 10 }),
       fw.newestAwards(8),
@@ -58,8 +60,8 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
     });
   });
 
-  app.get('/leaderboard', PUBLIC_PAGE, async (request, reply) => {
-    const q = parseQuery(boardQuery, request.query);
+  app.get('/leaderboard', { ...PUBLIC_PAGE, schema: { querystring: boardQuery } }, async (request, reply) => {
+    const q = request.query;
     const filters = { space: q.space || null, platform: q.platform || null };
     const board = await fw.leaderboard({ period: q.period, at: q.at, ...filters, limit: PAGE_SIZE, offset: (q.page - 1) * PAGE_SIZE });
     const viewer = request.session?.memberId ?? null;
@@ -89,8 +91,8 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
   });
 
   // A member's page: where `/profile` in Discord points. Hidden members are not found.
-  app.get('/members/:id', PUBLIC_PAGE, async (request, reply) => {
-    const { id } = parseQuery(idParams, request.params);
+  app.get('/members/:id', { ...PUBLIC_PAGE, schema: { params: idParams, querystring: noQuery } }, async (request, reply) => {
+    const { id } = request.params;
     const member = await fw.member(id);
     cacheable(request, reply);
     return reply.view('pages/member.hbs', {
