@@ -43,6 +43,12 @@ interface RouteSchema {
   response: Record<number, z.ZodType>;
 }
 
+const SUCCESS: Record<number, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted' };
+
+/** Every answer says what it is in the document (a schema without a description would read "Default Response"). */
+const described = (response: Record<number, z.ZodType>) =>
+  Object.fromEntries(Object.entries(response).map(([status, s]) => [status, s.description ? s : s.describe(SUCCESS[Number(status)] ?? 'Answer')]));
+
 /** A route of the public JSON API: documented (tag `api`), rate-limited, refusing with 400, 429 and 500 besides its own. */
 export function apiRoute<const S extends RouteSchema>(summary: string, schema: S, description?: string) {
   return {
@@ -52,20 +58,23 @@ export function apiRoute<const S extends RouteSchema>(summary: string, schema: S
       tags: ['api'],
       ...(description ? { description } : {}),
       ...schema,
-      response: { ...errors(400, 429), ...schema.response } as ReturnType<typeof errors<400 | 429>> & S['response'],
+      response: { ...errors(400, 429), ...described(schema.response) } as ReturnType<typeof errors<400 | 429>> & S['response'],
     },
   };
 }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The route answers people (a page, a redirect, a file to download), not JSON: it needs no response schema. */
-    page?: boolean;
+    /**
+     * `false`: the route does not answer JSON (a page, a redirect, a file, a text format such as
+     * metrics), so it needs no response schema. Every other route must have one (tests/integration/route-schemas.test.ts).
+     */
+    json?: false;
   }
 }
 
-/** Route options of a route that answers people: pages, forms that redirect, downloads. */
-export const PAGE = { config: { page: true } } as const;
+/** Route options of a route that answers people, not JSON: pages, forms that redirect, downloads. */
+export const PAGE = { config: { json: false } } as const;
 
 /** The document at /api/v1/openapi.json (OpenAPI's own schema describes the rest of it). */
 export const openApiDocument = z.looseObject({ openapi: z.string(), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) });
