@@ -39,7 +39,7 @@ import { linkRoutes } from './routes/link.js';
 import { passwordLogin, type PasswordLogin } from './auth/password-login.js';
 import { csrfUserInfo, registerSessions } from './auth/session.js';
 import { registerPageCache } from './page-cache.js';
-import { noQuery, openApiDocument } from './openapi.js';
+import { errors, noQuery, openApiDocument } from './openapi.js';
 import { PROJECT_ROOT } from '../paths.js';
 
 declare module 'fastify' {
@@ -111,6 +111,6 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
   app.decorate('passwordLogin', passwordLogin(fw.config, logger));
   registerErrorHandling(app);
   for (const routes of ROUTES) await app.register(async (scope) => routes(scope, fw));
-  app.get('/api/v1/openapi.json', { schema: { querystring: noQuery, response: { 200: openApiDocument } } }, async () => app.swagger());
+  app.get('/api/v1/openapi.json', { schema: { querystring: noQuery, response: { 200: openApiDocument, ...errors(400) } } }, async () => app.swagger());
   return app;
 }

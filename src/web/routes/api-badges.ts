@@ -17,7 +17,7 @@ export async function badgesApi(scope: FastifyInstance, fw: Flywheel): Promise<v
   );
   app.get(
     '/api/v1/badges/:id',
-    apiRoute('One badge: how to earn it, holders, recent holders', { params: badgeIdParams, response: { 200: badgeBody, ...errors(404) } }),
+    apiRoute('One badge: how to earn it, holders, recent holders', { params: badgeIdParams, querystring: noQuery, response: { 200: badgeBody, ...errors(404) } }),
     async (request) => fw.badge(request.params.id),
   );
   app.get(

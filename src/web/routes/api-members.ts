@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
-import { apiRoute, errors, idOf } from '../openapi.js';
+import { apiRoute, errors, idOf, noQuery } from '../openapi.js';
 import { memberBody } from '../response-schemas.js';
 import { PLATFORMS } from '../../domain/kinds.js';
 
@@ -23,7 +23,7 @@ export async function membersApi(scope: FastifyInstance, fw: Flywheel): Promise<
 
   app.get(
     '/api/v1/members/:id',
-    apiRoute('A member: points, rank, stage journey, badges, recent contributions', { params: idParams, response: { 200: memberBody, ...errors(404) } }, 'Hidden members are not found.'),
+    apiRoute('A member: points, rank, stage journey, badges, recent contributions', { params: idParams, querystring: noQuery, response: { 200: memberBody, ...errors(404) } }, 'Hidden members are not found.'),
     async (request) => fw.member(request.params.id),
   );
 }
