@@ -14,7 +14,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifyView from '@fastify/view';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifySchema } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import handlebars from 'handlebars';
 import type { Flywheel } from '../app/flywheel.js';
 import type { Logger } from '../logger.js';
@@ -39,6 +39,7 @@ import { linkRoutes } from './routes/link.js';
 import { passwordLogin, type PasswordLogin } from './auth/password-login.js';
 import { csrfUserInfo, registerSessions } from './auth/session.js';
 import { registerPageCache } from './page-cache.js';
+import { serializerCompiler } from './serializer.js';
 import { errors, noQuery, openApiDocument } from './openapi.js';
 import { PROJECT_ROOT } from '../paths.js';
 
