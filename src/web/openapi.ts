@@ -25,10 +25,14 @@ const ERROR_MEANING: Record<number, string> = {
   500: 'Our fault: logged, never shown',
 };
 
+// One schema per status, shared by every route (its serialiser is compiled once).
+const byStatus = new Map<number, typeof errorBody>();
+const errorFor = (status: number) => byStatus.get(status) ?? byStatus.set(status, errorBody.describe(ERROR_MEANING[status] ?? 'Refused')).get(status)!;
+
 /** The shared error schema under each status a route can refuse with (500 is always possible). */
 export function errors<const S extends number>(...statuses: S[]): Record<S | 500, typeof errorBody> {
   const out = {} as Record<S | 500, typeof errorBody>;
-  for (const status of [...statuses, 500 as const]) out[status] = errorBody.describe(ERROR_MEANING[status] ?? 'Refused');
+  for (const status of [...statuses, 500 as const]) out[status] = errorFor(status);
   return out;
 }
 

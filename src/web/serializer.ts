@@ -10,7 +10,14 @@ import fastJson from 'fast-json-stringify';
 import type { FastifySerializerCompiler } from 'fastify/types/schema.js';
 import { z } from 'zod';
 
+// A schema shared by many routes (the { error, code } of each status) is compiled once.
+const compiled = new WeakMap<object, (data: unknown) => string>();
+
 export const serializerCompiler: FastifySerializerCompiler<unknown> = ({ schema }) => {
+  const known = compiled.get(schema as object);
+  if (known) return known;
   const { $schema: _drop, ...json } = z.toJSONSchema(schema as z.ZodType, { io: 'output', target: 'draft-7', unrepresentable: 'any' }) as Record<string, unknown>;
-  return fastJson(json) as (data: unknown) => string;
+  const serialise = fastJson(json) as (data: unknown) => string;
+  compiled.set(schema as object, serialise);
+  return serialise;
 };
