@@ -13,7 +13,8 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifyView from '@fastify/view';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifySchema } from 'fastify';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import handlebars from 'handlebars';
 import type { Flywheel } from '../app/flywheel.js';
 import type { Logger } from '../logger.js';
@@ -43,13 +44,15 @@ import { rankCardRoutes } from './routes/rank-card.js';
 import { passwordLogin, type PasswordLogin } from './auth/password-login.js';
 import { csrfUserInfo, registerSessions } from './auth/session.js';
 import { registerPageCache } from './page-cache.js';
+import { serializerCompiler } from './serializer.js';
+import { errors, noQuery, openApiDocument } from './openapi.js';
 import { PROJECT_ROOT } from '../paths.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     passwordLogin: PasswordLogin;
-    /** Every route the app serves (method and path), so tests can cover routes added later too. */
-    routeList: Array<{ method: string; url: string }>;
+    /** Every route the app serves (method, path, schema, config), so tests can cover routes added later too. */
+    routeList: Array<{ method: string; url: string; schema?: FastifySchema | undefined; config?: unknown }>;
   }
 }
 
@@ -79,8 +82,9 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
   });
   registerPageCache(app, () => fw.writes());
   await app.register(fastifyCompress, { threshold: 1024 });
-  // zod validates every request (parseQuery); route schemas exist to describe the API.
-  app.setValidatorCompiler(() => () => true);
+  // Each route's zod schemas validate its request, serialise its answer and document both (openapi.ts).
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -88,6 +92,7 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
       servers: [{ url: fw.config.community.siteUrl }],
     },
     hideUntagged: true,
+    transform: jsonSchemaTransform,
   });
   const hbs = handlebars.create();
   for (const [name, helper] of Object.entries(viewHelpers)) hbs.registerHelper(name, helper);
@@ -114,15 +119,15 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
     csrfOpts: { hmacKey: createHmac('sha256', cookieSecret).update('csrf').digest() },
   });
   await app.register(fastifyRateLimit, { global: false, allowList: fw.config.rateLimitAllow });
-  const routeList: Array<{ method: string; url: string }> = [];
+  const routeList: FastifyInstance['routeList'] = [];
   app.decorate('routeList', routeList);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push({ method, url: route.url });
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push({ method, url: route.url, schema: route.schema, config: route.config });
   });
   registerSessions(app, fw);
   app.decorate('passwordLogin', passwordLogin(fw.config, logger));
   registerErrorHandling(app);
   for (const routes of ROUTES) await app.register(async (scope) => routes(scope, fw));
-  app.get('/api/v1/openapi.json', async () => app.swagger());
+  app.get('/api/v1/openapi.json', { schema: { querystring: noQuery, response: { 200: openApiDocument, ...errors(400) } } }, async () => app.swagger());
   return app;
 }

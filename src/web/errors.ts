@@ -3,6 +3,7 @@
  * (logged with its stack, never shown) for our own faults.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AmbiguousMember, DomainError } from '../domain/errors.js';
 import { csrfToken } from './auth/session.js';
 
@@ -11,9 +12,41 @@ export interface ErrorBody {
   code: string;
 }
 
+interface Issue {
+  code?: string;
+  path?: PropertyKey[];
+  message: string;
+  errors?: Issue[][];
+}
+
+const PART: Record<string, string> = { querystring: 'query', params: 'params', body: 'body', headers: 'headers' };
+const isRootUnknownKey = (i: Issue) => i.code === 'unrecognized_keys' && (i.path ?? []).length === 0;
+
+/**
+ * The one issue a refusal reports, with its full path. Of a union's branches (one contribution or a
+ * batch), the one the value was meant as: the branch that knows all its keys, then the one with fewest issues.
+ */
+function firstIssue(issue: Issue, prefix: PropertyKey[] = []): { path: PropertyKey[]; message: string } {
+  const path = [...prefix, ...(issue.path ?? [])];
+  if (issue.code === 'invalid_union' && issue.errors?.length) {
+    const rank = (branch: Issue[]) => (branch.some(isRootUnknownKey) ? 1_000_000 : 0) + branch.length;
+    const branch = [...issue.errors].sort((a, b) => rank(a) - rank(b))[0]!;
+    if (branch.length > 0) return firstIssue(branch[0]!, path);
+  }
+  return { path, message: issue.message };
+}
+
+/** A request the route's zod schema refused: 400 naming the field, as `name: what was expected`. */
+function validationMessage(error: FastifyError): string {
+  const first = error.validation![0]! as unknown as { params: Issue & { path?: never }; instancePath: string; message: string; keyword: string };
+  const { path, message } = firstIssue({ ...first.params, code: first.keyword, message: first.message, path: first.instancePath.split('/').filter(Boolean) });
+  return `${path.map(String).join('.') || PART[error.validationContext ?? ''] || 'query'}: ${message}`;
+}
+
 function classify(error: FastifyError | DomainError | Error): { status: number; body: ErrorBody } {
   if (error instanceof DomainError) return { status: error.status, body: { error: error.message, code: error.code } };
   const fe = error as FastifyError;
+  if (hasZodFastifySchemaValidationErrors(fe)) return { status: 400, body: { error: validationMessage(fe), code: 'invalid_parameter' } };
   if (fe.validation) return { status: 400, body: { error: fe.message, code: 'invalid_parameter' } };
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     const codes: Record<number, string> = { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'rate_limited' };

@@ -70,4 +70,4 @@ export function registerPageCache(app: FastifyInstance, generation: () => number
 }
 
 /** Route options of a public page that is the same for every anonymous visitor. */
-export const PUBLIC_PAGE = { config: { pageCache: true } } as const;
+export const PUBLIC_PAGE = { config: { pageCache: true, json: false } } as const;

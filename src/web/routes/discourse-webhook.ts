@@ -5,14 +5,25 @@
  * for something a client sent.
  */
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
 import { createIngestQueue } from '../../app/ingest-queue.js';
 import { DomainError } from '../../domain/errors.js';
 import { readDelivery } from '../../discourse/deliveries.js';
 import { validSignature } from '../../discourse/signature.js';
 import type { Logger } from '../../logger.js';
+import { errors, noQuery } from '../openapi.js';
 
-export async function discourseWebhook(app: FastifyInstance, fw: Flywheel): Promise<void> {
+const outcome = z.union([
+  z.object({ key: z.string(), status: z.literal('duplicate') }),
+  z.object({ key: z.string(), status: z.literal('awarded'), points: z.number(), reason: z.string() }),
+]);
+const answered = z.union([z.object({ ok: z.literal(true) }), z.object({ skipped: z.string() }), z.object({ recorded: z.array(outcome) })]);
+const ignored = z.object({ ignored: z.literal(true), event: z.string() });
+
+export async function discourseWebhook(scope: FastifyInstance, fw: Flywheel): Promise<void> {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
   const config = fw.config.discourse;
   const log = app.log.child({ adapter: 'discourse' }) as unknown as Logger;
   const queue = createIngestQueue(fw.ingest, (result) => fw.news.publish({ moves: result.stageMoves, grants: result.badgeGrants }));
@@ -21,7 +32,9 @@ export async function discourseWebhook(app: FastifyInstance, fw: Flywheel): Prom
   // Keep the raw bytes: the signature covers them exactly.
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-  app.post('/webhooks/discourse', { config: { rateLimit: { max: 600, timeWindow: '1 minute' } } }, async (request, reply) => {
+  // The body is the raw bytes the signature covers (read after it is checked): its schema lets them through.
+  const schema = { querystring: noQuery, body: z.unknown(), response: { 200: answered, 202: ignored, ...errors(400, 401, 403, 413, 415, 429) } };
+  app.post('/webhooks/discourse', { schema, config: { rateLimit: { max: 600, timeWindow: '1 minute' } } }, async (request, reply) => {
     if (!config.webhookSecret) throw new DomainError('unauthorized', 'Discourse webhooks are not configured here (DISCOURSE_WEBHOOK_SECRET)');
     // A webhook left on Discourse's other choice, form encoding, must be told what to change.
     const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -42,12 +55,12 @@ export async function discourseWebhook(app: FastifyInstance, fw: Flywheel): Prom
     const group = String(request.headers['x-discourse-event-type'] ?? '');
     const event = String(request.headers['x-discourse-event'] ?? '');
     const delivery = await readDelivery({ fw, log }, group, event, body, fw.now());
-    if (delivery.kind === 'ping') return { ok: true };
+    if (delivery.kind === 'ping') return { ok: true as const };
     if (delivery.kind === 'ignored') {
       if (!ignoredOnce.has(`${group}:${event}`)) log.info({ group, event }, 'Discourse event ignored (not one Flywheel records)');
       ignoredOnce.add(`${group}:${event}`);
       reply.code(202);
-      return { ignored: true, event: `${group}:${event}` };
+      return { ignored: true as const, event: `${group}:${event}` };
     }
     if (delivery.kind === 'skipped') {
       // Answered 200: a refusal would only make the forum send it again, four times.
@@ -55,6 +68,6 @@ export async function discourseWebhook(app: FastifyInstance, fw: Flywheel): Prom
       return { skipped: delivery.reason };
     }
     const outcomes = await queue.submit(delivery.activities);
-    return { recorded: outcomes.map((o) => (o.status === 'duplicate' ? { key: o.key, status: o.status } : { key: o.key, status: o.status, points: o.points, reason: o.reason })) };
+    return { recorded: outcomes.map((o) => (o.status === 'duplicate' ? { key: o.key, status: o.status } : { key: o.key, status: o.status, points: o.points, reason: o.reason as string })) };
   });
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import handlebars from 'handlebars';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
@@ -13,7 +14,6 @@ import { PLATFORMS, SPACES } from '../../domain/kinds.js';
 import { PERIODS } from '../../domain/periods.js';
 import { PROJECT_ROOT } from '../../paths.js';
 import { PUBLIC_PAGE } from '../page-cache.js';
-import { parseQuery } from '../query.js';
 import { viewHelpers } from '../view-helpers.js';
 
 export const EMBED_MAX = 25;
@@ -46,14 +46,15 @@ async function allowFraming(_request: FastifyRequest, reply: FastifyReply): Prom
   reply.raw.setHeader('cross-origin-resource-policy', 'cross-origin');
 }
 
-export async function embedRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
+export async function embedRoutes(scope: FastifyInstance, fw: Flywheel): Promise<void> {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
   // Its own document, not the site's layout: no header, nav or footer inside someone else's page.
   const hbs = handlebars.create();
   for (const [name, helper] of Object.entries(viewHelpers)) hbs.registerHelper(name, helper);
   const template = hbs.compile(readFileSync(join(PROJECT_ROOT, 'views', 'embed', 'leaderboard.hbs'), 'utf8'));
 
-  app.get('/embed/leaderboard', { ...PUBLIC_PAGE, onRequest: allowFraming }, async (request, reply) => {
-    const q = parseQuery(embedQuery, request.query);
+  app.get('/embed/leaderboard', { ...PUBLIC_PAGE, onRequest: allowFraming, schema: { querystring: embedQuery } }, async (request, reply) => {
+    const q = request.query;
     const board = await fw.leaderboard({ period: q.period, space: q.space ?? null, platform: q.platform ?? null, limit: q.limit });
     const full = new URLSearchParams({ period: q.period, ...(q.space ? { space: q.space } : {}), ...(q.platform ? { platform: q.platform } : {}) });
     // Anonymous and the same for everyone: a visitor's session on this site does not change it.

@@ -4,6 +4,7 @@
  * are cacheable unless someone is signed in.
  */
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
 import { PLATFORMS, SPACES } from '../../domain/kinds.js';
@@ -12,7 +13,7 @@ import { cacheable } from '../caching.js';
 import { absolute, brandOf, previewImage } from '../brand.js';
 import { counted } from '../../domain/words.js';
 import { PUBLIC_PAGE } from '../page-cache.js';
-import { parseQuery } from '../query.js';
+import { noQuery } from '../openapi.js';
 import { idParams } from './api-members.js';
 
 const TABS = ['day', 'week', 'month', 'quarter', 'year', 'all'] as const;
@@ -41,12 +42,8 @@ const query = (params: Record<string, string | number | undefined | null>): stri
   return s ? `?${s}` : '';
 };
 
-/**
- * The member page's preview image. The rank card (/members/:id/card.png) is its own work; when it
- * is served, return its absolute address here and every member page's preview shows it.
- */
-
-export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<void> {
+export async function siteRoutes(scope: FastifyInstance, fw: Flywheel): Promise<void> {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
   const base = { community: fw.config.community.name };
   const og = (title: string, description: string, path: string, image = previewImage(fw.config)) => ({
     title,
@@ -57,7 +54,7 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
   });
   const about = brandOf(fw.config).description;
 
-  app.get('/', PUBLIC_PAGE, async (request, reply) => {
+  app.get('/', { ...PUBLIC_PAGE, schema: { querystring: noQuery } }, async (request, reply) => {
     const [board, awards, roster, answers, ladder] = await Promise.all([
       fw.leaderboard({ period: 'month', limit: 10 }),
       fw.newestAwards(8),
@@ -78,8 +75,8 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
     });
   });
 
-  app.get('/leaderboard', PUBLIC_PAGE, async (request, reply) => {
-    const q = parseQuery(boardQuery, request.query);
+  app.get('/leaderboard', { ...PUBLIC_PAGE, schema: { querystring: boardQuery } }, async (request, reply) => {
+    const q = request.query;
     const filters = { space: q.space || null, platform: q.platform || null };
     const scope = { period: q.period, at: q.at, ...filters };
     const viewer = request.session?.memberId ?? null;
@@ -125,8 +122,8 @@ export async function siteRoutes(app: FastifyInstance, fw: Flywheel): Promise<vo
   });
 
   // A member's page: where `/profile` in Discord points. Hidden members are not found.
-  app.get('/members/:id', PUBLIC_PAGE, async (request, reply) => {
-    const { id } = parseQuery(idParams, request.params);
+  app.get('/members/:id', { ...PUBLIC_PAGE, schema: { params: idParams, querystring: noQuery } }, async (request, reply) => {
+    const { id } = request.params;
     const member = await fw.member(id);
     cacheable(request, reply);
     const newest = member.badgeGroups[0];
