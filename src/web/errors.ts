@@ -84,7 +84,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
  */
 function chooseMember(request: FastifyRequest, reply: FastifyReply, error: AmbiguousMember) {
   const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
-  const kept = Object.entries(body).flatMap(([name, value]) => (name === '_csrf' || name === error.field || typeof value !== 'string' ? [] : [{ name, value }]));
+  // The body is as the route's schema parsed it: numbers went in as text and go back as text.
+  const kept = Object.entries(body).flatMap(([name, value]) =>
+    name === '_csrf' || name === error.field || !['string', 'number', 'boolean'].includes(typeof value) ? [] : [{ name, value: String(value) }],
+  );
   return reply.view('pages/choose-member.hbs', {
     title: 'Which member?',
     team: request.url.startsWith('/admin'),
