@@ -36,8 +36,11 @@ import { noncesUseCases, sessionsUseCases, type Nonces, type Sessions } from './
 import { replacedAcceptances, restorationsUnder, reversalsUnder, type RestoreOptions, type WithdrawOptions } from './reversals.js';
 import { fairPlayUseCases, type FairPlay } from './fair-play.js';
 import { WriteLock } from './write-lock.js';
+import { instanceName } from './instance.js';
 
 export interface Flywheel {
+  /** This process's name in claims and elections (host, pid and a random part): unique per start. */
+  instance: string;
   /** How many writes this process has committed: read caches compare against it. */
   writes(): number;
   /** The writer's connection (migrations, backups, tests); use cases read through their own. */
@@ -144,7 +147,9 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
   const memberOptions = () => ({ hiddenByDefault: config.community.hiddenByDefault, now: now() });
   const ingest = createIngest({ lock, config: { ...rules, hiddenByDefault: config.community.hiddenByDefault }, now });
   const news = new NewsBus();
+  const instance = instanceName();
   return {
+    instance,
     db,
     close: async () => {
       if (reads !== db) await reads.destroy();
@@ -187,7 +192,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     secret: (key) => setting(lock, key, randomSecret),
     getSetting: async (key) => ((await reads('settings').select('value').where({ key }).first())?.value as string | undefined) ?? null,
     setSetting: (key, value) => lock.run(async (trx) => void (await trx('settings').insert({ key, value }).onConflict('key').merge())),
-    deliverOutbox: (send) => deliverOutbox(reads, lock, config.badges, send, now),
+    deliverOutbox: (send) => deliverOutbox({ writer: db, reads, claimant: instance }, config.badges, send, now),
     insights: (q) => insights(reads, q, tz, now()),
     ladder: async () => funnel(await stageCounts(reads)),
     exportMembers: (options) => exportMembers(reads, tz, now(), options),
