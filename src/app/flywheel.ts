@@ -37,6 +37,7 @@ import { replacedAcceptances, restorationsUnder, reversalsUnder, type RestoreOpt
 import { fairPlayUseCases, type FairPlay } from './fair-play.js';
 import { WriteLock } from './write-lock.js';
 import { instanceName } from './instance.js';
+import { rateLimits, type RateLimits } from './rate-limits.js';
 import { runForElection, type Election, type ElectionHandlers } from './election.js';
 
 export interface Flywheel {
@@ -99,6 +100,8 @@ export interface Flywheel {
   getSetting(key: string): Promise<string | null>;
   /** Store a setting (e.g. the forum's id of a synced badge). */
   setSetting(key: string, value: string): Promise<void>;
+  /** Rate-limit counters in the database, shared by every instance over it. */
+  rateLimits: RateLimits;
   /** Run for a job only one instance may do (e.g. the Discord gateway), elected through the database. */
   elect(name: string, handlers: ElectionHandlers, options?: { leaseMs?: number; everyMs?: number }): Promise<Election>;
   /** Send the forum the badge grants that are due (never blocks ingestion; retries later on failure). */
@@ -195,6 +198,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     secret: (key) => setting(lock, key, randomSecret),
     getSetting: async (key) => ((await reads('settings').select('value').where({ key }).first())?.value as string | undefined) ?? null,
     setSetting: (key, value) => lock.run(async (trx) => void (await trx('settings').insert({ key, value }).onConflict('key').merge())),
+    rateLimits: rateLimits(db, now),
     elect: (name, handlers, options) => runForElection(db, name, instance, handlers, { now, ...options }),
     deliverOutbox: (send) => deliverOutbox({ writer: db, reads, claimant: instance }, config.badges, send, now),
     insights: (q) => insights(reads, q, tz, now()),

@@ -38,6 +38,7 @@ import { linkRoutes } from './routes/link.js';
 import { passwordLogin, type PasswordLogin } from './auth/password-login.js';
 import { csrfUserInfo, registerSessions } from './auth/session.js';
 import { registerPageCache } from './page-cache.js';
+import { databaseRateLimitStore } from './rate-limit-store.js';
 import { PROJECT_ROOT } from '../paths.js';
 
 declare module 'fastify' {
@@ -97,7 +98,10 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
     getUserInfo: csrfUserInfo,
     csrfOpts: { hmacKey: createHmac('sha256', cookieSecret).update('csrf').digest() },
   });
-  await app.register(fastifyRateLimit, { global: false, allowList: fw.config.rateLimitAllow });
+  // On PostgreSQL several instances may serve the site: limits are counted in the database, once for all of them.
+  // SQLite is one process: counting in memory keeps every request off the single writer connection.
+  const store = fw.config.database.client === 'postgres' ? databaseRateLimitStore(fw.rateLimits, fw.now) : undefined;
+  await app.register(fastifyRateLimit, { global: false, allowList: fw.config.rateLimitAllow, ...(store ? { store } : {}) });
   const routeList: Array<{ method: string; url: string }> = [];
   app.decorate('routeList', routeList);
   app.addHook('onRoute', (route) => {
