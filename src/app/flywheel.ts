@@ -38,6 +38,9 @@ import { fairPlayUseCases, type FairPlay } from './fair-play.js';
 import { WriteLock } from './write-lock.js';
 import { instanceName } from './instance.js';
 import { rateLimits, type RateLimits } from './rate-limits.js';
+import { telemetry, type Telemetry } from './telemetry.js';
+import { timeQueries } from '../db/query-timing.js';
+import { outboxBacklog, type OutboxBacklog } from '../db/outbox-repo.js';
 import { runForElection, type Election, type ElectionHandlers } from './election.js';
 
 export interface Flywheel {
@@ -100,6 +103,10 @@ export interface Flywheel {
   getSetting(key: string): Promise<string | null>;
   /** Store a setting (e.g. the forum's id of a synced badge). */
   setSetting(key: string, value: string): Promise<void>;
+  /** What this process has done (ingest, database time), for GET /metrics. */
+  telemetry: Telemetry;
+  /** What the outbox owes and how much of it is failing (every instance's). */
+  outboxBacklog(): Promise<OutboxBacklog>;
   /** Rate-limit counters in the database, shared by every instance over it. */
   rateLimits: RateLimits;
   /** Run for a job only one instance may do (e.g. the Discord gateway), elected through the database. */
@@ -151,7 +158,9 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
   const rules: PipelineRules = { rules: config.rules, stages: config.stages, badges: config.badges };
   const tz = config.community.timeZone;
   const memberOptions = () => ({ hiddenByDefault: config.community.hiddenByDefault, now: now() });
-  const ingest = createIngest({ lock, config: { ...rules, hiddenByDefault: config.community.hiddenByDefault }, now });
+  const watch = telemetry();
+  for (const connections of new Set([db, reads])) timeQueries(connections, watch.query);
+  const ingest = watch.observe(createIngest({ lock, config: { ...rules, hiddenByDefault: config.community.hiddenByDefault }, now }));
   const news = new NewsBus();
   const instance = instanceName();
   return {
@@ -199,6 +208,8 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     getSetting: async (key) => ((await reads('settings').select('value').where({ key }).first())?.value as string | undefined) ?? null,
     setSetting: (key, value) => lock.run(async (trx) => void (await trx('settings').insert({ key, value }).onConflict('key').merge())),
     rateLimits: rateLimits(db, now),
+    telemetry: watch,
+    outboxBacklog: () => outboxBacklog(reads, now()),
     elect: (name, handlers, options) => runForElection(db, name, instance, handlers, { now, ...options }),
     deliverOutbox: (send) => deliverOutbox({ writer: db, reads, claimant: instance }, config.badges, send, now),
     insights: (q) => insights(reads, q, tz, now()),

@@ -39,6 +39,7 @@ import { passwordLogin, type PasswordLogin } from './auth/password-login.js';
 import { csrfUserInfo, registerSessions } from './auth/session.js';
 import { registerPageCache } from './page-cache.js';
 import { databaseRateLimitStore } from './rate-limit-store.js';
+import { registerMetrics } from './metrics.js';
 import { PROJECT_ROOT } from '../paths.js';
 
 declare module 'fastify' {
@@ -108,6 +109,7 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push({ method, url: route.url });
   });
   registerSessions(app, fw);
+  registerMetrics(app, fw);
   app.decorate('passwordLogin', passwordLogin(fw.config, logger));
   registerErrorHandling(app);
   for (const routes of ROUTES) await app.register(async (scope) => routes(scope, fw));
