@@ -73,7 +73,14 @@ describe('rate limits in the database', () => {
     const token = await visitor.csrf();
     const codes: number[] = [];
     for (let i = 0; i < 4; i++) codes.push(await guess(siteA, visitor, token), await guess(siteB, visitor, token));
-    if (dialect() === 'postgres') expect(codes).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+    if (dialect() === 'postgres') {
+      expect(codes).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+      // The refusal says when to come back: the shared window's end, as either site sees it.
+      const refused = await siteB.inject({ method: 'POST', url: '/login', remoteAddress: '203.0.113.7', headers: { cookie: visitor.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: token, password: 'a guess' }).toString() });
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json()).toMatchObject({ code: 'rate_limited' });
+      expect(Number(refused.headers['retry-after'])).toBe(60);
+    }
     // SQLite serves one process (README): each site counts in memory, off the single writer connection.
     else expect(codes).toEqual(Array(8).fill(401));
   });
