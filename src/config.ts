@@ -43,6 +43,8 @@ export interface Config {
   /** Members whose affinity reaches this are community-qualified leads. */
   insights: { leadAffinity: number };
   auth: AuthConfig;
+  /** GET /metrics answers only a request bearing this token; without it, /metrics does not exist. */
+  metrics: { token: string | null };
 }
 
 /** How the public site looks: the community's own name (above), logo, colour and links. */
@@ -267,6 +269,7 @@ const envSchema = z.object({
     .optional(),
   SESSION_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
   ADMIN_PASSWORD: z.string().min(12, 'expected at least 12 characters').optional(),
+  METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
 });
 
 /** proxy-addr's names, an address, or an address/prefix range. */
@@ -332,6 +335,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
 
   const timeZone = f.community?.timezone ?? 'UTC';
   const badges = parseCatalog(parseYaml(readFileSync(DEFAULT_BADGES, 'utf8')), f.badges, kinds);
+  // Several instances may serve one PostgreSQL: a forum grant's link must name the site, not
+  // whichever instance sent it (each defaults to its own localhost address).
+  if (e.DATABASE_URL.startsWith('postgres') && e.DISCOURSE_URL && e.DISCOURSE_API_KEY && !f.community?.siteUrl && !e.PUBLIC_URL)
+    throw invalid('  - PUBLIC_URL (environment) or community.siteUrl (file): required on PostgreSQL when badges are granted on the forum (DISCOURSE_URL and DISCOURSE_API_KEY), so every instance links to the same site');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -387,6 +394,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       qaCategories: e.DISCOURSE_QA_CATEGORIES ?? [],
       connectSecret: e.DISCOURSE_CONNECT_SECRET ?? null,
     },
+    metrics: { token: e.METRICS_TOKEN ?? null },
     auth: {
       sessionSecret: e.SESSION_SECRET ?? null,
       adminPassword: e.ADMIN_PASSWORD ?? null,

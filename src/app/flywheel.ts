@@ -39,8 +39,16 @@ import { noncesUseCases, sessionsUseCases, type Nonces, type Sessions } from './
 import { replacedAcceptances, restorationsUnder, reversalsUnder, type RestoreOptions, type WithdrawOptions } from './reversals.js';
 import { fairPlayUseCases, type FairPlay } from './fair-play.js';
 import { WriteLock } from './write-lock.js';
+import { instanceName } from './instance.js';
+import { rateLimits, type RateLimits } from './rate-limits.js';
+import { telemetry, type Telemetry } from './telemetry.js';
+import { timeQueries } from '../db/query-timing.js';
+import { outboxBacklog, type OutboxBacklog } from '../db/outbox-repo.js';
+import { runForElection, type Election, type ElectionHandlers } from './election.js';
 
 export interface Flywheel {
+  /** This process's name in claims and elections (host, pid and a random part): unique per start. */
+  instance: string;
   /** How many writes this process has committed: read caches compare against it. */
   writes(): number;
   /** The writer's connection (migrations, backups, tests); use cases read through their own. */
@@ -102,6 +110,14 @@ export interface Flywheel {
   getSetting(key: string): Promise<string | null>;
   /** Store a setting (e.g. the forum's id of a synced badge). */
   setSetting(key: string, value: string): Promise<void>;
+  /** What this process has done (ingest, database time), for GET /metrics. */
+  telemetry: Telemetry;
+  /** What the outbox owes and how much of it is failing (every instance's). */
+  outboxBacklog(): Promise<OutboxBacklog>;
+  /** Rate-limit counters in the database, shared by every instance over it. */
+  rateLimits: RateLimits;
+  /** Run for a job only one instance may do (e.g. the Discord gateway), elected through the database. */
+  elect(name: string, handlers: ElectionHandlers, options?: { leaseMs?: number; everyMs?: number }): Promise<Election>;
   /** Send the forum the badge grants that are due (never blocks ingestion; retries later on failure). */
   deliverOutbox(send: Sender): Promise<number>;
   /** A secret kept in the database, created on first use (e.g. for signing session cookies). */
@@ -149,9 +165,13 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
   const rules: PipelineRules = { rules: config.rules, stages: config.stages, badges: config.badges };
   const tz = config.community.timeZone;
   const memberOptions = () => ({ hiddenByDefault: config.community.hiddenByDefault, now: now() });
-  const ingest = createIngest({ lock, config: { ...rules, hiddenByDefault: config.community.hiddenByDefault }, now });
+  const watch = telemetry();
+  for (const connections of new Set([db, reads])) timeQueries(connections, watch.query);
+  const ingest = watch.observe(createIngest({ lock, config: { ...rules, hiddenByDefault: config.community.hiddenByDefault }, now }));
   const news = new NewsBus();
+  const instance = instanceName();
   return {
+    instance,
     db,
     close: async () => {
       if (reads !== db) await reads.destroy();
@@ -196,7 +216,11 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     secret: (key) => setting(lock, key, randomSecret),
     getSetting: (key) => readSetting(reads, key),
     setSetting: (key, value) => lock.run((trx) => writeSetting(trx, key, value)),
-    deliverOutbox: (send) => deliverOutbox(reads, lock, config.badges, send, now),
+    rateLimits: rateLimits(db, now),
+    telemetry: watch,
+    outboxBacklog: () => outboxBacklog(reads, now()),
+    elect: (name, handlers, options) => runForElection(db, name, instance, handlers, { now, ...options }),
+    deliverOutbox: (send) => deliverOutbox({ writer: db, reads, claimant: instance }, config.badges, send, now),
     insights: (q) => insights(reads, q, tz, now()),
     ladder: async () => funnel(await stageCounts(reads)),
     exportMembers: (options) => exportMembers(reads, tz, now(), options),

@@ -46,6 +46,8 @@ import { csrfUserInfo, registerSessions } from './auth/session.js';
 import { registerPageCache } from './page-cache.js';
 import { serializerCompiler } from './serializer.js';
 import { errors, noQuery, openApiDocument } from './openapi.js';
+import { databaseRateLimitStore } from './rate-limit-store.js';
+import { registerMetrics } from './metrics.js';
 import { PROJECT_ROOT } from '../paths.js';
 
 declare module 'fastify' {
@@ -118,13 +120,17 @@ export async function buildWebApp(fw: Flywheel, logger: Logger): Promise<Fastify
     getUserInfo: csrfUserInfo,
     csrfOpts: { hmacKey: createHmac('sha256', cookieSecret).update('csrf').digest() },
   });
-  await app.register(fastifyRateLimit, { global: false, allowList: fw.config.rateLimitAllow });
+  // On PostgreSQL several instances may serve the site: limits are counted in the database, once for all of them.
+  // SQLite is one process: counting in memory keeps every request off the single writer connection.
+  const store = fw.config.database.client === 'postgres' ? databaseRateLimitStore(fw.rateLimits, fw.now) : undefined;
+  await app.register(fastifyRateLimit, { global: false, allowList: fw.config.rateLimitAllow, ...(store ? { store } : {}) });
   const routeList: FastifyInstance['routeList'] = [];
   app.decorate('routeList', routeList);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push({ method, url: route.url, schema: route.schema, config: route.config });
   });
   registerSessions(app, fw);
+  registerMetrics(app, fw);
   app.decorate('passwordLogin', passwordLogin(fw.config, logger));
   registerErrorHandling(app);
   for (const routes of ROUTES) await app.register(async (scope) => routes(scope, fw));

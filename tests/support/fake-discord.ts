@@ -208,6 +208,8 @@ export class FakeDiscord {
   private hold: { test: (c: RestCall) => boolean; started: () => void; closed: boolean; gate: Promise<void>; open: () => void } | null = null;
   /** The bot's IDENTIFY payload (what the bot sent). */
   identified: any = null;
+  /** Gateway sessions opened (IDENTIFYs accepted), by any number of bot processes. */
+  sessionsOpened = 0;
   closedWith: number | null = null;
 
   private http: Server | null = null;
@@ -686,6 +688,7 @@ export class FakeDiscord {
       return;
     }
     this.identified = d;
+    this.sessionsOpened++;
     this.seq = 0;
     this.dispatch(GatewayDispatchEvents.Ready, {
       v: 10,

@@ -25,6 +25,16 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }, '/x').database).toEqual({ client: 'postgres', connectionString: 'postgres://u@h/db' });
   });
 
+  it('requires the site address on PostgreSQL when badges go to the forum, so every instance links to the same site', () => {
+    const forum = { DATABASE_URL: 'postgres://u@h/db', DISCOURSE_URL: 'https://forum.example.org', DISCOURSE_API_KEY: 'key' };
+    expect(() => loadConfig(forum, '/x')).toThrow(/PUBLIC_URL \(environment\) or community\.siteUrl \(file\): required on PostgreSQL/);
+    expect(loadConfig({ ...forum, PUBLIC_URL: 'https://community.example.org' }, '/x').community.siteUrl).toBe('https://community.example.org');
+    expect(loadConfig({ ...forum, ...withFile('community:\n  siteUrl: https://c.example.org\n') }, '/x').community.siteUrl).toBe('https://c.example.org');
+    // One SQLite process, or no write-back: its own address is the only one there is.
+    expect(loadConfig({ ...forum, DATABASE_URL: 'sqlite:./x.sqlite' }, '/x').community.siteUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', DISCOURSE_URL: 'https://forum.example.org' }, '/x').community.siteUrl).toBe('http://localhost:3000');
+  });
+
   it('reads points, caps and the time zone from the config file', () => {
     const c = loadConfig(withFile('community:\n  timezone: Europe/Berlin\npoints:\n  answer_accepted: 20\ncaps:\n  daily: 150\n'), '/x');
     expect(c.rules.kinds.answer_accepted.points).toBe(20);
