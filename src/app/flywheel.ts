@@ -36,6 +36,9 @@ import { noncesUseCases, sessionsUseCases, type Nonces, type Sessions } from './
 import { replacedAcceptances, restorationsUnder, reversalsUnder, type RestoreOptions, type WithdrawOptions } from './reversals.js';
 import { fairPlayUseCases, type FairPlay } from './fair-play.js';
 import { WriteLock } from './write-lock.js';
+import { createIngestQueue, type IngestQueue } from './ingest-queue.js';
+import { createInbox, type Inbox } from './inbox.js';
+import { Peers } from './peers.js';
 
 export interface Flywheel {
   /** How many writes this process has committed: read caches compare against it. */
@@ -49,6 +52,10 @@ export interface Flywheel {
   config: Config;
   now: () => number;
   ingest: Ingest;
+  /** The one in-process queue live sources (the Discord gateway) submit to: batched, news published. */
+  queue: IngestQueue;
+  /** Webhook deliveries: stored durably by any instance, ingested by the one elected ingester. */
+  inbox: Inbox;
   recompute(onProgress?: (done: number) => void): Promise<RecomputeResult>;
   reviewStages(): Promise<StageMove[]>;
   /** A manager grants a manual badge (e.g. champion) with a reason; null when that grant was already recorded. */
@@ -144,9 +151,16 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
   const memberOptions = () => ({ hiddenByDefault: config.community.hiddenByDefault, now: now() });
   const ingest = createIngest({ lock, config: { ...rules, hiddenByDefault: config.community.hiddenByDefault }, now });
   const news = new NewsBus();
+  const publishBatch = (result: { stageMoves: StageMove[]; badgeGrants: BadgeGrant[] }) => news.publish({ moves: result.stageMoves, grants: result.badgeGrants });
+  // Other instances' commits move this one's read caches; a broken link might have missed some.
+  const peers = new Peers(db, () => lock.moved());
+  peers.subscribe((signal) => signal === 'commit' && lock.moved());
+  const inbox = createInbox({ db, reads, ingest, peers, kinds: config.rules.kinds, now, onBatch: publishBatch });
   return {
     db,
     close: async () => {
+      await inbox.stop();
+      await peers.stop();
       if (reads !== db) await reads.destroy();
       await db.destroy();
     },
@@ -154,6 +168,8 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     config,
     now,
     ingest,
+    queue: createIngestQueue(ingest, publishBatch),
+    inbox,
     recompute: (onProgress) => recompute(lock, rules, now(), onProgress),
     reviewStages: () => reviewStages(lock, rules, now()),
     grantBadge: ({ member, by, ...grant }) =>

@@ -6,6 +6,7 @@
  */
 import type { Db, Tx } from '../db/knex.js';
 import { isPostgres } from '../db/knex.js';
+import { announce } from '../db/signals.js';
 
 const ADVISORY_KEY = 0x666c7977; // "flyw"
 const MAX_ATTEMPTS = 8;
@@ -14,8 +15,13 @@ const isBusy = (error: unknown): boolean => /SQLITE_BUSY|SQLITE_LOCKED/.test(Str
 
 export class WriteLock {
   private tail: Promise<unknown> = Promise.resolve();
-  /** Moves after every write that committed here: what read caches compare against. */
+  /** Moves after every write that committed here, or that another instance announced: what read caches compare against. */
   generation = 0;
+
+  /** A write committed elsewhere (or signals may have been missed): what is kept is stale. */
+  moved(): void {
+    this.generation++;
+  }
 
   constructor(private readonly db: Db) {}
 
@@ -30,7 +36,10 @@ export class WriteLock {
     try {
       const result = await this.db.transaction(async (trx) => {
         if (isPostgres(trx)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [ADVISORY_KEY]);
-        return fn(trx);
+        const result = await fn(trx);
+        // Every instance's read caches move when this commits (PostgreSQL; SQLite has one process).
+        await announce(trx, 'commit');
+        return result;
       });
       this.generation++;
       return result;

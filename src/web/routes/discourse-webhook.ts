@@ -1,21 +1,22 @@
 /**
  * `POST /webhooks/discourse`: the signature is checked on the raw body before anything is parsed;
- * then the delivery is read and its activities go through the one pipeline (batched with any
- * deliveries arriving meanwhile). Unknown events are accepted and ignored; nothing here is a 500
- * for something a client sent.
+ * then the delivery is read and its activities are stored in the inbox (durably, once, whichever
+ * instance took it) for the elected ingester to run through the one pipeline. The answer waits
+ * for that (normally milliseconds) and names each activity's outcome; a delivery stored but not
+ * yet ingested after the wait is answered 202 with its keys: it will be recorded, and a retry is
+ * a harmless copy. Unknown events are accepted and ignored; nothing here is a 500 for something
+ * a client sent.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Flywheel } from '../../app/flywheel.js';
-import { createIngestQueue } from '../../app/ingest-queue.js';
 import { DomainError } from '../../domain/errors.js';
-import { readDelivery } from '../../discourse/deliveries.js';
+import { readDelivery, readsLedger } from '../../discourse/deliveries.js';
 import { validSignature } from '../../discourse/signature.js';
 import type { Logger } from '../../logger.js';
 
 export async function discourseWebhook(app: FastifyInstance, fw: Flywheel): Promise<void> {
   const config = fw.config.discourse;
   const log = app.log.child({ adapter: 'discourse' }) as unknown as Logger;
-  const queue = createIngestQueue(fw.ingest, (result) => fw.news.publish({ moves: result.stageMoves, grants: result.badgeGrants }));
   const ignoredOnce = new Set<string>();
 
   // Keep the raw bytes: the signature covers them exactly.
@@ -41,6 +42,8 @@ export async function discourseWebhook(app: FastifyInstance, fw: Flywheel): Prom
     }
     const group = String(request.headers['x-discourse-event-type'] ?? '');
     const event = String(request.headers['x-discourse-event'] ?? '');
+    // What withdraws or gives back earlier activities reads the ledger: it must see every delivery stored before it.
+    if (readsLedger(group, event)) await fw.inbox.settled();
     const delivery = await readDelivery({ fw, log }, group, event, body, fw.now());
     if (delivery.kind === 'ping') return { ok: true };
     if (delivery.kind === 'ignored') {
@@ -54,7 +57,12 @@ export async function discourseWebhook(app: FastifyInstance, fw: Flywheel): Prom
       log.info({ group, event, reason: delivery.reason }, 'Discourse event skipped');
       return { skipped: delivery.reason };
     }
-    const outcomes = await queue.submit(delivery.activities);
+    const answer = await fw.inbox.submit(delivery.activities);
+    if ('stored' in answer) {
+      reply.code(202);
+      return { stored: answer.stored };
+    }
+    const outcomes = answer.outcomes;
     return { recorded: outcomes.map((o) => (o.status === 'duplicate' ? { key: o.key, status: o.status } : { key: o.key, status: o.status, points: o.points, reason: o.reason })) };
   });
 }
