@@ -16,7 +16,6 @@ import type { Kind, KindRule } from '../domain/kinds.js';
 import { validateActivity } from '../domain/validate-activity.js';
 import { markProcessed, pendingDeliveries, processedOutcomes, processedThrough, purgeProcessed, storeDelivery, inboxState, type StoredDelivery } from '../db/inbox-repo.js';
 import type { Db } from '../db/knex.js';
-import { announce } from '../db/signals.js';
 import type { Logger } from '../logger.js';
 import type { Ingest, IngestResult } from './ingest.js';
 import type { Peers } from './peers.js';
@@ -234,11 +233,7 @@ export function createInbox(deps: InboxDeps): Inbox {
       // Refused at the door, naming the field, before anything is stored.
       activities.forEach((a, i) => validateActivity(a, i, received, deps.kinds));
       await inbox.start();
-      const id = await db.transaction(async (trx) => {
-        const stored = await storeDelivery(trx, deliveryKey(activities), [...activities], received);
-        if (stored !== null) await announce(trx, 'inbox');
-        return stored;
-      });
+      const id = await storeDelivery(db, deliveryKey(activities), [...activities], received);
       // A copy of a delivery already stored: this copy records nothing.
       if (id === null) return { outcomes: activities.map((a) => ({ key: a.key, status: 'duplicate' as const })) };
       const answer = waitFor(id, waitMs);

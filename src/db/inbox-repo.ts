@@ -5,6 +5,7 @@
  */
 import type { Tx } from './knex.js';
 import { isPostgres } from './knex.js';
+import { CHANNEL } from './signals.js';
 
 export interface StoredDelivery<A, O> {
   id: number;
@@ -15,9 +16,19 @@ export interface StoredDelivery<A, O> {
 /**
  * Store a delivery unless a row with its natural key is already there: the new row's id, or null
  * for a copy (on PostgreSQL a copy stored at the same moment by another instance waits for that
- * instance's commit, so null always means "durably stored already").
+ * instance's commit, so null always means "durably stored already"). A stored row is announced
+ * to the ingester when it commits. On PostgreSQL this is one statement, one round trip: every
+ * instance pays it for every delivery.
  */
 export async function storeDelivery(db: Tx, deliveryKey: string, activities: unknown[], receivedAt: number): Promise<number | null> {
+  if (isPostgres(db)) {
+    const { rows } = (await db.raw(
+      `WITH stored AS (INSERT INTO inbox (delivery_key, activities, received_at) VALUES (?, ?, ?) ON CONFLICT (delivery_key) DO NOTHING RETURNING id)
+       SELECT id, pg_notify(?, 'inbox') FROM stored`,
+      [deliveryKey, JSON.stringify(activities), receivedAt, CHANNEL],
+    )) as { rows: Array<{ id: number }> };
+    return rows[0] ? Number(rows[0].id) : null;
+  }
   const rows = await db('inbox')
     .insert({ delivery_key: deliveryKey, activities: JSON.stringify(activities), received_at: receivedAt })
     .onConflict('delivery_key')

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import type { Db, Tx } from './knex.js';
 import { isPostgres } from './knex.js';
 
-const CHANNEL = 'flywheel';
+export const CHANNEL = 'flywheel';
 
 /** What happened: a write committed (caches move), or a delivery was stored (the ingester drains). */
 export type Signal = 'commit' | 'inbox';
