@@ -5,10 +5,8 @@
  * the race gets SQLITE_BUSY and is simply run again — it is idempotent by natural keys).
  */
 import type { Db, Tx } from '../db/knex.js';
-import { isPostgres } from '../db/knex.js';
-import { announce } from '../db/signals.js';
+import { announce, takeWriteTurn } from '../db/signals.js';
 
-const ADVISORY_KEY = 0x666c7977; // "flyw"
 const MAX_ATTEMPTS = 8;
 
 const isBusy = (error: unknown): boolean => /SQLITE_BUSY|SQLITE_LOCKED/.test(String((error as { code?: string })?.code ?? error));
@@ -35,7 +33,7 @@ export class WriteLock {
   private async attempt<T>(fn: (trx: Tx) => Promise<T>, attempt: number): Promise<T> {
     try {
       const result = await this.db.transaction(async (trx) => {
-        if (isPostgres(trx)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [ADVISORY_KEY]);
+        await takeWriteTurn(trx);
         const result = await fn(trx);
         // Every instance's read caches move when this commits (PostgreSQL; SQLite has one process).
         await announce(trx, 'commit');

@@ -14,6 +14,13 @@ export const CHANNEL = 'flywheel';
 /** What happened: a write committed (caches move), or a delivery was stored (the ingester drains). */
 export type Signal = 'commit' | 'inbox';
 
+const WRITE_TURN = 0x666c7977; // "flyw"
+
+/** Wait for this transaction's turn among every instance's writes (PostgreSQL; SQLite has one writer). */
+export async function takeWriteTurn(trx: Tx): Promise<void> {
+  if (isPostgres(trx)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [WRITE_TURN]);
+}
+
 /** Tell every instance, when this transaction commits. */
 export async function announce(trx: Tx, signal: Signal): Promise<void> {
   if (isPostgres(trx)) await trx.raw('SELECT pg_notify(?, ?)', [CHANNEL, signal]);
