@@ -15,6 +15,7 @@ const FIRST_TOPIC = 6_000_000;
 
 export interface InstancesFigure {
   deliveries: number;
+  rounds?: number;
   connections: number;
   one: { seconds: number; perSec: number };
   three: { seconds: number; perSec: number };
@@ -70,8 +71,19 @@ async function run(adminUrl: string, count: number, deliveries: number, connecti
   }
 }
 
-export async function instancesFigure(adminUrl: string, deliveries = 3_000, connections = 30): Promise<InstancesFigure> {
-  const one = await run(adminUrl, 1, deliveries, connections);
-  const three = await run(adminUrl, 3, deliveries, connections);
+/**
+ * One and three instances alternately, `rounds` times each, keeping each one's best run: on a
+ * shared, noisy machine the best run is the closest to what the setup can do, and alternating
+ * gives both the same share of the noise.
+ */
+export async function instancesFigure(adminUrl: string, deliveries = 3_000, connections = 30, rounds = 2): Promise<InstancesFigure> {
+  let one = { seconds: Infinity, perSec: 0 };
+  let three = { seconds: Infinity, perSec: 0 };
+  for (let r = 0; r < rounds; r++) {
+    const a = await run(adminUrl, 1, deliveries, connections);
+    if (a.perSec > one.perSec) one = a;
+    const b = await run(adminUrl, 3, deliveries, connections);
+    if (b.perSec > three.perSec) three = b;
+  }
   return { deliveries, connections, one, three, ratio: Math.round((three.perSec / one.perSec) * 100) / 100 };
 }

@@ -171,12 +171,18 @@ export function createInbox(deps: InboxDeps): Inbox {
 
   // ---- waiting for outcomes ----------------------------------------------------------------
   let checking = false;
+  let recheck = false;
   async function checkWaiters(): Promise<void> {
-    if (waiters.size === 0 || checking) return;
+    // A commit announced while a check runs may have processed more: check again right after it (not at the next poll).
+    if (checking) return void (recheck = true);
     checking = true;
     try {
-      const found = await processedOutcomes<Stored>(reads, [...waiters.keys()]);
-      resolveLocal([...found].map(([id, outcomes]) => ({ id, outcomes })));
+      do {
+        recheck = false;
+        if (waiters.size === 0) break;
+        const found = await processedOutcomes<Stored>(reads, [...waiters.keys()]);
+        resolveLocal([...found].map(([id, outcomes]) => ({ id, outcomes })));
+      } while (recheck);
     } catch (err) {
       log?.warn({ err }, 'could not read the outcomes of stored deliveries');
     } finally {
