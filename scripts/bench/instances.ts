@@ -76,7 +76,7 @@ async function run(adminUrl: string, count: number, deliveries: number, connecti
  * shared, noisy machine the best run is the closest to what the setup can do, and alternating
  * gives both the same share of the noise.
  */
-export async function instancesFigure(adminUrl: string, deliveries = 3_000, connections = 30, rounds = 2): Promise<InstancesFigure> {
+export async function instancesFigure(adminUrl: string, deliveries = 3_000, connections = 30, rounds = 3): Promise<InstancesFigure> {
   let one = { seconds: Infinity, perSec: 0 };
   let three = { seconds: Infinity, perSec: 0 };
   for (let r = 0; r < rounds; r++) {
