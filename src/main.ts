@@ -37,6 +37,8 @@ export interface ServeOptions {
 export async function serve(config: Config, logger: Logger, options: ServeOptions): Promise<void> {
   let shuttingDown = false;
   const fw = await openFlywheel(config, logger, SERVE_WRITER);
+  // Follow other instances' commits and stand for ingester of the inbox (see src/app/inbox.ts).
+  await fw.inbox.start(logger);
   let app: FastifyInstance | null = null;
 
   if (options.web) {

@@ -45,6 +45,9 @@ import { telemetry, type Telemetry } from './telemetry.js';
 import { timeQueries } from '../db/query-timing.js';
 import { outboxBacklog, type OutboxBacklog } from '../db/outbox-repo.js';
 import { runForElection, type Election, type ElectionHandlers } from './election.js';
+import { createIngestQueue, type IngestQueue } from './ingest-queue.js';
+import { createInbox, type Inbox } from './inbox.js';
+import { Peers } from './peers.js';
 
 export interface Flywheel {
   /** This process's name in claims and elections (host, pid and a random part): unique per start. */
@@ -60,6 +63,10 @@ export interface Flywheel {
   config: Config;
   now: () => number;
   ingest: Ingest;
+  /** The one in-process queue live sources (the Discord gateway) submit to: batched, news published. */
+  queue: IngestQueue;
+  /** Webhook deliveries: stored durably by any instance, ingested by the one elected ingester. */
+  inbox: Inbox;
   recompute(onProgress?: (done: number) => void): Promise<RecomputeResult>;
   reviewStages(): Promise<StageMove[]>;
   /** A manager grants a manual badge (e.g. champion) with a reason; null when that grant was already recorded. */
@@ -170,10 +177,17 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
   const ingest = watch.observe(createIngest({ lock, config: { ...rules, hiddenByDefault: config.community.hiddenByDefault }, now }));
   const news = new NewsBus();
   const instance = instanceName();
+  const publishBatch = (result: { stageMoves: StageMove[]; badgeGrants: BadgeGrant[] }) => news.publish({ moves: result.stageMoves, grants: result.badgeGrants });
+  // Other instances' commits move this one's read caches; a broken link might have missed some.
+  const peers = new Peers(db, () => lock.moved());
+  peers.subscribe((signal) => signal === 'commit' && lock.moved());
+  const inbox = createInbox({ db, reads, ingest, peers, kinds: config.rules.kinds, now, onBatch: publishBatch });
   return {
     instance,
     db,
     close: async () => {
+      await inbox.stop();
+      await peers.stop();
       if (reads !== db) await reads.destroy();
       await db.destroy();
     },
@@ -181,6 +195,8 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     config,
     now,
     ingest,
+    queue: createIngestQueue(ingest, publishBatch),
+    inbox,
     recompute: (onProgress) => recompute(lock, rules, now(), onProgress),
     reviewStages: () => reviewStages(lock, rules, now()),
     grantBadge: ({ member, by, ...grant }) =>

@@ -5,7 +5,7 @@
  * the race gets SQLITE_BUSY and is simply run again — it is idempotent by natural keys).
  */
 import type { Db, Tx } from '../db/knex.js';
-import { lockWritesAcrossProcesses } from '../db/knex.js';
+import { announce, takeWriteTurn } from '../db/signals.js';
 
 const MAX_ATTEMPTS = 8;
 
@@ -13,8 +13,13 @@ const isBusy = (error: unknown): boolean => /SQLITE_BUSY|SQLITE_LOCKED/.test(Str
 
 export class WriteLock {
   private tail: Promise<unknown> = Promise.resolve();
-  /** Moves after every write that committed here: what read caches compare against. */
+  /** Moves after every write that committed here, or that another instance announced: what read caches compare against. */
   generation = 0;
+
+  /** A write committed elsewhere (or signals may have been missed): what is kept is stale. */
+  moved(): void {
+    this.generation++;
+  }
 
   constructor(private readonly db: Db) {}
 
@@ -28,8 +33,11 @@ export class WriteLock {
   private async attempt<T>(fn: (trx: Tx) => Promise<T>, attempt: number): Promise<T> {
     try {
       const result = await this.db.transaction(async (trx) => {
-        await lockWritesAcrossProcesses(trx);
-        return fn(trx);
+        await takeWriteTurn(trx);
+        const result = await fn(trx);
+        // Every instance's read caches move when this commits (PostgreSQL; SQLite has one process).
+        await announce(trx, 'commit');
+        return result;
       });
       this.generation++;
       return result;

@@ -17,6 +17,7 @@ import * as fairPlayExclusions from '../../migrations/20261205060000_fair_play_e
 import * as contributions from '../../migrations/20261205080000_contributions.js';
 import * as sessionIdentities from '../../migrations/20261205090000_session_identities.js';
 import * as manyInstances from '../../migrations/20261205160400_many_instances.js';
+import * as inbox from '../../migrations/20261205160500_inbox.js';
 import * as identityAvatars from '../../migrations/20261205160600_identity_avatars.js';
 import type { Db } from './knex.js';
 
@@ -37,6 +38,7 @@ const MIGRATIONS: ReadonlyArray<[string, Migration]> = [
   ['20261205080000_contributions', contributions],
   ['20261205090000_session_identities', sessionIdentities],
   ['20261205160400_many_instances', manyInstances],
+  ['20261205160500_inbox', inbox],
   ['20261205160600_identity_avatars', identityAvatars],
 ];
 
