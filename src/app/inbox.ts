@@ -214,7 +214,7 @@ export function createInbox(deps: InboxDeps): Inbox {
       log ??= logger;
       return (started ??= (async () => {
         unsubscribe = peers.subscribe((signal) => {
-          if (signal === 'inbox' && peers.holds(INGESTER)) kick();
+          if (signal === 'stored' && peers.holds(INGESTER)) kick();
           if (signal === 'commit') void checkWaiters();
         });
         await peers.start(logger);

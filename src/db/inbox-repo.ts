@@ -24,7 +24,7 @@ export async function storeDelivery(db: Tx, deliveryKey: string, activities: unk
   if (isPostgres(db)) {
     const { rows } = (await db.raw(
       `WITH stored AS (INSERT INTO inbox (delivery_key, activities, received_at) VALUES (?, ?, ?) ON CONFLICT (delivery_key) DO NOTHING RETURNING id)
-       SELECT id, pg_notify(?, 'inbox') FROM stored`,
+       SELECT id, pg_notify(?, 'stored') FROM stored`,
       [deliveryKey, JSON.stringify(activities), receivedAt, CHANNEL],
     )) as { rows: Array<{ id: number }> };
     return rows[0] ? Number(rows[0].id) : null;

@@ -12,7 +12,7 @@ import { isPostgres } from './knex.js';
 export const CHANNEL = 'flywheel';
 
 /** What happened: a write committed (caches move), or a delivery was stored (the ingester drains). */
-export type Signal = 'commit' | 'inbox';
+export type Signal = 'commit' | 'stored';
 
 const WRITE_TURN = 0x666c7977; // "flyw"
 
@@ -63,7 +63,7 @@ export async function openLink(db: Db, events: LinkEvents): Promise<Link | null>
   client.on('error', lost);
   client.on('end', () => lost(new Error('connection ended')));
   client.on('notification', (msg) => {
-    if (msg.channel === CHANNEL && (msg.payload === 'commit' || msg.payload === 'inbox')) events.signal(msg.payload);
+    if (msg.channel === CHANNEL && (msg.payload === 'commit' || msg.payload === 'stored')) events.signal(msg.payload);
   });
   try {
     await client.connect();
