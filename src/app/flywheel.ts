@@ -9,7 +9,9 @@ import { DomainError } from '../domain/errors.js';
 import type { Platform } from '../domain/kinds.js';
 import { badgeHolders } from '../db/badges-repo.js';
 import { authorOfActivity, identityKey, membersOnPlatform, resolveMembers, type MemberOnPlatform } from '../db/identities-repo.js';
-import type { Db } from '../db/knex.js';
+import { ping, type Db } from '../db/knex.js';
+import { setShareConsent, shareConsentOf } from '../db/members-repo.js';
+import { readSetting, writeSetting } from '../db/settings-repo.js';
 import { migrateLatest } from '../db/migrate.js';
 import { existingKeys } from '../db/ledger-repo.js';
 import type { PipelineRules, StageMove } from './award-pipeline.js';
@@ -17,8 +19,9 @@ import { closePeriods, grantManualBadge, type BadgeGrant } from './badge-awardin
 import * as ob from './credentials.js';
 import type { AwardRecord } from './credentials.js';
 import { createIngest, type Ingest } from './ingest.js';
-import { boardCaches, getLeaderboard, type Leaderboard, type LeaderboardQuery } from './leaderboards.js';
+import { boardCaches, findOnBoard, getLeaderboard, type FoundPlace, type Leaderboard, type LeaderboardQuery } from './leaderboards.js';
 import { getMember, lookupMember, standingOf, type MemberProfile, type Standing } from './members.js';
+import { rankCardOf, type RankCard } from './rank-card.js';
 import { championsUseCases, type Champions } from './champions.js';
 import { contributionsUseCases, type Contributions } from './contributions.js';
 import { answerShare, badgeDetail, howToEarn, newestAwards, type AnswerShare, type BadgeDetail, type RecentAward } from './community.js';
@@ -36,8 +39,19 @@ import { noncesUseCases, sessionsUseCases, type Nonces, type Sessions } from './
 import { replacedAcceptances, restorationsUnder, reversalsUnder, type RestoreOptions, type WithdrawOptions } from './reversals.js';
 import { fairPlayUseCases, type FairPlay } from './fair-play.js';
 import { WriteLock } from './write-lock.js';
+import { instanceName } from './instance.js';
+import { rateLimits, type RateLimits } from './rate-limits.js';
+import { telemetry, type Telemetry } from './telemetry.js';
+import { timeQueries } from '../db/query-timing.js';
+import { outboxBacklog, type OutboxBacklog } from '../db/outbox-repo.js';
+import { runForElection, type Election, type ElectionHandlers } from './election.js';
+import { createIngestQueue, type IngestQueue } from './ingest-queue.js';
+import { createInbox, type Inbox } from './inbox.js';
+import { Peers } from './peers.js';
 
 export interface Flywheel {
+  /** This process's name in claims and elections (host, pid and a random part): unique per start. */
+  instance: string;
   /** How many writes this process has committed: read caches compare against it. */
   writes(): number;
   /** The writer's connection (migrations, backups, tests); use cases read through their own. */
@@ -49,6 +63,10 @@ export interface Flywheel {
   config: Config;
   now: () => number;
   ingest: Ingest;
+  /** The one in-process queue live sources (the Discord gateway) submit to: batched, news published. */
+  queue: IngestQueue;
+  /** Webhook deliveries: stored durably by any instance, ingested by the one elected ingester. */
+  inbox: Inbox;
   recompute(onProgress?: (done: number) => void): Promise<RecomputeResult>;
   reviewStages(): Promise<StageMove[]>;
   /** A manager grants a manual badge (e.g. champion) with a reason; null when that grant was already recorded. */
@@ -60,7 +78,11 @@ export interface Flywheel {
   /** Grant top-of-period badges for periods that have ended. */
   closePeriods(): Promise<BadgeGrant[]>;
   leaderboard(q: LeaderboardQuery): Promise<Leaderboard>;
+  /** Where a member (by id) or members (by name) stand on a board, and the page of `pageSize` rows that shows each. */
+  findOnBoard(q: Omit<LeaderboardQuery, 'limit' | 'offset'>, what: { memberId: number } | { name: string }, pageSize: number): Promise<FoundPlace[]>;
   member(id: number): Promise<MemberProfile>;
+  /** What a member's rank card shows (hidden members are not found). */
+  rankCard(id: number): Promise<RankCard>;
   lookupMember(platform: Platform, externalId: string): Promise<MemberProfile>;
   standing(platform: Platform, externalId: string): Promise<Standing | null>;
   /** The catalog, with how many visible members hold each badge. */
@@ -95,6 +117,14 @@ export interface Flywheel {
   getSetting(key: string): Promise<string | null>;
   /** Store a setting (e.g. the forum's id of a synced badge). */
   setSetting(key: string, value: string): Promise<void>;
+  /** What this process has done (ingest, database time), for GET /metrics. */
+  telemetry: Telemetry;
+  /** What the outbox owes and how much of it is failing (every instance's). */
+  outboxBacklog(): Promise<OutboxBacklog>;
+  /** Rate-limit counters in the database, shared by every instance over it. */
+  rateLimits: RateLimits;
+  /** Run for a job only one instance may do (e.g. the Discord gateway), elected through the database. */
+  elect(name: string, handlers: ElectionHandlers, options?: { leaseMs?: number; everyMs?: number }): Promise<Election>;
   /** Send the forum the badge grants that are due (never blocks ingestion; retries later on failure). */
   deliverOutbox(send: Sender): Promise<number>;
   /** A secret kept in the database, created on first use (e.g. for signing session cookies). */
@@ -142,18 +172,31 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
   const rules: PipelineRules = { rules: config.rules, stages: config.stages, badges: config.badges };
   const tz = config.community.timeZone;
   const memberOptions = () => ({ hiddenByDefault: config.community.hiddenByDefault, now: now() });
-  const ingest = createIngest({ lock, config: { ...rules, hiddenByDefault: config.community.hiddenByDefault }, now });
+  const watch = telemetry();
+  for (const connections of new Set([db, reads])) timeQueries(connections, watch.query);
+  const ingest = watch.observe(createIngest({ lock, config: { ...rules, hiddenByDefault: config.community.hiddenByDefault }, now }));
   const news = new NewsBus();
+  const instance = instanceName();
+  const publishBatch = (result: { stageMoves: StageMove[]; badgeGrants: BadgeGrant[] }) => news.publish({ moves: result.stageMoves, grants: result.badgeGrants });
+  // Other instances' commits move this one's read caches; a broken link might have missed some.
+  const peers = new Peers(db, () => lock.moved());
+  peers.subscribe((signal) => signal === 'commit' && lock.moved());
+  const inbox = createInbox({ db, reads, ingest, peers, kinds: config.rules.kinds, now, onBatch: publishBatch });
   return {
+    instance,
     db,
     close: async () => {
+      await inbox.stop();
+      await peers.stop();
       if (reads !== db) await reads.destroy();
       await db.destroy();
     },
-    ping: async () => void (await reads.raw('SELECT 1')),
+    ping: () => ping(reads),
     config,
     now,
     ingest,
+    queue: createIngestQueue(ingest, publishBatch),
+    inbox,
     recompute: (onProgress) => recompute(lock, rules, now(), onProgress),
     reviewStages: () => reviewStages(lock, rules, now()),
     grantBadge: ({ member, by, ...grant }) =>
@@ -165,9 +208,11 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     credentials: credentialsOf(reads, lock, config, now),
     closePeriods: () => lock.run((trx) => closePeriods(trx, config.badges, tz, now())),
     writes: () => lock.generation,
-    leaderboard: (q) => getLeaderboard(reads, q, tz, now(), boards),
-    member: (id) => getMember(reads, id, tz, now(), config.badges),
-    lookupMember: (platform, externalId) => lookupMember(reads, platform, externalId, tz, now(), config.badges),
+    leaderboard: (q) => getLeaderboard(reads, q, tz, now(), boards, { forumUrl: config.discourse.url }),
+    findOnBoard: (q, what, pageSize) => findOnBoard(reads, q, what, pageSize, tz, now()),
+    member: (id) => getMember(reads, id, tz, now(), config.badges, { forumUrl: config.discourse.url, stages: config.stages }),
+    lookupMember: (platform, externalId) => lookupMember(reads, platform, externalId, tz, now(), config.badges, { forumUrl: config.discourse.url, stages: config.stages }),
+    rankCard: (id) => rankCardOf(reads, id, tz, now(), config.badges, config.stages, config.discourse.url),
     standing: (platform, externalId) => standingOf(reads, platform, externalId, tz, now(), config.badges),
     badges: async () => {
       const holders = await badgeHolders(reads);
@@ -185,14 +230,18 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     sessions: sessionsUseCases(db, reads, now),
     nonces: noncesUseCases(db, now),
     secret: (key) => setting(lock, key, randomSecret),
-    getSetting: async (key) => ((await reads('settings').select('value').where({ key }).first())?.value as string | undefined) ?? null,
-    setSetting: (key, value) => lock.run(async (trx) => void (await trx('settings').insert({ key, value }).onConflict('key').merge())),
-    deliverOutbox: (send) => deliverOutbox(reads, lock, config.badges, send, now),
+    getSetting: (key) => readSetting(reads, key),
+    setSetting: (key, value) => lock.run((trx) => writeSetting(trx, key, value)),
+    rateLimits: rateLimits(db, now),
+    telemetry: watch,
+    outboxBacklog: () => outboxBacklog(reads, now()),
+    elect: (name, handlers, options) => runForElection(db, name, instance, handlers, { now, ...options }),
+    deliverOutbox: (send) => deliverOutbox({ writer: db, reads, claimant: instance }, config.badges, send, now),
     insights: (q) => insights(reads, q, tz, now()),
     ladder: async () => funnel(await stageCounts(reads)),
     exportMembers: (options) => exportMembers(reads, tz, now(), options),
-    setShareConsent: (memberId, consent) => lock.run(async (trx) => void (await trx('members').where({ id: memberId }).update({ share_consent: consent }))),
-    shareConsent: async (memberId) => Boolean((await reads('members').select('share_consent').where({ id: memberId }).first())?.share_consent),
+    setShareConsent: (memberId, consent) => lock.run((trx) => setShareConsent(trx, memberId, consent)),
+    shareConsent: (memberId) => shareConsentOf(reads, memberId),
     exportMember: (memberId) => exportMember(reads, memberId),
     deleteMember: (memberId) => deleteMember(lock, memberId, now()),
     memberFor: (identity) => lock.run(async (trx) => (await resolveMembers(trx, [identity], memberOptions())).get(identityKey(identity))!),

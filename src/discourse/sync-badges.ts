@@ -1,6 +1,10 @@
 /** `flywheel discourse sync-badges`: create on the forum the badges the catalog maps with `discourse: sync`, and remember their ids. */
 import type { Flywheel } from '../app/flywheel.js';
+import { DomainError } from '../domain/errors.js';
 import { discourseFetch } from './api.js';
+
+/** The election a sync-badges run holds while it runs. */
+const SYNC = 'discourse-sync-badges';
 
 const BADGE_TYPE = { gold: 1, silver: 2, bronze: 3 } as const;
 
@@ -10,10 +14,21 @@ export interface SyncResult {
 }
 
 export async function syncBadges(fw: Flywheel): Promise<SyncResult> {
-  const c = fw.config.discourse;
   const wanted = fw.config.badges.filter((b) => b.discourse === 'sync');
   const result: SyncResult = { created: [], found: [] };
   if (wanted.length === 0) return result;
+  // Two runs at once (two operators, two instances) would both find a badge missing and create it twice.
+  const run = await fw.elect(SYNC, { onElected: async () => {}, onDeposed: async () => {} }, { everyMs: 5_000 });
+  if (!run.leading) throw new DomainError('conflict', 'another `flywheel discourse sync-badges` is running against this database; try again when it has finished');
+  try {
+    return await syncWanted(fw, wanted, result);
+  } finally {
+    await run.stop();
+  }
+}
+
+async function syncWanted(fw: Flywheel, wanted: Flywheel['config']['badges'], result: SyncResult): Promise<SyncResult> {
+  const c = fw.config.discourse;
   const existing = await discourseFetch<{ badges: Array<{ id: number; name: string }> }>(c, '/admin/badges.json');
   for (const badge of wanted) {
     let id = existing.badges.find((b) => b.name === badge.name)?.id;

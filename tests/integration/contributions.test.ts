@@ -149,7 +149,7 @@ describe('an attendee list', () => {
     const form = { _csrf: token, kind: 'event_attended', event: 'Berlin Meetup #4', date: '2026-11-18', csv };
     const preview = await m.post('/admin/contributions/attendees/preview', form);
     expect(preview.statusCode).toBe(200);
-    expect(preview.body).toContain('3 row(s) match a member, 1 match nobody');
+    expect(preview.body).toContain('3 rows match a member, 1 match nobody');
     expect(preview.body).toContain('only an email: Flywheel does not know members’ emails');
     expect(await site.fw.db('activities').where({ kind: 'event_attended' })).toEqual([]);
 
