@@ -128,12 +128,3 @@ export async function ping(db: Tx): Promise<void> {
   await db.raw('SELECT 1');
 }
 
-const ADVISORY_KEY = 0x666c7977; // "flyw"
-
-/**
- * Serialise writers across processes: on PostgreSQL a transaction-scoped advisory lock, held until
- * `trx` ends; SQLite's own write lock already does it.
- */
-export async function lockWritesAcrossProcesses(trx: Tx): Promise<void> {
-  if (isPostgres(trx)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [ADVISORY_KEY]);
-}

@@ -126,7 +126,6 @@ export async function siteRoutes(scope: FastifyInstance, fw: Flywheel): Promise<
     const { id } = request.params;
     const member = await fw.member(id);
     cacheable(request, reply);
-    const newest = member.badgeGroups[0];
     const standing = member.rank.all !== null ? `#${member.rank.all} all time in ${fw.config.community.name}` : `A member of ${fw.config.community.name}`;
     return reply.view('pages/member.hbs', {
       ...base,
