@@ -43,7 +43,7 @@ async function withConfig(run: (config: Config, logger: Logger) => Promise<void>
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, config.logFormat);
   try {
     await run(config, logger);
   } catch (error) {

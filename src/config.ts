@@ -28,10 +28,11 @@ export interface Config {
   /** Client addresses no rate limit applies to (a trusted monitor, a load test on loopback). */
   rateLimitAllow: string[];
   logLevel: string;
+  logFormat: 'auto' | 'json' | 'pretty';
   database: Database;
   configFile: string | null;
   /** `email`: the issuer's contact address; Open Badges 2.0 requires it, so 2.0 is published only with it. */
-  community: { name: string; timeZone: string; siteUrl: string; hiddenByDefault: boolean; email: string | null };
+  community: { name: string; timeZone: string; siteUrl: string; hiddenByDefault: boolean; email: string | null } & CommunityLook;
   rules: Rules;
   stages: StageRules;
   staff: { discordRoleIds: string[]; discourseGroups: string[] };
@@ -42,18 +43,37 @@ export interface Config {
   /** Members whose affinity reaches this are community-qualified leads. */
   insights: { leadAffinity: number };
   auth: AuthConfig;
+  /** GET /metrics answers only a request bearing this token; without it, /metrics does not exist. */
+  metrics: { token: string | null };
+}
+
+/** How the public site looks: the community's own name (above), logo, colour and links. */
+export interface CommunityLook {
+  /** One line under the name, and the description link previews show. */
+  tagline: string | null;
+  /** An image address (https://…, or a path on this site such as /static/logo.png); also the favicon. */
+  logo: string | null;
+  /** A #rrggbb colour for links, buttons and the highlighted row. */
+  accentColor: string;
+  /** The community's own places (website, Discord invite, forum), shown in the header and footer. */
+  links: Array<{ label: string; url: string }>;
 }
 
 /**
  * Each adapter's slice of the one Config: what it may read, and nothing else (adapters get no
  * database either; they call use cases). Derived here so a key renamed in Config is renamed for all.
  */
-/** The web site: listening behaviour, the community's name and address, sign-in, the forum and Discord roles it checks. */
-export type WebConfig = Pick<Config, 'trustProxy' | 'rateLimitAllow' | 'community' | 'auth' | 'discourse' | 'champions'> & {
+/** The web site: listening behaviour and logs, the community's name, address and look, sign-in, the forum and Discord roles it checks, /metrics. */
+export type WebConfig = Pick<Config, 'trustProxy' | 'rateLimitAllow' | 'logFormat' | 'community' | 'auth' | 'discourse' | 'champions' | 'metrics'> & {
   discord: Pick<DiscordConfig, 'token' | 'guildId' | 'managerRoleId' | 'apiUrl'>;
+  /** Which database: on PostgreSQL several instances may serve, so rate limits are counted in it. */
+  database: Pick<Database, 'client'>;
+  /** The ladder's window a member page explains, and the thresholds the fair-play page states. */
+  stages: Pick<StageRules, 'advocateMonthWindow'>;
+  rules: { fairPlay: Pick<FairPlayRules, 'reviewFromPaid' | 'reviewFromPoints'> };
 };
-/** The Discord bot and the Discord import: the server, its roles and words, who is staff, and the thank-you cooldown it explains. */
-export type BotConfig = Pick<Config, 'community' | 'staff' | 'discord' | 'champions'> & { rules: Pick<Rules, 'pairCooldownMs'> };
+/** The Discord bot and the Discord import: the server, its roles and words, who is staff, the thank-you cooldown it explains, and the forum's address (avatars on rank cards). */
+export type BotConfig = Pick<Config, 'community' | 'staff' | 'discord' | 'champions'> & { rules: Pick<Rules, 'pairCooldownMs'>; discourse: Pick<DiscourseConfig, 'url'> };
 /** The Discourse adapter (webhook, import, badge write-back): the forum, and the site's address it links back to. */
 export type ForumConfig = Pick<Config, 'discourse'> & { community: Pick<Config['community'], 'siteUrl'> };
 
@@ -146,6 +166,10 @@ const fileSchema = z.strictObject({
       siteUrl: z.url().optional(),
       hiddenByDefault: z.boolean().optional(),
       email: z.email({ message: 'expected a contact email address' }).optional(),
+      tagline: z.string().min(1).max(200).optional(),
+      logo: z.union([z.url({ protocol: /^https?$/, message: 'expected an http(s) address or a path on this site' }), z.string().regex(/^\/[^\s"'<>]{1,300}$/, 'expected an http(s) address or a path on this site such as /static/logo.png')]).optional(),
+      accentColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected a colour such as "#2456c7"').optional(),
+      links: z.array(z.strictObject({ label: z.string().min(1).max(40), url: z.url({ protocol: /^https?$/, message: 'expected an http(s) address' }) })).max(8).optional(),
     })
     .optional(),
   points: z.partialRecord(z.enum(KINDS), z.number().int()).optional(),
@@ -164,6 +188,7 @@ const fileSchema = z.strictObject({
       acceptedPerPair: z.union([z.literal(false), z.strictObject({ count: z.number().int().positive(), per: z.enum(['day', 'week', 'month']) })]).optional(),
       answersNeedEndorsement: z.boolean().optional(),
       reviewFromPoints: z.number().int().min(0).optional(),
+      reviewFromPaid: z.number().int().min(0).optional(),
       concentratedShare: z.number().min(0).max(1).optional(),
       newAccountShare: z.number().min(0).max(1).optional(),
       newAccountDays: z.number().int().min(0).optional(),
@@ -232,6 +257,8 @@ const envSchema = z.object({
     .pipe(z.array(z.string().refine((a) => isIP(a) !== 0, 'expected IP addresses, comma-separated')))
     .default([]),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Readable lines in a terminal, JSON otherwise (auto); or always one of them.
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   DATABASE_URL: z
     .string()
     .regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'expected sqlite:<path> or postgres://…')
@@ -260,6 +287,7 @@ const envSchema = z.object({
     .optional(),
   SESSION_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
   ADMIN_PASSWORD: z.string().min(12, 'expected at least 12 characters').optional(),
+  METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
 });
 
 /** proxy-addr's names, an address, or an address/prefix range. */
@@ -325,12 +353,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
 
   const timeZone = f.community?.timezone ?? 'UTC';
   const badges = parseCatalog(parseYaml(readFileSync(DEFAULT_BADGES, 'utf8')), f.badges, kinds);
+  // Several instances may serve one PostgreSQL: a forum grant's link must name the site, not
+  // whichever instance sent it (each defaults to its own localhost address).
+  if (e.DATABASE_URL.startsWith('postgres') && e.DISCOURSE_URL && e.DISCOURSE_API_KEY && !f.community?.siteUrl && !e.PUBLIC_URL)
+    throw invalid('  - PUBLIC_URL (environment) or community.siteUrl (file): required on PostgreSQL when badges are granted on the forum (DISCOURSE_URL and DISCOURSE_API_KEY), so every instance links to the same site');
   return {
     port: e.PORT,
     host: e.HOST,
     trustProxy: e.TRUST_PROXY,
     rateLimitAllow: e.RATE_LIMIT_ALLOW,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     database: parseDatabase(e.DATABASE_URL),
     configFile,
     community: {
@@ -339,6 +372,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       siteUrl: f.community?.siteUrl ?? e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
       hiddenByDefault: f.community?.hiddenByDefault ?? false,
       email: f.community?.email ?? null,
+      tagline: f.community?.tagline ?? null,
+      logo: f.community?.logo ?? null,
+      accentColor: f.community?.accentColor ?? '#2456c7',
+      links: f.community?.links ?? [],
     },
     rules: {
       kinds,
@@ -375,6 +412,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       qaCategories: e.DISCOURSE_QA_CATEGORIES ?? [],
       connectSecret: e.DISCOURSE_CONNECT_SECRET ?? null,
     },
+    metrics: { token: e.METRICS_TOKEN ?? null },
     auth: {
       sessionSecret: e.SESSION_SECRET ?? null,
       adminPassword: e.ADMIN_PASSWORD ?? null,

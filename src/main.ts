@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { createFlywheel, type Flywheel } from './app/flywheel.js';
+import type { Election } from './app/election.js';
 import { createDb, createReadDb, type Db, type WriterOptions } from './db/knex.js';
 import type { Logger } from './logger.js';
 import { buildWebApp } from './web/app.js';
@@ -16,6 +17,8 @@ const HOUSEKEEPING_EVERY_MS = 3_600_000;
 // A server writes small batches (webhooks, the bot) and reads through its own connections: a
 // smaller writer cache keeps its memory flat after the monthly review walks every contributor.
 const SERVE_WRITER: WriterOptions = { cacheMiB: 16 };
+/** The election that decides which instance opens the Discord gateway. */
+const GATEWAY = 'discord-gateway';
 
 export async function openFlywheel(config: Config, logger: Logger, writer: WriterOptions = {}): Promise<Flywheel> {
   return (await openWithDatabase(config, logger, writer)).fw;
@@ -37,7 +40,10 @@ export interface ServeOptions {
 }
 
 export async function serve(config: Config, logger: Logger, options: ServeOptions): Promise<void> {
+  let shuttingDown = false;
   const fw = await openFlywheel(config, logger, SERVE_WRITER);
+  // Follow other instances' commits and stand for ingester of the inbox (see src/app/inbox.ts).
+  await fw.inbox.start(logger);
   let app: FastifyInstance | null = null;
 
   if (options.web) {
@@ -48,9 +54,29 @@ export async function serve(config: Config, logger: Logger, options: ServeOption
   }
 
   let bot: DiscordBot | null = null;
+  let gateway: Election | null = null;
   if (!options.bot) logger.info('Discord bot not started (--no-bot)');
   else if (!config.discord.token) logger.info('Discord bot is off until DISCORD_TOKEN is set (see README, "Discord")');
-  else bot = await startDiscordBot(fw, config, logger);
+  else {
+    // One gateway session for the whole community, however many instances run: elected through the database.
+    let started = false;
+    gateway = await fw.instance.elect(GATEWAY, {
+      onElected: async () => {
+        if (started) logger.info('this instance now holds the Discord gateway');
+        bot = await startDiscordBot(fw, config, logger);
+      },
+      onDeposed: async () => {
+        const stopping = bot;
+        bot = null;
+        if (!stopping) return;
+        if (!shuttingDown) logger.warn('this instance no longer holds the Discord gateway; the bot stops here');
+        await stopping.stop();
+      },
+      onError: (err) => logger.error({ err }, 'Discord gateway election: the database did not answer; will try again'),
+    });
+    started = true;
+    if (!gateway.leading) logger.info('another instance holds the Discord gateway; serving the web only');
+  }
 
   const stopWriteBack = startWriteBack(fw, config, logger);
 
@@ -64,15 +90,15 @@ export async function serve(config: Config, logger: Logger, options: ServeOption
   const review = setInterval(run, HOUSEKEEPING_EVERY_MS);
   review.unref();
 
-  let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+    if (shuttingDown) return;
+    shuttingDown = true;
     logger.info(`${signal}: shutting down`);
     clearInterval(review);
     stopWriteBack();
     await app?.close();
-    await bot?.stop();
+    // Stops the bot and hands the gateway to another instance at once.
+    await gateway?.stop();
     await fw.close();
     process.exit(0);
   };

@@ -4,11 +4,11 @@
  * the same order — so the two give exactly the same result.
  */
 import type { AwardRow, LedgerActivity } from '../domain/activity.js';
-import { REVERSAL, THANKS_KINDS } from '../domain/kinds.js';
+import { REVERSAL, THANKS_KINDS, type Kind } from '../domain/kinds.js';
 import { helpedDeltas, memberDayDeltas } from '../domain/member-facts.js';
 import { localDay, startOfDayInstant } from '../domain/periods.js';
 import { decideAwards, helpedMember, type RuleFacts, type Rules } from '../domain/rules.js';
-import { ENDORSING_KINDS, limitOf, pairLimitGroup, parentSources } from '../domain/fair-play.js';
+import { ENDORSING_KINDS, limitOf, PAIR_LIMITED_KINDS, pairLimitGroup, parentSources, type PairLimitGroup } from '../domain/fair-play.js';
 import { addDays, periodStart, shiftPeriod } from '../domain/periods.js';
 import { answersBySource, endorsedHelp, pairPayments, pendingAnswers } from '../db/fair-play-repo.js';
 import { mayChangeJourney, productionWindowStart, stageTimeline, type Stage, type StageRules, type StageTouch, type StageTransition } from '../domain/stages.js';
@@ -100,7 +100,7 @@ async function loadRuleFacts(db: Tx, batch: readonly LedgerActivity[], rules: Ru
 async function loadFairPlayFacts(db: Tx, batch: readonly LedgerActivity[], rules: Rules): Promise<Pick<RuleFacts, 'pairUsage' | 'pendingAnswers' | 'endorsed' | 'answerSources'>> {
   const originals = batch.filter((a) => a.kind !== REVERSAL) as Array<LedgerActivity & { kind: Exclude<LedgerActivity['kind'], typeof REVERSAL> }>;
   const pairUsage: NonNullable<RuleFacts['pairUsage']>[number][] = [];
-  for (const group of ['endorsements', 'accepted'] as const) {
+  for (const [group, kinds] of Object.entries(PAIR_LIMITED_KINDS) as Array<[PairLimitGroup, readonly Kind[]]>) {
     const limit = limitOf(rules.fairPlay, group);
     const acts = originals.filter((a) => pairLimitGroup(a.kind) === group && a.counterpartId !== null);
     if (!limit || acts.length === 0) continue;
@@ -109,7 +109,6 @@ async function loadFairPlayFacts(db: Tx, batch: readonly LedgerActivity[], rules
     const to = addDays(shiftPeriod(limit.per, periodStart(limit.per, days.at(-1)!), 1), -1);
     const pairs = new Set(acts.map((a) => `${a.memberId}|${a.counterpartId}`));
     const counts = new Map<string, number>();
-    const kinds = group === 'endorsements' ? (['reaction_received', 'thanks_received'] as const) : (['answer_accepted'] as const);
     for (const p of await pairPayments(db, kinds, uniq(acts.map((a) => a.memberId)), from, to)) {
       if (!pairs.has(`${p.memberId}|${p.counterpartId}`)) continue;
       const key = `${p.memberId}|${p.counterpartId}|${periodStart(limit.per, p.day)}`;

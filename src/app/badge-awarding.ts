@@ -11,10 +11,12 @@ import { addDays, localDay, periodStart, shiftPeriod, startOfDayInstant } from '
 import {
   allTimePoints,
   badgeFacts,
+  closedPeriods,
   countedTotals,
   type CountedTotal,
   emptyFacts,
   heldBadges,
+  holdsBadge,
   insertBadgeAwards,
   insertClosures,
   setRevoked,
@@ -24,6 +26,7 @@ import {
   type NewBadgeAward,
 } from '../db/badges-repo.js';
 import { excludedAmong } from '../db/fair-play-repo.js';
+import { firstCalendarDay } from '../db/scores-rollup.js';
 import type { Tx } from '../db/knex.js';
 import { enqueueWriteBack } from './outbox.js';
 
@@ -198,17 +201,17 @@ async function record(db: Tx, catalog: readonly Badge[], grants: readonly NewBad
 export async function closePeriods(db: Tx, catalog: readonly Badge[], timeZone: string, now: number): Promise<BadgeGrant[]> {
   const tops = catalog.filter((b) => b.criterion.type === 'top');
   if (tops.length === 0) return [];
-  const first = await db('calendar').min({ day: 'day' }).first();
-  if (!first?.day) return [];
+  const firstDay = await firstCalendarDay(db);
+  if (!firstDay) return [];
   const today = localDay(now, timeZone);
   const grants: NewBadgeAward[] = [];
   const closures: Array<[string, string, number]> = [];
   for (const badge of tops) {
     if (badge.criterion.type !== 'top') continue;
     const { period, rank, space } = badge.criterion;
-    const closed = new Set((await db('badge_closures').select('period_start').where({ badge_id: badge.id })).map((r: { period_start: string }) => r.period_start));
+    const closed = await closedPeriods(db, badge.id);
     const current = periodStart(period, today);
-    for (let start = periodStart(period, first.day); start < current; start = shiftPeriod(period, start, 1)) {
+    for (let start = periodStart(period, firstDay); start < current; start = shiftPeriod(period, start, 1)) {
       if (closed.has(start)) continue;
       const closedAt = startOfDayInstant(shiftPeriod(period, start, 1), timeZone);
       // Once per period when repeatable; otherwise the first finish only (the unique key keeps it once).
@@ -237,7 +240,7 @@ export async function grantManualBadge(db: Tx, catalog: readonly Badge[], grant:
   if (!badge) throw new DomainError('invalid_parameter', `badge: no badge "${grant.badgeId}" in the catalog`);
   if (badge.criterion.type !== 'manual')
     throw new DomainError('invalid_parameter', `badge: "${badge.id}" is earned automatically, not granted (manual badges: ${manualIds(catalog)})`);
-  if (!badge.repeatable && (await db('badge_awards').where({ member_id: grant.memberId, badge_id: badge.id }).whereNull('revoked_at').first()))
+  if (!badge.repeatable && (await holdsBadge(db, grant.memberId, badge.id)))
     throw new DomainError('conflict', `member already holds "${badge.name}"`);
   const instance = badge.repeatable ? grant.origin : '';
   const [row] = await record(db, catalog, [{ memberId: grant.memberId, badgeId: badge.id, instance, at: grant.at, activityId: null, grantedBy: grant.grantedBy, reason: grant.reason }], grant.at);

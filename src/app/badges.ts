@@ -7,7 +7,8 @@ import type { Tx } from '../db/knex.js';
 import { grantManualBadge, type BadgeGrant } from './badge-awarding.js';
 import { badgeDetail, howToEarn, newestAwards, type BadgeDetail, type RecentAward } from './community.js';
 import { findAward, type AwardRecord } from './credentials.js';
-import { deliverOutbox, type Sender } from './outbox.js';
+import { deliverOutbox, type OutboxPorts, type Sender } from './outbox.js';
+import { outboxBacklog, type OutboxBacklog } from '../db/outbox-repo.js';
 import type { WriteLock } from './write-lock.js';
 
 export interface CatalogEntry {
@@ -32,6 +33,8 @@ export interface Badges {
   award(id: number): Promise<AwardRecord>;
   /** Send the forum the badge grants that are due (never blocks ingestion; retries later on failure). */
   deliverOutbox(send: Sender): Promise<number>;
+  /** What the outbox owes and how much of it is failing (every instance's). */
+  outboxBacklog(): Promise<OutboxBacklog>;
 }
 
 export interface BadgesDeps {
@@ -41,7 +44,9 @@ export interface BadgesDeps {
   now: () => number;
 }
 
-export function badgesUseCases(reads: Tx, { lock, badges, memberOptions, now }: BadgesDeps): Badges {
+/** `outbox`: the writer claims grants to send as `claimant` (this instance), so any number of instances may deliver at once. */
+export function badgesUseCases(outbox: Omit<OutboxPorts, 'leaseMs'>, { lock, badges, memberOptions, now }: BadgesDeps): Badges {
+  const reads = outbox.reads;
   return {
     catalog: () => badges,
     withHolders: async () => {
@@ -56,6 +61,7 @@ export function badgesUseCases(reads: Tx, { lock, badges, memberOptions, now }: 
         return grantManualBadge(trx, badges, { ...grant, memberId: ids.get(identityKey(member))!, grantedBy: ids.get(identityKey(by))!, at: now() });
       }),
     award: (id) => findAward(reads, badges, id),
-    deliverOutbox: (send) => deliverOutbox(reads, lock, badges, send, now),
+    deliverOutbox: (send) => deliverOutbox(outbox, badges, send, now),
+    outboxBacklog: () => outboxBacklog(reads, now()),
   };
 }

@@ -18,20 +18,26 @@ import { DomainError } from '../domain/errors.js';
 import type { Space } from '../domain/kinds.js';
 import { addMonths, localDay, periodStart } from '../domain/periods.js';
 import type { Stage } from '../domain/stages.js';
-import { badgesOfMember, insertBadgeAwards, setRevoked } from '../db/badges-repo.js';
+import { badgesOfMember, insertBadgeAwards, liveAwardIds, setRevoked } from '../db/badges-repo.js';
 import {
   activeTermOf,
   allChampions,
   audit,
   auditLog,
   championById,
+  closeTerm,
   endorsementsOf,
+  extendTerm,
+  insertChampion,
+  insertEndorsement,
+  insertNomination,
   nominationById,
   nominationByOrigin,
   pendingFor,
   pendingNominations,
+  recordDecision,
   termsEndingBy,
-  type AuditEntry,
+  type AuditLine,
   type ChampionRow,
   type EndorsementRow,
   type NominationRow,
@@ -39,6 +45,7 @@ import {
 import { activitySince, candidateFacts, candidatePool, recentContributions, type Contribution } from '../db/evidence-repo.js';
 import { identityKey, resolveMembers } from '../db/identities-repo.js';
 import type { Tx } from '../db/knex.js';
+import { displayNames, memberFlags } from '../db/members-repo.js';
 import { memberPoints } from '../db/scores-repo.js';
 import { transitionsOf } from '../db/stages-repo.js';
 import { refreshStages, type PipelineRules, type StageMove } from './award-pipeline.js';
@@ -118,9 +125,9 @@ export function championsUseCases(db: Tx, deps: ChampionsDeps) {
 
   async function endTerm(trx: Tx, champion: ChampionRow, actor: Actor, action: 'ended' | 'expired', note: string | null): Promise<ChampionNews> {
     const at = now();
-    await trx('champions').where({ id: champion.id }).update({ status: 'alumni', ended_at: Math.min(at, champion.termEnd) });
-    const awards = await trx('badge_awards').select('id').where({ member_id: champion.memberId, badge_id: CHAMPION_BADGE, instance: `term:${champion.id}` }).whereNull('revoked_at');
-    await setRevoked(trx, awards.map((a: { id: number }) => a.id), at);
+    await closeTerm(trx, champion.id, Math.min(at, champion.termEnd));
+    const awards = await liveAwardIds(trx, champion.memberId, CHAMPION_BADGE, `term:${champion.id}`);
+    await setRevoked(trx, awards, at);
     await audit(trx, { at, actorMemberId: actor.memberId, actor: actor.label, action, subjectType: 'champion', subjectId: champion.id, note });
     return { ...noNews(), moves: await refreshStage(trx, champion.memberId), revoked: awards.length ? [{ memberId: champion.memberId, badgeId: CHAMPION_BADGE }] : [] };
   }
@@ -135,11 +142,11 @@ export function championsUseCases(db: Tx, deps: ChampionsDeps) {
         if (seen) return { nominationId: seen.id, outcome: 'duplicate', kind: (await nominationById(trx, seen.id))!.kind };
         const [nomineeId, resolvedBy] = await resolve(trx, [input.member, input.by]);
         const byId = isActor(input.by) ? input.by.memberId : (resolvedBy ?? null);
-        const nominee = await trx('members').select('id', 'is_bot', 'hidden').where({ id: nomineeId! }).first();
+        const nominee = await memberFlags(trx, nomineeId!);
         // A member suggesting a peer by id knows only public members: a hidden one (merged away
         // and deleted members are hidden too) is answered exactly as an id nobody has.
         if (!nominee || (nominee.hidden && input.as === 'suggestion' && 'memberId' in input.member)) throw new DomainError('not_found', 'member not found');
-        if (nominee.is_bot) throw new DomainError('invalid_parameter', 'member: bots cannot be champions');
+        if (nominee.isBot) throw new DomainError('invalid_parameter', 'member: bots cannot be champions');
         const actor: Actor = isActor(input.by) ? input.by : { memberId: byId, label: `${input.by.platform}:${input.by.externalId}` };
         const placement = placeNomination(input.as, {
           nomineeId: nomineeId!,
@@ -150,14 +157,11 @@ export function championsUseCases(db: Tx, deps: ChampionsDeps) {
         const at = now();
         const reason = input.reason.trim();
         if (placement.action === 'endorse') {
-          await trx('endorsements').insert({ nomination_id: placement.nominationId, member_id: byId, reason, evidence: JSON.stringify(input.evidence), origin: input.origin, created_at: at });
+          await insertEndorsement(trx, { nominationId: placement.nominationId, memberId: byId, reason, evidence: input.evidence, origin: input.origin, createdAt: at });
           await audit(trx, { at, actorMemberId: byId, actor: actor.label, action: 'endorsed', subjectType: 'nomination', subjectId: placement.nominationId, note: reason });
           return { nominationId: placement.nominationId, outcome: 'endorsed', kind: (await nominationById(trx, placement.nominationId))!.kind };
         }
-        const [row] = await trx('nominations')
-          .insert({ member_id: nomineeId, nominated_by: byId, kind: placement.kind, reason, space: input.space, evidence: JSON.stringify(input.evidence), origin: input.origin, created_at: at })
-          .returning('id');
-        const id = typeof row === 'object' ? row.id : row;
+        const id = await insertNomination(trx, { memberId: nomineeId!, nominatedBy: byId, kind: placement.kind, reason, space: input.space, evidence: input.evidence, origin: input.origin, createdAt: at });
         await audit(trx, { at, actorMemberId: byId, actor: actor.label, action: placement.kind === 'suggestion' ? 'suggested' : 'nominated', subjectType: 'nomination', subjectId: id, note: reason });
         return { nominationId: id, outcome: 'nominated', kind: placement.kind };
       });
@@ -171,9 +175,7 @@ export function championsUseCases(db: Tx, deps: ChampionsDeps) {
         assertPending(nomination.status);
         const at = now();
         const note = text.note?.trim() || null;
-        await trx('nominations')
-          .where({ id: nominationId })
-          .update({ status: decision === 'approve' ? 'approved' : 'declined', decided_by: actor.memberId, decided_at: at, decision_note: note });
+        await recordDecision(trx, nominationId, { status: decision === 'approve' ? 'approved' : 'declined', decidedBy: actor.memberId, decidedAt: at, note });
         await audit(trx, { at, actorMemberId: actor.memberId, actor: actor.label, action: decision === 'approve' ? 'approved' : 'declined', subjectType: 'nomination', subjectId: nominationId, note });
         if (decision === 'decline') return noNews();
 
@@ -181,17 +183,14 @@ export function championsUseCases(db: Tx, deps: ChampionsDeps) {
         if (serving) {
           // Renewal: another term, from the end of the current one.
           const end = termEnd(Math.max(serving.termEnd, at), deps.termMonths);
-          await trx('champions').where({ id: serving.id }).update({ term_end: end, ...(text.citation?.trim() ? { citation: text.citation.trim() } : {}) });
+          await extendTerm(trx, serving.id, end, text.citation?.trim() || undefined);
           await audit(trx, { at, actorMemberId: actor.memberId, actor: actor.label, action: 'renewed', subjectType: 'champion', subjectId: serving.id, note });
           return { ...noNews(), moves: await refreshStage(trx, nomination.memberId) };
         }
         const citation = text.citation?.trim();
         if (!citation) throw new DomainError('invalid_parameter', 'citation: expected a few words for the public roster');
         const end = termEnd(at, deps.termMonths);
-        const [row] = await trx('champions')
-          .insert({ member_id: nomination.memberId, nomination_id: nominationId, space: nomination.space, citation, term_start: at, term_end: end, appointed_by: actor.memberId })
-          .returning('id');
-        const championId = typeof row === 'object' ? row.id : row;
+        const championId = await insertChampion(trx, { memberId: nomination.memberId, nominationId, space: nomination.space, citation, termStart: at, termEnd: end, appointedBy: actor.memberId });
         await audit(trx, { at, actorMemberId: actor.memberId, actor: actor.label, action: 'appointed', subjectType: 'champion', subjectId: championId, note: citation });
         return {
           moves: await refreshStage(trx, nomination.memberId),
@@ -207,7 +206,7 @@ export function championsUseCases(db: Tx, deps: ChampionsDeps) {
         const champion = await championById(trx, championId);
         if (!champion || champion.status !== 'active') throw new DomainError('not_found', 'no serving champion with that id');
         const at = now();
-        await trx('champions').where({ id: championId }).update({ term_end: termEnd(Math.max(champion.termEnd, at), deps.termMonths) });
+        await extendTerm(trx, championId, termEnd(Math.max(champion.termEnd, at), deps.termMonths));
         await audit(trx, { at, actorMemberId: actor.memberId, actor: actor.label, action: 'renewed', subjectType: 'champion', subjectId: championId, note });
         return noNews();
       });
@@ -234,11 +233,14 @@ export function championsUseCases(db: Tx, deps: ChampionsDeps) {
       });
     },
 
+    /** One nomination, decided or not (null when there is none by that id). */
+    nomination: (id: number) => nominationById(db, id),
+
     async queue(): Promise<Array<NominationRow & { endorsements: EndorsementRow[]; facts: Evidence }>> {
       const pending = await pendingNominations(db);
       const endorsements = await endorsementsOf(db, pending.map((n) => n.id));
       return Promise.all(
-        pending.map(async (n) => ({ ...n, endorsements: endorsements.filter((e) => e.nominationId === n.id), facts: await evidenceOf(db, n.memberId, now(), deps.rules.rules.timeZone) })),
+        pending.map(async (n) => ({ ...n, endorsements: endorsements.filter((e) => e.nominationId === n.id), facts: await evidenceOf(db, n.memberId, now(), deps.rules.rules.timeZone, deps.rules.badges) })),
       );
     },
 
@@ -246,7 +248,7 @@ export function championsUseCases(db: Tx, deps: ChampionsDeps) {
       const since = addMonths(periodStart('month', localDay(now(), deps.rules.rules.timeZone)), -5);
       const pool = await candidatePool(db, 200);
       const ranked = rankCandidates(await candidateFacts(db, pool, since), limit);
-      const names = new Map((await db('members').select('id', 'display_name').whereIn('id', ranked.map((c) => c.memberId))).map((m: { id: number; display_name: string }) => [m.id, m.display_name]));
+      const names = await displayNames(db, ranked.map((c) => c.memberId));
       return ranked.map((c) => ({ ...c, displayName: names.get(c.memberId) ?? '' }));
     },
 
@@ -272,7 +274,7 @@ export function championsUseCases(db: Tx, deps: ChampionsDeps) {
       return { current: all.filter((c) => c.status === 'active'), past: [...latest.values()] };
     },
 
-    auditLog: (limit: number): Promise<AuditEntry[]> => auditLog(db, limit),
+    auditLog: (limit: number): Promise<AuditLine[]> => auditLog(db, limit),
   };
 }
 
@@ -284,11 +286,24 @@ export interface Evidence {
   reach: number;
   activeMonths: number;
   journey: Array<{ stage: Stage; at: number }>;
-  badges: string[];
+  /** Each badge once, by its name, with how many times it was earned (Podium ×5), most recent first. */
+  badges: Array<{ id: string; name: string; count: number }>;
   recent: Contribution[];
 }
 
-async function evidenceOf(db: Tx, memberId: number, now: number, timeZone: string): Promise<Evidence> {
+/** Badge ids (newest first, repeats included) as names with counts, in order of their latest award. */
+export function groupBadges(ids: readonly string[], catalog: readonly { id: string; name: string }[]): Evidence['badges'] {
+  const names = new Map(catalog.map((b) => [b.id, b.name]));
+  const out = new Map<string, { id: string; name: string; count: number }>();
+  for (const id of ids) {
+    const seen = out.get(id);
+    if (seen) seen.count++;
+    else out.set(id, { id, name: names.get(id) ?? id, count: 1 });
+  }
+  return [...out.values()];
+}
+
+async function evidenceOf(db: Tx, memberId: number, now: number, timeZone: string, catalog: readonly { id: string; name: string }[]): Promise<Evidence> {
   const today = localDay(now, timeZone);
   const since = addMonths(periodStart('month', today), -5);
   const [points, [facts], journeys, badges, recent] = await Promise.all([
@@ -307,7 +322,7 @@ async function evidenceOf(db: Tx, memberId: number, now: number, timeZone: strin
     reach: facts!.reach,
     activeMonths: facts!.activeMonths,
     journey: journeys.get(memberId) ?? [],
-    badges: badges.map((b) => b.badgeId),
+    badges: groupBadges(badges.map((b) => b.badgeId), catalog),
     recent,
   };
 }

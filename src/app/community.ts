@@ -1,8 +1,10 @@
 /** The community at a glance: newest badges, who answers (members or staff), a badge's holders. */
 import type { Badge, Tier } from '../domain/badges.js';
 import { DomainError } from '../domain/errors.js';
+import { KIND_COUNTED } from '../domain/kind-texts.js';
 import { localDay, periodStart } from '../domain/periods.js';
-import { earning } from '../db/awards-repo.js';
+import { earningAnswersSince } from '../db/awards-repo.js';
+import { newestVisibleAwards } from '../db/badges-repo.js';
 import type { Tx } from '../db/knex.js';
 
 export interface RecentAward {
@@ -14,24 +16,14 @@ export interface RecentAward {
 
 /** Newest standing awards of visible members (of badges still in the catalog). */
 export async function newestAwards(db: Tx, catalog: readonly Badge[], limit: number, badgeId?: string): Promise<RecentAward[]> {
-  const q = db('badge_awards as b')
-    .join('members as m', 'm.id', 'b.member_id')
-    .select('b.id', 'b.badge_id', 'b.awarded_at', 'm.id as member_id', 'm.display_name')
-    .whereNull('b.revoked_at')
-    .andWhere('m.hidden', false)
-    .orderBy([
-      { column: 'b.awarded_at', order: 'desc' },
-      { column: 'b.id', order: 'desc' },
-    ])
-    .limit(limit * 2);
-  const rows = await (badgeId ? q.andWhere('b.badge_id', badgeId) : q);
+  const rows = await newestVisibleAwards(db, limit * 2, badgeId);
   const byId = new Map(catalog.map((b) => [b.id, b]));
   return rows
-    .filter((r: { badge_id: string }) => byId.has(r.badge_id))
+    .filter((r) => byId.has(r.badgeId))
     .slice(0, limit)
-    .map((r: { id: number; badge_id: string; awarded_at: number; member_id: number; display_name: string }) => {
-      const badge = byId.get(r.badge_id)!;
-      return { awardId: r.id, badge: { id: badge.id, name: badge.name, tier: badge.tier }, member: { id: r.member_id, displayName: r.display_name }, awardedAt: new Date(Number(r.awarded_at)).toISOString() };
+    .map((r) => {
+      const badge = byId.get(r.badgeId)!;
+      return { awardId: r.id, badge: { id: badge.id, name: badge.name, tier: badge.tier }, member: { id: r.memberId, displayName: r.displayName }, awardedAt: new Date(r.awardedAt).toISOString() };
     });
 }
 
@@ -49,17 +41,8 @@ export interface AnswerShare {
  */
 export async function answerShare(db: Tx, timeZone: string, now: number): Promise<AnswerShare> {
   const from = periodStart('month', localDay(now, timeZone));
-  const rows: Array<{ is_staff: number | boolean; n: number | string }> = await db('awards as w')
-    .join('members as m', 'm.id', 'w.member_id')
-    .select('m.is_staff')
-    .count({ n: '*' })
-    .where('w.kind', 'answer_posted')
-    .andWhere('w.day', '>=', from)
-    .andWhere('m.is_bot', false)
-    .andWhere(earning(db))
-    .groupBy('m.is_staff');
-  const answers = rows.reduce((sum, r) => sum + Number(r.n), 0);
-  const byMembers = rows.filter((r) => !r.is_staff).reduce((sum, r) => sum + Number(r.n), 0);
+  const { staff, members: byMembers } = await earningAnswersSince(db, from);
+  const answers = staff + byMembers;
   return { answers, byMembers, share: answers ? byMembers / answers : null };
 }
 
@@ -75,28 +58,13 @@ export interface BadgeDetail {
   recent: RecentAward[];
 }
 
-const COUNTED: Partial<Record<string, [string, string]>> = {
-  answer_posted: ['answer to someone else’s question', 'answers to other people’s questions'],
-  answer_accepted: ['accepted answer', 'accepted answers'],
-  thanks_received: ['thank-you from another member', 'thank-yous from other members'],
-  thanks_given: ['thank-you given', 'thank-yous given'],
-  question_asked: ['question asked', 'questions asked'],
-  message_posted: ['message', 'messages'],
-  topic_created: ['topic started', 'topics started'],
-  content_published: ['publication', 'publications'],
-  event_spoke: ['talk at an event', 'talks at events'],
-  event_attended: ['event attended', 'events attended'],
-  feedback_submitted: ['piece of feedback', 'pieces of feedback'],
-  member_referred: ['member brought in', 'members brought in'],
-  reaction_received: ['reaction received', 'reactions received'],
-};
 
 /** How to earn a badge, in words. */
 export function howToEarn(badge: Badge): string {
   const c = badge.criterion;
   switch (c.type) {
     case 'count': {
-      const [one, many] = COUNTED[c.kind] ?? [c.kind.replace(/_/g, ' '), c.kind.replace(/_/g, ' ')];
+      const [one, many] = KIND_COUNTED[c.kind];
       return `${c.atLeast} ${c.atLeast === 1 ? one : many}${c.space ? ` in ${c.space}` : ''}${c.platform ? ` on ${c.platform}` : ''}${c.withinDays ? ` within ${c.withinDays} days` : ''}`;
     }
     case 'points':

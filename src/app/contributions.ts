@@ -8,13 +8,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ActivityInput, IdentityRef } from '../domain/activity.js';
 import { attendeeRows, type AttendeeRow } from '../domain/attendee-list.js';
 import { checkEvidence, contributionKey, dayToMillis, describe, isRecordableKind, isSubmittableKind, type Evidence, type RecordableKind } from '../domain/contributions.js';
-import { DomainError } from '../domain/errors.js';
+import { AmbiguousMember, DomainError } from '../domain/errors.js';
 import type { Platform, Space } from '../domain/kinds.js';
 import { checkManualAward } from '../domain/manual-award.js';
-import { identityKey } from '../db/identities-repo.js';
+import { identityKey, memberIdOfIdentity } from '../db/identities-repo.js';
 import type { Db, Tx } from '../db/knex.js';
 import * as repo from '../db/contributions-repo.js';
 import type { MemberMatch, Submission } from '../db/contributions-repo.js';
+
+// Rows the use cases answer with: adapters name them from here, never from src/db.
+export type { MemberMatch, Submission };
 import type { Actor } from './champions.js';
 import type { Ingest, IngestResult } from './ingest.js';
 import type { NewsBus } from './news.js';
@@ -48,6 +51,8 @@ export interface AttendeeUpload {
   event: string;
   day: string;
   csv: string;
+  /** Members the manager named for rows the list could not match, by the row's line: a name, a username or #number. */
+  picks?: ReadonlyMap<number, string>;
 }
 
 export interface AttendeeMatch {
@@ -55,6 +60,8 @@ export interface AttendeeMatch {
   member: MemberMatch | null;
   /** How the row was matched, or why it was not. */
   how: string;
+  /** The name the manager typed for this row, if any (kept in the form). */
+  picked?: string;
 }
 
 export interface AttendeePreview {
@@ -78,6 +85,8 @@ export interface AwardInput {
 export interface Contributions {
   /** Members a manager may mean by a name (for the forms' choices and their errors). */
   findMembers(name: string): Promise<MemberMatch[]>;
+  /** The one member meant by a name or #number, for any form that asks for a member (see memberNamed). */
+  member(name: string, field?: string): Promise<MemberMatch>;
   record(input: RecordInput, by: Actor): Promise<Recorded>;
   /** All or nothing: one transaction; any invalid entry refuses the whole batch. */
   recordMany(inputs: readonly RecordInput[], by: Actor): Promise<Recorded[]>;
@@ -108,14 +117,24 @@ export interface ContributionsDeps {
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 export function contributionsUseCases({ reads, lock, ingest, news, now, manualAwardSpace }: ContributionsDeps): Contributions {
+  /** The one member a manager means by a name or a number (#12): none is a 404, several an AmbiguousMember. */
+  async function memberNamed(db: Tx, said: string, field: string): Promise<MemberMatch> {
+    const name = said.trim();
+    const byNumber = /^#?(\d+)$/.exec(name);
+    const found = byNumber ? [await repo.memberById(db, Number(byNumber[1]))].filter((m): m is MemberMatch => m !== null) : await repo.membersNamed(db, name, 8);
+    if (found.length === 0) throw new DomainError('not_found', byNumber ? `${field}: no member #${byNumber[1]}` : `${field}: no member is called “${name}”`);
+    if (found.length > 1) throw new AmbiguousMember(field, name, found);
+    return found[0]!;
+  }
+
   /** The account a member's contributions are recorded under. */
   async function resolve(db: Tx, ref: MemberRef, field = 'member'): Promise<repo.MemberIdentity> {
     if ('platform' in ref && ref.platform) {
-      const existing = await db('identities').select('member_id').where({ platform: ref.platform, external_id: ref.externalId }).first();
-      const id = existing ? (await repo.memberIdentities(db, [existing.member_id])).get(existing.member_id) : undefined;
+      const existing = await memberIdOfIdentity(db, ref.platform, ref.externalId);
+      const id = existing !== null ? (await repo.memberIdentities(db, [existing])).get(existing) : undefined;
       // A platform account not seen yet becomes a member through ingest, like any first activity
       // (memberId 0 until then: no signed-in manager can be that member).
-      return id && identityKey(id) === identityKey(ref) ? { ...id, ...ref, memberId: id.memberId } : { ...ref, memberId: existing?.member_id ?? 0, isBot: ref.isBot ?? false };
+      return id && identityKey(id) === identityKey(ref) ? { ...id, ...ref, memberId: id.memberId } : { ...ref, memberId: existing ?? 0, isBot: ref.isBot ?? false };
     }
     let memberId: number;
     if ('account' in ref) {
@@ -126,13 +145,7 @@ export function contributionsUseCases({ reads, lock, ingest, news, now, manualAw
       memberId = id;
     } else if ('memberId' in ref && ref.memberId !== undefined) memberId = ref.memberId;
     else {
-      const name = (ref as { name: string }).name.trim();
-      const byNumber = /^#?(\d+)$/.exec(name);
-      const found = byNumber ? [await repo.memberById(db, Number(byNumber[1]))].filter((m): m is MemberMatch => m !== null) : await repo.membersNamed(db, name, 6);
-      if (found.length === 0) throw new DomainError('not_found', `${field}: no member is called “${name}”`);
-      if (found.length > 1)
-        throw new DomainError('invalid_parameter', `${field}: several members match “${name}”: ${found.map((m) => `#${m.id} ${m.displayName} (${m.accounts})`).join('; ')} — give the number, e.g. #${found[0]!.id}`);
-      memberId = found[0]!.id;
+      memberId = (await memberNamed(db, (ref as { name: string }).name, field)).id;
     }
     const identity = (await repo.memberIdentities(db, [memberId])).get(memberId);
     if (!identity) throw new DomainError('not_found', `${field}: no member #${memberId}`);
@@ -241,10 +254,21 @@ export function contributionsUseCases({ reads, lock, ingest, news, now, manualAw
       const m = await repo.memberById(reads, id);
       if (m) members.set(id, m);
     }
-    const matches = rows.map((row, i): AttendeeMatch => {
-      const [id, how] = ids[i]!;
-      return { row, member: id === undefined ? null : (members.get(id) ?? null), how };
-    });
+    const matches = await Promise.all(
+      rows.map(async (row, i): Promise<AttendeeMatch> => {
+        const [id, how] = ids[i]!;
+        const picked = upload.picks?.get(row.line)?.trim();
+        if (id !== undefined || !picked) return { row, member: id === undefined ? null : (members.get(id) ?? null), how };
+        // A row the list could not match, named by the manager: the one member that name means, or why not.
+        try {
+          return { row, member: await memberNamed(reads, picked, 'member'), how: 'named by you', picked };
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          const why = error instanceof AmbiguousMember ? `“${picked}” fits several members: ${error.choices.map((m) => `#${m.id} ${m.displayName}`).join(', ')} — type the number` : error.message.replace(/^member: /, '');
+          return { row, member: null, how: why, picked };
+        }
+      }),
+    );
     const matched = matches.filter((m) => m.member).length;
     return { evidence, rows: matches, matched, unmatched: matches.length - matched };
   }
@@ -288,6 +312,7 @@ export function contributionsUseCases({ reads, lock, ingest, news, now, manualAw
 
   return {
     findMembers: (name) => repo.membersNamed(reads, name, 10),
+    member: (name, field = 'member') => memberNamed(reads, name, field),
     record: async (input, by) => (await recordMany([input], by))[0]!,
     recordMany,
     previewAttendees,

@@ -19,7 +19,7 @@ import type { Config } from '../config.js';
 import type { Badge } from '../domain/badges.js';
 import { DomainError } from '../domain/errors.js';
 import type { Tx } from '../db/knex.js';
-import { revokedAwardIds } from '../db/badges-repo.js';
+import { revokedAwardIds, sharedAward } from '../db/badges-repo.js';
 import { signingKey } from '../db/keys-repo.js';
 import type { WriteLock } from './write-lock.js';
 
@@ -64,22 +64,17 @@ export function urls(config: { community: Pick<Config['community'], 'siteUrl'> }
 
 /** An award as shared publicly. A hidden member's awards are not found; revoked ones are, and say so. */
 export async function findAward(db: Tx, catalog: readonly Badge[], id: number): Promise<AwardRecord> {
-  const row = await db('badge_awards as b')
-    .join('members as m', 'm.id', 'b.member_id')
-    .leftJoin('activities as a', 'a.id', 'b.activity_id')
-    .select('b.id', 'b.badge_id', 'b.member_id', 'b.awarded_at', 'b.revoked_at', 'm.display_name', 'm.hidden', 'a.source_url')
-    .where('b.id', id)
-    .first();
-  const badge = row && !row.hidden ? catalog.find((b) => b.id === row.badge_id) : undefined;
+  const row = await sharedAward(db, id);
+  const badge = row && !row.memberHidden ? catalog.find((b) => b.id === row.badgeId) : undefined;
   if (!row || !badge) throw new DomainError('not_found', 'badge award not found');
   return {
     id: row.id,
     badge,
-    memberId: row.member_id,
-    memberName: row.display_name,
-    awardedAt: Number(row.awarded_at),
-    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
-    evidenceUrl: row.source_url ?? null,
+    memberId: row.memberId,
+    memberName: row.memberName,
+    awardedAt: row.awardedAt,
+    revokedAt: row.revokedAt,
+    evidenceUrl: row.sourceUrl,
   };
 }
 

@@ -27,6 +27,22 @@ export function rng(seed: number): () => number {
   };
 }
 
+/** What demo members ask about. */
+const TOPICS = [
+  'How do I reset my API key?',
+  'Webhook retries arrive twice',
+  'Self-hosting behind nginx: 502 on login',
+  'Best way to migrate from v1 to v2?',
+  'Rate limit headers missing on 429',
+  'Can I export my data as CSV?',
+  'SSO with Okta keeps looping',
+  'Docker image fails on ARM',
+  'Where are the logs kept?',
+  'Dark mode for the dashboard?',
+  'Python SDK times out on large uploads',
+  'Pagination skips items when sorting by date',
+];
+
 const FIRST = ['Ada', 'Bo', 'Cai', 'Dee', 'Eli', 'Fen', 'Gus', 'Hana', 'Ivo', 'Jun', 'Kit', 'Lea', 'Max', 'Nia', 'Oli', 'Pia', 'Quin', 'Ria', 'Sol', 'Tao', 'Uma', 'Vik', 'Wren', 'Xia', 'Yuki', 'Zed'];
 const LAST = ['Stone', 'Rivers', 'Okafor', 'Lindqvist', 'Moreau', 'Tanaka', 'Silva', 'Novak', 'Haddad', 'Kim', 'Patel', 'Fischer', 'Costa', 'Ivanova', 'Byrne'];
 const DAY = 86_400_000;
@@ -92,7 +108,13 @@ export function demoCommunity(options: DemoOptions): ActivityInput[] {
       if (random() < 0.3) push('message_posted', asker, day + random() * DAY);
       if (random() >= asker.asks) continue;
       const askedAt = day + random() * DAY;
-      const question = push('question_asked', asker, askedAt, { subject: undefined });
+      // A title and a link, as real questions have (the managers' open-questions list shows them); taken from the count, not the random stream, so the community stays the same.
+      const topic = TOPICS[n % TOPICS.length]!;
+      const question = push('question_asked', asker, askedAt, {
+        subject: undefined,
+        payload: { title: topic },
+        url: asker.ref.platform === 'discourse' ? `https://forum.example.org/t/${n + 1}` : undefined,
+      });
       const qKey = question.key;
       // Helpers who have started helping, weighted by skill; staff step back as members step up.
       const helpers = present.filter((h) => h !== asker && h.helpsFrom <= askedAt && h.ref.platform === asker.ref.platform);

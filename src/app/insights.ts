@@ -36,6 +36,14 @@ import {
   stageChangesSince,
   stageCounts,
   type Filter,
+  accountsOfMembers,
+  activeChampionsAmong,
+  everChampions,
+  exportableMembers,
+  firstProductionOf,
+  heldBadgeIds,
+  reachOf,
+  visibleNames,
 } from '../db/insights-repo.js';
 import { inChunks } from '../db/bulk.js';
 import type { Tx } from '../db/knex.js';
@@ -100,19 +108,17 @@ export async function insights(db: Tx, q: InsightsQuery, timeZone: string, now: 
     questionsAndReplies(db, f, f.fromMs, f.toMs),
     pointsBySpace(db, f),
     monthlyPoints(db, f.from, f.to, f.platform),
-    db('champions').distinct('member_id'),
-    db('member_helped').select('member_id').count({ n: '*' }).where('helps', '>', 0).groupBy('member_id') as Promise<any[]>,
+    everChampions(db),
+    reachOf(db),
   ]);
 
   const cohortMembers = joins.map((j) => ({ firstSeen: j.firstSeen, cohort: monthOf(j.firstSeen), firstProduction: j.firstProduction })).filter((m) => inRange(m.cohort));
-  const championIds = new Set(champions.map((c: { member_id: number }) => c.member_id));
+  const championIds = champions;
   const lapseLine = now - 90 * 86_400_000;
   // Affinity as of the end of the range: the range's last month counts in full, earlier ones decay.
   const love = affinities(points, f.to.slice(0, 7));
-  const reachOf = new Map(reach.map((r: { member_id: number; n: number | string }) => [r.member_id, Number(r.n)]));
   // Named lists leave hidden members out (they still count in every total above).
-  const named: Array<{ id: number; display_name: string }> = await inChunks([...love.keys()], 2000, (c) => db('members').select('id', 'display_name').whereIn('id', c).andWhere('hidden', false));
-  const visible = new Map(named.map((m) => [m.id, m.display_name]));
+  const visible = await visibleNames(db, [...love.keys()]);
 
   return {
     range: { from: f.from.slice(0, 7), to: f.to.slice(0, 7), platform: f.platform },
@@ -131,7 +137,7 @@ export async function insights(db: Tx, q: InsightsQuery, timeZone: string, now: 
     spaces: spaces.sort((a, b) => a.month.localeCompare(b.month) || a.space.localeCompare(b.space)),
     topMembers: [...love.entries()]
       .filter(([id]) => visible.has(id))
-      .map(([id, value]) => ({ memberId: id, displayName: visible.get(id)!, affinity: value, reach: reachOf.get(id) ?? 0 }))
+      .map(([id, value]) => ({ memberId: id, displayName: visible.get(id)!, affinity: value, reach: reach.get(id) ?? 0 }))
       .sort((a, b) => b.affinity - a.affinity || a.memberId - b.memberId)
       .slice(0, 20),
   };
@@ -160,15 +166,14 @@ export interface ExportRow {
  * bots never. `leadsAbove` keeps members whose affinity reaches it.
  */
 export async function exportMembers(db: Tx, timeZone: string, now: number, options: { everyone: boolean; leadsAbove?: number }): Promise<ExportRow[]> {
-  const q = db('members as m').select('m.id', 'm.display_name', 'm.stage', 'm.first_seen_at').where({ 'm.is_bot': false, 'm.is_staff': false }).orderBy('m.id');
-  const members = await (options.everyone ? q : q.andWhere({ 'm.hidden': false, 'm.share_consent': true }));
+  const members = await exportableMembers(db, options.everyone);
   if (members.length === 0) return [];
-  const ids = members.map((m: { id: number }) => m.id);
+  const ids = members.map((m) => m.id);
   const month = periodStart('month', localDay(now, timeZone));
   // In chunks: an export can name every member, more than a statement can bind.
   const each = <R>(read: (chunk: number[]) => Promise<R[]>) => inChunks(ids, 2000, read);
   const [identities, scores, monthly, badges, champions, reach, firsts] = await Promise.all([
-    each((c) => db('identities').select('member_id', 'platform', 'external_id', 'username').whereIn('member_id', c).orderBy('id')),
+    accountsOfMembers(db, ids),
     each((c) =>
       pointsInWindows(db, c, [
         { period: 'all', start: 'all' },
@@ -176,41 +181,38 @@ export async function exportMembers(db: Tx, timeZone: string, now: number, optio
       ]),
     ),
     monthlyPoints(db, addMonths(month, -11)),
-    each((c) => db('badge_awards').select('member_id', 'badge_id').whereIn('member_id', c).whereNull('revoked_at')),
-    each((c) => db('champions').select('member_id').whereIn('member_id', c).andWhere('status', 'active')),
-    each((c) => db('member_helped').select('member_id').count({ n: '*' }).whereIn('member_id', c).andWhere('helps', '>', 0).groupBy('member_id') as Promise<any[]>),
-    each((c) => db('member_days').select('member_id').min({ at: 'produced_at' }).whereIn('member_id', c).andWhere('produced', '>', 0).groupBy('member_id') as Promise<any[]>),
+    heldBadgeIds(db, ids),
+    activeChampionsAmong(db, ids),
+    reachOf(db, ids),
+    firstProductionOf(db, ids),
   ]);
   const love = affinities(monthly, month.slice(0, 7));
   const iso = (ms: unknown) => (ms === null || ms === undefined ? '' : new Date(Number(ms)).toISOString());
   // Lookups by member, so an export of many members stays linear.
-  const accounts = new Map<string, { external_id: string; username: string | null }>();
-  for (const i of identities) if (!accounts.has(`${i.member_id}|${i.platform}`)) accounts.set(`${i.member_id}|${i.platform}`, i);
+  const accounts = new Map<string, { externalId: string; username: string | null }>();
+  for (const i of identities) if (!accounts.has(`${i.memberId}|${i.platform}`)) accounts.set(`${i.memberId}|${i.platform}`, i);
   const pointsOf = new Map(scores.map((s) => [`${s.memberId}|${s.period}`, s.points]));
   const badgesOf = new Map<number, string[]>();
-  for (const b of badges) badgesOf.set(b.member_id, [...(badgesOf.get(b.member_id) ?? []), b.badge_id]);
-  const championIds = new Set(champions.map((c: { member_id: number }) => c.member_id));
-  const reachOf = new Map(reach.map((r: { member_id: number; n: number | string }) => [r.member_id, Number(r.n)]));
-  const firstOf = new Map(firsts.map((f: { member_id: number; at: number }) => [f.member_id, f.at]));
-  const rows = members.map((m: { id: number; display_name: string; stage: string | null; first_seen_at: number | null }): ExportRow => {
+  for (const b of badges) badgesOf.set(b.memberId, [...(badgesOf.get(b.memberId) ?? []), b.badgeId]);
+  const rows = members.map((m): ExportRow => {
     const account = (platform: string) => accounts.get(`${m.id}|${platform}`);
     const points = (period: string) => pointsOf.get(`${m.id}|${period}`) ?? 0;
     return {
       member_id: m.id,
-      display_name: m.display_name,
-      discord_id: account('discord')?.external_id ?? '',
+      display_name: m.displayName,
+      discord_id: account('discord')?.externalId ?? '',
       discord_username: account('discord')?.username ?? '',
-      discourse_id: account('discourse')?.external_id ?? '',
+      discourse_id: account('discourse')?.externalId ?? '',
       discourse_username: account('discourse')?.username ?? '',
       stage: m.stage ?? '',
       points_all_time: points('all'),
       points_this_month: points('month'),
       affinity: love.get(m.id) ?? 0,
-      reach: reachOf.get(m.id) ?? 0,
+      reach: reach.get(m.id) ?? 0,
       badges: (badgesOf.get(m.id) ?? []).join(' '),
-      champion: championIds.has(m.id),
-      first_seen: iso(m.first_seen_at),
-      first_contribution: iso(firstOf.get(m.id)),
+      champion: champions.has(m.id),
+      first_seen: iso(m.firstSeenAt),
+      first_contribution: iso(firsts.get(m.id)),
     };
   });
   return options.leadsAbove === undefined ? rows : rows.filter((r) => r.affinity >= options.leadsAbove!);

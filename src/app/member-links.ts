@@ -13,7 +13,20 @@ import type { Platform } from '../domain/kinds.js';
 import { syncExcluded } from '../db/fair-play-repo.js';
 import { identityKey, refreshMemberFlags, resolveMembers } from '../db/identities-repo.js';
 import type { Tx } from '../db/knex.js';
+import {
+  accountsOfMember,
+  countUnmerged,
+  findLinkCode,
+  insertLinkCode,
+  insertSplitMember,
+  markLinkCodeUsed,
+  markMergedInto,
+  memberNow,
+  platformsOf,
+  sharedUsernames,
+} from '../db/links-repo.js';
 import { moveMemberRows, splitMemberRows } from '../db/member-rows.js';
+import { isMemberHidden, setMemberHidden } from '../db/members-repo.js';
 import type { PipelineRules } from './award-pipeline.js';
 import { rebuildMembers } from './member-rebuild.js';
 import type { WriteLock } from './write-lock.js';
@@ -35,15 +48,14 @@ export interface MergeResult {
 
 async function merge(trx: Tx, keep: number, gone: number, deps: LinkDeps): Promise<MergeResult> {
   if (keep === gone) throw new DomainError('conflict', 'these accounts already belong to one member');
-  const [a, b] = await Promise.all([trx('identities').select('platform').where({ member_id: keep }), trx('identities').select('platform').where({ member_id: gone })]);
-  const both = a.map((r: { platform: string }) => r.platform).filter((p: string) => b.some((r: { platform: string }) => r.platform === p));
+  const [a, b] = await Promise.all([platformsOf(trx, keep), platformsOf(trx, gone)]);
+  const both = a.filter((p) => b.includes(p));
   // One account per platform per member: that is what lets a merge be undone by platform.
   if (both.length) throw new DomainError('conflict', `both members have a ${both[0]} account; a member holds one account per platform`);
   await moveMemberRows(trx, keep, gone);
-  const goneRow = await trx('members').select('hidden').where({ id: gone }).first();
   // Privacy follows the stricter choice.
-  if (goneRow?.hidden) await trx('members').where({ id: keep }).update({ hidden: true });
-  await trx('members').where({ id: gone }).update({ merged_into: keep, hidden: true, display_name: `Merged into #${keep}`, origin: `merged:${gone}` });
+  if (await isMemberHidden(trx, gone)) await setMemberHidden(trx, keep, true);
+  await markMergedInto(trx, gone, keep);
   await refreshMemberFlags(trx, [keep]);
   // An exclusion moved with the rows: the stayer is excluded now (before the rebuild judges badges).
   await syncExcluded(trx, [keep, gone]);
@@ -60,7 +72,7 @@ export function memberLinks(db: Tx, deps: LinkDeps) {
         const memberId = (await resolveMembers(trx, [discord], deps.memberOptions())).get(identityKey(discord))!;
         const code = Array.from({ length: 8 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
         const expiresAt = deps.memberOptions().now + CODE_MS;
-        await trx('link_codes').insert({ code_hash: hash(code), member_id: memberId, expires_at: expiresAt });
+        await insertLinkCode(trx, hash(code), memberId, expiresAt);
         return { code, expiresAt };
       });
     },
@@ -72,42 +84,36 @@ export function memberLinks(db: Tx, deps: LinkDeps) {
     async linkWithCode(code: string, discourse: IdentityRef): Promise<MergeResult> {
       return lock.run(async (trx) => {
         const now = deps.memberOptions().now;
-        const row = await trx('link_codes').where({ code_hash: hash(code) }).first();
-        if (!row || row.used_at !== null || Number(row.expires_at) < now) throw new DomainError('invalid_parameter', 'code: unknown, used or expired — ask for a new one with /link in Discord');
-        await trx('link_codes').where({ code_hash: row.code_hash }).update({ used_at: now });
+        const row = await findLinkCode(trx, hash(code));
+        if (!row || row.usedAt !== null || row.expiresAt < now) throw new DomainError('invalid_parameter', 'code: unknown, used or expired — ask for a new one with /link in Discord');
+        await markLinkCodeUsed(trx, row.codeHash, now);
         const forumMember = (await resolveMembers(trx, [discourse], deps.memberOptions())).get(identityKey(discourse))!;
-        const discordMember = (await trx('members').select('id', 'merged_into').where({ id: row.member_id }).first())!;
-        return merge(trx, discordMember.merged_into ?? discordMember.id, forumMember, deps);
+        return merge(trx, await memberNow(trx, row.memberId), forumMember, deps);
       });
     },
 
     /** A manager joins two members (the first one stays). */
     merge: (keep: number, gone: number): Promise<MergeResult> =>
       lock.run(async (trx) => {
-        const found = await trx('members').select('id').whereIn('id', [keep, gone]).whereNull('merged_into');
-        if (found.length !== 2) throw new DomainError('not_found', 'both members must exist and not be merged already');
+        if ((await countUnmerged(trx, [keep, gone])) !== 2) throw new DomainError('not_found', 'both members must exist and not be merged already');
         return merge(trx, keep, gone, deps);
       }),
 
     /** Undo a merge for one platform: that account and its activities become a member of their own again. */
     unmerge: (memberId: number, platform: Platform): Promise<MergeResult> =>
       lock.run(async (trx) => {
-        const identities = await trx('identities').select('id', 'platform', 'external_id', 'display_name', 'username').where({ member_id: memberId });
-        const leaving = identities.find((i: { platform: string }) => i.platform === platform);
+        const identities = await accountsOfMember(trx, memberId);
+        const leaving = identities.find((i) => i.platform === platform);
         if (!leaving || identities.length < 2) throw new DomainError('invalid_parameter', `platform: member #${memberId} has no ${platform} account to split off`);
         const { hiddenByDefault, now } = deps.memberOptions();
         // The split-off account keeps the member's choice to be hidden, and a community that hides
         // new members hides this one too: a split never puts anyone on the boards.
-        const { hidden } = await trx('members').select('hidden').where({ id: memberId }).first();
-        const [row] = await trx('members')
-          .insert({
-            origin: `${platform}|${leaving.external_id}|split:${now}`,
-            display_name: leaving.display_name || leaving.username || leaving.external_id,
-            hidden: Boolean(hidden) || hiddenByDefault,
-            created_at: now,
-          })
-          .returning('id');
-        const split = typeof row === 'object' ? row.id : row;
+        const split = await insertSplitMember(trx, {
+          origin: `${platform}|${leaving.externalId}|split:${now}`,
+          displayName: leaving.displayName || leaving.username || leaving.externalId,
+          hidden: (await isMemberHidden(trx, memberId)) || hiddenByDefault,
+          createdAt: now,
+        });
         await splitMemberRows(trx, memberId, split, platform);
         await refreshMemberFlags(trx, [memberId, split]);
         await rebuildMembers(trx, deps.rules, [memberId, split], now);
@@ -116,20 +122,10 @@ export function memberLinks(db: Tx, deps: LinkDeps) {
 
     /** Members on different platforms sharing a username: suggestions for a manager, never merged by themselves. */
     async suggestions(): Promise<Array<{ username: string; members: Array<{ id: number; platform: string; displayName: string }> }>> {
-      const rows = await db('identities as i')
-        .join('members as m', 'm.id', 'i.member_id')
-        .select('i.username', 'i.platform', 'm.id', 'm.display_name')
-        .whereNotNull('i.username')
-        .whereNull('m.merged_into')
-        .whereIn(
-          db.raw('LOWER(i.username)') as never,
-          db('identities').select(db.raw('LOWER(username)')).whereNotNull('username').groupBy(db.raw('LOWER(username)')).havingRaw('COUNT(DISTINCT member_id) > 1'),
-        )
-        .orderBy([{ column: 'i.username' }, { column: 'm.id' }]);
       const byName = new Map<string, Array<{ id: number; platform: string; displayName: string }>>();
-      for (const r of rows) {
+      for (const r of await sharedUsernames(db)) {
         const key = String(r.username).toLowerCase();
-        byName.set(key, [...(byName.get(key) ?? []), { id: r.id, platform: r.platform, displayName: r.display_name }]);
+        byName.set(key, [...(byName.get(key) ?? []), { id: r.memberId, platform: r.platform, displayName: r.displayName }]);
       }
       return [...byName.entries()].map(([username, members]) => ({ username, members }));
     },

@@ -15,11 +15,11 @@ import { inChunks } from '../db/bulk.js';
 import { botMembers } from '../db/identities-repo.js';
 import type { Tx } from '../db/knex.js';
 import { actorsToward, ledgerOf } from '../db/ledger-repo.js';
-import { DERIVED_TABLES } from '../db/member-tables.js';
+import { clearDerivedOf } from '../db/derived-repo.js';
 import { advanceFirsts, applyHelped, applyMemberDays } from '../db/member-facts-repo.js';
 import { ensureCalendarDays, rollUpMemberScores } from '../db/scores-rollup.js';
 import type { PipelineRules } from './award-pipeline.js';
-import { judgeAgain, UNDERIVED_MEMBER } from './recompute.js';
+import { judgeAgain } from './recompute.js';
 
 /** Rebuild `seed` and every member their change reaches, inside the caller's transaction; returns who was rebuilt. */
 export async function rebuildMembers(trx: Tx, config: PipelineRules, seed: readonly number[], asOf: number): Promise<number[]> {
@@ -57,8 +57,7 @@ async function partnersChanged(trx: Tx, ids: readonly number[], awards: readonly
 /** Replace the members' derived rows with ones built from `awards`, then judge their journeys and badges again. */
 async function rewrite(trx: Tx, config: PipelineRules, ids: readonly number[], awards: readonly AwardRow[], asOf: number): Promise<void> {
   await inChunks(ids, 1000, async (chunk) => {
-    for (const table of DERIVED_TABLES) await trx(table).whereIn('member_id', chunk).delete();
-    await trx('members').whereIn('id', chunk).update(UNDERIVED_MEMBER);
+    await clearDerivedOf(trx, chunk);
     return [];
   });
   await insertAwards(trx, awards);

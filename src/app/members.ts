@@ -1,17 +1,24 @@
 /** Member profiles for the API and pages. A hidden member is not found, even by id. */
+import type { Stage } from '../domain/stages.js';
 import { DomainError } from '../domain/errors.js';
 import type { Platform } from '../domain/kinds.js';
 import { localDay, PERIODS, periodStart } from '../domain/periods.js';
-import type { Stage } from '../domain/stages.js';
 import type { Badge, Tier } from '../domain/badges.js';
 import { badgesOfMember, type MemberBadge } from '../db/badges-repo.js';
-import { recentContributions } from '../db/evidence-repo.js';
+import { candidateFacts, recentContributions } from '../db/evidence-repo.js';
 import type { Tx } from '../db/knex.js';
-import { identityKey, memberIdOfIdentity, membersOnPlatform, resolveMembers, setShareConsent, shareConsentOf, type MemberOnPlatform } from '../db/identities-repo.js';
+import { identitiesOf, identityKey, memberIdOfIdentity, membersOnPlatform, resolveMembers, type MemberOnPlatform } from '../db/identities-repo.js';
 import type { IdentityRef } from '../domain/activity.js';
 import { deleteMember, exportMember } from './personal-data.js';
 import { setHidden } from './privacy.js';
 import type { WriteLock } from './write-lock.js';
+import { rankCardOf, type RankCard } from './rank-card.js';
+import { avatarUrl, firstAvatar, profileUrl } from '../domain/avatars.js';
+import { addMonths } from '../domain/periods.js';
+import { stageProgress, type StageProgress } from '../domain/stage-progress.js';
+import { DEFAULT_STAGE_RULES, type StageRules } from '../domain/stages.js';
+import { firstOccurrences } from '../db/ledger-repo.js';
+import { memberProfileRow, setShareConsent, shareConsentOf } from '../db/members-repo.js';
 import { memberPoints, placeOfIdentity, ranksOn } from '../db/scores-repo.js';
 import { transitionsOf } from '../db/stages-repo.js';
 
@@ -26,12 +33,35 @@ export interface EarnedBadge {
   earnedBy: { kind: string; url: string | null } | null;
 }
 
+/** One badge however many times it was earned ("Podium ×5"), newest first. */
+export interface BadgeGroup {
+  id: string;
+  name: string;
+  tier: Tier;
+  count: number;
+  /** The newest award: its day and its public page /badges/awards/<awardId>. */
+  newestAt: string;
+  awardId: number;
+  /** The badge's image. */
+  image: string;
+  /** What earned the newest award (kind, and a link when it has one). */
+  earnedBy: EarnedBadge['earnedBy'];
+}
+
 export interface MemberProfile {
   id: number;
   displayName: string;
+  /** The member's face from their oldest identity that has one; null: none (pages draw initials). */
+  avatarUrl: string | null;
   stage: Stage | null;
+  /** What the next stage still needs, from the ladder's rules. */
+  progress: StageProgress;
+  /** The numbers managers see for nominations: accepted answers (all time), distinct members helped, active months in the ladder's window. */
+  numbers: { acceptedAnswers: number; membersHelped: number; activeMonths: number };
   /** Standing badge awards, newest first. */
   badges: EarnedBadge[];
+  /** The same, one entry per badge. */
+  badgeGroups: BadgeGroup[];
   stages: Array<{ stage: Stage; at: string }>;
   points: Record<(typeof PERIODS)[number], number>;
   /** Dense rank on this month's and the all-time board; null when not on it (staff, bots, no points). */
@@ -39,8 +69,30 @@ export interface MemberProfile {
   /** The first steps of the journey: first seen, first question, first answer. */
   firsts: { seen: string | null; question: string | null; answer: string | null };
   /** Latest contributions for others, with links back to where they happened. */
-  recent: Array<{ kind: string; at: string; url: string | null; points: number }>;
-  identities: Array<{ platform: Platform; externalId: string; username: string | null }>;
+  recent: Array<{ kind: string; at: string; url: string | null; points: number; title: string | null }>;
+  identities: Array<{ platform: Platform; externalId: string; username: string | null; profileUrl: string | null; avatarUrl: string | null }>;
+}
+
+/** What profiles need from the configuration: the forum's address (avatars, profile links) and the ladder's rules. */
+export interface ProfileLook {
+  forumUrl: string | null;
+  stages: StageRules;
+}
+
+const AVATAR_SIZE = 160;
+
+/** Awards grouped by badge, the most recently earned badge first. */
+export function groupBadges(badges: readonly EarnedBadge[]): BadgeGroup[] {
+  const groups = new Map<string, BadgeGroup>();
+  for (const b of badges) {
+    const g = groups.get(b.id);
+    if (!g) groups.set(b.id, { id: b.id, name: b.name, tier: b.tier, count: 1, newestAt: b.awardedAt, awardId: b.awardId, image: `/badges/${b.id}.svg`, earnedBy: b.earnedBy });
+    else {
+      g.count++;
+      if (b.awardedAt > g.newestAt) Object.assign(g, { newestAt: b.awardedAt, awardId: b.awardId, earnedBy: b.earnedBy });
+    }
+  }
+  return [...groups.values()].sort((a, b) => b.newestAt.localeCompare(a.newestAt) || b.awardId - a.awardId);
 }
 
 const notFound = () => new DomainError('not_found', 'member not found');
@@ -54,12 +106,13 @@ export function earned(awards: readonly MemberBadge[], catalog: readonly Badge[]
   });
 }
 
-export async function getMember(db: Tx, id: number, timeZone: string, now: number, catalog: readonly Badge[]): Promise<MemberProfile> {
-  const member = await db('members').where({ id }).first();
+export async function getMember(db: Tx, id: number, timeZone: string, now: number, catalog: readonly Badge[], look: ProfileLook = { forumUrl: null, stages: DEFAULT_STAGE_RULES }): Promise<MemberProfile> {
+  const member = await memberProfileRow(db, id);
   if (!member || member.hidden) throw notFound();
   const today = localDay(now, timeZone);
-  const [identities, journeys, points, badges, firsts, recent] = await Promise.all([
-    db('identities').select('platform', 'external_id', 'username').where({ member_id: id }).orderBy('id'),
+  const since = addMonths(periodStart('month', today), -(look.stages.advocateMonthWindow - 1));
+  const [identities, journeys, points, badges, firsts, recent, [facts]] = await Promise.all([
+    identitiesOf(db, [id]).then((m) => m.get(id) ?? []),
     transitionsOf(db, [id]),
     memberPoints(
       db,
@@ -67,36 +120,45 @@ export async function getMember(db: Tx, id: number, timeZone: string, now: numbe
       PERIODS.map((period) => ({ period, start: periodStart(period, today) })),
     ),
     badgesOfMember(db, id),
-    db('activities').select('kind').min({ at: 'occurred_at' }).where({ member_id: id }).whereIn('kind', ['question_asked', 'answer_posted']).groupBy('kind'),
+    firstOccurrences(db, id, ['question_asked', 'answer_posted']),
     recentContributions(db, id, RECENT),
+    candidateFacts(db, [id], since),
   ]);
-  const rank = await monthAndAllTimeRanks(db, !member.is_staff && !member.is_bot, points, today);
+  const rank = await monthAndAllTimeRanks(db, !member.isStaff && !member.isBot, points, today);
   const firstOf = (kind: string) => {
-    const row = (firsts as Array<{ kind: string; at: number | string }>).find((f) => f.kind === kind);
-    return row ? iso(Number(row.at)) : null;
+    const at = firsts.get(kind);
+    return at === undefined ? null : iso(at);
   };
+  const shown = earned(badges, catalog);
+  const numbers = { acceptedAnswers: facts?.acceptedAnswers ?? 0, membersHelped: facts?.reach ?? 0, activeMonths: facts?.activeMonths ?? 0 };
   return {
     id: member.id,
-    displayName: member.display_name,
+    displayName: member.displayName,
+    avatarUrl: firstAvatar(identities, AVATAR_SIZE, look.forumUrl),
     stage: member.stage,
-    badges: earned(badges, catalog),
+    progress: stageProgress(member.stage, { activeMonths: numbers.activeMonths, reach: numbers.membersHelped }, look.stages),
+    numbers,
+    badges: shown,
+    badgeGroups: groupBadges(shown),
     stages: (journeys.get(id) ?? []).map((t) => ({ stage: t.stage, at: new Date(t.at).toISOString() })),
     points: points as MemberProfile['points'],
     rank,
-    firsts: { seen: member.first_seen_at === null ? null : iso(Number(member.first_seen_at)), question: firstOf('question_asked'), answer: firstOf('answer_posted') },
-    recent: recent.map((c) => ({ kind: c.kind, at: iso(c.at), url: c.url, points: c.points })),
-    identities: identities.map((i: { platform: Platform; external_id: string; username: string | null }) => ({
+    firsts: { seen: member.firstSeenAt === null ? null : iso(member.firstSeenAt), question: firstOf('question_asked'), answer: firstOf('answer_posted') },
+    recent: recent.map((c) => ({ kind: c.kind, at: iso(c.at), url: c.url, points: c.points, title: c.title })),
+    identities: identities.map((i) => ({
       platform: i.platform,
-      externalId: i.external_id,
+      externalId: i.externalId,
       username: i.username,
+      profileUrl: profileUrl(i, look.forumUrl),
+      avatarUrl: avatarUrl(i, AVATAR_SIZE, look.forumUrl),
     })),
   };
 }
 
-export async function lookupMember(db: Tx, platform: Platform, externalId: string, timeZone: string, now: number, catalog: readonly Badge[]): Promise<MemberProfile> {
+export async function lookupMember(db: Tx, platform: Platform, externalId: string, timeZone: string, now: number, catalog: readonly Badge[], look?: ProfileLook): Promise<MemberProfile> {
   const memberId = await memberIdOfIdentity(db, platform, externalId);
   if (memberId === null) throw notFound();
-  return getMember(db, memberId, timeZone, now, catalog);
+  return getMember(db, memberId, timeZone, now, catalog, look);
 }
 
 const NEWEST_BADGES = 3;
@@ -162,6 +224,8 @@ export async function standingOf(db: Tx, platform: Platform, externalId: string,
 /** What a member does about themself and what the site shows of one member (Flywheel's `members`). */
 export interface Members {
   profile(id: number): Promise<MemberProfile>;
+  /** What a member's rank card shows (hidden members are not found). */
+  rankCard(id: number): Promise<RankCard>;
   lookup(platform: Platform, externalId: string): Promise<MemberProfile>;
   standing(platform: Platform, externalId: string): Promise<Standing | null>;
   /** The member behind an identity, created if new (sign-in). */
@@ -181,15 +245,20 @@ export interface Members {
 export interface MembersDeps {
   lock: WriteLock;
   badges: readonly Badge[];
+  /** The ladder's rules (what the next stage still needs) and the forum's address (avatars, profile links). */
+  stages: StageRules;
+  forumUrl: string | null;
   timeZone: string;
   memberOptions: () => { hiddenByDefault: boolean; now: number };
   now: () => number;
 }
 
-export function membersUseCases(reads: Tx, { lock, badges, timeZone, memberOptions, now }: MembersDeps): Members {
+export function membersUseCases(reads: Tx, { lock, badges, stages, forumUrl, timeZone, memberOptions, now }: MembersDeps): Members {
+  const look: ProfileLook = { forumUrl, stages };
   return {
-    profile: (id) => getMember(reads, id, timeZone, now(), badges),
-    lookup: (platform, externalId) => lookupMember(reads, platform, externalId, timeZone, now(), badges),
+    profile: (id) => getMember(reads, id, timeZone, now(), badges, look),
+    rankCard: (id) => rankCardOf(reads, id, timeZone, now(), badges, stages, forumUrl),
+    lookup: (platform, externalId) => lookupMember(reads, platform, externalId, timeZone, now(), badges, look),
     standing: (platform, externalId) => standingOf(reads, platform, externalId, timeZone, now(), badges),
     resolve: (identity) => lock.run(async (trx) => (await resolveMembers(trx, [identity], memberOptions())).get(identityKey(identity))!),
     setHidden: (identity, hidden) => setHidden(lock, identity, hidden, memberOptions()),

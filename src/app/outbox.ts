@@ -5,13 +5,18 @@
  * Retry-After) delays a grant, never loses it and never blocks ingestion.
  */
 import type { Badge } from '../domain/badges.js';
-import { IN_LIST, inChunks, insertRows } from '../db/bulk.js';
 import type { Tx } from '../db/knex.js';
-import type { WriteLock } from './write-lock.js';
+import { claimDue, enqueueOutbox, finishClaim, grantFacts, membersWithForumAccount, type Finish } from '../db/outbox-repo.js';
 
 export const DISCOURSE_BADGE = 'discourse_user_badge';
 const MAX_BACKOFF_MS = 3_600_000;
 const BATCH = 25;
+/**
+ * How long a claimed row is held by its sender. A send takes at most the forum client's timeout
+ * (15 s); a lease far beyond it means a live sender never loses a row it is still sending, and a
+ * sender that died is replaced within minutes.
+ */
+export const OUTBOX_LEASE_MS = 120_000;
 
 export interface WriteBackGrant {
   awardId: number;
@@ -23,16 +28,9 @@ export interface WriteBackGrant {
 export async function enqueueWriteBack(db: Tx, catalog: readonly Badge[], grants: readonly WriteBackGrant[], now: number): Promise<void> {
   const mapped = grants.filter((g) => catalog.find((b) => b.id === g.badgeId)?.discourse);
   if (mapped.length === 0) return;
-  // A recompute or a period closing grants for any number of members: lists and rows go in chunks.
-  const onForum = new Set(
-    (
-      await inChunks([...new Set(mapped.map((g) => g.memberId))], IN_LIST, (chunk) =>
-        db('identities').distinct('member_id').where('platform', 'discourse').whereIn('member_id', chunk),
-      )
-    ).map((r: { member_id: number }) => r.member_id),
-  );
-  const rows = mapped.filter((g) => onForum.has(g.memberId)).map((g) => [`discourse:user_badge:${g.awardId}`, DISCOURSE_BADGE, JSON.stringify(g), now, now]);
-  await insertRows(db, 'outbox', ['key', 'kind', 'payload', 'next_attempt_at', 'created_at'], rows, { onConflict: 'ON CONFLICT ("key") DO NOTHING' });
+  const onForum = await membersWithForumAccount(db, mapped.map((g) => g.memberId));
+  const rows = mapped.filter((g) => onForum.has(g.memberId)).map((g) => ({ key: `discourse:user_badge:${g.awardId}`, kind: DISCOURSE_BADGE, payload: JSON.stringify(g) }));
+  await enqueueOutbox(db, rows, now);
 }
 
 export interface SendResult {
@@ -45,38 +43,46 @@ export interface SendResult {
 
 export type Sender = (grant: { username: string; discourseBadgeId: number; awardId: number }) => Promise<SendResult>;
 
-/** The Discourse badge id a Flywheel badge is granted as (a number in the catalog, or the id `sync-badges` stored). */
-async function discourseIdOf(db: Tx, badge: Badge | undefined): Promise<number | null> {
-  if (!badge?.discourse) return null;
-  if (typeof badge.discourse === 'number') return badge.discourse;
-  const row = await db('settings').select('value').where({ key: `discourse_badge:${badge.id}` }).first();
-  return row ? Number(row.value) : null;
+export interface OutboxPorts {
+  /** Where claims and outcomes are written (never behind the write lock: they decide no points). */
+  writer: Tx;
+  reads: Tx;
+  /** Who claims: unique to this process (and run), so only this sender may finish what it claimed. */
+  claimant: string;
+  leaseMs?: number;
 }
 
-/** Send what is due; returns how many were delivered. Each row's outcome is saved as it happens. */
-export async function deliverOutbox(db: Tx, lock: WriteLock, catalog: readonly Badge[], send: Sender, now: () => number): Promise<number> {
-  const due = await db('outbox').select('*').where({ status: 'pending', kind: DISCOURSE_BADGE }).andWhere('next_attempt_at', '<=', now()).orderBy('id').limit(BATCH);
+/** The Discourse badge id a Flywheel badge is granted as (a number in the catalog, or the id `sync-badges` stored). */
+const discourseIdOf = (badge: Badge | undefined, stored: string | null): number | null =>
+  !badge?.discourse ? null : typeof badge.discourse === 'number' ? badge.discourse : stored === null ? null : Number(stored);
+
+/**
+ * Send what is due; returns how many were delivered. Each row is claimed before it is sent and its
+ * outcome saved by its claimant as it happens, so any number of processes may run this at once
+ * and each grant is sent once.
+ */
+export async function deliverOutbox(ports: OutboxPorts, catalog: readonly Badge[], send: Sender, now: () => number): Promise<number> {
+  const { writer, reads, claimant, leaseMs = OUTBOX_LEASE_MS } = ports;
   let delivered = 0;
-  for (const row of due) {
+  for (let n = 0; n < BATCH; n++) {
+    const row = await claimDue(writer, { kind: DISCOURSE_BADGE, now: now(), claimant, leaseMs });
+    if (!row) break;
     const grant = JSON.parse(row.payload) as WriteBackGrant;
-    const [identity, badgeId, award] = await Promise.all([
-      db('identities').select('username').where({ member_id: grant.memberId, platform: 'discourse' }).first(),
-      discourseIdOf(db, catalog.find((b) => b.id === grant.badgeId)),
-      db('badge_awards').select('revoked_at').where({ id: grant.awardId }).first(),
-    ]);
+    const badge = catalog.find((b) => b.id === grant.badgeId);
+    const facts = await grantFacts(reads, grant.memberId, grant.awardId, `discourse_badge:${grant.badgeId}`);
+    const badgeId = discourseIdOf(badge, facts.setting);
     let result: SendResult;
-    if (!award || award.revoked_at !== null) result = { ok: true, final: true, error: 'award revoked before delivery: not granted' };
-    else if (!identity?.username) result = { ok: false, error: 'the member has no Discourse username (yet)' };
+    if (!facts.awardStands) result = { ok: true, final: true, error: 'award revoked before delivery: not granted' };
+    else if (!facts.username) result = { ok: false, error: 'the member has no Discourse username (yet)' };
     else if (badgeId === null) result = { ok: false, error: `badge ${grant.badgeId} has no Discourse badge yet: run flywheel discourse sync-badges` };
-    else result = await send({ username: identity.username, discourseBadgeId: badgeId, awardId: grant.awardId });
+    else result = await send({ username: facts.username, discourseBadgeId: badgeId, awardId: grant.awardId });
     const attempts = row.attempts + 1;
-    await lock.run(async (trx) => {
-      if (result.ok || result.final) await trx('outbox').where({ id: row.id }).update({ status: 'done', attempts, done_at: now(), last_error: result.error ?? null });
-      else {
-        const backoff = result.retryAfterMs ?? Math.min(MAX_BACKOFF_MS, 30_000 * 2 ** (attempts - 1));
-        await trx('outbox').where({ id: row.id }).update({ attempts, next_attempt_at: now() + backoff, last_error: result.error ?? 'failed' });
-      }
-    });
+    const outcome: Finish =
+      result.ok || result.final
+        ? { done: true, attempts, at: now(), error: result.error ?? null }
+        : { done: false, attempts, nextAttemptAt: now() + (result.retryAfterMs ?? Math.min(MAX_BACKOFF_MS, 30_000 * 2 ** (attempts - 1))), error: result.error ?? 'failed' };
+    // False only when this sender outlived its lease and another took the row over: nothing to record.
+    await finishClaim(writer, row.id, claimant, outcome);
     if (result.ok) delivered++;
   }
   return delivered;

@@ -4,12 +4,14 @@
  * gives and loses is said once, in src/db/member-tables.ts.
  */
 import type { Tx } from '../db/knex.js';
+import { audit } from '../db/champions-repo.js';
 import { eraseMemberRows, memberRows } from '../db/member-rows.js';
+import { markMemberDeleted, memberRecord } from '../db/members-repo.js';
 import type { WriteLock } from './write-lock.js';
 
 export async function exportMember(db: Tx, memberId: number): Promise<Record<string, unknown>> {
   const [member, rows] = await Promise.all([
-    db('members').select('id', 'display_name', 'hidden', 'excluded', 'stage', 'stage_since', 'first_seen_at', 'first_participated_at', 'created_at').where({ id: memberId }).first(),
+    memberRecord(db, memberId),
     memberRows(db, memberId),
   ]);
   return { exportedAt: new Date().toISOString(), member, ...rows };
@@ -18,9 +20,7 @@ export async function exportMember(db: Tx, memberId: number): Promise<Record<str
 export async function deleteMember(lock: WriteLock, memberId: number, now: number): Promise<void> {
   await lock.run(async (trx) => {
     await eraseMemberRows(trx, memberId);
-    await trx('members')
-      .where({ id: memberId })
-      .update({ display_name: 'Deleted member', origin: `deleted:${memberId}`, hidden: true });
-    await trx('audit_log').insert({ at: now, actor_member_id: memberId, actor: 'member', action: 'deleted', subject_type: 'member', subject_id: memberId, note: 'personal data deleted on request' });
+    await markMemberDeleted(trx, memberId);
+    await audit(trx, { at: now, actorMemberId: memberId, actor: 'member', action: 'deleted', subjectType: 'member', subjectId: memberId, note: 'personal data deleted on request' });
   });
 }

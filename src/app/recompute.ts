@@ -9,13 +9,14 @@ import { rollUpAllScores } from '../db/scores-rollup.js';
 import { withIndexesBuiltAfter } from '../db/rebuild-indexes.js';
 import type { Tx } from '../db/knex.js';
 import { readLedger } from '../db/ledger-repo.js';
-import { DERIVED_TABLES } from '../db/member-tables.js';
+import { clearAllDerived } from '../db/derived-repo.js';
+import { clearClosures } from '../db/badges-repo.js';
+import { allMemberIds } from '../db/members-repo.js';
+import { membersDueForReview } from '../db/stages-repo.js';
 import { applyLedgerBatch, refreshStages, type PipelineRules, type StageMove } from './award-pipeline.js';
 import { awardBadges, closePeriods } from './badge-awarding.js';
 import type { WriteLock } from './write-lock.js';
 
-/** What members carry that is derived from the ledger (the derived tables are listed in src/db/member-tables.ts). */
-export const UNDERIVED_MEMBER = { stage: null, stage_since: null, first_seen_at: null, first_participated_at: null, stage_evaluated_at: null };
 const CHUNK = 5000;
 
 export interface RecomputeResult {
@@ -42,8 +43,7 @@ export async function recompute(
 export async function rebuild(trx: Tx, config: PipelineRules, asOf: number, onProgress: (done: number) => void = () => {}): Promise<RecomputeResult> {
   // Indexes that only boards and badges read are built once after the writes, not kept row by row.
   const { done, members } = await withIndexesBuiltAfter(trx, ['awards_counted', 'scores_top'], async () => {
-    for (const table of DERIVED_TABLES) await trx(table).delete();
-    await trx('members').update(UNDERIVED_MEMBER);
+    await clearAllDerived(trx);
     let after = 0;
     let done = 0;
     for (;;) {
@@ -54,7 +54,7 @@ export async function rebuild(trx: Tx, config: PipelineRules, asOf: number, onPr
       done += batch.length;
       onProgress(done);
     }
-    const members = (await trx('members').select('id').orderBy('id')).map((r: { id: number }) => r.id);
+    const members = await allMemberIds(trx);
     // Scores from whole histories, a range of members per statement: each score is written once.
     await rollUpAllScores(trx, members, MEMBER_CHUNK);
     return { done, members };
@@ -77,7 +77,7 @@ export async function judgeAgain(trx: Tx, config: PipelineRules, members: readon
   let granted = 0;
   for (let i = 0; i < members.length; i += BADGE_CHUNK) granted += (await awardBadges(trx, config.badges, members.slice(i, i + BADGE_CHUNK), asOf, null)).length;
   // Badge awards stay (their ids are public); closed periods are judged again on the new scores.
-  await trx('badge_closures').delete();
+  await clearClosures(trx);
   return granted + (await closePeriods(trx, config.badges, config.rules.timeZone, asOf)).length;
 }
 
@@ -96,15 +96,7 @@ export async function reviewStages(lock: WriteLock, config: PipelineRules, asOf:
   const moves: StageMove[] = [];
   for (let after = 0; ; ) {
     const chunk = await lock.run(async (trx) => {
-      const members: number[] = (
-        await trx('members')
-          .select('id')
-          .whereIn('stage', ['contributor', 'advocate'])
-          .andWhere((q) => q.whereNull('stage_evaluated_at').orWhere('stage_evaluated_at', '<', lastReview))
-          .andWhere('id', '>', after)
-          .orderBy('id')
-          .limit(REVIEW_CHUNK)
-      ).map((r: { id: number }) => r.id);
+      const members = await membersDueForReview(trx, lastReview, after, REVIEW_CHUNK);
       return { members, moves: (await refreshStages(trx, members, config.stages, timeZone, asOf)).moves };
     });
     moves.push(...chunk.moves);

@@ -5,17 +5,21 @@
  * the race gets SQLITE_BUSY and is simply run again — it is idempotent by natural keys).
  */
 import type { Db, Tx } from '../db/knex.js';
-import { isPostgres } from '../db/knex.js';
+import { announce, takeWriteTurn } from '../db/signals.js';
 
-const ADVISORY_KEY = 0x666c7977; // "flyw"
 const MAX_ATTEMPTS = 8;
 
 const isBusy = (error: unknown): boolean => /SQLITE_BUSY|SQLITE_LOCKED/.test(String((error as { code?: string })?.code ?? error));
 
 export class WriteLock {
   private tail: Promise<unknown> = Promise.resolve();
-  /** Moves after every write that committed here: what read caches compare against. */
+  /** Moves after every write that committed here, or that another instance announced: what read caches compare against. */
   generation = 0;
+
+  /** A write committed elsewhere (or signals may have been missed): what is kept is stale. */
+  moved(): void {
+    this.generation++;
+  }
 
   constructor(private readonly db: Db) {}
 
@@ -29,8 +33,11 @@ export class WriteLock {
   private async attempt<T>(fn: (trx: Tx) => Promise<T>, attempt: number): Promise<T> {
     try {
       const result = await this.db.transaction(async (trx) => {
-        if (isPostgres(trx)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [ADVISORY_KEY]);
-        return fn(trx);
+        await takeWriteTurn(trx);
+        const result = await fn(trx);
+        // Every instance's read caches move when this commits (PostgreSQL; SQLite has one process).
+        await announce(trx, 'commit');
+        return result;
       });
       this.generation++;
       return result;

@@ -162,3 +162,18 @@ export async function earningThanksOf(db: Tx, memberIds: readonly number[]): Pro
   );
   return new Set(rows.map((r: { activity_id: number }) => Number(r.activity_id)));
 }
+
+/** Answers that earned since `fromDay` (bots left out), split by whether staff or members gave them. */
+export async function earningAnswersSince(db: Tx, fromDay: string): Promise<{ staff: number; members: number }> {
+  const rows: Array<{ is_staff: number | boolean; n: number | string }> = await db('awards as w')
+    .join('members as m', 'm.id', 'w.member_id')
+    .select('m.is_staff')
+    .count({ n: '*' })
+    .where('w.kind', 'answer_posted')
+    .andWhere('w.day', '>=', fromDay)
+    .andWhere('m.is_bot', false)
+    .andWhere(earning(db))
+    .groupBy('m.is_staff');
+  const sum = (staff: boolean) => rows.filter((r) => Boolean(r.is_staff) === staff).reduce((n, r) => n + Number(r.n), 0);
+  return { staff: sum(true), members: sum(false) };
+}

@@ -134,6 +134,21 @@ export async function insertClosures(db: Tx, closures: ReadonlyArray<readonly [b
   await insertRows(db, 'badge_closures', ['badge_id', 'period_start', 'closed_at'], closures);
 }
 
+/** Forget which periods were judged (a rebuild judges them all again on the new scores). */
+export async function clearClosures(db: Tx): Promise<void> {
+  await db('badge_closures').delete();
+}
+
+/** The periods of `badgeId` already judged, by their first day. */
+export async function closedPeriods(db: Tx, badgeId: string): Promise<Set<string>> {
+  return new Set((await db('badge_closures').select('period_start').where({ badge_id: badgeId })).map((r: { period_start: string }) => r.period_start));
+}
+
+/** Whether the member holds a live (unrevoked) award of the badge. */
+export async function holdsBadge(db: Tx, memberId: number, badgeId: string): Promise<boolean> {
+  return Boolean(await db('badge_awards').where({ member_id: memberId, badge_id: badgeId }).whereNull('revoked_at').first());
+}
+
 /** Record grants (a grant already recorded is skipped); returns the ids of the new rows by natural key. */
 export async function insertBadgeAwards(db: Tx, awards: readonly NewBadgeAward[], now: number): Promise<Array<{ id: number; memberId: number; badgeId: string; instance: string }>> {
   const rows = await insertRows<{ id: number; member_id: number; badge_id: string; instance: string }>(
@@ -225,4 +240,68 @@ export async function badgeHolders(db: Tx): Promise<Map<string, number>> {
 export async function revokedAwardIds(db: Tx): Promise<number[]> {
   const rows: Array<{ id: number }> = await db('badge_awards').select('id').whereNotNull('revoked_at').orderBy('id');
   return rows.map((r) => Number(r.id));
+}
+
+/** One badge award as shared publicly, with its member's name and visibility and the earning activity's link. */
+export interface SharedAwardRow {
+  id: number;
+  badgeId: string;
+  memberId: number;
+  memberName: string;
+  memberHidden: boolean;
+  awardedAt: number;
+  revokedAt: number | null;
+  sourceUrl: string | null;
+}
+
+export async function sharedAward(db: Tx, id: number): Promise<SharedAwardRow | null> {
+  const row = await db('badge_awards as b')
+    .join('members as m', 'm.id', 'b.member_id')
+    .leftJoin('activities as a', 'a.id', 'b.activity_id')
+    .select('b.id', 'b.badge_id', 'b.member_id', 'b.awarded_at', 'b.revoked_at', 'm.display_name', 'm.hidden', 'a.source_url')
+    .where('b.id', id)
+    .first();
+  if (!row) return null;
+  return {
+    id: row.id,
+    badgeId: row.badge_id,
+    memberId: row.member_id,
+    memberName: row.display_name,
+    memberHidden: Boolean(row.hidden),
+    awardedAt: Number(row.awarded_at),
+    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+    sourceUrl: row.source_url ?? null,
+  };
+}
+
+/** Newest standing awards of visible members, newest first (of `badgeId` only, when given). */
+export async function newestVisibleAwards(
+  db: Tx,
+  limit: number,
+  badgeId?: string,
+): Promise<Array<{ id: number; badgeId: string; awardedAt: number; memberId: number; displayName: string }>> {
+  const q = db('badge_awards as b')
+    .join('members as m', 'm.id', 'b.member_id')
+    .select('b.id', 'b.badge_id', 'b.awarded_at', 'm.id as member_id', 'm.display_name')
+    .whereNull('b.revoked_at')
+    .andWhere('m.hidden', false)
+    .orderBy([
+      { column: 'b.awarded_at', order: 'desc' },
+      { column: 'b.id', order: 'desc' },
+    ])
+    .limit(limit);
+  const rows = await (badgeId ? q.andWhere('b.badge_id', badgeId) : q);
+  return rows.map((r: { id: number; badge_id: string; awarded_at: number; member_id: number; display_name: string }) => ({
+    id: r.id,
+    badgeId: r.badge_id,
+    awardedAt: Number(r.awarded_at),
+    memberId: r.member_id,
+    displayName: r.display_name,
+  }));
+}
+
+/** The live (unrevoked) awards of one badge instance held by a member. */
+export async function liveAwardIds(db: Tx, memberId: number, badgeId: string, instance: string): Promise<number[]> {
+  const rows = await db('badge_awards').select('id').where({ member_id: memberId, badge_id: badgeId, instance }).whereNull('revoked_at');
+  return rows.map((a: { id: number }) => a.id);
 }

@@ -172,11 +172,85 @@ export async function audit(db: Tx, entry: Omit<AuditEntry, 'actorName'> & { act
   });
 }
 
-export async function auditLog(db: Tx, limit: number): Promise<AuditEntry[]> {
+/** An audit entry as the log shows it: with the member it is about (and an API token's name), not only numbers. */
+export interface AuditLine extends AuditEntry {
+  subjectMember: { id: number; displayName: string } | null;
+  subjectLabel: string | null;
+}
+
+export async function auditLog(db: Tx, limit: number): Promise<AuditLine[]> {
   const rows = await db('audit_log as a')
     .leftJoin('members as m', 'm.id', 'a.actor_member_id')
-    .select('a.at', 'a.actor', 'm.display_name', 'a.action', 'a.subject_type', 'a.subject_id', 'a.note')
+    .leftJoin('nominations as n', (j) => j.on('n.id', 'a.subject_id').andOnVal('a.subject_type', '=', 'nomination'))
+    .leftJoin('champions as c', (j) => j.on('c.id', 'a.subject_id').andOnVal('a.subject_type', '=', 'champion'))
+    .leftJoin('contribution_submissions as s', (j) => j.on('s.id', 'a.subject_id').andOnVal('a.subject_type', '=', 'submission'))
+    .leftJoin('api_tokens as t', (j) => j.on('t.id', 'a.subject_id').andOnVal('a.subject_type', '=', 'api_token'))
+    .leftJoin('members as sm', (j) =>
+      j.on(db.raw("sm.id = CASE WHEN a.subject_type = 'member' THEN a.subject_id ELSE COALESCE(n.member_id, c.member_id, s.member_id) END")),
+    )
+    .select('a.at', 'a.actor', 'm.display_name', 'a.action', 'a.subject_type', 'a.subject_id', 'a.note', 'sm.id as subject_member_id', 'sm.display_name as subject_member_name', 't.name as token_name')
     .orderBy('a.id', 'desc')
     .limit(limit);
-  return rows.map((r) => ({ at: Number(r.at), actor: r.actor, actorName: r.display_name ?? null, action: r.action, subjectType: r.subject_type, subjectId: r.subject_id, note: r.note }));
+  return rows.map((r) => ({
+    at: Number(r.at),
+    actor: r.actor,
+    actorName: r.display_name ?? null,
+    action: r.action,
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
+    note: r.note,
+    subjectMember: r.subject_member_id ? { id: Number(r.subject_member_id), displayName: r.subject_member_name ?? `member #${r.subject_member_id}` } : null,
+    subjectLabel: r.token_name ?? null,
+  }));
+}
+
+const idOf = (row: unknown): number => (typeof row === 'object' && row !== null ? (row as { id: number }).id : (row as number));
+
+export interface NewNomination {
+  memberId: number | null;
+  nominatedBy: number | null;
+  kind: NominationKind;
+  reason: string;
+  space: Space;
+  evidence: readonly string[];
+  origin: string;
+  createdAt: number;
+}
+
+export async function insertNomination(db: Tx, n: NewNomination): Promise<number> {
+  const [row] = await db('nominations')
+    .insert({ member_id: n.memberId, nominated_by: n.nominatedBy, kind: n.kind, reason: n.reason, space: n.space, evidence: JSON.stringify(n.evidence), origin: n.origin, created_at: n.createdAt })
+    .returning('id');
+  return idOf(row);
+}
+
+export async function insertEndorsement(
+  db: Tx,
+  e: { nominationId: number; memberId: number | null; reason: string; evidence: readonly string[]; origin: string; createdAt: number },
+): Promise<void> {
+  await db('endorsements').insert({ nomination_id: e.nominationId, member_id: e.memberId, reason: e.reason, evidence: JSON.stringify(e.evidence), origin: e.origin, created_at: e.createdAt });
+}
+
+export async function recordDecision(db: Tx, nominationId: number, d: { status: 'approved' | 'declined'; decidedBy: number | null; decidedAt: number; note: string | null }): Promise<void> {
+  await db('nominations').where({ id: nominationId }).update({ status: d.status, decided_by: d.decidedBy, decided_at: d.decidedAt, decision_note: d.note });
+}
+
+export async function insertChampion(
+  db: Tx,
+  c: { memberId: number; nominationId: number; space: Space; citation: string; termStart: number; termEnd: number; appointedBy: number | null },
+): Promise<number> {
+  const [row] = await db('champions')
+    .insert({ member_id: c.memberId, nomination_id: c.nominationId, space: c.space, citation: c.citation, term_start: c.termStart, term_end: c.termEnd, appointed_by: c.appointedBy })
+    .returning('id');
+  return idOf(row);
+}
+
+/** Move a term's end (a renewal); a new citation replaces the old one when given. */
+export async function extendTerm(db: Tx, championId: number, termEnd: number, citation?: string): Promise<void> {
+  await db('champions').where({ id: championId }).update({ term_end: termEnd, ...(citation ? { citation } : {}) });
+}
+
+/** The champion becomes an alumnus, their term ended at `endedAt`. */
+export async function closeTerm(db: Tx, championId: number, endedAt: number): Promise<void> {
+  await db('champions').where({ id: championId }).update({ status: 'alumni', ended_at: endedAt });
 }

@@ -58,19 +58,45 @@ export interface Contribution {
   at: number;
   url: string | null;
   points: number;
+  /** What it was about: its own title (a topic, a publication) or the question's it answered; null when none is known. */
+  title: string | null;
 }
+
+/** A title kept in an activity's payload, if any. */
+const titleIn = (payload: unknown): string | null => {
+  if (typeof payload !== 'string' || payload === '') return null;
+  try {
+    const p = JSON.parse(payload) as { title?: unknown };
+    return typeof p.title === 'string' && p.title.trim() !== '' ? p.title : null;
+  } catch {
+    return null;
+  }
+};
 
 /** A member's most recent contributions for others. */
 export async function recentContributions(db: Tx, memberId: number, limit: number): Promise<Contribution[]> {
+  // The thread or topic an answer belongs to carries the title, on the activity that opened it.
+  const opened = db('activities as q')
+    .select('q.payload')
+    .whereRaw('q.subject_ref = a.subject_ref')
+    .whereIn('q.kind', ['question_asked', 'topic_created'])
+    .whereNotNull('q.payload')
+    .limit(1);
   const rows = await db('awards as w')
     .join('activities as a', 'a.id', 'w.activity_id')
-    .select('w.kind', 'w.occurred_at', 'a.source_url', 'w.points')
+    .select('w.kind', 'w.occurred_at', 'a.source_url', 'w.points', 'a.payload', opened.as('opened_payload'))
     .where('w.member_id', memberId)
     .andWhere('w.production', true)
     .andWhere(earning(db))
     .orderBy('w.occurred_at', 'desc')
     .limit(limit);
-  return rows.map((r) => ({ kind: r.kind, at: Number(r.occurred_at), url: r.source_url ?? null, points: Number(r.points) }));
+  return rows.map((r) => ({
+    kind: r.kind,
+    at: Number(r.occurred_at),
+    url: r.source_url ?? null,
+    points: Number(r.points),
+    title: titleIn(r.payload) ?? titleIn(r.opened_payload),
+  }));
 }
 
 /** Listed members (not hidden, staff or bots) with the most points, who are neither serving nor waiting for review. */

@@ -135,6 +135,8 @@ export async function paymentsOf(db: Tx, minPoints: number, newAccountMs: number
       .join('members as m', 'm.id', 'w.member_id')
       .whereIn('w.member_id', chunk)
       .andWhereRaw('w.counterpart_member_id <> w.member_id')
+      // Staff and bots paying (a manager accepting an answer, a welcome bot) are trusted, not a ring.
+      .andWhere({ 'c.is_staff': false, 'c.is_bot': false })
       .groupBy('w.member_id', 'w.counterpart_member_id', 'c.display_name'),
   );
   const byMember = new Map<number, Payments>(

@@ -1,4 +1,6 @@
 /** Identities → members, resolved for a whole batch in a handful of statements. */
+import type { AvatarSource } from '../domain/avatars.js';
+import type { Platform } from '../domain/kinds.js';
 import type { IdentityRef } from '../domain/activity.js';
 import { inChunks, insertRows, rowsOf } from './bulk.js';
 import type { Tx } from './knex.js';
@@ -12,6 +14,7 @@ interface IdentityRow {
   external_id: string;
   username: string | null;
   display_name: string | null;
+  avatar: string | null;
   is_bot: number | boolean;
   is_staff: number | boolean;
 }
@@ -29,6 +32,7 @@ function mergeRefs(refs: readonly IdentityRef[]): Map<string, IdentityRef> {
             ...prev,
             username: ref.username ?? prev.username,
             displayName: ref.displayName ?? prev.displayName,
+            avatar: ref.avatar !== undefined ? ref.avatar : prev.avatar,
             isBot: ref.isBot ?? prev.isBot,
             isStaff: ref.isStaff ?? prev.isStaff,
           }
@@ -38,6 +42,8 @@ function mergeRefs(refs: readonly IdentityRef[]): Map<string, IdentityRef> {
   return merged;
 }
 
+// Platforms' avatar values are short; anything longer is not one, and must not cost the activity.
+const avatarOf = (ref: IdentityRef): string | null => (ref.avatar && ref.avatar.length <= 500 ? ref.avatar : null);
 const nameOf = (ref: IdentityRef): string => (ref.displayName || ref.username || ref.externalId).slice(0, 200);
 
 /**
@@ -53,7 +59,7 @@ export async function resolveMembers(
   const keys = [...wanted.values()];
   const existing = await inChunks(keys, 2000, (chunk) =>
     db<IdentityRow>('identities')
-      .select('id', 'member_id', 'platform', 'external_id', 'username', 'display_name', 'is_bot', 'is_staff')
+      .select('id', 'member_id', 'platform', 'external_id', 'username', 'display_name', 'avatar', 'is_bot', 'is_staff')
       .whereIn(
         ['platform', 'external_id'],
         chunk.map((r) => [r.platform, r.externalId]),
@@ -69,6 +75,7 @@ export async function resolveMembers(
     const patch: Record<string, unknown> = {};
     if (ref.username !== undefined && ref.username !== row.username) patch.username = ref.username;
     if (ref.displayName !== undefined && ref.displayName !== row.display_name) patch.display_name = ref.displayName;
+    if (ref.avatar !== undefined && ref.avatar !== row.avatar) patch.avatar = avatarOf(ref);
     if (ref.isBot !== undefined && ref.isBot !== Boolean(row.is_bot)) patch.is_bot = ref.isBot;
     if (ref.isStaff !== undefined && ref.isStaff !== Boolean(row.is_staff)) patch.is_staff = ref.isStaff;
     if (Object.keys(patch).length > 0) {
@@ -90,13 +97,14 @@ export async function resolveMembers(
     await insertRows(
       db,
       'identities',
-      ['member_id', 'platform', 'external_id', 'username', 'display_name', 'is_bot', 'is_staff', 'created_at'],
+      ['member_id', 'platform', 'external_id', 'username', 'display_name', 'avatar', 'is_bot', 'is_staff', 'created_at'],
       missing.map((ref) => [
         members.get(identityKey(ref)),
         ref.platform,
         ref.externalId,
         ref.username ?? null,
         ref.displayName ?? null,
+        avatarOf(ref),
         ref.isBot ?? false,
         ref.isStaff ?? false,
         options.now,
@@ -177,11 +185,16 @@ export async function authorOfActivity(db: Tx, key: string, platform: string): P
   return row ? { platform: platform as 'discourse' | 'discord', externalId: row.external_id, ...(row.username ? { username: row.username } : {}) } : null;
 }
 
-/** A member's agreement to be shared with the business (CRM exports). */
-export async function setShareConsent(db: Tx, memberId: number, consent: boolean): Promise<void> {
-  await db('members').where({ id: memberId }).update({ share_consent: consent });
-}
-
-export async function shareConsentOf(db: Tx, memberId: number): Promise<boolean> {
-  return Boolean((await db('members').select('share_consent').where({ id: memberId }).first())?.share_consent);
+/** Each member's identities with their avatars, oldest identity first (profiles, boards, cards). */
+export async function identitiesOf(db: Tx, memberIds: readonly number[]): Promise<Map<number, AvatarSource[]>> {
+  const rows = await inChunks(memberIds, 1000, (chunk) =>
+    db('identities').select('member_id', 'platform', 'external_id', 'username', 'avatar').whereIn('member_id', chunk).orderBy('id'),
+  );
+  const out = new Map<number, AvatarSource[]>();
+  for (const r of rows as Array<{ member_id: number; platform: Platform; external_id: string; username: string | null; avatar: string | null }>) {
+    const list = out.get(r.member_id) ?? [];
+    list.push({ platform: r.platform, externalId: r.external_id, username: r.username, avatar: r.avatar });
+    out.set(r.member_id, list);
+  }
+  return out;
 }

@@ -4,6 +4,7 @@ import type { Question, Reply } from '../domain/insights.js';
 import type { Stage } from '../domain/stages.js';
 import { ANY } from '../domain/scoring.js';
 import { earning } from './awards-repo.js';
+import { inChunks, IN_LIST } from './bulk.js';
 import type { Tx } from './knex.js';
 
 /** Community members: not bots, not staff (hidden members still count in totals). */
@@ -220,4 +221,65 @@ export async function monthlyPoints(db: Tx, fromMonth: string, toMonth = '9999-1
     .andWhere(community(db))
     .andWhere('s.points', '>', 0);
   return rows.map((r: { member_id: number; period_start: string; points: number }) => ({ memberId: r.member_id, month: r.period_start.slice(0, 7), points: Number(r.points) }));
+}
+
+/** Everyone who has ever been a champion (alumni included). */
+export async function everChampions(db: Tx): Promise<Set<number>> {
+  return new Set((await db('champions').distinct('member_id')).map((c: { member_id: number }) => c.member_id));
+}
+
+/** Members serving a champion term now, among `memberIds`. */
+export async function activeChampionsAmong(db: Tx, memberIds: readonly number[]): Promise<Set<number>> {
+  const rows = await inChunks(memberIds, IN_LIST, (c) => db('champions').select('member_id').whereIn('member_id', c).andWhere('status', 'active'));
+  return new Set(rows.map((c: { member_id: number }) => c.member_id));
+}
+
+/** Reach: how many different members each member has helped (of `memberIds`, or everyone's). */
+export async function reachOf(db: Tx, memberIds?: readonly number[]): Promise<Map<number, number>> {
+  const q = (chunk?: number[]) => {
+    const rows = db('member_helped').select('member_id').count({ n: '*' }).where('helps', '>', 0).groupBy('member_id');
+    return (chunk ? rows.whereIn('member_id', chunk) : rows) as unknown as Promise<Array<{ member_id: number; n: number | string }>>;
+  };
+  const rows = memberIds ? await inChunks(memberIds, IN_LIST, q) : await q();
+  return new Map(rows.map((r) => [r.member_id, Number(r.n)]));
+}
+
+/** The names of the visible (not hidden) members among `memberIds`. */
+export async function visibleNames(db: Tx, memberIds: readonly number[]): Promise<Map<number, string>> {
+  const rows: Array<{ id: number; display_name: string }> = await inChunks(memberIds, IN_LIST, (c) => db('members').select('id', 'display_name').whereIn('id', c).andWhere('hidden', false));
+  return new Map(rows.map((m) => [m.id, m.display_name]));
+}
+
+export interface ExportableMember {
+  id: number;
+  displayName: string;
+  stage: Stage | null;
+  firstSeenAt: number | null;
+}
+
+/** Members a CRM export may name: never staff or bots; unless `everyone`, only visible members who agreed to be shared. */
+export async function exportableMembers(db: Tx, everyone: boolean): Promise<ExportableMember[]> {
+  const q = db('members as m').select('m.id', 'm.display_name', 'm.stage', 'm.first_seen_at').where({ 'm.is_bot': false, 'm.is_staff': false }).orderBy('m.id');
+  const rows = await (everyone ? q : q.andWhere({ 'm.hidden': false, 'm.share_consent': true }));
+  return rows.map((m: { id: number; display_name: string; stage: Stage | null; first_seen_at: number | null }) => ({ id: m.id, displayName: m.display_name, stage: m.stage, firstSeenAt: m.first_seen_at }));
+}
+
+/** The members' accounts, oldest first for each member. */
+export async function accountsOfMembers(db: Tx, memberIds: readonly number[]): Promise<Array<{ memberId: number; platform: string; externalId: string; username: string | null }>> {
+  const rows = await inChunks(memberIds, IN_LIST, (c) => db('identities').select('member_id', 'platform', 'external_id', 'username').whereIn('member_id', c).orderBy('id'));
+  return rows.map((i: { member_id: number; platform: string; external_id: string; username: string | null }) => ({ memberId: i.member_id, platform: i.platform, externalId: i.external_id, username: i.username }));
+}
+
+/** The badges the members hold (unrevoked awards), one row per award. */
+export async function heldBadgeIds(db: Tx, memberIds: readonly number[]): Promise<Array<{ memberId: number; badgeId: string }>> {
+  const rows = await inChunks(memberIds, IN_LIST, (c) => db('badge_awards').select('member_id', 'badge_id').whereIn('member_id', c).whereNull('revoked_at'));
+  return rows.map((b: { member_id: number; badge_id: string }) => ({ memberId: b.member_id, badgeId: b.badge_id }));
+}
+
+/** When each member first produced something (members who never did are absent). */
+export async function firstProductionOf(db: Tx, memberIds: readonly number[]): Promise<Map<number, number>> {
+  const rows = await inChunks(memberIds, IN_LIST, (c) =>
+    db('member_days').select('member_id').min({ at: 'produced_at' }).whereIn('member_id', c).andWhere('produced', '>', 0).groupBy('member_id') as Promise<Array<{ member_id: number; at: number | string }>>,
+  );
+  return new Map(rows.map((f) => [f.member_id, Number(f.at)]));
 }

@@ -122,3 +122,9 @@ export function createReadDb(database: Database, writer: Db): Db {
 }
 
 export const isPostgres = (db: Tx): boolean => db.client.config.client === 'pg';
+
+/** Reach the database (health checks). */
+export async function ping(db: Tx): Promise<void> {
+  await db.raw('SELECT 1');
+}
+

@@ -144,3 +144,9 @@ export async function actorsToward(db: Tx, memberIds: readonly number[]): Promis
   const ids = new Set(memberIds);
   return [...new Set(rows.map((r) => Number(r.member_id)))].filter((id) => !ids.has(id));
 }
+
+/** When the member first did each of `kinds` (kinds never done are absent). */
+export async function firstOccurrences(db: Tx, memberId: number, kinds: readonly LedgerKind[]): Promise<Map<string, number>> {
+  const rows: Array<{ kind: string; at: number | string }> = await db('activities').select('kind').min({ at: 'occurred_at' }).where({ member_id: memberId }).whereIn('kind', kinds).groupBy('kind');
+  return new Map(rows.map((r) => [r.kind, Number(r.at)]));
+}

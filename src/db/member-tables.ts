@@ -71,7 +71,7 @@ export const MEMBER_TABLES: readonly MemberTable[] = [
       member_id: {
         merge: 'move',
         split: 'by-platform',
-        export: { as: 'identities', select: ['platform', 'external_id', 'username', 'display_name', 'created_at'], orderBy: 'id' },
+        export: { as: 'identities', select: ['platform', 'external_id', 'username', 'display_name', 'avatar', 'created_at'], orderBy: 'id' },
         erase: 'delete',
       },
     },

@@ -16,6 +16,9 @@ import * as sessions from '../../migrations/20261205030000_sessions.js';
 import * as fairPlayExclusions from '../../migrations/20261205060000_fair_play_exclusions.js';
 import * as contributions from '../../migrations/20261205080000_contributions.js';
 import * as sessionIdentities from '../../migrations/20261205090000_session_identities.js';
+import * as manyInstances from '../../migrations/20261205160400_many_instances.js';
+import * as inbox from '../../migrations/20261205160500_inbox.js';
+import * as identityAvatars from '../../migrations/20261205160600_identity_avatars.js';
 import type { Db } from './knex.js';
 
 type Migration = Pick<Knex.Migration, 'up' | 'down'>;
@@ -34,6 +37,9 @@ const MIGRATIONS: ReadonlyArray<[string, Migration]> = [
   ['20261205060000_fair_play_exclusions', fairPlayExclusions],
   ['20261205080000_contributions', contributions],
   ['20261205090000_session_identities', sessionIdentities],
+  ['20261205160400_many_instances', manyInstances],
+  ['20261205160500_inbox', inbox],
+  ['20261205160600_identity_avatars', identityAvatars],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

@@ -25,8 +25,9 @@ export interface BoardRow {
 }
 
 /** Members who may appear on public boards: not hidden, not staff, not bots, not excluded (fair play). */
-const LISTED = 'm.hidden = ? AND m.is_staff = ? AND m.is_bot = ? AND m.excluded = ?';
-const LISTED_BINDINGS = [false, false, false, false];
+export const listedAs = (alias: string): string => `${alias}.hidden = ? AND ${alias}.is_staff = ? AND ${alias}.is_bot = ? AND ${alias}.excluded = ?`;
+const LISTED = listedAs('m');
+export const LISTED_BINDINGS = [false, false, false, false];
 export const listed = (db: Tx) => db.raw(LISTED, LISTED_BINDINGS);
 
 type Board = Omit<BoardQuery, 'limit' | 'offset'>;

@@ -142,3 +142,9 @@ async function addScores(db: Tx, awards: Selection): Promise<void> {
     [...namedBindings(awards), ...awards.bindings],
   );
 }
+
+/** The community's first recorded day, or null before any award. */
+export async function firstCalendarDay(db: Tx): Promise<string | null> {
+  const first = await db('calendar').min({ day: 'day' }).first();
+  return (first?.day as string | undefined) ?? null;
+}

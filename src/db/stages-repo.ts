@@ -68,3 +68,18 @@ export async function saveJourneys(
     [...changedById].map(([id, last]) => [id, asOf, last?.stage ?? null, last?.at ?? null]),
   );
 }
+
+/**
+ * Members a monthly review can demote (contributors and advocates not evaluated since `lastReview`),
+ * after `after` in id order, `limit` at a time.
+ */
+export async function membersDueForReview(db: Tx, lastReview: number, after: number, limit: number): Promise<number[]> {
+  const rows = await db('members')
+    .select('id')
+    .whereIn('stage', ['contributor', 'advocate'])
+    .andWhere((q) => q.whereNull('stage_evaluated_at').orWhere('stage_evaluated_at', '<', lastReview))
+    .andWhere('id', '>', after)
+    .orderBy('id')
+    .limit(limit);
+  return rows.map((r: { id: number }) => r.id);
+}

@@ -13,6 +13,8 @@ export interface HelpThread {
   id: string;
   ownerId: string;
   owner?: Person | undefined;
+  /** The post's title: what the site shows for answers in it. */
+  title?: string | undefined;
 }
 
 export interface MessageFacts {
@@ -35,7 +37,8 @@ export function messageActivities(m: MessageFacts): ActivityInput[] {
   const base = { platform: 'discord' as const, occurredAt: m.at, url: m.url };
   const out: ActivityInput[] = [];
   const thread = m.helpThread;
-  if (thread && m.id === thread.id) out.push({ ...base, key: ref, kind: 'question_asked', actor: m.author, subject: threadRef(thread.id) });
+  if (thread && m.id === thread.id)
+    out.push({ ...base, key: ref, kind: 'question_asked', actor: m.author, subject: threadRef(thread.id), ...(thread.title ? { payload: { title: thread.title.slice(0, 300) } } : {}) });
   else if (thread && m.author.externalId !== thread.ownerId)
     out.push({ ...base, key: ref, kind: 'answer_posted', actor: m.author, counterpart: ownerOf(thread), subject: threadRef(thread.id) });
   else out.push({ ...base, key: ref, kind: 'message_posted', actor: m.author });

@@ -15,7 +15,6 @@ import {
   type RepliableInteraction,
 } from 'discord.js';
 import type { Flywheel } from '../app/flywheel.js';
-import { createIngestQueue } from '../app/ingest-queue.js';
 import type { BotConfig, DiscordConfig } from '../config.js';
 import { DomainError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
@@ -90,7 +89,8 @@ export async function startDiscordBot(fw: Flywheel, config: BotConfig, logger: L
     log,
     client,
     thanks: compileThanks(config.discord.thanks),
-    queue: createIngestQueue(fw.ingest, (result) => publish({ moves: result.stageMoves, grants: result.badgeGrants })),
+    // Flywheel's one queue: its batches' news reaches `publish` through fw.news, subscribed below.
+    queue: fw.queue,
   };
 
   // Events are mapped one at a time, in arrival order; their activities then batch in the queue.
@@ -171,7 +171,8 @@ async function answer(ctx: BotContext, commands: ReadonlyMap<string, BotCommand>
 }
 
 async function send(ctx: BotContext, interaction: RepliableInteraction, reply: Reply, deferred: Promise<unknown> | null): Promise<void> {
-  const body = { content: reply.content.slice(0, 2000), allowedMentions: { parse: [] } };
+  const files = (reply.files ?? []).map((f) => ({ attachment: f.data, name: f.name, description: f.description }));
+  const body = { content: reply.content.slice(0, 2000), allowedMentions: { parse: [] }, ...(files.length ? { files } : {}) };
   try {
     if (deferred) {
       await deferred;

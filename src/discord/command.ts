@@ -12,6 +12,8 @@ export interface Reply {
   content: string;
   /** Only the member who asked sees it: errors, refusals, private information. */
   ephemeral?: boolean;
+  /** Files attached to the reply (a rank card). */
+  files?: Array<{ name: string; data: Buffer; description: string }>;
 }
 
 interface CommandBase {

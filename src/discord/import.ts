@@ -52,7 +52,7 @@ export interface DiscordImportResult extends DiscordImportProgress {
 
 /** The smallest id `after` may carry for messages from `since` on. */
 const idBefore = (since: number): bigint => (BigInt(since) <= DISCORD_EPOCH ? 0n : ((BigInt(since) - DISCORD_EPOCH) << 22n) - 1n);
-const userFacts = (u: APIUser): UserFacts => ({ id: u.id, username: u.username, globalName: u.global_name ?? null, bot: u.bot ?? false });
+const userFacts = (u: APIUser): UserFacts => ({ id: u.id, username: u.username, globalName: u.global_name ?? null, bot: u.bot ?? false, avatar: u.avatar ?? null });
 
 /** Reads members once each, and answers who they are and whether they moderate (guild-wide permissions). */
 function people(bot: BotConfig, api: HistoryApi) {
@@ -167,7 +167,7 @@ export async function importDiscordHistory(fw: Flywheel, bot: BotConfig, rest: R
 
   for (const channel of work) {
     const helpThread = isThread(channel)
-      ? helpThreadFrom({ id: channel.id, ownerId: channel.owner_id, parentId: channel.parent_id, parentType: byId.get(channel.parent_id ?? '')?.type }, config)
+      ? helpThreadFrom({ id: channel.id, ownerId: channel.owner_id, parentId: channel.parent_id, parentType: byId.get(channel.parent_id ?? '')?.type, name: channel.name }, config)
       : null;
     const saved = options.restart ? null : await fw.settings.get(cursorKey(channel.id));
     if (saved) resumed++;

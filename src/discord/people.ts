@@ -10,7 +10,7 @@ const rolesOf = (member: AnyMember): string[] | null =>
   !member ? null : member instanceof GuildMember ? [...member.roles.cache.keys()] : member.roles;
 
 /** What a person is known by: a discord.js User, or the same fields read from the REST API. */
-export type UserFacts = Pick<User, 'id' | 'username' | 'globalName' | 'bot'>;
+export type UserFacts = Pick<User, 'id' | 'username' | 'globalName' | 'bot' | 'avatar'> & { partial?: boolean };
 
 export function personOf(user: UserFacts, member: AnyMember, staffRoleIds: readonly string[]): Person {
   const roles = rolesOf(member);
@@ -20,6 +20,8 @@ export function personOf(user: UserFacts, member: AnyMember, staffRoleIds: reado
     externalId: user.id,
     username: user.username,
     displayName: nick ?? user.globalName ?? user.username,
+    // The avatar hash as Discord gives it (null: the default avatar); a partial user says nothing about it.
+    avatar: user.partial ? undefined : user.avatar,
     isBot: user.bot,
     // Unknown roles say nothing: leave the stored flag alone rather than clear it.
     isStaff: roles ? roles.some((r) => staffRoleIds.includes(r)) : undefined,
@@ -29,17 +31,17 @@ export function personOf(user: UserFacts, member: AnyMember, staffRoleIds: reado
 /** The help thread a channel is, if it is a thread in a help forum. */
 export function helpThreadOf(channel: Channel | null | undefined, config: DiscordConfig): HelpThread | null {
   if (!channel?.isThread() || !channel.parent) return null;
-  return helpThreadFrom({ id: channel.id, ownerId: channel.ownerId, parentId: channel.parent.id, parentType: channel.parent.type }, config);
+  return helpThreadFrom({ id: channel.id, ownerId: channel.ownerId, parentId: channel.parent.id, parentType: channel.parent.type, name: channel.name }, config);
 }
 
 /** The same rule over plain facts (the history import reads threads over REST): a thread in a help forum. */
 export function helpThreadFrom(
-  thread: { id: string; ownerId: string | null | undefined; parentId: string | null | undefined; parentType: ChannelType | null | undefined },
+  thread: { id: string; ownerId: string | null | undefined; parentId: string | null | undefined; parentType: ChannelType | null | undefined; name?: string | null | undefined },
   config: DiscordConfig,
 ): HelpThread | null {
   if (!thread.parentId || thread.parentType !== ChannelType.GuildForum || !thread.ownerId) return null;
   if (config.helpForumIds.length > 0 && !config.helpForumIds.includes(thread.parentId)) return null;
-  return { id: thread.id, ownerId: thread.ownerId };
+  return { id: thread.id, ownerId: thread.ownerId, ...(thread.name ? { title: thread.name } : {}) };
 }
 
 const MODERATION = PermissionFlagsBits.ManageMessages | PermissionFlagsBits.ManageThreads;

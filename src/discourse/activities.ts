@@ -10,6 +10,8 @@ export interface DiscourseUser {
   id: number;
   username: string;
   name?: string | null;
+  /** The forum's avatar address with `{size}` in it, relative to the forum or absolute. */
+  avatar_template?: string | null;
   admin?: boolean;
   moderator?: boolean;
   staff?: boolean;
@@ -23,6 +25,7 @@ export interface DiscoursePost {
   user_id: number | null;
   username: string | null;
   name?: string | null;
+  avatar_template?: string | null;
   created_at: string;
   updated_at?: string | null;
   deleted_at?: string | null;
@@ -49,10 +52,10 @@ export interface DiscourseTopic {
   user_id?: number | null;
   created_at: string;
   archetype?: string;
-  created_by?: { id: number; username: string; name?: string | null } | null;
+  created_by?: { id: number; username: string; name?: string | null; avatar_template?: string | null } | null;
   /** The solved plugin's topic view: which post is the solution now (absent when none). */
   accepted_answer?: { post_number: number } | null;
-  details?: { created_by?: { id: number; username: string; name?: string | null } | null } | null;
+  details?: { created_by?: { id: number; username: string; name?: string | null; avatar_template?: string | null } | null } | null;
 }
 
 export interface MapContext {
@@ -73,11 +76,13 @@ const clip = (text: string): string => (text.length > NAME_LIMIT ? `${text.slice
 /** Discourse's own accounts (system, discobot, …) have negative ids: they are bots, whatever they post. */
 export const isSystemUser = (id: number): boolean => id < 0;
 
-const person = (u: { id: number; username: string; name?: string | null }, flags?: { staff?: boolean; admin?: boolean; moderator?: boolean }): IdentityRef => ({
+const person = (u: { id: number; username: string; name?: string | null; avatar_template?: string | null }, flags?: { staff?: boolean; admin?: boolean; moderator?: boolean }): IdentityRef => ({
   platform: 'discourse',
   externalId: String(u.id),
   username: clip(u.username),
   displayName: clip(u.name || u.username),
+  // Kept as the forum gives it (a template with {size}); a payload without the field says nothing.
+  ...(u.avatar_template !== undefined ? { avatar: u.avatar_template } : {}),
   ...(isSystemUser(u.id) ? { isBot: true } : {}),
   // Staff flags say something only when the payload carries them.
   isStaff: flags && (flags.staff !== undefined || flags.admin !== undefined || flags.moderator !== undefined) ? Boolean(flags.staff || flags.admin || flags.moderator) : undefined,
@@ -128,7 +133,7 @@ export function topicActivities(t: DiscourseTopic, ctx: MapContext): ActivityInp
  */
 export function postActivities(p: AuthoredPost, ctx: MapContext): ActivityInput[] {
   if (p.post_number <= 1 || !isPublicReply(p)) return [];
-  const author = person({ id: p.user_id, username: p.username, name: p.name }, p);
+  const author = person({ id: p.user_id, username: p.username, name: p.name, avatar_template: p.avatar_template }, p);
   const base = { key: postRef(p.id), platform: 'discourse' as const, actor: author, occurredAt: p.created_at, subject: topicRef(p.topic_id), url: postUrl(ctx, p) };
   const asker = ctx.topicAuthor;
   if (isQa(p.category_id, ctx) && asker && asker.externalId !== author.externalId) return [{ ...base, kind: 'answer_posted', counterpart: asker }];
@@ -140,7 +145,7 @@ export function likeActivities(like: { post: AuthoredPost; user: DiscourseUser }
   if (like.post.topic_archetype === 'private_message') return [];
   const source = `${postRef(like.post.id)}:liked_by:${like.user.id}`;
   const liker = person(like.user, like.user);
-  const author = person({ id: like.post.user_id, username: like.post.username, name: like.post.name }, like.post);
+  const author = person({ id: like.post.user_id, username: like.post.username, name: like.post.name, avatar_template: like.post.avatar_template }, like.post);
   const base = { platform: 'discourse' as const, occurredAt: at, source, subject: topicRef(like.post.topic_id), url: postUrl(ctx, like.post) };
   return [
     { ...base, key: `${source}:given`, kind: 'reaction_given', actor: liker, counterpart: author },
@@ -158,7 +163,7 @@ export function solutionActivities(post: AuthoredPost, ctx: MapContext, at: stri
       key: solutionSource(post.id),
       kind: 'answer_accepted',
       platform: 'discourse',
-      actor: person({ id: post.user_id, username: post.username, name: post.name }, post),
+      actor: person({ id: post.user_id, username: post.username, name: post.name, avatar_template: post.avatar_template }, post),
       counterpart: ctx.topicAuthor ?? undefined,
       occurredAt: at,
       subject: topicRef(post.topic_id),

@@ -104,6 +104,11 @@ async function forumSolution(deps: DeliveryDeps, topicId: number): Promise<numbe
   return topic ? (topic.accepted_answer?.post_number ?? null) : undefined;
 }
 
+/** Events whose activities depend on what the ledger holds (reversals, restorations, replaced acceptances). */
+const LEDGER_READERS = new Set(['solved:accepted_solution', 'solved:unaccepted_solution', 'post:post_destroyed', 'topic:topic_destroyed', 'post:post_recovered', 'topic:topic_recovered']);
+
+export const readsLedger = (group: string, event: string): boolean => LEDGER_READERS.has(`${group}:${event}`);
+
 export async function readDelivery(deps: DeliveryDeps, group: string, event: string, body: unknown, now: number): Promise<Delivery> {
   if (isObject(body) && body.ping !== undefined) return { kind: 'ping' };
   if (!isObject(body)) throw bad('a JSON object');

@@ -7,6 +7,8 @@ export interface IdentityRef {
   externalId: string;
   username?: string | undefined;
   displayName?: string | undefined;
+  /** The avatar as the platform gives it (a Discord hash, a Discourse avatar_template); null: none set. */
+  avatar?: string | null | undefined;
   isBot?: boolean | undefined;
   isStaff?: boolean | undefined;
 }

@@ -43,3 +43,25 @@ export class DomainError extends Error {
 
 export const invalidParameter = (name: string, expected: string): DomainError =>
   new DomainError('invalid_parameter', `${name}: expected ${expected}`);
+
+/** One member someone may have meant by a name. */
+export interface MemberChoice {
+  id: number;
+  displayName: string;
+  /** "discord: ana · discourse: ana_w" — enough to tell two namesakes apart. */
+  accounts: string;
+}
+
+/**
+ * A name that fits several members: a 400 like any bad parameter, carrying the members it fits so
+ * a form can offer them to pick from (web/errors.ts) instead of a bare error page.
+ */
+export class AmbiguousMember extends DomainError {
+  constructor(
+    readonly field: string,
+    readonly said: string,
+    readonly choices: readonly MemberChoice[],
+  ) {
+    super('invalid_parameter', `${field}: several members match “${said}”: ${choices.map((m) => `#${m.id} ${m.displayName} (${m.accounts})`).join('; ')} — give the number, e.g. #${choices[0]!.id}`);
+  }
+}

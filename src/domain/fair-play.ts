@@ -26,6 +26,11 @@ export interface FairPlayRules {
   /** …or at least this share from accounts first seen less than `newAccountDays` before paying and of the member. */
   newAccountShare: number;
   newAccountDays: number;
+  /**
+   * …and only when what those counterparts (or new accounts) paid reaches this many points: one
+   * like from the only person who ever liked a member is 100% concentrated and means nothing.
+   */
+  reviewFromPaid: number;
 }
 
 export const DEFAULT_FAIR_PLAY: FairPlayRules = {
@@ -36,19 +41,28 @@ export const DEFAULT_FAIR_PLAY: FairPlayRules = {
   concentratedShare: 0.6,
   newAccountShare: 0.5,
   newAccountDays: 7,
+  reviewFromPaid: 20,
 };
 
 /** Kinds that pay their actor for what someone else (the counterpart) did: liked, thanked, accepted. */
 export const ENDORSING_KINDS: ReadonlySet<Kind> = new Set<Kind>(['reaction_received', 'thanks_received', 'answer_accepted']);
 
+export type PairLimitGroup = 'endorsements' | 'accepted';
+
+/** The kinds each pair limit counts. */
+export const PAIR_LIMITED_KINDS: Readonly<Record<PairLimitGroup, readonly Kind[]>> = {
+  endorsements: ['reaction_received', 'thanks_received'],
+  accepted: ['answer_accepted'],
+};
+
 /** Which pair limit an activity of `kind` counts against, if any. */
-export function pairLimitGroup(kind: Kind): 'endorsements' | 'accepted' | null {
+export function pairLimitGroup(kind: Kind): PairLimitGroup | null {
   if (kind === 'reaction_received' || kind === 'thanks_received') return 'endorsements';
   if (kind === 'answer_accepted') return 'accepted';
   return null;
 }
 
-export const limitOf = (rules: FairPlayRules, group: 'endorsements' | 'accepted'): PairLimit | null =>
+export const limitOf = (rules: FairPlayRules, group: PairLimitGroup): PairLimit | null =>
   group === 'endorsements' ? rules.endorsementsPerPair : rules.acceptedPerPair;
 
 /**

@@ -13,7 +13,8 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifyView from '@fastify/view';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifySchema } from 'fastify';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import handlebars from 'handlebars';
 import type { Flywheel } from '../app/flywheel.js';
 import type { WebConfig } from '../config.js';
@@ -36,26 +37,37 @@ import { authRoutes } from './routes/auth.js';
 import { championsRoutes } from './routes/champions.js';
 import { meRoutes } from './routes/me.js';
 import { linkRoutes } from './routes/link.js';
+import { brandRoutes } from './routes/brand.js';
+import { brandOf } from './brand.js';
+import { howItWorksRoutes } from './routes/how-it-works.js';
+import { embedRoutes } from './routes/embed.js';
+import { rankCardRoutes } from './routes/rank-card.js';
 import { passwordLogin, type PasswordLogin } from './auth/password-login.js';
 import { csrfUserInfo, registerSessions } from './auth/session.js';
 import { registerPageCache } from './page-cache.js';
+import { serializerCompiler } from './serializer.js';
+import { errors, noQuery, openApiDocument } from './openapi.js';
+import { databaseRateLimitStore } from './rate-limit-store.js';
+import { registerMetrics } from './metrics.js';
 import { PROJECT_ROOT } from '../paths.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     passwordLogin: PasswordLogin;
-    /** Every route the app serves (method and path), so tests can cover routes added later too. */
-    routeList: Array<{ method: string; url: string }>;
+    /** Every route the app serves (method, path, schema, config), so tests can cover routes added later too. */
+    routeList: Array<{ method: string; url: string; schema?: FastifySchema | undefined; config?: unknown }>;
   }
 }
 
-const ROUTES = [discourseWebhook, healthRoutes, leaderboardApi, membersApi, badgesApi, badgePages, openBadges, championsRoutes, siteRoutes, authRoutes, meRoutes, linkRoutes, adminRoutes, adminContributionRoutes, contributionsApi, meContributionRoutes] as const;
+const ROUTES = [discourseWebhook, healthRoutes, brandRoutes, leaderboardApi, membersApi, badgesApi, badgePages, openBadges, championsRoutes, siteRoutes, authRoutes, meRoutes, linkRoutes, adminRoutes, adminContributionRoutes, contributionsApi, meContributionRoutes, howItWorksRoutes, embedRoutes, rankCardRoutes] as const;
 
 /** `config` is the web's slice of the configuration; everything else comes through the use cases of `fw`. */
 export async function buildWebApp(fw: Flywheel, config: WebConfig, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger.child({ adapter: 'web' }) as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
+    // One summary line per request (below), not Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.trustProxy,
     // Errors the router raises before any route runs (a path segment too long, a bad URL) get the same { error, code }.
     frameworkErrors: (error, _request, reply) => {
@@ -63,12 +75,20 @@ export async function buildWebApp(fw: Flywheel, config: WebConfig, logger: Logge
       void (reply as FastifyReply).code(status).send({ error: status === 414 ? 'the address is too long' : 'the address could not be read', code: status === 414 ? 'uri_too_long' : 'bad_request' });
     },
   });
-  // Security headers; compression for pages and JSON alike.
-  await app.register(fastifyHelmet, { contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'], 'form-action': ["'self'", 'https://discord.com'] } } });
+  // Security headers; compression for pages and JSON alike. Images may come over https from elsewhere:
+  // members' avatars live on Discord's CDN and the forum, a community's logo on its own site.
+  await app.register(fastifyHelmet, { contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'https:'], 'form-action': ["'self'", 'https://discord.com'] } } });
+  // Requests are summarised in one line, at debug level in a terminal (where every page load would
+  // bury what matters) and at info level for a log collector (LOG_FORMAT / a pipe).
+  const requestLevel = config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY) ? 'debug' : 'info';
+  app.addHook('onResponse', async (request, reply) => {
+    request.log[requestLevel]({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, `${request.method} ${request.url} ${reply.statusCode} ${Math.round(reply.elapsedTime)} ms`);
+  });
   registerPageCache(app, () => fw.writes());
   await app.register(fastifyCompress, { threshold: 1024 });
-  // zod validates every request (parseQuery); route schemas exist to describe the API.
-  app.setValidatorCompiler(() => () => true);
+  // Each route's zod schemas validate its request, serialise its answer and document both (openapi.ts).
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -76,6 +96,7 @@ export async function buildWebApp(fw: Flywheel, config: WebConfig, logger: Logge
       servers: [{ url: config.community.siteUrl }],
     },
     hideUntagged: true,
+    transform: jsonSchemaTransform,
   });
   const hbs = handlebars.create();
   for (const [name, helper] of Object.entries(viewHelpers)) hbs.registerHelper(name, helper);
@@ -84,6 +105,8 @@ export async function buildWebApp(fw: Flywheel, config: WebConfig, logger: Logge
     root: join(PROJECT_ROOT, 'views'),
     layout: 'layouts/main.hbs',
     options: { partials: { 'admin-nav': 'partials/admin-nav.hbs' } },
+    // Every page, error pages and manager pages included, wears the community's name and colours.
+    defaultContext: { brand: brandOf(config) },
     // Compile each template once (the plugin otherwise re-reads and re-compiles it on every
     // request unless NODE_ENV is production); NODE_ENV=development picks up edits without a restart.
     production: process.env.NODE_ENV !== 'development',
@@ -99,16 +122,20 @@ export async function buildWebApp(fw: Flywheel, config: WebConfig, logger: Logge
     getUserInfo: csrfUserInfo,
     csrfOpts: { hmacKey: createHmac('sha256', cookieSecret).update('csrf').digest() },
   });
-  await app.register(fastifyRateLimit, { global: false, allowList: config.rateLimitAllow });
-  const routeList: Array<{ method: string; url: string }> = [];
+  // On PostgreSQL several instances may serve the site: limits are counted in the database, once for all of them.
+  // SQLite is one process: counting in memory keeps every request off the single writer connection.
+  const store = config.database.client === 'postgres' ? databaseRateLimitStore(fw.rateLimits, fw.now) : undefined;
+  await app.register(fastifyRateLimit, { global: false, allowList: config.rateLimitAllow, ...(store ? { store } : {}) });
+  const routeList: FastifyInstance['routeList'] = [];
   app.decorate('routeList', routeList);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push({ method, url: route.url });
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push({ method, url: route.url, schema: route.schema, config: route.config });
   });
   registerSessions(app, fw, config);
+  registerMetrics(app, fw, config);
   app.decorate('passwordLogin', passwordLogin(config, logger));
   registerErrorHandling(app);
   for (const routes of ROUTES) await app.register(async (scope) => routes(scope, fw, config));
-  app.get('/api/v1/openapi.json', async () => app.swagger());
+  app.get('/api/v1/openapi.json', { schema: { querystring: noQuery, response: { 200: openApiDocument, ...errors(400) } } }, async () => app.swagger());
   return app;
 }

@@ -3,14 +3,15 @@
  * linked from a launch post is the same page for thousands of visitors; rendering it once per
  * change instead of once per visit is what keeps it fast. Signed-in visitors (their own row is
  * highlighted) always get a fresh page. Every write through the write lock moves the generation,
- * so a hidden member or a new point shows on the next view; writes by another process (an
- * import beside `serve`) show within a few seconds.
+ * so a hidden member or a new point shows on the next view, on every instance over the same
+ * PostgreSQL within a second (see read-cache.ts); writes by another process on a SQLite file (an
+ * import beside `serve`) show within 5 seconds.
  *
  * A kept answer is the first answer again: its status, body and headers as the route sent them
  * (a badge image stays `image/svg+xml`, not whatever a page would be).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ReadCache } from '../app/read-cache.js';
+import { KEEP_WINDOW_MS, ReadCache, type ReadStamp } from '../app/read-cache.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -18,7 +19,7 @@ declare module 'fastify' {
     pageCache?: boolean;
   }
   interface FastifyRequest {
-    pageGeneration?: number;
+    pageStamp?: ReadStamp;
   }
   interface FastifyInstance {
     /** Every route whose answers the page cache may keep (method and path), so tests cover routes added later too. */
@@ -33,7 +34,8 @@ const PER_ANSWER = new Set(['content-length', 'set-cookie', 'date', 'connection'
 
 interface KeptAnswer {
   status: number;
-  body: string;
+  /** A page, or an image (a badge, a rank card) as bytes. */
+  body: string | Buffer;
   headers: Record<string, string | number | string[]>;
 }
 
@@ -41,7 +43,8 @@ const cacheable = (request: FastifyRequest): boolean => request.method === 'GET'
 
 /** Register before compression, so the cache holds pages as rendered and each visitor still gets them compressed. */
 export function registerPageCache(app: FastifyInstance, generation: () => number): void {
-  const pages = new ReadCache<KeptAnswer>(generation, 5_000, 500);
+  // The boards' window: a page ends with the boards it was rendered from.
+  const pages = new ReadCache<KeptAnswer>(generation, KEEP_WINDOW_MS, 500);
   const routes: Array<{ method: string; url: string }> = [];
   app.decorate('pageCacheRoutes', routes);
   app.addHook('onRoute', (route) => {
@@ -50,23 +53,23 @@ export function registerPageCache(app: FastifyInstance, generation: () => number
 
   app.addHook('preHandler', async (request, reply) => {
     if (!cacheable(request)) return;
-    // The generation the page is rendered at: a write during rendering makes it stale at once.
-    request.pageGeneration = generation();
+    // The generation and window the page is rendered in: a write (or the window's end) during rendering makes it stale at once.
+    request.pageStamp = pages.stamp();
     const kept = pages.peek(request.url);
     if (!kept) return;
     return reply.code(kept.status).headers(kept.headers).header(CACHE_HEADER, 'hit').send(kept.body);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.pageGeneration === undefined || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+    if (request.pageStamp === undefined || reply.statusCode !== 200 || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return payload;
     if (reply.getHeader(CACHE_HEADER) === 'hit' || reply.getHeader('set-cookie')) return payload;
     const headers: KeptAnswer['headers'] = {};
     for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined && !PER_ANSWER.has(name.toLowerCase())) headers[name] = value;
-    pages.keep(request.url, request.pageGeneration, { status: reply.statusCode, body: payload, headers });
+    pages.keep(request.url, request.pageStamp, { status: reply.statusCode, body: payload, headers });
     reply.header(CACHE_HEADER, 'miss');
     return payload;
   });
 }
 
 /** Route options of a public page that is the same for every anonymous visitor. */
-export const PUBLIC_PAGE = { config: { pageCache: true } } as const;
+export const PUBLIC_PAGE = { config: { pageCache: true, json: false } } as const;

@@ -66,12 +66,12 @@ describe('contributions in Chromium', () => {
     await list.getByLabel('CSV file').setInputFiles({ name: 'attendees.csv', mimeType: 'text/csv', buffer: Buffer.from('Name,Discord ID\nAna Lima,111111111111111111\nBen,222222222222222222\nStranger,333333333333333333\n') });
     await expect.poll(() => list.getByLabel('or paste it').inputValue()).toContain('Stranger');
     await list.getByRole('button', { name: 'Preview' }).click();
-    await expect.poll(() => page.locator('main p').first().textContent()).toContain('2 row(s) match a member, 1 match nobody');
+    await expect.poll(() => page.locator('main p').first().textContent()).toContain('2 rows match a member, 1 match nobody');
     expect(await page.locator('tr.unmatched').textContent()).toContain('no member with this Discord id');
     expect(await page.locator('tr.matched').nth(1).textContent()).toContain('<b>Ben</b>');
     await shoot('admin-attendees-preview');
-    await page.getByRole('button', { name: 'Record the 2 matched member(s)' }).click();
-    await expect.poll(() => page.locator('.notice').textContent()).toContain('Recorded 2 member(s); 1 row(s) matched nobody and were left out.');
+    await page.getByRole('button', { name: 'Record the 2 matched members' }).click();
+    await expect.poll(() => page.locator('.notice').textContent()).toContain('Recorded 2 members; 1 row matched nobody and was left out');
     expect((await fw.members.profile(1)).points.all).toBe(28);
 
     await page.goto(`${base}/admin/tokens`);

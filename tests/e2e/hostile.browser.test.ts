@@ -87,7 +87,7 @@ afterAll(async () => {
 });
 
 /** Routes that are not pages: data, images, credentials, redirects and form actions. */
-const NOT_PAGES = [/^\/api\//, /^\/ob\//, /^\/\.well-known\//, /^\/healthz$/, /^\/static\//, /^\/admin\/export\//, /^\/login\/discord$/, /^\/login\/forum$/, /^\/auth\//, /^\/logout$/, /^\/link\/discourse/, /^\/me\/export$/];
+const NOT_PAGES = [/^\/api\//, /^\/ob\//, /^\/\.well-known\//, /^\/healthz$/, /^\/static\//, /^\/admin\/export\//, /^\/login\/discord$/, /^\/login\/forum$/, /^\/auth\//, /^\/logout$/, /^\/link\/discourse/, /^\/me\/export$/, /^\/favicon\.(svg|ico)$/, /^\/brand\.png$/, /\/card\.png$/, /^\/metrics$/];
 
 /** Every page the app serves, with its parameters filled from the hostile community. */
 function pages(): string[] {

@@ -2,46 +2,92 @@
  * The README's commands that compile the sources into dist/, as a newcomer runs them (in one file,
  * whose tests run one after another, so two compilations never write dist/ at once):
  * - the quick start: `npm start` serves the site on an empty embedded database, no configuration;
+ *   started again with nothing changed it compiles nothing; its log is JSON when piped, text in a terminal;
  * - `npm run bench`, on a small community.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/processes.js';
 
+/** `npm start` on a fresh embedded database in `dir`: resolves once /healthz answers, with the output so far and how to stop it. */
+async function npmStart(dir: string, env: Record<string, string> = {}) {
+  const port = await freePort();
+  const started = Date.now();
+  const child = spawn('npm', ['start'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'flywheel.sqlite')}`, LOG_LEVEL: 'info', ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = { text: '' };
+  child.stdout!.on('data', (chunk) => (out.text += chunk));
+  child.stderr!.on('data', (chunk) => (out.text += chunk));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  let health: Response | null = null;
+  for (let i = 0; i < 900 && !health; i++) {
+    health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
+    if (!health) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const stop = async () => {
+    process.kill(-child.pid!, 'SIGTERM');
+    await exited;
+  };
+  return { port, health, seconds: (Date.now() - started) / 1000, out, stop };
+}
+
 describe('npm start', () => {
   it('builds and serves the site on a fresh embedded database, and stops on SIGTERM', async () => {
-    const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'fw-start-'));
-    const child = spawn('npm', ['start'], {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'flywheel.sqlite')}`, LOG_LEVEL: 'info' },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout!.on('data', (chunk) => (output += chunk));
-    child.stderr!.on('data', (chunk) => (output += chunk));
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const { port, health, out, stop } = await npmStart(dir);
     try {
-      let health: Response | null = null;
-      for (let i = 0; i < 900 && !health; i++) {
-        health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
-        if (!health) await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      expect(health?.status, output).toBe(200);
+      expect(health?.status, out.text).toBe(200);
       const page = await fetch(`http://127.0.0.1:${port}/leaderboard`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('Nobody has points in this period yet.');
-      expect(output).toMatch(/one-time admin password/i);
+      // The one-time password on its own plain line, not inside a JSON log line.
+      expect(out.text).toMatch(/^ {4}One-time admin password: \S+$/m);
+      expect(out.text).not.toMatch(/\{"level".*One-time admin password: /);
     } finally {
-      process.kill(-child.pid!, 'SIGTERM');
+      await stop();
     }
-    await exited;
     // The server went down with it: nothing answers on the port any more.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await fetch(`http://127.0.0.1:${port}/healthz`).then(() => 'answered', () => 'down')).toBe('down');
+  }, 150_000);
+
+  it('starts again without compiling when no source changed, logging JSON (one line per request) when piped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fw-start-'));
+    // The test above built dist/; nothing changed since, so nothing is compiled (dist/ is not rewritten).
+    const built = statSync(join(process.cwd(), 'dist', 'src', 'cli.js')).mtimeMs;
+    const { health, out, stop } = await npmStart(dir);
+    try {
+      expect(health?.status, out.text).toBe(200);
+      expect(out.text).not.toContain('Compiling Flywheel');
+      expect(statSync(join(process.cwd(), 'dist', 'src', 'cli.js')).mtimeMs).toBe(built);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const lines = out.text.split('\n').filter((l) => l.startsWith('{'));
+      const requests = lines.map((l) => JSON.parse(l)).filter((l) => l.url === '/healthz');
+      expect(requests.length).toBeGreaterThan(0);
+      expect(requests[0]).toMatchObject({ level: 30, method: 'GET', status: 200, msg: expect.stringMatching(/^GET \/healthz 200 \d+ ms$/) });
+    } finally {
+      await stop();
+    }
+  }, 150_000);
+
+  it('in a terminal format (LOG_FORMAT=pretty), reads as lines of text and keeps requests out of the info level', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fw-start-'));
+    const { health, out, stop } = await npmStart(dir, { LOG_FORMAT: 'pretty' });
+    try {
+      expect(health?.status, out.text).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(out.text).toMatch(/INFO.*: database ready/);
+      expect(out.text).not.toMatch(/^\{"level"/m);
+      expect(out.text).not.toContain('/healthz 200');
+    } finally {
+      await stop();
+    }
   }, 150_000);
 });
 

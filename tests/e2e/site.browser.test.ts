@@ -70,7 +70,7 @@ describe('the public site in Chromium', () => {
 
   it('shows a hostile display name as text, never as markup', async () => {
     await page.goto(`${base}/leaderboard?period=all`);
-    const cell = page.getByRole('link', { name: HOSTILE });
+    const cell = page.locator('table.board').getByRole('link', { name: HOSTILE });
     expect(await cell.textContent()).toBe(HOSTILE);
     expect(await page.locator('main img[src="x"]').count()).toBe(0);
     await cell.click();

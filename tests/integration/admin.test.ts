@@ -2,7 +2,7 @@
  * The community team's side of the site: sign-in (Discord OAuth2 against the fake Discord, and the
  * admin password), the guards on every admin route, and the champion program end to end.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, discord, thanks } from '../support/builders.js';
 import { Visitor } from '../support/browser-session.js';
 import { FakeDiscord, MANAGER_ROLE_ID } from '../support/fake-discord.js';
@@ -212,7 +212,10 @@ describe('the champion program', () => {
 
     // Ending the term moves them to the past champions, and takes the badge back.
     token = await m.csrf('/admin/champions');
-    expect((await m.post(`/admin/champions/${champion}/end`, { _csrf: token, note: 'stepping back' })).statusCode).toBe(303);
+    const ended = await m.post(`/admin/champions/${champion}/end`, { _csrf: token, note: 'stepping back' });
+    expect(ended.statusCode).toBe(303);
+    // The page says what was done, by name.
+    expect((await m.get(ended.headers.location as string)).body).toContain('user500000000000000003’s term has ended');
     const roster = (await site.app.inject({ method: 'GET', url: '/api/v1/champions' })).json();
     expect(roster.champions).toEqual([]);
     expect(roster.past.map((c: { member: { id: number } }) => c.member.id)).toEqual([helper]);
@@ -223,7 +226,8 @@ describe('the champion program', () => {
     await admin.signInWithPassword(PASSWORD);
     const log = (await site.fw.champions.auditLog(20)).map((e) => e.action);
     expect(log).toEqual(['ended', 'renewed', 'approved', 'nominated', 'appointed', 'approved', 'endorsed', 'nominated']);
-    expect((await admin.get('/admin/audit')).body).toContain('appointed champion');
+    // Each entry names the member it is about, linked, not only a number.
+    expect((await admin.get('/admin/audit')).body).toMatch(new RegExp(`appointed <a href="/members/${helper}" class="said">user500000000000000003</a> <span class="muted">\\(champion #\\d+\\)</span>`));
   });
 
   it('declines with a private note, refuses self-nominations and hides hidden members from the roster', async () => {
@@ -290,17 +294,27 @@ describe('a fresh install with no password and no Discord sign-in', () => {
     const { testFlywheel } = await import('../support/db.js');
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) });
+    const printed: string[] = [];
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (printed.push(String(chunk)), true));
     const fw = await testFlywheel({ PUBLIC_URL: 'http://flywheel.test' });
-    const app = await buildWebApp(fw, fw.config, pino({ level: 'info' }, sink));
+    const app = await buildWebApp(fw, fw.config, pino({ level: 'info' }, sink)).finally(() => stderr.mockRestore());
     try {
-      const password = lines.join('').match(/One-time admin password \(sign in at http:\/\/flywheel\.test\/admin\): (\S+?)"/)?.[1];
+      // On its own plain line, easy to find; never inside a JSON log line a collector keeps.
+      const password = printed.join('').match(/^ *One-time admin password: (\S+)$/m)?.[1];
       expect(password).toBeTruthy();
+      expect(printed.join('')).toContain('Sign in at http://flywheel.test/admin');
+      expect(lines.join('')).toMatch(/one-time admin password is printed/);
+      expect(lines.join('')).not.toContain(password);
       const first = new Visitor(app);
       expect((await first.signInWithPassword(password!)).statusCode).toBe(303);
       // Used up: the form is gone, and the page says how to sign in from now on.
       const page = await new Visitor(app).get('/login?next=%2Fadmin');
       expect(page.body).not.toContain('name="password"');
       expect(page.body).toContain('set <code>DISCORD_CLIENT_SECRET</code> (Discord) or <code>DISCOURSE_CONNECT_SECRET</code> (the forum)');
+      // A member on their way to /me is not shown the operator's configuration keys.
+      const member = await new Visitor(app).get('/login?next=%2Fme');
+      expect(member.body).toContain('Signing in is not open to members yet');
+      expect(member.body).not.toContain('DISCORD_CLIENT_SECRET');
     } finally {
       await app.close();
       await fw.close();

@@ -39,8 +39,8 @@ describe('GET /api/v1/leaderboard', () => {
     const body = res.json();
     expect(body).toMatchObject({ period: 'month', from: '2026-11-01', to: '2026-11-30', previous: '2026-10-01' });
     expect(body.entries).toEqual([
-      { rank: 1, points: 25, member: { id: expect.any(Number), displayName: 'Bob', stage: 'contributor', badges: 4 } },
-      { rank: 2, points: 3, member: { id: expect.any(Number), displayName: 'Alice', stage: 'participant', badges: 1 } },
+      { rank: 1, points: 25, member: { id: expect.any(Number), displayName: 'Bob', stage: 'contributor', badges: 4, avatarUrl: null }, movement: expect.objectContaining({ direction: expect.any(String) }) },
+      { rank: 2, points: 3, member: { id: expect.any(Number), displayName: 'Alice', stage: 'participant', badges: 1, avatarUrl: null }, movement: expect.objectContaining({ direction: expect.any(String) }) },
     ]);
   });
 
@@ -51,7 +51,7 @@ describe('GET /api/v1/leaderboard', () => {
     expect((await get('/api/v1/leaderboard?period=week&at=2026-11-18')).json().entries).toEqual([]);
     expect((await get('/api/v1/leaderboard?space=engagement')).json().entries.map((e: { member: { displayName: string } }) => e.member.displayName)).toEqual(['Alice']);
     expect((await get('/api/v1/leaderboard?platform=discourse')).json().entries).toEqual([]);
-    expect((await get('/api/v1/leaderboard?limit=1&offset=1')).json().entries).toEqual([{ rank: 2, points: 3, member: expect.objectContaining({ displayName: 'Alice' }) }]);
+    expect((await get('/api/v1/leaderboard?limit=1&offset=1')).json().entries).toEqual([{ rank: 2, points: 3, member: expect.objectContaining({ displayName: 'Alice' }), movement: expect.any(Object) }]);
   });
 
   it('leaves hidden members off entirely', async () => {
@@ -126,7 +126,7 @@ describe('GET /api/v1/members', () => {
       { awardId: expect.any(Number), id: 'first-solution', name: 'First Solution', tier: 'bronze', awardedAt: '2026-10-10T10:00:00.000Z', earnedBy: { kind: 'answer_accepted', url: null } },
     ]);
     const page = await site.app.inject({ method: 'GET', url: `/members/${member.id}`, headers: { accept: 'text/html' } });
-    expect(page.body).toContain('<strong>First Solution</strong></a> <span class="muted">bronze · 2026-10-10 · for an accepted answer</span>');
+    expect(page.body).toContain('<strong>First Solution</strong></a><br><span class="muted">bronze · 2026-10-10 · for an accepted answer</span>');
   });
 
   it('answers 404 for unknown and hidden members alike — hidden is not found, even by id', async () => {

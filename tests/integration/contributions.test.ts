@@ -149,7 +149,7 @@ describe('an attendee list', () => {
     const form = { _csrf: token, kind: 'event_attended', event: 'Berlin Meetup #4', date: '2026-11-18', csv };
     const preview = await m.post('/admin/contributions/attendees/preview', form);
     expect(preview.statusCode).toBe(200);
-    expect(preview.body).toContain('3 row(s) match a member, 1 match nobody');
+    expect(preview.body).toContain('3 rows match a member, 1 match nobody');
     expect(preview.body).toContain('only an email: Flywheel does not know members’ emails');
     expect(await site.fw.db('activities').where({ kind: 'event_attended' })).toEqual([]);
 
@@ -208,7 +208,11 @@ describe('a member’s own submission', () => {
     expect((await ana.post('/me/contributions', submit)).headers.location).toBe('/me?submitted=1#contributions');
     expect((await ana.post('/me/contributions', submit)).statusCode).toBe(303); // a double click submits once
     expect(await count('contribution_submissions')).toBe(1);
-    expect((await ana.get('/me')).body).toContain('waiting for review');
+    const mine = (await ana.get('/me')).body;
+    expect(mine).toContain('waiting for review');
+    // The day it happened, not the day helper's text of its own options.
+    expect(mine).toContain('<td>2026-11-21</td>');
+    expect(mine).not.toContain('[object');
     expect(await pointsOf('discord', ANA)).toBe(0);
 
     // She cannot approve it herself; a manager can.

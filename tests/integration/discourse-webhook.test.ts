@@ -81,6 +81,17 @@ describe('POST /webhooks/discourse', () => {
     expect(member).toMatchObject({ displayName: 'Helper', identities: [{ platform: 'discourse', externalId: String(helper.id), username: 'helper' }] });
   });
 
+  it('keeps the avatar the forum gives a member (a template with {size}), and a payload without one leaves it alone', async () => {
+    const topic = topicPayload(asker, 'Where do avatars come from?', QA, at(0));
+    await deliver('topic', 'topic_created', { topic });
+    const answer = { ...postPayload(topic, helper, 2, at(5)), avatar_template: '/user_avatar/forum.example.org/helper/{size}/7_2.png' };
+    await deliver('post', 'post_created', { post: answer });
+    // A like names its giver without an avatar field: the asker's avatar stays as the topic gave it.
+    await deliver('like', 'post_liked', { like: { post: answer, user: { id: asker.id, username: asker.username, name: asker.name } } });
+    expect((await site.fw.members.lookup('discourse', String(helper.id))).avatarUrl).toBe('https://forum.example.org/user_avatar/forum.example.org/helper/160/7_2.png');
+    expect((await site.fw.members.lookup('discourse', String(asker.id))).avatarUrl).toBe('https://forum.example.org/a/160.png');
+  });
+
   it('counts replies outside Q&A, the asker’s own follow-ups and staff answers as what they are', async () => {
     const chat = topicPayload(asker, 'Show and tell', OTHER, at(0));
     expect((await deliver('topic', 'topic_created', { topic: chat })).json().recorded[0]).toMatchObject({ points: 5 }); // topic_created

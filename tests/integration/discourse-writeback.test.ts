@@ -83,4 +83,16 @@ describe('badges back out to Discourse', () => {
     expect(await fw.badges.deliverOutbox(send())).toBe(1);
     expect(forum.grants.map((g) => g.badge_id)).toEqual([forum.badges.find((b) => b.name === 'Helping Hand')!.id]);
   });
+
+  it('creates a "sync" badge once even when two sync-badges runs start together: the second waits its turn', async () => {
+    const { holdLease, releaseLease } = await import('../../src/db/election.js');
+    // Another run (another instance, another operator) is creating badges right now.
+    expect(await holdLease(fw.db, 'discourse-sync-badges', 'other-run', fw.clock.now, 30_000)).toBe(true);
+    await expect(syncBadges(fw, fw.config)).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('another `flywheel discourse sync-badges` is running') });
+    expect(forum.requests.filter((r) => r.path === '/admin/badges.json')).toEqual([]);
+    await releaseLease(fw.db, 'discourse-sync-badges', 'other-run');
+    expect(await syncBadges(fw, fw.config)).toEqual({ created: ['helping-hand'], found: [] });
+    // The run gave its turn back when it finished.
+    expect(await syncBadges(fw, fw.config)).toEqual({ created: [], found: ['helping-hand'] });
+  });
 });

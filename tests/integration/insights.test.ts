@@ -42,7 +42,7 @@ describe('/admin/insights', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body.match(/<svg [^>]*class="chart"/g)!.length).toBeGreaterThanOrEqual(5);
     // One answer this month, from a member: the staffer's was never endorsed and the bot's is not counted (fair play).
-    expect(res.body).toMatch(/<td>2026-11<\/td><td class="num">1<\/td><td class="num">100%<\/td><td class="num">1<\/td><td class="num">100%<\/td>/);
+    expect(res.body).toMatch(/<td data-label="Month">2026-11<\/td><td data-label="Answers" class="num">1<\/td><td data-label="From members" class="num">100%<\/td><td data-label="Accepted" class="num">1<\/td><td data-label="Accepted, from members" class="num">100%<\/td>/);
     // First responses: 30 minutes (the bot's reply does not count) and 90 minutes.
     expect(res.body).toContain('median time to a first response: 60 minutes');
     expect(res.body).toContain('Answered within 24 hours: 67% · solved: 33%');

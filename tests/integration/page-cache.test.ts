@@ -52,10 +52,13 @@ describe('the page cache', () => {
       '/': ['/'],
       '/leaderboard': ['/leaderboard', '/leaderboard?period=all'],
       '/members/:id': [`/members/${memberId}`],
+      '/members/:id/card.png': [`/members/${memberId}/card.png`],
       '/badges': ['/badges'],
       '/badges/:id': [`/badges/${badgeId}`, `/badges/${badgeId}.svg`, `/badges/${badgeId}.png`],
       '/badges/awards/:id': [`/badges/awards/${awardId}`],
       '/champions': ['/champions'],
+      '/how-it-works': ['/how-it-works'],
+      '/embed/leaderboard': ['/embed/leaderboard', '/embed/leaderboard?period=all&limit=3'],
     };
     expect(site.app.pageCacheRoutes.map((r) => r.url).sort()).toEqual(Object.keys(examples).sort());
 

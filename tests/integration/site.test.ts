@@ -76,10 +76,10 @@ describe('/leaderboard', () => {
     const first = await get('/leaderboard');
     expect(first.statusCode).toBe(200);
     expect(first.body).toContain('aria-current="page" class="current">Month</a>');
-    expect(first.body.match(/<tr(?: class="mine"[^>]*)?><td>/g)).toHaveLength(25);
+    expect(first.body.match(/<tr id="member-\d+"(?: class="mine"[^>]*)?><td class="num rank">/g)).toHaveLength(25);
     expect(first.body).toContain('Page 1 of 2');
     // Ana is a champion, so an advocate.
-    expect(first.body).toMatch(/<a href="\/members\/\d+">Ana<\/a><\/td><td class="num">\d+<\/td><td>advocate<\/td><td class="num">[1-9]<\/td>/);
+    expect(first.body).toMatch(/<a href="\/members\/\d+">Ana<\/a><br><span class="stage">advocate<\/span><\/span><\/div><\/td><td class="num">\d+<\/td><td class="num">[1-9]<\/td>/);
     const second = await get('/leaderboard?page=2');
     expect(second.body).toContain('Page 2 of 2');
     expect(second.body).toContain('← higher ranks');
@@ -110,7 +110,7 @@ describe('/leaderboard', () => {
     const v = new Visitor(site.app);
     await v.signInWithDiscord(fake, ana.externalId);
     const res = await v.get('/leaderboard');
-    expect(res.body).toMatch(/<tr class="mine" aria-current="true"><td>\d+<\/td><td><a href="\/members\/\d+">Ana<\/a> <span class="muted">\(you\)<\/span>/);
+    expect(res.body).toMatch(/<tr id="member-\d+" class="mine" aria-current="true"><td class="num rank">\d+[^]*?<a href="\/members\/\d+">Ana<\/a> <span class="muted">\(you\)<\/span>/);
     expect(res.headers['cache-control']).toBe('private, no-store');
   });
 });
@@ -121,10 +121,10 @@ describe('member pages', () => {
     expect(res.body).toContain('#1 this month');
     expect(res.body).toMatch(/<strong>first seen<\/strong>[\s\S]*<strong>first answer<\/strong>[\s\S]*<strong>contributor<\/strong>[\s\S]*<strong>advocate<\/strong>/);
     expect(res.body).toContain('<a href="https://discord.com/channels/1/2/3" rel="nofollow noopener">an answer</a>');
-    expect(res.body).toContain('discord: ana');
+    expect(res.body).toContain(`<a href="https://discord.com/users/${ana.externalId}" rel="nofollow noopener">discord: ana</a>`);
     const json = (await api(`/api/v1/members/${ids[ana.externalId]}`)).body;
     expect(json).toMatchObject({ rank: { month: 1, all: 1 }, firsts: { seen: expect.any(String), question: null, answer: '2026-10-15T10:00:00.000Z' } });
-    expect(json.recent).toContainEqual({ kind: 'answer_posted', at: expect.any(String), url: 'https://discord.com/channels/1/2/3', points: 5 });
+    expect(json.recent).toContainEqual({ kind: 'answer_posted', at: expect.any(String), url: 'https://discord.com/channels/1/2/3', points: 5, title: null });
   });
 
   it('are not found for hidden members, even by id, on pages and in the API', async () => {

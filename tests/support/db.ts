@@ -33,7 +33,8 @@ export interface TestFlywheel extends Flywheel {
 /** A migrated Flywheel on a fresh database, with a settable clock. */
 export async function testFlywheel(env: Env = {}, configure?: (c: Config) => void): Promise<TestFlywheel> {
   const url = await freshDatabaseUrl();
-  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', ...env }, '/nonexistent');
+  // PostgreSQL requires a site address when badges go to the forum: the one every test site had by default.
+  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://localhost:3000', ...env }, '/nonexistent');
   configure?.(config);
   const db: Db = createDb(config.database);
   const clock = { now: Date.parse('2026-11-22T12:00:00Z') };

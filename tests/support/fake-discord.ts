@@ -102,6 +102,48 @@ export interface RestCall {
   /** What the bot sent (its own shapes, read by tests). */
   body: any;
   auth: string | undefined;
+  /** Files sent as multipart/form-data (`files[n]` parts), as Discord takes attachments. */
+  files?: UploadedFile[];
+}
+
+export interface UploadedFile {
+  /** The form field, `files[n]`: `n` is the id of its entry in the payload's `attachments`. */
+  field: string;
+  filename: string;
+  contentType: string;
+  data: Buffer;
+}
+
+/**
+ * A multipart/form-data body as Discord reads one: `payload_json` is the JSON body, `files[n]`
+ * parts are the attachments. Anything else is an error (Discord answers 400).
+ */
+function parseMultipart(raw: Buffer, contentType: string): { body: any; files: UploadedFile[] } {
+  const boundary = contentType.match(/boundary=(?:"([^"]+)"|([^;]+))/)?.slice(1).find(Boolean);
+  if (!boundary) throw new Error('multipart body without a boundary');
+  const delimiter = Buffer.from(`--${boundary}`);
+  const files: UploadedFile[] = [];
+  let body: any = null;
+  let at = raw.indexOf(delimiter);
+  while (at !== -1) {
+    const start = at + delimiter.length;
+    if (raw.subarray(start, start + 2).toString() === '--') break;
+    const next = raw.indexOf(delimiter, start);
+    if (next === -1) throw new Error('multipart body without its closing boundary');
+    const part = raw.subarray(start + 2, next - 2); // after CRLF, before CRLF
+    const split = part.indexOf('\r\n\r\n');
+    const headers = part.subarray(0, split).toString('utf8');
+    const data = part.subarray(split + 4);
+    const disposition = headers.match(/content-disposition:\s*form-data;([^\r\n]*)/i)?.[1] ?? '';
+    const field = disposition.match(/\bname="([^"]*)"/)?.[1] ?? '';
+    const filename = disposition.match(/\bfilename="([^"]*)"/)?.[1];
+    if (field === 'payload_json') body = JSON.parse(data.toString('utf8'));
+    else if (/^files\[\d+\]$/.test(field) && filename !== undefined)
+      files.push({ field, filename, contentType: headers.match(/content-type:\s*([^\r\n]+)/i)?.[1]?.trim() ?? 'application/octet-stream', data: Buffer.from(data) });
+    else throw new Error(`multipart part Discord does not take: ${field}`);
+    at = next;
+  }
+  return { body, files };
 }
 
 /** A gateway event the fake may send: the event name and Discord's documented payload for it. */
@@ -166,6 +208,8 @@ export class FakeDiscord {
   private hold: { test: (c: RestCall) => boolean; started: () => void; closed: boolean; gate: Promise<void>; open: () => void } | null = null;
   /** The bot's IDENTIFY payload (what the bot sent). */
   identified: any = null;
+  /** Gateway sessions opened (IDENTIFYs accepted), by any number of bot processes. */
+  sessionsOpened = 0;
   closedWith: number | null = null;
 
   private http: Server | null = null;
@@ -644,6 +688,7 @@ export class FakeDiscord {
       return;
     }
     this.identified = d;
+    this.sessionsOpened++;
     this.seq = 0;
     this.dispatch(GatewayDispatchEvents.Ready, {
       v: 10,
@@ -744,13 +789,23 @@ export class FakeDiscord {
     const url = new URL(req.url ?? '/', this.base);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
+    const raw = Buffer.concat(chunks);
+    const text = raw.toString('utf8');
+    const contentType = String(req.headers['content-type']);
+    let multipart: ReturnType<typeof parseMultipart> | null = null;
+    try {
+      if (contentType.startsWith('multipart/form-data')) multipart = parseMultipart(raw, contentType);
+    } catch (err) {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `Invalid Form Body: ${(err as Error).message}`, code: 50035 }));
+      return;
+    }
     const call: RestCall = {
       method: req.method ?? 'GET',
       path: decodeURIComponent(url.pathname),
       query: url.searchParams,
-      body: text && String(req.headers['content-type']).includes('json') ? JSON.parse(text) : text || null,
+      body: multipart ? multipart.body : text && contentType.includes('json') ? JSON.parse(text) : text || null,
       auth: req.headers.authorization,
+      ...(multipart ? { files: multipart.files } : {}),
     };
     this.calls.push(call);
     const [status, body] = this.route(call);
@@ -820,7 +875,13 @@ export class FakeDiscord {
         { url: this.base.replace('http', 'ws'), shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } } satisfies RESTGetAPIGatewayBotResult,
       ];
     if (c.method === 'GET' && p === '/applications/@me') return [200, this.application()];
-    if (c.method === 'POST' && m(/^\/interactions\/\d+\/[^/]+\/callback$/)) return [204, null];
+    if (c.method === 'POST' && m(/^\/interactions\/\d+\/[^/]+\/callback$/)) {
+      // Every uploaded file must be described in the payload's attachments (by its files[n] index), as Discord requires.
+      const described = new Set<string>((c.body?.data?.attachments ?? []).map((a: { id: unknown }) => String(a.id)));
+      if ((c.files ?? []).some((f) => !described.has(f.field.slice(6, -1))))
+        return [400, { message: 'Invalid Form Body', code: 50035, errors: { attachments: { _errors: [{ code: 'ATTACHMENT_NOT_FOUND', message: 'Attachment not found' }] } } }];
+      return [204, null];
+    }
     if (m(/^\/webhooks\/\d+\/[^/]+(\/messages\/@original)?$/))
       return [200, this.messageOf(GENERAL_ID, BOT_ID, c.body?.content ?? '', { webhook_id: APP_ID, application_id: APP_ID }) satisfies APIMessage];
     if (c.method === 'POST' && p === '/users/@me/channels') {

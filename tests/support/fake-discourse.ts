@@ -41,6 +41,8 @@ export class FakeDiscourse {
   readonly solutions = new Map<number, number>();
   /** Every answer given to an authorised request, for checking against Discourse's schemas. */
   readonly answers: Array<{ route: string; status: number; body: unknown }> = [];
+  /** How long a badge grant takes to answer (a busy forum), so concurrent senders overlap. */
+  grantDelayMs = 0;
   /** Topic pages served before the fake answers 500 (to interrupt an import), or null. */
   failAfterRequests: number | null = null;
   private server: Server | null = null;
@@ -305,6 +307,7 @@ export class FakeDiscourse {
     let m: RegExpMatchArray | null;
 
     if (route === 'POST /user_badges.json') {
+      if (this.grantDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.grantDelayMs));
       const failure = this.failures.shift();
       if (failure) return send(failure.status, { errors: ['try again later'] }, failure.retryAfter ? { 'retry-after': String(failure.retryAfter) } : {});
       const badge = this.badges.find((b) => b.id === body.badge_id);

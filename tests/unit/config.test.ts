@@ -25,6 +25,16 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }, '/x').database).toEqual({ client: 'postgres', connectionString: 'postgres://u@h/db' });
   });
 
+  it('requires the site address on PostgreSQL when badges go to the forum, so every instance links to the same site', () => {
+    const forum = { DATABASE_URL: 'postgres://u@h/db', DISCOURSE_URL: 'https://forum.example.org', DISCOURSE_API_KEY: 'key' };
+    expect(() => loadConfig(forum, '/x')).toThrow(/PUBLIC_URL \(environment\) or community\.siteUrl \(file\): required on PostgreSQL/);
+    expect(loadConfig({ ...forum, PUBLIC_URL: 'https://community.example.org' }, '/x').community.siteUrl).toBe('https://community.example.org');
+    expect(loadConfig({ ...forum, ...withFile('community:\n  siteUrl: https://c.example.org\n') }, '/x').community.siteUrl).toBe('https://c.example.org');
+    // One SQLite process, or no write-back: its own address is the only one there is.
+    expect(loadConfig({ ...forum, DATABASE_URL: 'sqlite:./x.sqlite' }, '/x').community.siteUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', DISCOURSE_URL: 'https://forum.example.org' }, '/x').community.siteUrl).toBe('http://localhost:3000');
+  });
+
   it('reads points, caps and the time zone from the config file', () => {
     const c = loadConfig(withFile('community:\n  timezone: Europe/Berlin\npoints:\n  answer_accepted: 20\ncaps:\n  daily: 150\n'), '/x');
     expect(c.rules.kinds.answer_accepted.points).toBe(20);
@@ -97,5 +107,14 @@ describe('configuration', () => {
     expect(loadConfig({}, '/nonexistent').community.email).toBeNull();
     expect(loadConfig(withFile('community:\n  email: badges@community.example.org\n'), '/x').community.email).toBe('badges@community.example.org');
     expect(() => loadConfig(withFile('community:\n  email: the forum\n'), '/x')).toThrow(/community\.email .*email address/);
+  });
+
+  it('reads the community’s look, and names the key of a bad one', () => {
+    const c = loadConfig(withFile('community:\n  name: Rustaceans\n  accentColor: "#aa3311"\n  logo: /static/logo.png\n  links:\n    - { label: Website, url: https://rust.example }\n'), '/x');
+    expect(c.community).toMatchObject({ name: 'Rustaceans', accentColor: '#aa3311', logo: '/static/logo.png', tagline: null, links: [{ label: 'Website', url: 'https://rust.example' }] });
+    expect(loadConfig({}, '/x').community).toMatchObject({ accentColor: '#2456c7', logo: null, links: [] });
+    expect(() => loadConfig(withFile('community:\n  accentColor: red\n'), '/x')).toThrow(/community\.accentColor/);
+    expect(() => loadConfig(withFile('community:\n  logo: "javascript:alert(1)"\n'), '/x')).toThrow(/community\.logo/);
+    expect(() => loadConfig(withFile('community:\n  links:\n    - { label: Evil, url: "javascript:alert(1)" }\n'), '/x')).toThrow(/community\.links/);
   });
 });

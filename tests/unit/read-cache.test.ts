@@ -1,5 +1,5 @@
 /** Kept reads: shared by readers who ask at once, never older than the last write. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ReadCache } from '../../src/app/read-cache.js';
 
 /** A read that finishes when the test says, counting how often it was started. */
@@ -45,5 +45,23 @@ describe('ReadCache', () => {
     await expect(Promise.all([cache.get('board', failing), cache.get('board', failing)])).rejects.toThrow('database gone');
     expect(calls).toBe(1);
     expect(await cache.get('board', async () => 'recovered')).toBe('recovered');
+  });
+
+  it('never keeps a page longer than the board it was built from (a write no generation saw shows within 5 s)', async () => {
+    vi.useFakeTimers({ toFake: ['performance'], now: 0 });
+    try {
+      let board = 'before'; // what a write by another process changes: nothing here moves the generation
+      const boards = new ReadCache<string>(() => 1);
+      const pages = new ReadCache<string>(() => 1);
+      const render = () => pages.get('/leaderboard', async () => `page of ${await boards.get('board', async () => board)}`);
+      await boards.get('board', async () => board); // the bot asked for the board
+      vi.advanceTimersByTime(4_900); // a visitor renders the page from the nearly expired board
+      expect(await render()).toBe('page of before');
+      board = 'after';
+      vi.advanceTimersByTime(200); // the write is 5.1 s younger than the board the page shows
+      expect(await render()).toBe('page of after');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -27,7 +27,8 @@ export function guardScope(app: FastifyInstance, least: Access): void {
   app.addHook('onRoute', (route) => {
     route.config = { ...route.config, access: route.config?.access ?? least };
   });
-  app.addHook('preHandler', async (request, reply) => {
+  // Before validation: a visitor without access learns nothing from how a request is refused.
+  app.addHook('preValidation', async (request, reply) => {
     const access = request.routeOptions.config.access ?? least;
     const session = request.session;
     if (!session) {

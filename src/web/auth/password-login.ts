@@ -1,7 +1,8 @@
 /**
  * Signing in without Discord or the forum: ADMIN_PASSWORD, or — when neither that nor a way for
  * admins to sign in with Discord or the forum is configured — a one-time password printed to the
- * log at start, so a fresh install is never locked out and never open.
+ * log at start, so a fresh install is never locked out and never open. The password goes on its
+ * own plain line on stderr (easy to find and copy; never inside a JSON log line a collector keeps).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { WebConfig } from '../../config.js';
@@ -16,12 +17,13 @@ export interface PasswordLogin {
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-export function passwordLogin(config: WebConfig, logger: Logger): PasswordLogin {
+export function passwordLogin(config: WebConfig, logger: Logger, out: { write(line: string): unknown } = process.stderr): PasswordLogin {
   let password = config.auth.adminPassword;
   const oneTime = !password && !adminSignInConfigured(config);
   if (oneTime) {
     password = randomBytes(12).toString('base64url');
-    logger.warn(`No ADMIN_PASSWORD and no Discord or forum sign-in for admins configured. One-time admin password (sign in at ${config.community.siteUrl}/admin): ${password}`);
+    logger.warn('No ADMIN_PASSWORD and no Discord or forum sign-in for admins configured: a one-time admin password is printed below (on stderr)');
+    out.write(`\n    One-time admin password: ${password}\n    Sign in at ${config.community.siteUrl}/admin (it works once; set ADMIN_PASSWORD to choose your own)\n\n`);
   }
   return {
     get enabled() {

@@ -3,13 +3,15 @@
  * contributions with an API token a manager created. A batch is all or nothing; a retried call
  * records nothing twice (the natural key comes from the evidence).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Actor } from '../../app/champions.js';
 import type { MemberRef, RecordInput } from '../../app/contributions.js';
 import type { Flywheel } from '../../app/flywheel.js';
 import { RECORDABLE_KINDS } from '../../domain/contributions.js';
-import { apiDocs } from '../openapi.js';
-import { parseQuery } from '../query.js';
+import { apiRoute, errors } from '../openapi.js';
+import { recorded } from '../response-schemas.js';
 
 const member = z
   .strictObject({
@@ -31,9 +33,9 @@ const contribution = z.strictObject({
   title: z.string().max(300).optional(),
 });
 const batch = z.strictObject({ contributions: z.array(contribution).min(1).max(5000) });
+// A refusal names the field of the shape the body was meant as (errors.ts picks the union's branch).
 const body = z.union([contribution, batch]);
-/** Which of the two shapes a body means, so a refusal names the field it is about (a union's own error names none). */
-const shapeOf = (value: unknown) => (typeof value === 'object' && value !== null && 'contributions' in value ? batch : contribution);
+const headers = z.object({ authorization: z.string().optional().describe('Bearer <token>, a token created under /admin/tokens') });
 
 const refOf = (m: z.infer<typeof member>): MemberRef =>
   m.id !== undefined
@@ -51,16 +53,29 @@ const inputOf = (c: z.infer<typeof contribution>): RecordInput => ({
 
 const bearer = (header: string | undefined): string | undefined => /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
 
-export async function contributionsApi(app: FastifyInstance, fw: Flywheel): Promise<void> {
-  const docs = apiDocs('Record contributions (needs an API token)', {
-    description: 'One contribution, or { contributions: [...] } recorded all at once. Authorization: Bearer <token> (created under /admin/tokens). 401 without a known token, 403 for a revoked one.',
-  });
-  app.post('/api/v1/contributions', { ...docs, schema: { ...docs.schema, body: z.toJSONSchema(body, { io: 'input', unrepresentable: 'any' }) } }, async (request, reply) => {
-    const actor = await fw.contributions.authenticate(bearer(request.headers.authorization));
-    const parsed: z.infer<typeof body> = parseQuery(shapeOf(request.body), request.body);
-    const inputs = 'contributions' in parsed ? parsed.contributions.map(inputOf) : [inputOf(parsed)];
-    const recorded = await fw.contributions.recordMany(inputs, actor);
-    reply.code(recorded.some((r) => r.status === 'recorded') ? 201 : 200);
-    return 'contributions' in parsed ? { contributions: recorded } : recorded[0];
-  });
+export async function contributionsApi(scope: FastifyInstance, fw: Flywheel): Promise<void> {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  // The token is checked before the body: a caller without one learns nothing about what it sent.
+  const actors = new WeakMap<FastifyRequest, Actor>();
+  const answer = z.union([recorded, z.object({ contributions: z.array(recorded) })]);
+  app.post(
+    '/api/v1/contributions',
+    {
+      ...apiRoute(
+        'Record contributions (needs an API token)',
+        { headers, body, response: { 200: answer.describe('Nothing new: every contribution was already recorded'), 201: answer.describe('Recorded'), ...errors(401, 403, 404, 413, 415) } },
+        'One contribution, or { contributions: [...] } recorded all at once. Authorization: Bearer <token> (created under /admin/tokens). 401 without a known token, 403 for a revoked one, 404 when a member is not found.',
+      ),
+      preValidation: async (request) => {
+        actors.set(request, await fw.contributions.authenticate(bearer(request.headers.authorization)));
+      },
+    },
+    async (request, reply) => {
+      const parsed = request.body;
+      const inputs = 'contributions' in parsed ? parsed.contributions.map(inputOf) : [inputOf(parsed)];
+      const done = await fw.contributions.recordMany(inputs, actors.get(request)!);
+      reply.code(done.some((r) => r.status === 'recorded') ? 201 : 200);
+      return 'contributions' in parsed ? { contributions: done } : done[0]!;
+    },
+  );
 }

@@ -5,7 +5,8 @@
  * the database (auth/session.ts).
  */
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
 import type { WebConfig } from '../../config.js';
@@ -15,7 +16,7 @@ import { accountFor, authorizeUrl, oauthConfigured, roleOf } from '../auth/disco
 import { forumGrant } from '../auth/forum-grant.js';
 import { forumSignInConfigured } from '../auth/providers.js';
 import { csrfToken, endSession, startSession } from '../auth/session.js';
-import { parseQuery } from '../query.js';
+import { noQuery, PAGE } from '../openapi.js';
 import { sameOriginPath } from '../same-origin.js';
 
 const STATE_COOKIE = 'fw_oauth';
@@ -37,7 +38,8 @@ const forumCallbackQuery = z.object({ sso: z.string().min(1).max(4000), sig: z.s
 /** On the way to a team page: the only place the admin password form is offered. */
 const forTeam = (next: string | undefined) => next !== undefined && (next === '/admin' || next.startsWith('/admin/') || next.startsWith('/admin?'));
 
-export async function authRoutes(app: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
+export async function authRoutes(scope: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
   const secure = config.community.siteUrl.startsWith('https://');
   const login = app.passwordLogin;
 
@@ -54,6 +56,8 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel, config: Web
       password: login.enabled && team,
       // Members have no way in yet: say so, and show the team where theirs is.
       noMemberSignIn: !discord && !forum,
+      // Which settings open sign-in is for whoever runs the site (on the team's way in), not for members.
+      operatorHint: team,
       teamLink: !discord && !forum && login.enabled && !team,
       next,
       nextQuery: next ? encodeURIComponent(next) : undefined,
@@ -61,13 +65,13 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel, config: Web
       csrf: csrfToken(reply),
     });
 
-  app.get('/login', async (request, reply) => page(reply, parseQuery(loginQuery, request.query).next));
+  app.get('/login', { ...PAGE, schema: { querystring: loginQuery } }, async (request, reply) => page(reply, request.query.next));
 
   app.post(
     '/login',
-    { preHandler: app.csrfProtection, config: { rateLimit: { max: 5, timeWindow: '1 minute' } } },
+    { preValidation: app.csrfProtection, schema: { body: loginBody }, config: { ...PAGE.config, rateLimit: { max: 5, timeWindow: '1 minute' } } },
     async (request, reply) => {
-      const body = parseQuery(loginBody, request.body);
+      const body = request.body;
       if (!login.check(body.password)) {
         request.log.warn({ ip: request.ip }, 'failed admin sign-in');
         reply.code(401);
@@ -78,16 +82,16 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel, config: Web
     },
   );
 
-  app.get('/login/discord', async (request, reply) => {
+  app.get('/login/discord', { ...PAGE, schema: { querystring: loginQuery } }, async (request, reply) => {
     if (!oauthConfigured(config)) throw new DomainError('not_found', 'Discord sign-in is not configured here');
-    const next = parseQuery(loginQuery, request.query).next;
+    const next = request.query.next;
     const state = randomBytes(18).toString('base64url');
     reply.setCookie(STATE_COOKIE, JSON.stringify({ state, next }), { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/auth', maxAge: 600 });
     return reply.redirect(authorizeUrl(config, state));
   });
 
-  app.get('/auth/discord/callback', async (request: FastifyRequest, reply) => {
-    const { code, state } = parseQuery(callbackQuery, request.query);
+  app.get('/auth/discord/callback', { ...PAGE, schema: { querystring: callbackQuery } }, async (request, reply) => {
+    const { code, state } = request.query;
     const raw = request.cookies[STATE_COOKIE];
     const saved = raw ? request.unsignCookie(raw) : null;
     const expected = saved?.valid && saved.value ? (JSON.parse(saved.value) as { state: string; next?: string }) : null;
@@ -109,9 +113,9 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel, config: Web
   };
 
   // Each visit stores a nonce: limited, so nobody fills the table.
-  app.get('/login/forum', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
+  app.get('/login/forum', { schema: { querystring: loginQuery }, config: { ...PAGE.config, rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
     const { url, secret } = forumReady();
-    const next = parseQuery(loginQuery, request.query).next;
+    const next = request.query.next;
     const { url: target, nonce } = connectRequest(url, secret, `${config.community.siteUrl.replace(/\/$/, '')}/auth/forum/callback`);
     // Kept in the database too, so the forum's answer is taken once, on whichever instance it arrives.
     await fw.nonces.remember(FORUM_NONCE_PURPOSE, nonce, FORUM_NONCE_MS);
@@ -119,9 +123,9 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel, config: Web
     return reply.redirect(target);
   });
 
-  app.get('/auth/forum/callback', async (request, reply) => {
+  app.get('/auth/forum/callback', { ...PAGE, schema: { querystring: forumCallbackQuery } }, async (request, reply) => {
     const { secret } = forumReady();
-    const { sso, sig } = parseQuery(forumCallbackQuery, request.query);
+    const { sso, sig } = request.query;
     const raw = request.cookies[FORUM_STATE_COOKIE];
     const saved = raw ? request.unsignCookie(raw) : null;
     let expected: { nonce?: unknown; next?: string } | null = null;
@@ -143,10 +147,10 @@ export async function authRoutes(app: FastifyInstance, fw: Flywheel, config: Web
     return reply.redirect(sameOriginPath(expected.next) ?? (role === 'member' ? '/me' : '/admin'), 303);
   });
 
-  app.get('/logout', async (_request, reply) =>
+  app.get('/logout', { ...PAGE, schema: { querystring: noQuery } }, async (_request, reply) =>
     reply.view('pages/logout.hbs', { title: 'Sign out', community: config.community.name, csrf: csrfToken(reply) }),
   );
-  app.post('/logout', { preHandler: app.csrfProtection }, async (request, reply) => {
+  app.post('/logout', { ...PAGE, preValidation: app.csrfProtection, schema: { body: z.object({ _csrf: z.string().optional() }).optional() } }, async (request, reply) => {
     await endSession(request, reply, fw);
     return reply.redirect('/', 303);
   });

@@ -4,13 +4,14 @@
  * LinkedIn" link.
  */
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
 import type { WebConfig } from '../../config.js';
 import { urls } from '../../app/credentials.js';
 import { DomainError } from '../../domain/errors.js';
 import { badgePng, badgeSvg } from '../badge-image.js';
-import { parseQuery } from '../query.js';
+import { idOf, noQuery } from '../openapi.js';
 import { cacheable } from '../caching.js';
 import { PUBLIC_PAGE } from '../page-cache.js';
 
@@ -22,10 +23,11 @@ const badgeParams = z.strictObject({
     .transform((v) => ({ id: v.replace(/\.(svg|png)$/, ''), image: (v.match(/\.(svg|png)$/)?.[1] ?? null) as 'svg' | 'png' | null })),
 });
 const TIER_ORDER = ['gold', 'silver', 'bronze'] as const;
-export const awardParams = z.strictObject({ id: z.coerce.number({ message: 'expected an award id (a positive whole number)' }).int().positive().max(2 ** 31 - 1) });
+export const awardParams = z.strictObject({ id: idOf('an award id') });
 
-export async function badgePages(app: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
-  app.get('/badges', PUBLIC_PAGE, async (request, reply) => {
+export async function badgePages(scope: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  app.get('/badges', { ...PUBLIC_PAGE, schema: { querystring: noQuery } }, async (request, reply) => {
     const badges = await fw.badges.withHolders();
     cacheable(request, reply);
     return reply.view('pages/badges.hbs', {
@@ -35,8 +37,8 @@ export async function badgePages(app: FastifyInstance, fw: Flywheel, config: Web
     });
   });
 
-  app.get('/badges/:id', PUBLIC_PAGE, async (request, reply) => {
-    const { id, image } = parseQuery(badgeParams, request.params).id;
+  app.get('/badges/:id', { ...PUBLIC_PAGE, schema: { params: badgeParams, querystring: noQuery } }, async (request, reply) => {
+    const { id, image } = request.params.id;
     const badge = fw.badges.catalog().find((b) => b.id === id);
     if (!badge) throw new DomainError('not_found', 'badge not found');
     if (image) {
@@ -47,8 +49,8 @@ export async function badgePages(app: FastifyInstance, fw: Flywheel, config: Web
     return reply.view('pages/badge.hbs', { title: `${badge.name} — ${config.community.name}`, community: config.community.name, badge: await fw.badges.detail(id) });
   });
 
-  app.get('/badges/awards/:id', PUBLIC_PAGE, async (request, reply) => {
-    const { id } = parseQuery(awardParams, request.params);
+  app.get('/badges/awards/:id', { ...PUBLIC_PAGE, schema: { params: awardParams, querystring: noQuery } }, async (request, reply) => {
+    const { id } = request.params;
     const award = await fw.badges.award(id);
     const u = urls(config);
     const issued = new Date(award.awardedAt);

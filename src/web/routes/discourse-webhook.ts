@@ -1,28 +1,44 @@
 /**
  * `POST /webhooks/discourse`: the signature is checked on the raw body before anything is parsed;
- * then the delivery is read and its activities go through the one pipeline (batched with any
- * deliveries arriving meanwhile). Unknown events are accepted and ignored; nothing here is a 500
- * for something a client sent.
+ * then the delivery is read and its activities are stored in the inbox (durably, once, whichever
+ * instance took it) for the elected ingester to run through the one pipeline. The answer waits
+ * for that (normally milliseconds) and names each activity's outcome; a delivery stored but not
+ * yet ingested after the wait is answered 202 with its keys: it will be recorded, and a retry is
+ * a harmless copy. Unknown events are accepted and ignored; nothing here is a 500 for something
+ * a client sent.
  */
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
 import type { WebConfig } from '../../config.js';
-import { createIngestQueue } from '../../app/ingest-queue.js';
 import { DomainError } from '../../domain/errors.js';
-import { readDelivery } from '../../discourse/deliveries.js';
+import { readDelivery, readsLedger } from '../../discourse/deliveries.js';
 import { validSignature } from '../../discourse/signature.js';
 import type { Logger } from '../../logger.js';
+import { errors, noQuery } from '../openapi.js';
 
-export async function discourseWebhook(app: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
+const outcome = z.union([
+  z.object({ key: z.string(), status: z.literal('duplicate') }),
+  z.object({ key: z.string(), status: z.literal('awarded'), points: z.number(), reason: z.string() }),
+]);
+const answered = z.union([z.object({ ok: z.literal(true) }), z.object({ skipped: z.string() }), z.object({ recorded: z.array(outcome) })]);
+const ignored = z.object({ ignored: z.literal(true), event: z.string() });
+// Kept in the inbox but not yet ingested within the wait: the keys stored, recorded when the ingester reaches them.
+const stored = z.object({ stored: z.array(z.string()) });
+
+export async function discourseWebhook(scope: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
   const forum = config.discourse;
   const log = app.log.child({ adapter: 'discourse' }) as unknown as Logger;
-  const queue = createIngestQueue(fw.ingest, (result) => fw.news.publish({ moves: result.stageMoves, grants: result.badgeGrants }));
   const ignoredOnce = new Set<string>();
 
   // Keep the raw bytes: the signature covers them exactly.
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-  app.post('/webhooks/discourse', { config: { rateLimit: { max: 600, timeWindow: '1 minute' } } }, async (request, reply) => {
+  // The body is the raw bytes the signature covers (read after it is checked): its schema lets them through.
+  const schema = { querystring: noQuery, body: z.unknown(), response: { 200: answered, 202: z.union([ignored, stored]), ...errors(400, 401, 403, 413, 415, 429) } };
+  app.post('/webhooks/discourse', { schema, config: { rateLimit: { max: 600, timeWindow: '1 minute' } } }, async (request, reply) => {
     if (!forum.webhookSecret) throw new DomainError('unauthorized', 'Discourse webhooks are not configured here (DISCOURSE_WEBHOOK_SECRET)');
     // A webhook left on Discourse's other choice, form encoding, must be told what to change.
     const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -42,20 +58,27 @@ export async function discourseWebhook(app: FastifyInstance, fw: Flywheel, confi
     }
     const group = String(request.headers['x-discourse-event-type'] ?? '');
     const event = String(request.headers['x-discourse-event'] ?? '');
+    // What withdraws or gives back earlier activities reads the ledger: it must see every delivery stored before it.
+    if (readsLedger(group, event)) await fw.inbox.settled();
     const delivery = await readDelivery({ fw, forum, log }, group, event, body, fw.now());
-    if (delivery.kind === 'ping') return { ok: true };
+    if (delivery.kind === 'ping') return { ok: true as const };
     if (delivery.kind === 'ignored') {
       if (!ignoredOnce.has(`${group}:${event}`)) log.info({ group, event }, 'Discourse event ignored (not one Flywheel records)');
       ignoredOnce.add(`${group}:${event}`);
       reply.code(202);
-      return { ignored: true, event: `${group}:${event}` };
+      return { ignored: true as const, event: `${group}:${event}` };
     }
     if (delivery.kind === 'skipped') {
       // Answered 200: a refusal would only make the forum send it again, four times.
       log.info({ group, event, reason: delivery.reason }, 'Discourse event skipped');
       return { skipped: delivery.reason };
     }
-    const outcomes = await queue.submit(delivery.activities);
-    return { recorded: outcomes.map((o) => (o.status === 'duplicate' ? { key: o.key, status: o.status } : { key: o.key, status: o.status, points: o.points, reason: o.reason })) };
+    const answer = await fw.inbox.submit(delivery.activities);
+    if ('stored' in answer) {
+      reply.code(202);
+      return { stored: answer.stored };
+    }
+    const outcomes = answer.outcomes;
+    return { recorded: outcomes.map((o) => (o.status === 'duplicate' ? { key: o.key, status: o.status } : { key: o.key, status: o.status, points: o.points, reason: o.reason as string })) };
   });
 }

@@ -5,13 +5,14 @@
  * consumed in the database) and the forum proof it leaves lasts 15 minutes, by the expiry it signs.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
 import type { WebConfig } from '../../config.js';
 import { connectRequest, connectResponse, type ForumAccount } from '../../discourse/connect.js';
 import { DomainError } from '../../domain/errors.js';
 import { csrfToken } from '../auth/session.js';
-import { parseQuery } from '../query.js';
+import { noQuery, PAGE } from '../openapi.js';
 
 const NONCE_COOKIE = 'fw_connect';
 const FORUM_COOKIE = 'fw_forum';
@@ -35,23 +36,25 @@ function forumProof(request: FastifyRequest, now: number): ForumAccount | null {
   }
 }
 
-export async function linkRoutes(app: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
+export async function linkRoutes(scope: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  const page = { ...PAGE, schema: { querystring: noQuery } };
   const c = config.discourse;
   const secure = config.community.siteUrl.startsWith('https://');
   const ready = () => {
     if (!c.url || !c.connectSecret) throw new DomainError('not_found', 'linking a forum account is not set up here (DISCOURSE_URL, DISCOURSE_CONNECT_SECRET)');
     return { url: c.url, secret: c.connectSecret };
   };
-  const page = (reply: FastifyReply, forum: ForumAccount | null, data: object = {}) =>
+  const view = (reply: FastifyReply, forum: ForumAccount | null, data: object = {}) =>
     reply.view('pages/link.hbs', { title: `Link your accounts — ${config.community.name}`, community: config.community.name, forum, csrf: csrfToken(reply), ...data });
 
-  app.get('/link', async (request, reply) => {
+  app.get('/link', page, async (request, reply) => {
     ready();
-    return page(reply, forumProof(request, fw.now()));
+    return view(reply, forumProof(request, fw.now()));
   });
 
   // Each visit stores a nonce: limited, so nobody fills the table.
-  app.get('/link/discourse', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (_request, reply) => {
+  app.get('/link/discourse', { ...page, config: { ...PAGE.config, rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (_request, reply) => {
     const { url, secret } = ready();
     const { url: target, nonce } = connectRequest(url, secret, `${config.community.siteUrl.replace(/\/$/, '')}/link/discourse/callback`);
     // Kept in the database too, so the forum's answer is taken once, on whichever instance it arrives.
@@ -60,9 +63,9 @@ export async function linkRoutes(app: FastifyInstance, fw: Flywheel, config: Web
     return reply.redirect(target);
   });
 
-  app.get('/link/discourse/callback', async (request, reply) => {
+  app.get('/link/discourse/callback', { ...PAGE, schema: { querystring: callbackQuery } }, async (request, reply) => {
     const { secret } = ready();
-    const { sso, sig } = parseQuery(callbackQuery, request.query);
+    const { sso, sig } = request.query;
     const raw = request.cookies[NONCE_COOKIE];
     const nonce = raw ? request.unsignCookie(raw) : null;
     if (!nonce?.valid || !nonce.value) throw new DomainError('invalid_parameter', 'nonce: this sign-in was not started here; please try again');
@@ -74,13 +77,13 @@ export async function linkRoutes(app: FastifyInstance, fw: Flywheel, config: Web
     return reply.redirect('/link', 303);
   });
 
-  app.post('/link', { preHandler: app.csrfProtection, config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request, reply) => {
+  app.post('/link', { preValidation: app.csrfProtection, schema: { body: linkBody }, config: { ...PAGE.config, rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request, reply) => {
     ready();
     const forum = forumProof(request, fw.now());
     if (!forum) throw new DomainError('unauthorized', 'sign in with your forum account first');
-    const { code } = parseQuery(linkBody, request.body);
+    const { code } = request.body;
     const result = await fw.links.linkWithCode(code, { platform: 'discourse', externalId: forum.id, username: forum.username, displayName: forum.name ?? forum.username, isStaff: forum.staff });
     reply.clearCookie(FORUM_COOKIE, { path: '/link' });
-    return page(reply, null, { linked: result.memberId });
+    return view(reply, null, { linked: result.memberId });
   });
 }

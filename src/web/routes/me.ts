@@ -1,6 +1,7 @@
 /** A signed-in member's own page: their numbers even when hidden, the privacy switch, and peer suggestions when allowed. */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
 import type { WebConfig } from '../../config.js';
@@ -8,10 +9,12 @@ import { DomainError } from '../../domain/errors.js';
 import { SPACES } from '../../domain/kinds.js';
 import { csrfToken, endSession } from '../auth/session.js';
 import { SUBMIT_KINDS } from './me-contributions.js';
-import { parseQuery } from '../query.js';
+import { errors, noQuery, PAGE } from '../openapi.js';
+import { wholeDocument } from '../response-schemas.js';
 
 const privacyBody = z.object({ _csrf: z.string().optional(), visibility: z.enum(['show', 'hide'], { message: 'expected show or hide' }) });
 const sharingBody = z.object({ _csrf: z.string().optional(), share: z.enum(['yes', 'no'], { message: 'expected yes or no' }) });
+const meQuery = z.object({ submitted: z.string().max(10).optional() });
 const deleteBody = z.object({ _csrf: z.string().optional(), confirm: z.string().max(20).optional() });
 const suggestionBody = z.object({
   _csrf: z.string().optional(),
@@ -20,8 +23,10 @@ const suggestionBody = z.object({
   space: z.enum(SPACES).default('support'),
 });
 
-export async function meRoutes(app: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
-  app.addHook('preHandler', async (request, reply) => {
+export async function meRoutes(scope: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  // Before validation: a visitor who is not signed in learns nothing from how a request is refused.
+  app.addHook('preValidation', async (request, reply) => {
     if (!request.session) {
       if (request.method === 'GET') return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
       throw new DomainError('unauthorized', 'sign in first');
@@ -29,9 +34,10 @@ export async function meRoutes(app: FastifyInstance, fw: Flywheel, config: WebCo
     // Discord or the forum: either account leads here. The admin password is no member.
     if (request.session.memberId === null || !request.session.identity) throw new DomainError('forbidden', 'sign in with your Discord or forum account to see your own page');
   });
-  const post = { preHandler: app.csrfProtection };
+  // The CSRF token is checked before the form is read.
+  const form = <S extends object>(body: S) => ({ ...PAGE, preValidation: app.csrfProtection, schema: { body } });
 
-  app.get('/me', async (request, reply) => {
+  app.get('/me', { ...PAGE, schema: { querystring: meQuery } }, async (request, reply) => {
     const { platform, externalId } = request.session!.identity!;
     const standing = await fw.members.standing(platform, externalId);
     const consent = await fw.members.shareConsent(request.session!.memberId!);
@@ -39,7 +45,7 @@ export async function meRoutes(app: FastifyInstance, fw: Flywheel, config: WebCo
     return reply.view('pages/me.hbs', {
       submissions,
       submitKinds: SUBMIT_KINDS,
-      submitted: (request.query as { submitted?: string }).submitted === '1',
+      submitted: request.query.submitted === '1',
       origin: randomUUID(),
       consent,
       title: `You — ${config.community.name}`,
@@ -52,28 +58,29 @@ export async function meRoutes(app: FastifyInstance, fw: Flywheel, config: WebCo
     });
   });
 
-  app.post('/me/privacy', post, async (request, reply) => {
-    const { visibility } = parseQuery(privacyBody, request.body);
+  app.post('/me/privacy', form(privacyBody), async (request, reply) => {
+    const { visibility } = request.body;
     const s = request.session!;
     await fw.members.setHidden({ ...s.identity!, displayName: s.name }, visibility === 'hide');
     return reply.redirect('/me', 303);
   });
 
-  app.post('/me/sharing', post, async (request, reply) => {
-    const { share } = parseQuery(sharingBody, request.body);
+  app.post('/me/sharing', form(sharingBody), async (request, reply) => {
+    const { share } = request.body;
     await fw.members.setShareConsent(request.session!.memberId!, share === 'yes');
     return reply.redirect('/me', 303);
   });
 
-  app.get('/me/export', async (request, reply) => {
+  // Everything stored about the member, whole: nothing of it is trimmed by a schema.
+  app.get('/me/export', { schema: { querystring: noQuery, response: { 200: wholeDocument, ...errors(401, 403) } } }, async (request, reply) => {
     const data = await fw.members.export(request.session!.memberId!);
     reply.header('content-disposition', 'attachment; filename="flywheel-my-data.json"');
     reply.header('cache-control', 'no-store');
     return data;
   });
 
-  app.post('/me/delete', post, async (request, reply) => {
-    const { confirm } = parseQuery(deleteBody, request.body);
+  app.post('/me/delete', form(deleteBody), async (request, reply) => {
+    const { confirm } = request.body;
     if (confirm !== 'DELETE') throw new DomainError('invalid_parameter', 'confirm: type DELETE to delete your data');
     const { memberId } = request.session!;
     // Every session of every account of the member ends, on every device, and takes its name with
@@ -84,9 +91,9 @@ export async function meRoutes(app: FastifyInstance, fw: Flywheel, config: WebCo
     return reply.redirect('/?deleted=1', 303);
   });
 
-  app.post('/me/suggestions', post, async (request, reply) => {
+  app.post('/me/suggestions', form(suggestionBody), async (request, reply) => {
     if (!config.champions.memberSuggestions) throw new DomainError('forbidden', 'this community does not take suggestions from members');
-    const body = parseQuery(suggestionBody, request.body);
+    const body = request.body;
     await fw.champions.nominate({
       member: { memberId: body.member },
       by: { memberId: request.session!.memberId, label: `${request.session!.identity!.platform}:${request.session!.identity!.externalId}` },

@@ -62,6 +62,9 @@ describe('/award', () => {
       h.discord.command('award', BOSS, { options: [{ name: 'member', type: 6, value: who }, { name: 'points', type: 4, value: points }, text('reason', reason)] });
     expect((await award(BOSS, 10)).response.body.data).toMatchObject({ flags: 64, content: 'managers cannot award themselves; ask another manager' });
     expect((await award(BOT, 10)).response.body.data).toMatchObject({ flags: 64, content: 'member: bots cannot receive points' });
+    // The limit is the domain's one rule (AWARD_LIMIT), refused in the use case's words as on the site and the CLI.
+    expect((await award(ANA, 1001)).response.body.data).toMatchObject({ flags: 64, content: 'points: expected a whole number between -1000 and 1000' });
+    expect((await award(ANA, 0)).response.body.data).toMatchObject({ flags: 64, content: 'points: an award of 0 points changes nothing' });
     expect((await award(ANA, 40)).response.body.data.content).toMatch(/^Recorded \+40 .* for \*\*ana\*\*: “ran the workshop”\.$/);
     expect(await totalOf(h.fw, ANA)).toBe(40);
     expect(await h.fw.db('audit_log').where({ action: 'manual_award' }).pluck('actor')).toEqual([`discord:${BOSS}`]);
