@@ -65,6 +65,6 @@ describe('an election through the database', () => {
     expect(await ec.poll()).toBe(true);
     // b comes back to life: it finds the job taken and steps down instead of running it twice.
     expect(await eb.poll()).toBe(false);
-    expect(events).toEqual([`${a!.instance} elected`, `${a!.instance} deposed`, `${b!.instance} elected`, `${c!.instance} elected`, `${b!.instance} deposed`]);
+    expect(events).toEqual([`${a!.instance.name} elected`, `${a!.instance.name} deposed`, `${b!.instance.name} elected`, `${c!.instance.name} elected`, `${b!.instance.name} deposed`]);
   });
 });
