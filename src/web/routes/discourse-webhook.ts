@@ -16,6 +16,7 @@ import { DomainError } from '../../domain/errors.js';
 import { readDelivery, readsLedger } from '../../discourse/deliveries.js';
 import { validSignature } from '../../discourse/signature.js';
 import type { Logger } from '../../logger.js';
+import { STORED_HEADER } from '../metrics.js';
 import { errors, noQuery } from '../openapi.js';
 
 const outcome = z.union([
@@ -75,7 +76,8 @@ export async function discourseWebhook(scope: FastifyInstance, fw: Flywheel): Pr
     }
     const answer = await fw.inbox.submit(delivery.activities);
     if ('stored' in answer) {
-      reply.code(202);
+      // Accepted, not ignored: /metrics counts it so.
+      reply.code(202).header(STORED_HEADER, 'stored');
       return { stored: answer.stored };
     }
     const outcomes = answer.outcomes;

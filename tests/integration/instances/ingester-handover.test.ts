@@ -8,6 +8,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { createDb } from '../../../src/db/knex.js';
 import { takeWriteTurn } from '../../../src/db/signals.js';
+import { signatureOf } from '../../../src/discourse/signature.js';
+import { createLogger } from '../../../src/logger.js';
+import { buildWebApp } from '../../../src/web/app.js';
+import { forumUser, topicPayload } from '../../support/discourse-payloads.js';
 import { createFlywheel, type Flywheel } from '../../../src/app/flywheel.js';
 import { act, discord } from '../../support/builders.js';
 import { freshDatabaseUrl } from '../../support/db.js';
@@ -18,11 +22,14 @@ afterEach(async () => {
 });
 
 async function instance(url: string): Promise<Flywheel> {
-  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' }, '/nonexistent');
+  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', DISCOURSE_WEBHOOK_SECRET: SECRET, METRICS_TOKEN: TOKEN }, '/nonexistent');
   const fw = createFlywheel(createDb(config.database), config);
   open.push(fw);
   return fw;
 }
+
+const SECRET = 'handover-webhook-secret';
+const TOKEN = 'handover-metrics-token-0123';
 
 const question = (n: number) => act('question_asked', discord(String(100 + n)), Date.now() - 60_000, { key: `handover:${n}` });
 
@@ -86,5 +93,33 @@ describe('the elected ingester', () => {
     }
     expect(await b.inbox.settled(5_000)).toBe(true);
     expect(await b.recordedKeys(['handover:5'])).toEqual(new Set(['handover:5']));
+  });
+
+  it('answers a webhook on an instance that is not the ingester 202 with the keys stored, and /metrics counts it accepted, not ignored', async () => {
+    const url = await freshDatabaseUrl();
+    const a = await instance(url);
+    await a.migrate();
+    await a.inbox.start();
+    const b = await instance(url);
+    await b.inbox.start();
+    const web = await buildWebApp(b, createLogger('silent'));
+    try {
+      const topic = topicPayload(forumUser('storedx'), 'Stored on another instance', 1, new Date(Date.now() - 60_000).toISOString());
+      const raw = JSON.stringify({ topic });
+      const answer = await web.inject({
+        method: 'POST',
+        url: '/webhooks/discourse',
+        headers: { 'content-type': 'application/json', 'x-discourse-event-type': 'topic', 'x-discourse-event': 'topic_created', 'x-discourse-event-id': '1', 'x-discourse-event-signature': signatureOf(raw, SECRET) },
+        payload: raw,
+      });
+      expect([answer.statusCode, answer.json()]).toEqual([202, { stored: [`discourse:topic:${topic.id}`] }]);
+      const metrics = (await web.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } })).body;
+      expect(metrics).toContain('flywheel_webhook_deliveries_total{source="discourse",outcome="accepted"} 1');
+      expect(metrics).not.toContain('outcome="ignored"');
+      expect(await b.inbox.settled(5_000)).toBe(true);
+      expect(await b.recordedKeys([`discourse:topic:${topic.id}`])).toEqual(new Set([`discourse:topic:${topic.id}`]));
+    } finally {
+      await web.close();
+    }
   });
 });
