@@ -11,6 +11,7 @@
  * between instances (status, median and p99 time) and how large the ingester's batches were.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.js';
 import { storeDelivery } from '../../src/db/inbox-repo.js';
@@ -56,6 +57,15 @@ export interface Run {
   answers?: Array<{ statuses: Record<number, number>; p50: number; p99: number }>;
   /** The ingester's batches: how many, and deliveries per batch on average. */
   batches?: { count: number; mean: number };
+  /** The share of the machine's CPU (every core, every process) busy during the run, in %. */
+  cpuBusy?: number;
+}
+
+/** The machine's busy and total CPU time so far (jiffies, all cores: /proc/stat), to tell a CPU-bound run. */
+function cpuTimes(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  return { busy: total - fields[3]! - (fields[4] ?? 0), total };
 }
 
 const percentile = (sorted: readonly number[], p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0);
@@ -78,6 +88,7 @@ async function run(adminUrl: string, count: number, deliveries: number, connecti
       statuses[i]![answer.status] = (statuses[i]![answer.status] ?? 0) + 1;
       return answer;
     };
+    const cpuBefore = cpuTimes();
     const started = performance.now();
     await Promise.all(
       Array.from({ length: connections }, async () => {
@@ -95,6 +106,8 @@ async function run(adminUrl: string, count: number, deliveries: number, connecti
     await db.connect();
     while (Number((await db.query('SELECT count(*) AS n FROM inbox WHERE processed_at IS NULL')).rows[0].n) > 0) await new Promise((resolve) => setTimeout(resolve, 20));
     const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = cpuTimes();
+    const cpuBusy = Math.round(((cpuAfter.busy - cpuBefore.busy) / Math.max(1, cpuAfter.total - cpuBefore.total)) * 100);
     // Each drained batch marks its deliveries with one processed_at.
     const batch = (await db.query('SELECT count(DISTINCT processed_at)::int AS batches, count(*)::int AS n FROM inbox WHERE processed_at IS NOT NULL')).rows[0];
     await db.end();
@@ -103,7 +116,7 @@ async function run(adminUrl: string, count: number, deliveries: number, connecti
       const sorted = [...t].sort((a, b) => a - b);
       return { statuses: statuses[i]!, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
     });
-    return { seconds: Math.round(seconds * 100) / 100, perSec: Math.round(deliveries / seconds), answers, batches: { count: batch.batches, mean: Math.round((batch.n / Math.max(1, batch.batches)) * 10) / 10 } };
+    return { seconds: Math.round(seconds * 100) / 100, perSec: Math.round(deliveries / seconds), answers, batches: { count: batch.batches, mean: Math.round((batch.n / Math.max(1, batch.batches)) * 10) / 10 }, cpuBusy };
   } finally {
     await cluster.stop();
   }
@@ -153,7 +166,7 @@ export async function instancesFigure(adminUrl: string, deliveries = 3_000, conn
     const b = await run(adminUrl, 3, deliveries, connections);
     if (b.perSec > three.perSec) three = b;
     floor = Math.max(floor, await storeFloor(adminUrl, deliveries, connections));
-    process.stderr.write(`bench: round ${r + 1}: 1 instance ${a.perSec}/s (batches ${a.batches?.count}, mean ${a.batches?.mean}), 3 instances ${b.perSec}/s (batches ${b.batches?.count}, mean ${b.batches?.mean}), store floor ${floor}/s\n`);
+    process.stderr.write(`bench: round ${r + 1}: 1 instance ${a.perSec}/s (batches ${a.batches?.count}, mean ${a.batches?.mean}, CPU ${a.cpuBusy}% busy), 3 instances ${b.perSec}/s (batches ${b.batches?.count}, mean ${b.batches?.mean}, CPU ${b.cpuBusy}% busy), store floor ${floor}/s\n`);
   }
   return { deliveries, rounds, connections, one, three, storeFloor: floor, ratio: Math.round((three.perSec / one.perSec) * 100) / 100 };
 }

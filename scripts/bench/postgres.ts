@@ -31,7 +31,7 @@ try {
   console.log(`ingest throughput, three instances / one: ${figure.ratio} (target at least 1.0)`);
   console.log(`store floor (inbox inserts alone, same concurrency, three pools): ${figure.storeFloor} deliveries/s`);
   for (const [name, run] of [['1 instance', figure.one], ['3 instances', figure.three]] as const)
-    console.log(`${name}, best run: batches ${run.batches?.count} (mean ${run.batches?.mean} deliveries); answers ${JSON.stringify(run.answers)}`);
+    console.log(`${name}, best run: batches ${run.batches?.count} (mean ${run.batches?.mean} deliveries), machine CPU ${run.cpuBusy}% busy; answers ${JSON.stringify(run.answers)}`);
 } finally {
   await cluster?.stop();
 }
