@@ -29,6 +29,9 @@ try {
     { instances: 3, deliveries: figure.deliveries, seconds: figure.three.seconds, 'deliveries/s': figure.three.perSec },
   ]);
   console.log(`ingest throughput, three instances / one: ${figure.ratio} (target at least 1.0)`);
+  console.log(`store floor (inbox inserts alone, same concurrency, three pools): ${figure.storeFloor} deliveries/s`);
+  for (const [name, run] of [['1 instance', figure.one], ['3 instances', figure.three]] as const)
+    console.log(`${name}, best run: batches ${run.batches?.count} (mean ${run.batches?.mean} deliveries), machine CPU ${run.cpuBusy}% busy; answers ${JSON.stringify(run.answers)}`);
 } finally {
   await cluster?.stop();
 }

@@ -15,9 +15,12 @@ import { noQuery, PAGE } from './openapi.js';
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const QUERY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
 
+/** Set on a webhook's 202 that stored the delivery for the ingester (a 202 otherwise ignored it). */
+export const STORED_HEADER = 'x-flywheel-delivery';
+
 /** A webhook's answer, as the sender's outcome. */
-function webhookOutcome(status: number): string {
-  if (status === 202) return 'ignored';
+function webhookOutcome(status: number, stored: boolean): string {
+  if (status === 202) return stored ? 'accepted' : 'ignored';
   if (status < 300) return 'accepted';
   if (status === 401 || status === 403) return 'refused';
   if (status === 429) return 'rate_limited';
@@ -72,7 +75,7 @@ export function registerMetrics(app: FastifyInstance, fw: Flywheel, config: WebC
     const route = request.routeOptions.url ?? 'unmatched';
     requests.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     const hook = /^\/webhooks\/([a-z]+)/.exec(route);
-    if (hook) webhooks.inc({ source: hook[1]!, outcome: webhookOutcome(reply.statusCode) });
+    if (hook) webhooks.inc({ source: hook[1]!, outcome: webhookOutcome(reply.statusCode, reply.getHeader(STORED_HEADER) === 'stored') });
   });
 
   const token = config.metrics.token;

@@ -1,11 +1,12 @@
 /**
  * `POST /webhooks/discourse`: the signature is checked on the raw body before anything is parsed;
  * then the delivery is read and its activities are stored in the inbox (durably, once, whichever
- * instance took it) for the elected ingester to run through the one pipeline. The answer waits
- * for that (normally milliseconds) and names each activity's outcome; a delivery stored but not
- * yet ingested after the wait is answered 202 with its keys: it will be recorded, and a retry is
- * a harmless copy. Unknown events are accepted and ignored; nothing here is a 500 for something
- * a client sent.
+ * instance took it) for the elected ingester to run through the one pipeline. On the ingester
+ * (a lone instance always is) the answer waits for that (normally milliseconds) and names each
+ * activity's outcome. Any other instance, and the ingester when the wait runs out, answers 202
+ * with the keys stored: durably kept, they will be recorded in arrival order, and a retry is a
+ * harmless copy. Unknown events are accepted and ignored; nothing here is a 500 for something a
+ * client sent.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -16,6 +17,7 @@ import { DomainError } from '../../domain/errors.js';
 import { readDelivery, readsLedger } from '../../discourse/deliveries.js';
 import { validSignature } from '../../discourse/signature.js';
 import type { Logger } from '../../logger.js';
+import { STORED_HEADER } from '../metrics.js';
 import { errors, noQuery } from '../openapi.js';
 
 const outcome = z.union([
@@ -24,8 +26,8 @@ const outcome = z.union([
 ]);
 const answered = z.union([z.object({ ok: z.literal(true) }), z.object({ skipped: z.string() }), z.object({ recorded: z.array(outcome) })]);
 const ignored = z.object({ ignored: z.literal(true), event: z.string() });
-// Kept in the inbox but not yet ingested within the wait: the keys stored, recorded when the ingester reaches them.
-const stored = z.object({ stored: z.array(z.string()) });
+// Kept in the inbox, not yet ingested (taken by an instance that is not the ingester, or the wait ran out): recorded when the ingester reaches them.
+const stored = z.object({ stored: z.array(z.string()) }).describe('Stored durably in the inbox, not yet recorded: the elected ingester records these keys in arrival order (a retry is a harmless copy).');
 
 export async function discourseWebhook(scope: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
   const app = scope.withTypeProvider<ZodTypeProvider>();
@@ -75,7 +77,8 @@ export async function discourseWebhook(scope: FastifyInstance, fw: Flywheel, con
     }
     const answer = await fw.inbox.submit(delivery.activities);
     if ('stored' in answer) {
-      reply.code(202);
+      // Accepted, not ignored: /metrics counts it so.
+      reply.code(202).header(STORED_HEADER, 'stored');
       return { stored: answer.stored };
     }
     const outcomes = answer.outcomes;

@@ -1,11 +1,17 @@
 /**
  * Two Flywheels over one PostgreSQL database in one process (as two instances): one is elected
- * ingester; the other's deliveries are answered with their outcomes all the same; when the
- * ingester goes away, the other takes over within about a second and nothing stored is lost.
+ * ingester and answers with outcomes; the other answers "stored" as soon as its insert commits,
+ * without waiting for the ingester, and what it stored is recorded; when the ingester goes away,
+ * the other takes over within about a second and nothing stored is lost.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { createDb } from '../../../src/db/knex.js';
+import { takeWriteTurn } from '../../../src/db/signals.js';
+import { signatureOf } from '../../../src/discourse/signature.js';
+import { createLogger } from '../../../src/logger.js';
+import { buildWebApp } from '../../../src/web/app.js';
+import { forumUser, topicPayload } from '../../support/discourse-payloads.js';
 import { createFlywheel, type Flywheel } from '../../../src/app/flywheel.js';
 import { act, discord } from '../../support/builders.js';
 import { freshDatabaseUrl } from '../../support/db.js';
@@ -15,12 +21,17 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((fw) => fw.close()));
 });
 
+const configOf = (url: string) => loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', DISCOURSE_WEBHOOK_SECRET: SECRET, METRICS_TOKEN: TOKEN }, '/nonexistent');
+
 async function instance(url: string): Promise<Flywheel> {
-  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' }, '/nonexistent');
+  const config = configOf(url);
   const fw = createFlywheel(createDb(config.database), config);
   open.push(fw);
   return fw;
 }
+
+const SECRET = 'handover-webhook-secret';
+const TOKEN = 'handover-metrics-token-0123';
 
 const question = (n: number) => act('question_asked', discord(String(100 + n)), Date.now() - 60_000, { key: `handover:${n}` });
 
@@ -35,15 +46,84 @@ describe('the elected ingester', () => {
     expect(await a.inbox.submit([question(1)])).toMatchObject({ outcomes: [{ status: 'awarded', points: 2 }] });
     expect([a.inbox.ingesting(), b.inbox.ingesting()]).toEqual([true, false]);
 
-    // b stores, a ingests, b answers with the outcome.
-    expect(await b.inbox.submit([question(2)])).toMatchObject({ outcomes: [{ status: 'awarded', points: 2 }] });
+    // b stores and answers at once; a ingests it.
+    expect(await b.inbox.submit([question(2)])).toEqual({ stored: ['handover:2'] });
+    expect(await b.inbox.settled(2_000)).toBe(true);
+    expect(await b.ledger.recordedKeys(['handover:2'])).toEqual(new Set(['handover:2']));
 
     await a.close();
     open.splice(open.indexOf(a), 1);
     const from = performance.now();
-    expect(await b.inbox.submit([question(3)])).toMatchObject({ outcomes: [{ status: 'awarded', points: 2 }] });
+    await b.inbox.submit([question(3)]);
+    expect(await b.inbox.settled(2_000)).toBe(true);
     expect(performance.now() - from).toBeLessThan(2_000);
     expect(b.inbox.ingesting()).toBe(true);
-    expect(await b.ledger.recordedKeys(['handover:1', 'handover:2', 'handover:3'])).toEqual(new Set(['handover:1', 'handover:2', 'handover:3']));
+    // Elected, b answers with outcomes.
+    expect(await b.inbox.submit([question(4)])).toMatchObject({ outcomes: [{ status: 'awarded', points: 2 }] });
+    expect(await b.ledger.recordedKeys(['handover:1', 'handover:2', 'handover:3', 'handover:4'])).toEqual(new Set(['handover:1', 'handover:2', 'handover:3', 'handover:4']));
+  });
+
+  it('on an instance that is not the ingester, answers once the delivery is stored, without waiting for the ingester', async () => {
+    const url = await freshDatabaseUrl();
+    const a = await instance(url);
+    await a.maintenance.migrate();
+    await a.inbox.start();
+    const b = await instance(url);
+    await b.inbox.start();
+    expect([a.inbox.ingesting(), b.inbox.ingesting()]).toEqual([true, false]);
+    // Every write's turn is held elsewhere (a long recompute, say): the ingester cannot commit.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const other = createDb(configOf(url).database);
+    const blocker = other.transaction(async (trx) => {
+      await takeWriteTurn(trx);
+      holding();
+      await released;
+    });
+    await held;
+    try {
+      const from = performance.now();
+      expect(await b.inbox.submit([question(5)])).toEqual({ stored: ['handover:5'] });
+      expect(performance.now() - from).toBeLessThan(1_000);
+      // Stored durably: it is in the inbox, not yet recorded.
+      expect(await b.inbox.pending()).toBe(1);
+      expect(await b.ledger.recordedKeys(['handover:5'])).toEqual(new Set());
+    } finally {
+      release();
+      await blocker;
+      await other.destroy();
+    }
+    expect(await b.inbox.settled(5_000)).toBe(true);
+    expect(await b.ledger.recordedKeys(['handover:5'])).toEqual(new Set(['handover:5']));
+  });
+
+  it('answers a webhook on an instance that is not the ingester 202 with the keys stored, and /metrics counts it accepted, not ignored', async () => {
+    const url = await freshDatabaseUrl();
+    const a = await instance(url);
+    await a.maintenance.migrate();
+    await a.inbox.start();
+    const b = await instance(url);
+    await b.inbox.start();
+    const web = await buildWebApp(b, configOf(url), createLogger('silent'));
+    try {
+      const topic = topicPayload(forumUser('storedx'), 'Stored on another instance', 1, new Date(Date.now() - 60_000).toISOString());
+      const raw = JSON.stringify({ topic });
+      const answer = await web.inject({
+        method: 'POST',
+        url: '/webhooks/discourse',
+        headers: { 'content-type': 'application/json', 'x-discourse-event-type': 'topic', 'x-discourse-event': 'topic_created', 'x-discourse-event-id': '1', 'x-discourse-event-signature': signatureOf(raw, SECRET) },
+        payload: raw,
+      });
+      expect([answer.statusCode, answer.json()]).toEqual([202, { stored: [`discourse:topic:${topic.id}`] }]);
+      const metrics = (await web.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } })).body;
+      expect(metrics).toContain('flywheel_webhook_deliveries_total{source="discourse",outcome="accepted"} 1');
+      expect(metrics).not.toContain('outcome="ignored"');
+      expect(await b.inbox.settled(5_000)).toBe(true);
+      expect(await b.ledger.recordedKeys([`discourse:topic:${topic.id}`])).toEqual(new Set([`discourse:topic:${topic.id}`]));
+    } finally {
+      await web.close();
+    }
   });
 });
