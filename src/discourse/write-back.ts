@@ -6,7 +6,7 @@ import { apiReady, discourseFetch } from './api.js';
 
 const EVERY_MS = 15_000;
 
-export const forumSender = (fw: Flywheel) => discourseSender(fw.config.community.siteUrl, (path, body) => discourseFetch(fw.config.discourse, path, { method: 'POST', body }));
+export const forumSender = (fw: Flywheel) => discourseSender((path, body) => discourseFetch(fw.config.discourse, path, { method: 'POST', body }));
 
 /** Start delivering in the background; returns a stop function. Nothing starts without DISCOURSE_URL and DISCOURSE_API_KEY. */
 export function startWriteBack(fw: Flywheel, logger: Logger): () => void {

@@ -311,6 +311,9 @@ export class FakeDiscourse {
     if (route === 'POST /user_badges.json') {
       this.grantPosts.push({ username: body.username, badge_id: body.badge_id, reason: body.reason });
       if (this.grantDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.grantDelayMs));
+      // UserBadgesController#create: a reason must be a link to one of this forum's topics or posts.
+      if (body.reason && !String(body.reason).startsWith(`${this.base}/t/`) && !String(body.reason).startsWith(`${this.base}/p/`))
+        return send(400, { failed: 'FAILED', message: 'A link to a Discourse post or topic is required.' });
       const failure = this.failures.shift();
       if (failure) return send(failure.status, { errors: ['try again later'] }, failure.retryAfter ? { 'retry-after': String(failure.retryAfter) } : {});
       const badge = this.badges.find((b) => b.id === body.badge_id);
