@@ -88,11 +88,15 @@ export async function deliverOutbox(ports: OutboxPorts, catalog: readonly Badge[
   return delivered;
 }
 
-/** The forum's side of a grant: `POST /user_badges.json`. */
-export function discourseSender(siteUrl: string, post: (path: string, body: object) => Promise<unknown>): Sender {
-  return async ({ username, discourseBadgeId, awardId }) => {
+/**
+ * The forum's side of a grant: `POST /user_badges.json`. No `reason`: Discourse accepts there only
+ * a link to one of its own topics or posts and refuses anything else (400), so a link to this site
+ * would keep every grant from landing.
+ */
+export function discourseSender(post: (path: string, body: object) => Promise<unknown>): Sender {
+  return async ({ username, discourseBadgeId }) => {
     try {
-      await post('/user_badges.json', { username, badge_id: discourseBadgeId, reason: `${siteUrl.replace(/\/$/, '')}/badges/awards/${awardId}` });
+      await post('/user_badges.json', { username, badge_id: discourseBadgeId });
       return { ok: true };
     } catch (err) {
       const e = err as { status?: number; retryAfterMs?: number | null; message?: string };

@@ -19,7 +19,7 @@ import * as sessionIdentities from '../../migrations/20261205090000_session_iden
 import * as manyInstances from '../../migrations/20261205160400_many_instances.js';
 import * as inbox from '../../migrations/20261205160500_inbox.js';
 import * as identityAvatars from '../../migrations/20261205160600_identity_avatars.js';
-import type { Db } from './knex.js';
+import { isPostgres, type Db } from './knex.js';
 
 type Migration = Pick<Knex.Migration, 'up' | 'down'>;
 
@@ -48,8 +48,18 @@ const source: Knex.MigrationSource<[string, Migration]> = {
   getMigration: async ([, migration]) => migration,
 };
 
+/** The advisory lock instances take turns on to migrate ('fwmg'). */
+const MIGRATING = 0x66776d67;
+
 /** Apply every pending migration; returns the names applied. */
 export async function migrateLatest(db: Db): Promise<string[]> {
-  const [, applied] = (await db.migrate.latest({ migrationSource: source })) as [number, string[]];
-  return applied;
+  const latest = async () => ((await db.migrate.latest({ migrationSource: source })) as [number, string[]])[1];
+  if (!isPostgres(db)) return latest();
+  // Instances started together on a new database would each create knex's own bookkeeping tables
+  // (before knex's migration lock exists) and all but one fail: they take turns instead, the lock
+  // held by a transaction of its own while the migrations run on other connections of the pool.
+  return db.transaction(async (trx) => {
+    await trx.raw('SELECT pg_advisory_xact_lock(?)', [MIGRATING]);
+    return latest();
+  });
 }

@@ -7,7 +7,7 @@ import { apiReady, discourseFetch } from './api.js';
 
 const EVERY_MS = 15_000;
 
-export const forumSender = (config: ForumConfig) => discourseSender(config.community.siteUrl, (path, body) => discourseFetch(config.discourse, path, { method: 'POST', body }));
+export const forumSender = (config: ForumConfig) => discourseSender((path, body) => discourseFetch(config.discourse, path, { method: 'POST', body }));
 
 /** Start delivering in the background; returns a stop function. Nothing starts without DISCOURSE_URL and DISCOURSE_API_KEY. */
 export function startWriteBack(fw: Flywheel, config: ForumConfig, logger: Logger): () => void {

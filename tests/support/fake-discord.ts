@@ -210,6 +210,8 @@ export class FakeDiscord {
   identified: any = null;
   /** Gateway sessions opened (IDENTIFYs accepted), by any number of bot processes. */
   sessionsOpened = 0;
+  /** Open gateway sessions (sockets that identified and have not closed). */
+  private readonly sessions = new Set<WebSocket>();
   closedWith: number | null = null;
 
   private http: Server | null = null;
@@ -658,8 +660,12 @@ export class FakeDiscord {
   }
 
   private send(event: Dispatch): void {
-    const payload = { op: GatewayOpcodes.Dispatch, t: event.t, s: ++this.seq, d: event.d } as GatewayDispatchPayload;
-    this.socket?.send(JSON.stringify(payload));
+    const payload = JSON.stringify({ op: GatewayOpcodes.Dispatch, t: event.t, s: ++this.seq, d: event.d } as GatewayDispatchPayload);
+    this.socket?.send(payload);
+    // Discord sends a guild's events to every session the bot has open on its shard: two bot
+    // processes would each see (and answer) every interaction. Their own handshake stays theirs.
+    if (event.t === GatewayDispatchEvents.Ready || event.t === GatewayDispatchEvents.GuildCreate) return;
+    for (const ws of this.sessions) if (ws !== this.socket && ws.readyState === ws.OPEN) ws.send(payload);
   }
 
   get connected(): boolean {
@@ -689,6 +695,8 @@ export class FakeDiscord {
     }
     this.identified = d;
     this.sessionsOpened++;
+    this.sessions.add(ws);
+    ws.once('close', () => this.sessions.delete(ws));
     this.seq = 0;
     this.dispatch(GatewayDispatchEvents.Ready, {
       v: 10,

@@ -27,6 +27,8 @@ export interface ConnectUser {
 export class FakeDiscourse {
   readonly apiKey = 'fake-api-key';
   readonly grants: Array<{ username: string; badge_id: number; reason?: string }> = [];
+  /** Every `POST /user_badges.json` that reached the forum, accepted or not, in the order received (what "granted twice" counts). */
+  readonly grantPosts: Array<{ username: string; badge_id: number; reason?: string }> = [];
   readonly badges: Array<{ id: number; name: string; badge_type_id: number; description?: string }> = [{ id: 1, name: 'Basic User', badge_type_id: 3 }];
   /** Responses to give the next badge grants instead of accepting them (e.g. 500, or 429 with Retry-After). */
   readonly failures: Array<{ status: number; retryAfter?: number }> = [];
@@ -307,7 +309,11 @@ export class FakeDiscourse {
     let m: RegExpMatchArray | null;
 
     if (route === 'POST /user_badges.json') {
+      this.grantPosts.push({ username: body.username, badge_id: body.badge_id, reason: body.reason });
       if (this.grantDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.grantDelayMs));
+      // UserBadgesController#create: a reason must be a link to one of this forum's topics or posts.
+      if (body.reason && !String(body.reason).startsWith(`${this.base}/t/`) && !String(body.reason).startsWith(`${this.base}/p/`))
+        return send(400, { failed: 'FAILED', message: 'A link to a Discourse post or topic is required.' });
       const failure = this.failures.shift();
       if (failure) return send(failure.status, { errors: ['try again later'] }, failure.retryAfter ? { 'retry-after': String(failure.retryAfter) } : {});
       const badge = this.badges.find((b) => b.id === body.badge_id);

@@ -4,9 +4,18 @@
  * instances at once, retries some later with new delivery ids, solves and unsolves answers, and
  * members hide themselves meanwhile. Afterwards the totals equal a `recompute`, exactly one
  * instance is the ingester, and a write (a new activity, a member hiding) shows on every
- * instance's pages within one second. Runs in the postgres project only (vitest.config.ts):
- * SQLite serves one process.
+ * instance's pages within one second. Badges mapped to forum badges are granted on the (fake)
+ * forum by whichever instance claims them, beside `flywheel discourse deliver` runs and a fourth
+ * sender in this process: each grant the ledger holds reaches the forum exactly once. The admin
+ * sign-in limit (5 a minute per client) counts once for all three. Runs in the postgres project
+ * only (vitest.config.ts): SQLite serves one process.
  */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { flywheelOver, freshDatabaseUrl } from '../../support/db.js';
@@ -14,6 +23,7 @@ import { FakeDiscourse } from '../../support/fake-discourse.js';
 import { forumUser, postPayload, topicPayload, type ForumUser } from '../../support/discourse-payloads.js';
 import { stateOf } from '../../support/ledger.js';
 import { deliver, startServeCluster, type ServeCluster } from '../../support/serve-cluster.js';
+import { forumSender } from '../../../src/discourse/write-back.js';
 
 const SECRET = 'three-instances-webhook-secret';
 const QA = 5;
@@ -21,6 +31,9 @@ const MEMBERS = 12;
 const TOPICS = 36;
 /** The ingester's election key (src/app/inbox.ts). */
 const INGESTER = 0x666c7969;
+/** Badges granted on the forum too (flywheel.yaml `discourse: <id>`): Flywheel badge → forum badge id. */
+const ON_FORUM = { 'first-question': 201, 'first-answer': 202, 'first-solution': 203 } as const;
+const run = promisify(execFile);
 
 let cluster: ServeCluster;
 let forum: FakeDiscourse;
@@ -29,7 +42,22 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   forum = await new FakeDiscourse().start();
+  for (const [name, id] of Object.entries(ON_FORUM)) forum.badges.push({ id, name, badge_type_id: 3 });
+  // A busy forum: concurrent senders overlap on the wire.
+  forum.grantDelayMs = 15;
+  const configFile = join(mkdtempSync(join(tmpdir(), 'fw-inst-')), 'flywheel.yaml');
+  writeFileSync(
+    configFile,
+    [
+      'badges:',
+      '  - { id: first-question, name: Curious Mind, description: Asked a first question., tier: bronze, icon: chat, discourse: 201, earn: { count: { kind: question_asked, atLeast: 1 } } }',
+      '  - { id: first-answer, name: First Answer, description: Answered a question., tier: bronze, icon: answer, revocable: true, discourse: 202, earn: { count: { kind: answer_posted, atLeast: 1 } } }',
+      '  - { id: first-solution, name: First Solution, description: An answer was accepted., tier: bronze, icon: check, revocable: true, discourse: 203, earn: { count: { kind: answer_accepted, atLeast: 1 } } }',
+      '',
+    ].join('\n'),
+  );
   env = {
+    FLYWHEEL_CONFIG: configFile,
     DATABASE_URL: await freshDatabaseUrl(),
     DISCOURSE_WEBHOOK_SECRET: SECRET,
     DISCOURSE_URL: forum.url,
@@ -51,6 +79,11 @@ afterAll(async () => {
   await fw?.close();
   await forum?.stop();
 });
+
+/** `flywheel discourse deliver`, as an operator runs it beside the serves (same environment). */
+const deliverRuns: Array<Promise<unknown>> = [];
+const deliverCli = () =>
+  run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'discourse', 'deliver'], { cwd: join(fileURLToPath(import.meta.url), '..', '..', '..', '..'), env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, timeout: 60_000 });
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 const pick = <T>(list: readonly T[], n: number): T => list[n % list.length]!;
@@ -96,6 +129,8 @@ describe('three serve processes over one PostgreSQL', () => {
     // Members hide themselves while the retries arrive (through this process: another instance).
     const hiders = [members[3]!, members[8]!];
     const hides = hiders.map((m) => fw.members.setHidden({ platform: 'discourse', externalId: String(m.id), username: m.username }, true));
+    // Two `flywheel discourse deliver` runs beside the serves, while the retries arrive.
+    deliverRuns.push(deliverCli(), deliverCli());
     for (let i = 0; i < retries.length; i += 6) await Promise.all(retries.slice(i, i + 6).map((r) => r()));
     await Promise.all(hides);
     const seconds = (performance.now() - started) / 1000;
@@ -126,6 +161,40 @@ describe('three serve processes over one PostgreSQL', () => {
     expect(holders.rows[0].n).toBe(1);
     expect(fw.inbox.ingesting()).toBe(false);
   }, 110_000);
+
+  it('grant each badge the ledger holds on the forum exactly once, among three serves, two CLI runs and a fourth sender', async () => {
+    await Promise.all(deliverRuns.splice(0));
+    // This process sends too, three senders at once, beside the serves' own timers, until nothing is owed (bounded).
+    const send = forumSender(fw.config);
+    const until = performance.now() + 20_000;
+    const drain = async () => {
+      while ((await fw.badges.outboxBacklog()).pending > 0 && performance.now() < until) if ((await fw.badges.deliverOutbox(send)) === 0) await new Promise((r) => setTimeout(r, 100));
+    };
+    await Promise.all([drain(), drain(), drain()]);
+    expect(await fw.badges.outboxBacklog()).toMatchObject({ pending: 0, failing: 0 });
+
+    // What the forum received, per account and forum badge.
+    const posted = new Map<string, number>();
+    for (const p of forum.grantPosts) posted.set(`${p.username}|${p.badge_id}`, (posted.get(`${p.username}|${p.badge_id}`) ?? 0) + 1);
+    const awards: Array<{ badge_id: keyof typeof ON_FORUM; revoked_at: unknown; username: string }> = await fw
+      .db('badge_awards as b')
+      .join('identities as i', function () {
+        this.on('i.member_id', 'b.member_id').andOnVal('i.platform', 'discourse');
+      })
+      .whereIn('b.badge_id', Object.keys(ON_FORUM))
+      .select('b.badge_id', 'b.revoked_at', 'i.username');
+    const held = new Map<string, number>();
+    for (const a of awards) held.set(`${a.username}|${ON_FORUM[a.badge_id]}`, (held.get(`${a.username}|${ON_FORUM[a.badge_id]}`) ?? 0) + 1);
+    const standing = [...new Set(awards.filter((a) => a.revoked_at === null).map((a) => `${a.username}|${ON_FORUM[a.badge_id]}`))];
+    expect(standing.length).toBeGreaterThan(20);
+    // Every grant that stands reached the forum; nothing the ledger never held did, and nothing
+    // more often than the ledger granted it (a solution unaccepted and accepted again is a second award).
+    expect(standing.filter((k) => !posted.has(k))).toEqual([]);
+    expect([...posted].filter(([k, n]) => n > (held.get(k) ?? 0))).toEqual([]);
+    // Exactly once: one POST per grant the outbox sent (not those revoked before their turn).
+    const sent = await fw.db('outbox').where({ status: 'done' }).andWhere((q) => q.whereNull('last_error').orWhereNot('last_error', 'like', 'award revoked%')).count({ n: '*' }).first();
+    expect(forum.grantPosts.length).toBe(Number(sent!.n));
+  }, 60_000);
 
   it('shows a write on every instance within one second, and a member who hides themself disappears from every instance within one second', async () => {
     const urls = cluster.instances.map((i) => i.url);
@@ -159,5 +228,33 @@ describe('three serve processes over one PostgreSQL', () => {
 
     await fw.members.setHidden({ platform: 'discourse', externalId: String(newcomer.id), username: newcomer.username }, true);
     expect(await untilEvery((html) => !html.includes(newcomer.name))).toBeLessThan(1_000);
+  }, 30_000);
+
+  it('count admin sign-in attempts from one client once for all three: the 6th in a minute is refused on any instance', async () => {
+    const urls = cluster.instances.map((i) => i.url);
+    // One visitor behind the load balancer (a proxy on loopback, which TRUST_PROXY believes by
+    // default): its own address is not the allow-listed 127.0.0.1, so it is limited.
+    const visitor = '203.0.113.7';
+    const form = await fetch(`${urls[0]}/login?next=%2Fadmin`, { headers: { 'x-forwarded-for': visitor } });
+    const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+    const attempt = (n: number, accept: string) =>
+      fetch(`${pick(urls, n)}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie, accept, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': visitor },
+        body: new URLSearchParams({ _csrf: csrf, password: `guess number ${n}` }).toString(),
+      });
+    const codes: number[] = [];
+    for (let n = 0; n < 5; n++) codes.push((await attempt(n, 'application/json')).status);
+    const sixth = await attempt(5, 'application/json');
+    const seventh = await attempt(6, 'text/html');
+    expect([...codes, sixth.status, seventh.status]).toEqual([401, 401, 401, 401, 401, 429, 429]);
+    expect(await sixth.json()).toMatchObject({ code: 'rate_limited', error: expect.any(String) });
+    // A browser gets the friendly page, not JSON or a stack trace.
+    expect(seventh.headers.get('content-type')).toContain('text/html');
+    expect(await seventh.text()).toContain('That did not work');
+    // The allow-listed address itself (the proxy's own health checks) is not limited.
+    expect((await fetch(`${urls[1]}/login`, { method: 'POST', redirect: 'manual', headers: { cookie, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, password: 'guess' }).toString() })).status).toBe(401);
   }, 30_000);
 });
