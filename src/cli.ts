@@ -169,7 +169,6 @@ importer
   .action((opts: { url?: string; apiKey?: string; apiUsername?: string; restart?: boolean }) =>
     withFlywheel(async (fw, logger, config) => {
       const forum: ForumConfig = {
-        community: config.community,
         discourse: {
           ...config.discourse,
           ...(opts.url ? { url: opts.url.replace(/\/+$/, '') } : {}),

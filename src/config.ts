@@ -74,8 +74,8 @@ export type WebConfig = Pick<Config, 'trustProxy' | 'rateLimitAllow' | 'logForma
 };
 /** The Discord bot and the Discord import: the server, its roles and words, who is staff, the thank-you cooldown it explains, and the forum's address (avatars on rank cards). */
 export type BotConfig = Pick<Config, 'community' | 'staff' | 'discord' | 'champions'> & { rules: Pick<Rules, 'pairCooldownMs'>; discourse: Pick<DiscourseConfig, 'url'> };
-/** The Discourse adapter (webhook, import, badge write-back): the forum, and the site's address it links back to. */
-export type ForumConfig = Pick<Config, 'discourse'> & { community: Pick<Config['community'], 'siteUrl'> };
+/** The Discourse adapter (webhook, import, badge write-back): the forum alone (grants carry no link back to the site). */
+export type ForumConfig = Pick<Config, 'discourse'>;
 
 export interface DiscourseConfig {
   /** Shared secret of the forum's webhook: without it the webhook route accepts nothing. */
@@ -353,10 +353,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
 
   const timeZone = f.community?.timezone ?? 'UTC';
   const badges = parseCatalog(parseYaml(readFileSync(DEFAULT_BADGES, 'utf8')), f.badges, kinds);
-  // Several instances may serve one PostgreSQL: a forum grant's link must name the site, not
-  // whichever instance sent it (each defaults to its own localhost address).
+  // PostgreSQL with the forum connected is a real deployment, often of several instances: the links
+  // members follow to the site (sign-in callbacks, badge pages, Open Badges documents they keep)
+  // must name the address they use, not each instance's default localhost.
   if (e.DATABASE_URL.startsWith('postgres') && e.DISCOURSE_URL && e.DISCOURSE_API_KEY && !f.community?.siteUrl && !e.PUBLIC_URL)
-    throw invalid('  - PUBLIC_URL (environment) or community.siteUrl (file): required on PostgreSQL when badges are granted on the forum (DISCOURSE_URL and DISCOURSE_API_KEY), so every instance links to the same site');
+    throw invalid('  - PUBLIC_URL (environment) or community.siteUrl (file): required on PostgreSQL when the forum is connected (DISCOURSE_URL and DISCOURSE_API_KEY), so links to the site (sign-in callbacks, badge pages, Open Badges) name the address members use, not each instance\'s localhost');
   return {
     port: e.PORT,
     host: e.HOST,
