@@ -9,7 +9,7 @@ import { DomainError } from '../../domain/errors.js';
 import { SPACES } from '../../domain/kinds.js';
 import { csrfToken, endSession } from '../auth/session.js';
 import { SUBMIT_KINDS } from './me-contributions.js';
-import { errors, noQuery, PAGE } from '../openapi.js';
+import { errors, MAX_ID, noQuery, PAGE, wholeNumber } from '../openapi.js';
 import { wholeDocument } from '../response-schemas.js';
 
 const privacyBody = z.object({ _csrf: z.string().optional(), visibility: z.enum(['show', 'hide'], { message: 'expected show or hide' }) });
@@ -18,7 +18,7 @@ const meQuery = z.object({ submitted: z.string().max(10).optional() });
 const deleteBody = z.object({ _csrf: z.string().optional(), confirm: z.string().max(20).optional() });
 const suggestionBody = z.object({
   _csrf: z.string().optional(),
-  member: z.coerce.number({ message: 'expected a member id' }).int().positive().max(2 ** 31 - 1),
+  member: wholeNumber({ min: 1, max: MAX_ID, message: 'expected a member id' }),
   reason: z.string().max(2000),
   space: z.enum(SPACES).default('support'),
 });
