@@ -120,7 +120,11 @@ export function contributionsUseCases({ reads, lock, ingest, news, now, manualAw
   /** The one member a manager means by a name or a number (#12): none is a 404, several an AmbiguousMember. */
   async function memberNamed(db: Tx, said: string, field: string): Promise<MemberMatch> {
     const name = said.trim();
-    const byNumber = /^#?(\d+)$/.exec(name);
+    // A number in its plain spelling that an id can be (a signed 32-bit column); "#012" or a
+    // 20-digit number is a name, which nobody has, rather than a second way to say #12 or a query
+    // the database refuses.
+    const digits = /^#?([1-9]\d{0,9})$/.exec(name)?.[1];
+    const byNumber = digits !== undefined && Number(digits) <= 2 ** 31 - 1 ? [name, digits] : null;
     const found = byNumber ? [await repo.memberById(db, Number(byNumber[1]))].filter((m): m is MemberMatch => m !== null) : await repo.membersNamed(db, name, 8);
     if (found.length === 0) throw new DomainError('not_found', byNumber ? `${field}: no member #${byNumber[1]}` : `${field}: no member is called “${name}”`);
     if (found.length > 1) throw new AmbiguousMember(field, name, found);

@@ -254,6 +254,22 @@ describe('a number in a request', () => {
   });
 });
 
+describe('a member named by number (#12) on the team’s forms', () => {
+  it('is found by the plain number only; another spelling, or a number no id can be, is a name (here nobody’s)', async () => {
+    const award = async (said: string) => {
+      const csrf = await admin.csrf('/admin/contributions');
+      return admin.post('/admin/contributions/award', { _csrf: csrf, member: said, points: '3', reason: 'For the spelling test' }, 'application/json');
+    };
+    expect((await award(`#${bobId}`)).json()).toMatchObject({ status: 'recorded', member: { id: bobId } });
+    expect((await award(String(bobId))).json()).toMatchObject({ status: 'recorded', member: { id: bobId } });
+    // Not a 500 either: the database refuses a number no id column holds.
+    for (const said of [`#0${bobId}`, `#00${bobId}`, '#0', `#${MAX_ID + 1}`, '#99999999999999999999', `#${'9'.repeat(199)}`]) {
+      const res = await award(said);
+      expect([said, res.statusCode, (res.json() as { code: string }).code]).toEqual([said, 404, 'not_found']);
+    }
+  });
+});
+
 describe('the guard', () => {
   /** Fields whose input the route's zod schema types as a number, anywhere in params, query or body. */
   const numericFields = (schema: unknown, prefix = ''): string[] => {
