@@ -8,7 +8,6 @@
  * here until it is added to PAGES (or to NOT_PAGES, saying why it is not a page).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -21,6 +20,7 @@ import { act, discord } from '../support/builders.js';
 import { launchBrowser, SCREENSHOTS } from '../support/browser.js';
 import { testFlywheel, type TestFlywheel } from '../support/db.js';
 import { FakeDiscord } from '../support/fake-discord.js';
+import { freePort } from '../../scripts/processes.js';
 
 const PASSWORD = 'correct horse battery staple';
 const MEMBER = '5001';
@@ -98,14 +98,6 @@ let browser: Browser;
 let base: string;
 let ids: Ids;
 const routes: string[] = [];
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   fake = await new FakeDiscord().start();

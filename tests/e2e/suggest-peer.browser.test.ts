@@ -6,7 +6,6 @@
  * photographed (test-output/screenshots/me-suggest-*-{phone,desktop}.png).
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -18,6 +17,7 @@ import { act, discord } from '../support/builders.js';
 import { launchBrowser, SCREENSHOTS } from '../support/browser.js';
 import { testFlywheel, type TestFlywheel } from '../support/db.js';
 import { FakeDiscord } from '../support/fake-discord.js';
+import { freePort } from '../../scripts/processes.js';
 
 const ME = '5001';
 const REASON = 'Answers every newcomer kindly, every single week';
@@ -28,14 +28,6 @@ let app: FastifyInstance;
 let browser: Browser;
 let page: Page;
 let base: string;
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   fake = await new FakeDiscord().start();

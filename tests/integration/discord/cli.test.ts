@@ -1,7 +1,6 @@
 /** The bot as operators run it: deploy-commands, and `serve` running site and bot in one process. */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,17 +8,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../../src/discord/commands/index.js';
 import { dialect, freshDatabaseUrl } from '../../support/db.js';
 import { FakeDiscord, GUILD_ID } from '../../support/fake-discord.js';
+import { freePort } from '../../../scripts/processes.js';
 
 const run = promisify(execFile);
 const databaseUrl = async () => (dialect() === 'sqlite' ? `sqlite:${join(mkdtempSync(join(tmpdir(), 'fw-bot-')), 'fw.sqlite')}` : freshDatabaseUrl());
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 let discord: FakeDiscord;
 beforeEach(async () => {

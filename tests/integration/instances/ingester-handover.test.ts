@@ -33,16 +33,22 @@ async function instance(url: string): Promise<Flywheel> {
 const SECRET = 'handover-webhook-secret';
 const TOKEN = 'handover-metrics-token-0123';
 
+/** Two instances over a new database; `a` started first, so it is the ingester. */
+async function twoInstances(): Promise<{ url: string; a: Flywheel; b: Flywheel }> {
+  const url = await freshDatabaseUrl();
+  const a = await instance(url);
+  await a.maintenance.migrate();
+  await a.inbox.start();
+  const b = await instance(url);
+  await b.inbox.start();
+  return { url, a, b };
+}
+
 const question = (n: number) => act('question_asked', discord(String(100 + n)), Date.now() - 60_000, { key: `handover:${n}` });
 
 describe('the elected ingester', () => {
   it('is one instance; the other is answered through it, and takes over when it goes away', async () => {
-    const url = await freshDatabaseUrl();
-    const a = await instance(url);
-    await a.maintenance.migrate();
-    await a.inbox.start();
-    const b = await instance(url);
-    await b.inbox.start();
+    const { a, b } = await twoInstances();
     expect(await a.inbox.submit([question(1)])).toMatchObject({ outcomes: [{ status: 'awarded', points: 2 }] });
     expect([a.inbox.ingesting(), b.inbox.ingesting()]).toEqual([true, false]);
 
@@ -64,12 +70,7 @@ describe('the elected ingester', () => {
   });
 
   it('on an instance that is not the ingester, answers once the delivery is stored, without waiting for the ingester', async () => {
-    const url = await freshDatabaseUrl();
-    const a = await instance(url);
-    await a.maintenance.migrate();
-    await a.inbox.start();
-    const b = await instance(url);
-    await b.inbox.start();
+    const { url, a, b } = await twoInstances();
     expect([a.inbox.ingesting(), b.inbox.ingesting()]).toEqual([true, false]);
     // Every write's turn is held elsewhere (a long recompute, say): the ingester cannot commit.
     let release!: () => void;
@@ -100,12 +101,7 @@ describe('the elected ingester', () => {
   });
 
   it('answers a webhook on an instance that is not the ingester 202 with the keys stored, and /metrics counts it accepted, not ignored', async () => {
-    const url = await freshDatabaseUrl();
-    const a = await instance(url);
-    await a.maintenance.migrate();
-    await a.inbox.start();
-    const b = await instance(url);
-    await b.inbox.start();
+    const { url, a, b } = await twoInstances();
     const web = await buildWebApp(b, configOf(url), createLogger('silent'));
     try {
       const topic = topicPayload(forumUser('storedx'), 'Stored on another instance', 1, new Date(Date.now() - 60_000).toISOString());
