@@ -36,10 +36,10 @@ async function topicBy(author: ReturnType<typeof forumUser>) {
 
 describe('a member name with control characters', () => {
   it('is recorded, without them', async () => {
-    const author = forumUser('nul', { name: 'Nul\u0000Name\u0007\tSecond\nLine' });
+    const author = forumUser('nul', { name: 'Nul\u0000Name\u0007\u001b\u009b' });
     const res = await topicBy(author);
     expect(res.statusCode).toBe(200);
     expect(res.json().recorded).toEqual([expect.objectContaining({ status: 'awarded', points: 2 })]);
-    expect((await site.fw.members.lookup('discourse', String(author.id))).displayName).toBe('NulName Second Line');
+    expect((await site.fw.members.lookup('discourse', String(author.id))).displayName).toBe('NulName');
   });
 });
