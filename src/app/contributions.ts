@@ -10,14 +10,15 @@ import { attendeeRows, type AttendeeRow } from '../domain/attendee-list.js';
 import { checkEvidence, contributionKey, dayToMillis, describe, isRecordableKind, isSubmittableKind, type Evidence, type RecordableKind } from '../domain/contributions.js';
 import { AmbiguousMember, DomainError } from '../domain/errors.js';
 import type { Platform, Space } from '../domain/kinds.js';
+import { firstAvatar } from '../domain/avatars.js';
 import { checkManualAward } from '../domain/manual-award.js';
-import { identityKey, memberIdOfIdentity } from '../db/identities-repo.js';
+import { identitiesOf, identityKey, memberIdOfIdentity } from '../db/identities-repo.js';
 import type { Db, Tx } from '../db/knex.js';
 import * as repo from '../db/contributions-repo.js';
-import type { MemberMatch, Submission } from '../db/contributions-repo.js';
+import type { MemberMatch, MemberSearch, Submission } from '../db/contributions-repo.js';
 
 // Rows the use cases answer with: adapters name them from here, never from src/db.
-export type { MemberMatch, Submission };
+export type { MemberMatch, MemberSearch, Submission };
 import type { Actor } from './champions.js';
 import type { Ingest, IngestResult } from './ingest.js';
 import type { NewsBus } from './news.js';
@@ -85,8 +86,11 @@ export interface AwardInput {
 export interface Contributions {
   /** Members a manager may mean by a name (for the forms' choices and their errors). */
   findMembers(name: string): Promise<MemberMatch[]>;
-  /** The one member meant by a name or #number, for any form that asks for a member (see memberNamed). */
-  member(name: string, field?: string): Promise<MemberMatch>;
+  /**
+   * The one member meant by a name or #number, for any form that asks for a member (see memberNamed).
+   * A member asking (`visible`) never finds a hidden member: it reads as a name nobody has.
+   */
+  member(name: string, field?: string, search?: MemberSearch): Promise<MemberMatch>;
   record(input: RecordInput, by: Actor): Promise<Recorded>;
   /** All or nothing: one transaction; any invalid entry refuses the whole batch. */
   recordMany(inputs: readonly RecordInput[], by: Actor): Promise<Recorded[]>;
@@ -112,18 +116,27 @@ export interface ContributionsDeps {
   news: NewsBus;
   now: () => number;
   manualAwardSpace: Space;
+  /** The forum's address: it completes forum avatars' relative addresses on the page that lists namesakes. */
+  forumUrl?: string | null;
 }
+
+/** The faces beside namesakes to pick from (drawn at 40 px, sharp on a dense screen). */
+const CHOICE_AVATAR_SIZE = 80;
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-export function contributionsUseCases({ reads, lock, ingest, news, now, manualAwardSpace }: ContributionsDeps): Contributions {
-  /** The one member a manager means by a name or a number (#12): none is a 404, several an AmbiguousMember. */
-  async function memberNamed(db: Tx, said: string, field: string): Promise<MemberMatch> {
+export function contributionsUseCases({ reads, lock, ingest, news, now, manualAwardSpace, forumUrl = null }: ContributionsDeps): Contributions {
+  /** The one member someone means by a name or a number (#12): none is a 404, several an AmbiguousMember listing them with their faces. */
+  async function memberNamed(db: Tx, said: string, field: string, search: MemberSearch = 'all'): Promise<MemberMatch> {
     const name = said.trim();
     const byNumber = /^#?(\d+)$/.exec(name);
-    const found = byNumber ? [await repo.memberById(db, Number(byNumber[1]))].filter((m): m is MemberMatch => m !== null) : await repo.membersNamed(db, name, 8);
+    // A number past any id (and past PostgreSQL's integer) is simply nobody's.
+    const found = byNumber && Number(byNumber[1]) > 2 ** 31 - 1 ? [] : byNumber ? [await repo.memberById(db, Number(byNumber[1]), search)].filter((m): m is MemberMatch => m !== null) : await repo.membersNamed(db, name, 8, search);
     if (found.length === 0) throw new DomainError('not_found', byNumber ? `${field}: no member #${byNumber[1]}` : `${field}: no member is called “${name}”`);
-    if (found.length > 1) throw new AmbiguousMember(field, name, found);
+    if (found.length > 1) {
+      const faces = await identitiesOf(db, found.map((m) => m.id));
+      throw new AmbiguousMember(field, name, found.map((m) => ({ ...m, avatarUrl: firstAvatar(faces.get(m.id) ?? [], CHOICE_AVATAR_SIZE, forumUrl) })));
+    }
     return found[0]!;
   }
 
@@ -312,7 +325,7 @@ export function contributionsUseCases({ reads, lock, ingest, news, now, manualAw
 
   return {
     findMembers: (name) => repo.membersNamed(reads, name, 10),
-    member: (name, field = 'member') => memberNamed(reads, name, field),
+    member: (name, field = 'member', search = 'all') => memberNamed(reads, name, field, search),
     record: async (input, by) => (await recordMany([input], by))[0]!,
     recordMany,
     previewAttendees,

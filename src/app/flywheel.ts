@@ -122,7 +122,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     badges: badgesUseCases({ writer: db, reads, claimant: instance.name }, { lock, badges: config.badges, memberOptions, now }),
     credentials: credentialsUseCases(reads, { lock, config, now }),
     links: memberLinks(reads, { lock, rules, memberOptions }),
-    contributions: contributionsUseCases({ reads, lock, ingest, news, now, manualAwardSpace: config.rules.kinds.manual_award.space }),
+    contributions: contributionsUseCases({ reads, lock, ingest, news, now, manualAwardSpace: config.rules.kinds.manual_award.space, forumUrl }),
 
     champions,
     fairPlay: fairPlayUseCases(reads, { lock, rules: config.rules.fairPlay, badges: config.badges, now }),

@@ -12,6 +12,9 @@ export interface MemberMatch {
   accounts: string;
 }
 
+/** Who is searching: a manager finds every member; a member (`visible`) only those shown publicly. */
+export type MemberSearch = 'all' | 'visible';
+
 /** The account a member's activities are recorded under (their oldest), bots flagged. */
 export type MemberIdentity = IdentityRef & { memberId: number; isBot: boolean };
 
@@ -49,10 +52,11 @@ async function describeMembers(db: Tx, ids: readonly number[]): Promise<MemberMa
 }
 
 /**
- * Members a manager may mean by `name`: display names and usernames equal to it (any case), or,
- * when none is, those that contain it. Merged-away members are never offered.
+ * Members someone may mean by `name`: display names and usernames equal to it (any case), or,
+ * when none is, those that contain it. Merged-away members are never offered, and hidden ones
+ * only to a manager (`all`).
  */
-export async function membersNamed(db: Tx, name: string, limit: number): Promise<MemberMatch[]> {
+export async function membersNamed(db: Tx, name: string, limit: number, search: MemberSearch = 'all'): Promise<MemberMatch[]> {
   const folded = name.trim().replace(/^@/, '').toLowerCase();
   if (!folded) return [];
   const find = async (op: '=' | 'like', value: string) =>
@@ -61,6 +65,7 @@ export async function membersNamed(db: Tx, name: string, limit: number): Promise
         .leftJoin('identities as i', 'i.member_id', 'm.id')
         .distinct('m.id')
         .whereNull('m.merged_into')
+        .modify((q) => (search === 'visible' ? q.where('m.hidden', false) : q))
         .andWhere((q) =>
           q
             .whereRaw(`LOWER(m.display_name) ${op} ?`, [value])
@@ -76,8 +81,13 @@ export async function membersNamed(db: Tx, name: string, limit: number): Promise
   return describeMembers(db, ids);
 }
 
-export async function memberById(db: Tx, id: number): Promise<MemberMatch | null> {
-  const found = await db('members').select('id').where({ id }).whereNull('merged_into').first();
+export async function memberById(db: Tx, id: number, search: MemberSearch = 'all'): Promise<MemberMatch | null> {
+  const found = await db('members')
+    .select('id')
+    .where({ id })
+    .whereNull('merged_into')
+    .modify((q) => (search === 'visible' ? q.where('hidden', false) : q))
+    .first();
   return found ? ((await describeMembers(db, [id]))[0] ?? null) : null;
 }
 

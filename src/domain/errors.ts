@@ -50,6 +50,8 @@ export interface MemberChoice {
   displayName: string;
   /** "discord: ana · discourse: ana_w" — enough to tell two namesakes apart. */
   accounts: string;
+  /** Their picture, when a platform gives one (the page draws initials otherwise). */
+  avatarUrl?: string | null;
 }
 
 /**

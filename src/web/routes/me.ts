@@ -1,12 +1,12 @@
 /** A signed-in member's own page: their numbers even when hidden, the privacy switch, and peer suggestions when allowed. */
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
 import type { WebConfig } from '../../config.js';
-import { DomainError } from '../../domain/errors.js';
-import { SPACES } from '../../domain/kinds.js';
+import { AmbiguousMember, DomainError } from '../../domain/errors.js';
+import { SPACES, type Space } from '../../domain/kinds.js';
 import { csrfToken, endSession } from '../auth/session.js';
 import { SUBMIT_KINDS } from './me-contributions.js';
 import { errors, noQuery, PAGE } from '../openapi.js';
@@ -14,14 +14,28 @@ import { wholeDocument } from '../response-schemas.js';
 
 const privacyBody = z.object({ _csrf: z.string().optional(), visibility: z.enum(['show', 'hide'], { message: 'expected show or hide' }) });
 const sharingBody = z.object({ _csrf: z.string().optional(), share: z.enum(['yes', 'no'], { message: 'expected yes or no' }) });
-const meQuery = z.object({ submitted: z.string().max(10).optional() });
+const meQuery = z.object({ submitted: z.string().max(10).optional(), suggested: z.string().max(10).optional() });
 const deleteBody = z.object({ _csrf: z.string().optional(), confirm: z.string().max(20).optional() });
+// A member names a peer as they know them; `#12` (or a bare 12: links and older clients) is the
+// pick from a page of namesakes.
 const suggestionBody = z.object({
   _csrf: z.string().optional(),
-  member: z.coerce.number({ message: 'expected a member id' }).int().positive().max(2 ** 31 - 1),
+  member: z.string().trim().min(1, 'expected their name (display name or username)').max(200, 'expected their name (display name or username), at most 200 characters'),
   reason: z.string().max(2000),
   space: z.enum(SPACES).default('support'),
 });
+/** What the member typed into the suggestion form, shown again with why it did not work. */
+interface SuggestionForm {
+  member: string;
+  reason: string;
+  space: Space;
+  problem: string;
+}
+const MAX_ID = 2 ** 31 - 1;
+// A name search per request: a member looks people up by hand, a script should not.
+const SUGGESTION_LIMIT = { max: 20, timeWindow: '1 minute' };
+
+const wantsHtml = (request: FastifyRequest): boolean => (request.headers.accept ?? '').includes('text/html');
 
 export async function meRoutes(scope: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
   const app = scope.withTypeProvider<ZodTypeProvider>();
@@ -37,7 +51,8 @@ export async function meRoutes(scope: FastifyInstance, fw: Flywheel, config: Web
   // The CSRF token is checked before the form is read.
   const form = <S extends object>(body: S) => ({ ...PAGE, preValidation: app.csrfProtection, schema: { body } });
 
-  app.get('/me', { ...PAGE, schema: { querystring: meQuery } }, async (request, reply) => {
+  /** The member's own page; after a suggestion that did not work, with the form as they filled it. */
+  async function mePage(request: FastifyRequest, reply: FastifyReply, shown: { submitted?: boolean; suggested?: boolean; suggestion?: SuggestionForm } = {}) {
     const { platform, externalId } = request.session!.identity!;
     const standing = await fw.members.standing(platform, externalId);
     const consent = await fw.members.shareConsent(request.session!.memberId!);
@@ -45,7 +60,9 @@ export async function meRoutes(scope: FastifyInstance, fw: Flywheel, config: Web
     return reply.view('pages/me.hbs', {
       submissions,
       submitKinds: SUBMIT_KINDS,
-      submitted: request.query.submitted === '1',
+      submitted: shown.submitted ?? false,
+      suggested: shown.suggested ?? false,
+      suggestion: shown.suggestion ?? null,
       origin: randomUUID(),
       consent,
       title: `You — ${config.community.name}`,
@@ -56,7 +73,11 @@ export async function meRoutes(scope: FastifyInstance, fw: Flywheel, config: Web
       spaces: SPACES,
       csrf: csrfToken(reply),
     });
-  });
+  }
+
+  app.get('/me', { ...PAGE, schema: { querystring: meQuery } }, async (request, reply) =>
+    mePage(request, reply, { submitted: request.query.submitted === '1', suggested: request.query.suggested === '1' }),
+  );
 
   app.post('/me/privacy', form(privacyBody), async (request, reply) => {
     const { visibility } = request.body;
@@ -91,18 +112,32 @@ export async function meRoutes(scope: FastifyInstance, fw: Flywheel, config: Web
     return reply.redirect('/?deleted=1', 303);
   });
 
-  app.post('/me/suggestions', form(suggestionBody), async (request, reply) => {
+  app.post('/me/suggestions', { ...form(suggestionBody), config: { ...PAGE.config, rateLimit: SUGGESTION_LIMIT } }, async (request, reply) => {
     if (!config.champions.memberSuggestions) throw new DomainError('forbidden', 'this community does not take suggestions from members');
     const body = request.body;
-    await fw.champions.nominate({
-      member: { memberId: body.member },
-      by: { memberId: request.session!.memberId, label: `${request.session!.identity!.platform}:${request.session!.identity!.externalId}` },
-      as: 'suggestion',
-      reason: body.reason,
-      space: body.space,
-      evidence: [],
-      origin: `web:${randomUUID()}`,
-    });
-    return reply.redirect('/me?suggested=1', 303);
+    try {
+      // The managers' name search, limited to members shown publicly: a hidden member reads as
+      // a name nobody has. Several namesakes answer the page to pick one from (AmbiguousMember).
+      // A bare number is a member id, as links and older clients send it: nominate answers a
+      // hidden member exactly as an id nobody has.
+      const id = /^\d{1,10}$/.test(body.member) ? Number(body.member) : null;
+      const memberId = id !== null && id <= MAX_ID ? id : (await fw.contributions.member(body.member, 'member', 'visible')).id;
+      await fw.champions.nominate({
+        member: { memberId },
+        by: { memberId: request.session!.memberId, label: `${request.session!.identity!.platform}:${request.session!.identity!.externalId}` },
+        as: 'suggestion',
+        reason: body.reason,
+        space: body.space,
+        evidence: [],
+        origin: `web:${randomUUID()}`,
+      });
+    } catch (error) {
+      // A person gets the form back as they filled it, saying what to change; JSON clients get { error, code }.
+      if (!(error instanceof DomainError) || error instanceof AmbiguousMember || error.code === 'forbidden' || !wantsHtml(request)) throw error;
+      reply.code(error.status);
+      const problem = error.code === 'not_found' ? `No member is called “${body.member}”. Check the spelling, or try their username on Discord or the forum.` : error.message.replace(/^member: /, '');
+      return mePage(request, reply, { suggestion: { member: body.member, reason: body.reason, space: body.space, problem } });
+    }
+    return reply.redirect('/me?suggested=1#suggest', 303);
   });
 }
