@@ -129,9 +129,12 @@ export function contributionsUseCases({ reads, lock, ingest, news, now, manualAw
   /** The one member someone means by a name or a number (#12): none is a 404, several an AmbiguousMember listing them with their faces. */
   async function memberNamed(db: Tx, said: string, field: string, search: MemberSearch = 'all'): Promise<MemberMatch> {
     const name = said.trim();
-    const byNumber = /^#?(\d+)$/.exec(name);
-    // A number past any id (and past PostgreSQL's integer) is simply nobody's.
-    const found = byNumber && Number(byNumber[1]) > 2 ** 31 - 1 ? [] : byNumber ? [await repo.memberById(db, Number(byNumber[1]), search)].filter((m): m is MemberMatch => m !== null) : await repo.membersNamed(db, name, 8, search);
+    // A number in its plain spelling that an id can be (a signed 32-bit column); "#012" or a
+    // 20-digit number is a name, which nobody has, rather than a second way to say #12 or a query
+    // the database refuses.
+    const digits = /^#?([1-9]\d{0,9})$/.exec(name)?.[1];
+    const byNumber = digits !== undefined && Number(digits) <= 2 ** 31 - 1 ? [name, digits] : null;
+    const found = byNumber ? [await repo.memberById(db, Number(byNumber[1]), search)].filter((m): m is MemberMatch => m !== null) : await repo.membersNamed(db, name, 8, search);
     if (found.length === 0) throw new DomainError('not_found', byNumber ? `${field}: no member #${byNumber[1]}` : `${field}: no member is called “${name}”`);
     if (found.length > 1) {
       const faces = await identitiesOf(db, found.map((m) => m.id));

@@ -86,5 +86,26 @@ export const openApiDocument = z.looseObject({ openapi: z.string(), info: z.loos
 /** A query string with nothing to read: other parameters (a campaign's utm_*, a cache buster) are let through, unread. */
 export const noQuery = z.object({});
 
+// Decimal digits, no leading zero; a minus sign only where negative numbers are meant. 16 digits
+// bound the text; the range check bounds the value.
+const UNSIGNED = /^(?:0|[1-9]\d{0,15})$/;
+const SIGNED = /^(?:0|-?[1-9]\d{0,15})$/;
+
+/**
+ * A whole number in a path, query string or form, in its one plain spelling. JavaScript's Number()
+ * also reads 0x10, 0b11, 1e1, "+1", "1.0", "01", " 1" and "" (as 0): each would be a second address
+ * for one page, or a way around a check. Any other text is left as it is, so the integer check
+ * refuses it with `message`; a JSON body may send the number itself. Documented as an integer with
+ * its bounds (the document describes a preprocessed value by what it becomes). A default goes in
+ * with `.prefault(n)`: zod leaves a `.default()` of a preprocessed value out of the document.
+ */
+export function wholeNumber({ min, max, message }: { min: number; max: number; message: string }) {
+  const spelling = min < 0 ? SIGNED : UNSIGNED;
+  return z.preprocess((v) => (typeof v === 'string' && spelling.test(v) ? Number(v) : v), z.int({ message }).min(min, message).max(max, message));
+}
+
+/** The largest id a database column holds (a signed 32-bit integer). */
+export const MAX_ID = 2 ** 31 - 1;
+
 /** A positive database id in a path (`/members/:id`), named in the refusal. */
-export const idOf = (what: string) => z.coerce.number({ message: `expected ${what} (a positive whole number)` }).int(`expected ${what} (a positive whole number)`).positive(`expected ${what} (a positive whole number)`).max(2 ** 31 - 1, `expected ${what} (a positive whole number)`);
+export const idOf = (what: string) => wholeNumber({ min: 1, max: MAX_ID, message: `expected ${what} (a positive whole number)` });

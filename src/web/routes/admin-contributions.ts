@@ -14,7 +14,7 @@ import { SPACES } from '../../domain/kinds.js';
 import { AWARD_LIMIT } from '../../domain/manual-award.js';
 import { actorOf, guardScope } from '../auth/access.js';
 import { csrfToken } from '../auth/session.js';
-import { errors, idOf, noQuery, PAGE } from '../openapi.js';
+import { errors, idOf, noQuery, PAGE, wholeNumber } from '../openapi.js';
 import { memberMatch } from '../response-schemas.js';
 
 const field = (max: number) => z.string().max(max).optional();
@@ -32,7 +32,7 @@ const recordBody = z.object({
 const awardBody = z.object({
   ...csrf,
   member: z.string().trim().min(1, 'expected a member’s name').max(200),
-  points: z.coerce.number({ message: 'expected a whole number' }).int('expected a whole number'),
+  points: wholeNumber({ min: -AWARD_LIMIT, max: AWARD_LIMIT, message: `expected a whole number between -${AWARD_LIMIT} and ${AWARD_LIMIT}` }),
   reason: z.string().max(1000),
   space: z.union([z.enum(SPACES), z.literal('')]).optional(),
   origin: z.string().uuid('expected the form’s own id').optional(),

@@ -14,7 +14,7 @@ import { PLATFORMS, SPACES } from '../../domain/kinds.js';
 import { insightCharts } from '../insight-charts.js';
 import { actorOf, guardScope } from '../auth/access.js';
 import { csrfToken } from '../auth/session.js';
-import { errors, idOf, noQuery, PAGE } from '../openapi.js';
+import { errors, idOf, MAX_ID, noQuery, PAGE, wholeNumber } from '../openapi.js';
 import { exportRow } from '../response-schemas.js';
 
 const idParams = z.strictObject({ id: idOf('an id') });
@@ -34,12 +34,13 @@ const insightsQuery = z.object({
   from: z.union([z.string().regex(/^\d{4}-\d{2}$/, 'expected a month YYYY-MM'), z.literal('')]).optional(),
   to: z.union([z.string().regex(/^\d{4}-\d{2}$/, 'expected a month YYYY-MM'), z.literal('')]).optional(),
   platform: z.union([z.enum(PLATFORMS), z.literal('')], { message: `expected one of ${PLATFORMS.join(', ')}` }).optional(),
-  open: z.coerce.number({ message: 'expected a page number' }).int().min(1).max(100_000).default(1),
+  open: wholeNumber({ min: 1, max: 100_000, message: 'expected a page number' }).prefault(1),
 });
 const excludeBody = z.object({ _csrf: z.string().optional(), reason: z.string().trim().min(5, 'say why, in a few words').max(2000) });
 const excludeByNameBody = excludeBody.extend({ member: z.string().trim().min(1, 'expected a member’s name').max(200) });
 const reinstateBody = z.object({ _csrf: z.string().optional(), note });
-const pageQuery = z.object({ page: z.coerce.number({ message: 'expected a page number' }).int().min(1).max(100_000).default(1), done: z.string().max(20).optional(), member: z.coerce.number().int().positive().max(2 ** 31 - 1).optional() }).passthrough();
+const memberNumber = wholeNumber({ min: 1, max: MAX_ID, message: 'expected a member id' });
+const pageQuery = z.object({ page: wholeNumber({ min: 1, max: 100_000, message: 'expected a page number' }).prefault(1), done: z.string().max(20).optional(), member: memberNumber.optional() }).passthrough();
 const PAGE_SIZE = 20;
 
 /** One page of a long list, with what the page needs to say where it is and link on. */
@@ -105,7 +106,7 @@ export async function adminRoutes(scope: FastifyInstance, fw: Flywheel, config: 
   });
 
   // What the last form did, said once on the page it lands on (the redirect carries the outcome and the member's number).
-  const doneQuery = z.object({ done: z.string().max(20).optional(), member: z.coerce.number().int().positive().max(2 ** 31 - 1).optional() }).catch({});
+  const doneQuery = z.object({ done: z.string().max(20).optional(), member: memberNumber.optional() }).catch({});
   const noticePage = { ...PAGE, schema: { querystring: doneQuery } };
   const NOMINATION_NOTICES: Record<string, (name: string) => string> = {
     nominated: (name) => `${name} is nominated: the nomination is below, waiting for a decision.`,

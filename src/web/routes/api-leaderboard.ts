@@ -3,15 +3,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
 import type { WebConfig } from '../../config.js';
-import { apiRoute } from '../openapi.js';
+import { apiRoute, wholeNumber } from '../openapi.js';
 import { leaderboardBody } from '../response-schemas.js';
 import { PLATFORMS, SPACES } from '../../domain/kinds.js';
 import { parseDay, PERIODS } from '../../domain/periods.js';
 
-const whole = (min: number, max: number) => {
-  const message = `expected a whole number from ${min} to ${max}`;
-  return z.coerce.number({ message }).int(message).min(min, message).max(max, message);
-};
+const whole = (min: number, max: number) => wholeNumber({ min, max, message: `expected a whole number from ${min} to ${max}` });
 
 export const leaderboardQuery = z.strictObject({
   period: z.enum(PERIODS, { message: `expected one of ${PERIODS.join(', ')}` }).default('month'),
@@ -22,8 +19,8 @@ export const leaderboardQuery = z.strictObject({
     .describe('Any day inside the wanted period (community time zone); defaults to today'),
   space: z.enum(SPACES, { message: `expected one of ${SPACES.join(', ')}` }).optional(),
   platform: z.enum(PLATFORMS, { message: `expected one of ${PLATFORMS.join(', ')}` }).optional(),
-  limit: whole(1, 100).default(50),
-  offset: whole(0, 100_000).default(0),
+  limit: whole(1, 100).prefault(50),
+  offset: whole(0, 100_000).prefault(0),
 });
 
 export async function leaderboardApi(scope: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {

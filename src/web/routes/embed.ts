@@ -14,6 +14,7 @@ import type { WebConfig } from '../../config.js';
 import { PLATFORMS, SPACES } from '../../domain/kinds.js';
 import { PERIODS } from '../../domain/periods.js';
 import { PROJECT_ROOT } from '../../paths.js';
+import { wholeNumber } from '../openapi.js';
 import { PUBLIC_PAGE } from '../page-cache.js';
 import { viewHelpers } from '../view-helpers.js';
 
@@ -22,7 +23,7 @@ const PERIOD_LABEL = { day: 'today', week: 'this week', month: 'this month', qua
 
 const embedQuery = z.strictObject({
   period: z.enum(PERIODS, { message: `expected one of ${PERIODS.join(', ')}` }).default('week'),
-  limit: z.coerce.number({ message: `expected a whole number from 1 to ${EMBED_MAX}` }).int().min(1).max(EMBED_MAX).default(10),
+  limit: wholeNumber({ min: 1, max: EMBED_MAX, message: `expected a whole number from 1 to ${EMBED_MAX}` }).prefault(10),
   space: z.enum(SPACES, { message: `expected one of ${SPACES.join(', ')}` }).optional(),
   platform: z.enum(PLATFORMS, { message: `expected one of ${PLATFORMS.join(', ')}` }).optional(),
 });

@@ -9,7 +9,7 @@ import { AmbiguousMember, DomainError } from '../../domain/errors.js';
 import { SPACES, type Space } from '../../domain/kinds.js';
 import { csrfToken, endSession } from '../auth/session.js';
 import { SUBMIT_KINDS } from './me-contributions.js';
-import { errors, noQuery, PAGE } from '../openapi.js';
+import { errors, MAX_ID, noQuery, PAGE } from '../openapi.js';
 import { wholeDocument } from '../response-schemas.js';
 
 const privacyBody = z.object({ _csrf: z.string().optional(), visibility: z.enum(['show', 'hide'], { message: 'expected show or hide' }) });
@@ -31,7 +31,6 @@ interface SuggestionForm {
   space: Space;
   problem: string;
 }
-const MAX_ID = 2 ** 31 - 1;
 // A name search per request: a member looks people up by hand, a script should not.
 const SUGGESTION_LIMIT = { max: 20, timeWindow: '1 minute' };
 
@@ -120,7 +119,7 @@ export async function meRoutes(scope: FastifyInstance, fw: Flywheel, config: Web
       // a name nobody has. Several namesakes answer the page to pick one from (AmbiguousMember).
       // A bare number is a member id, as links and older clients send it: nominate answers a
       // hidden member exactly as an id nobody has.
-      const id = /^\d{1,10}$/.test(body.member) ? Number(body.member) : null;
+      const id = /^[1-9]\d{0,9}$/.test(body.member) ? Number(body.member) : null;
       const memberId = id !== null && id <= MAX_ID ? id : (await fw.contributions.member(body.member, 'member', 'visible')).id;
       await fw.champions.nominate({
         member: { memberId },

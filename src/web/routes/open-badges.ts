@@ -11,7 +11,8 @@ const badgeParams = z.strictObject({ id: z.string().regex(/^[a-z0-9-]+$/, 'expec
 const credentialParams = z.strictObject({
   file: z
     .string()
-    .regex(/^\d{1,10}\.(jwt|json)$/, 'expected <award id>.jwt or <award id>.json')
+    // The id in its one plain spelling (no leading zero), as every number in a request.
+    .regex(/^[1-9]\d{0,9}\.(jwt|json)$/, 'expected <award id>.jwt or <award id>.json')
     .transform((f) => ({ id: Number(f.split('.')[0]), format: f.split('.')[1] as 'jwt' | 'json' }))
     .refine((f) => f.id > 0 && f.id <= 2 ** 31 - 1, 'expected a positive award id'),
 });

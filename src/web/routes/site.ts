@@ -14,7 +14,7 @@ import { cacheable } from '../caching.js';
 import { absolute, brandOf, previewImage } from '../brand.js';
 import { counted } from '../../domain/words.js';
 import { PUBLIC_PAGE } from '../page-cache.js';
-import { noQuery } from '../openapi.js';
+import { noQuery, wholeNumber } from '../openapi.js';
 import { idParams } from './api-members.js';
 
 const TABS = ['day', 'week', 'month', 'quarter', 'year', 'all'] as const;
@@ -31,7 +31,7 @@ const boardQuery = z.strictObject({
     .optional(),
   space: z.union([z.enum(SPACES), z.literal('')], { message: `expected one of ${SPACES.join(', ')}` }).optional(),
   platform: z.union([z.enum(PLATFORMS), z.literal('')], { message: `expected one of ${PLATFORMS.join(', ')}` }).optional(),
-  page: z.coerce.number({ message: 'expected a page number' }).int().min(1).max(4000).default(1),
+  page: wholeNumber({ min: 1, max: 4000, message: 'expected a page number' }).prefault(1),
   /** Find someone on this board by name. */
   name: z.string({ message: 'expected a name to look for' }).trim().max(100, { message: 'expected at most 100 characters' }).optional(),
 });
