@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import type { ActivityInput, Outcome } from '../domain/activity.js';
 import { DomainError, type ErrorCode } from '../domain/errors.js';
 import type { Kind, KindRule } from '../domain/kinds.js';
-import { validateActivity } from '../domain/validate-activity.js';
+import { validateActivity, withCleanNames } from '../domain/validate-activity.js';
 import { markProcessed, pendingDeliveries, processedOutcomes, processedThrough, purgeProcessed, storeDelivery, inboxState, type StoredDelivery } from '../db/inbox-repo.js';
 import type { Db } from '../db/knex.js';
 import type { Logger } from '../logger.js';
@@ -241,8 +241,9 @@ export function createInbox(deps: InboxDeps): Inbox {
 
     ingesting: () => peers.holds(INGESTER),
 
-    async submit(activities, waitMs = ANSWER_WAIT_MS) {
-      if (activities.length === 0) return { outcomes: [] };
+    async submit(given, waitMs = ANSWER_WAIT_MS) {
+      if (given.length === 0) return { outcomes: [] };
+      const activities = given.map(withCleanNames);
       const received = now();
       // Refused at the door, naming the field, before anything is stored.
       activities.forEach((a, i) => validateActivity(a, i, received, deps.kinds));

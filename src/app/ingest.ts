@@ -5,7 +5,7 @@
  */
 import type { ActivityInput, AwardRow, LedgerActivity, Outcome } from '../domain/activity.js';
 import { REVERSAL } from '../domain/kinds.js';
-import { validateActivity } from '../domain/validate-activity.js';
+import { validateActivity, withCleanNames } from '../domain/validate-activity.js';
 import { identityKey, resolveMembers } from '../db/identities-repo.js';
 import { appendActivities, type NewLedgerRow } from '../db/ledger-repo.js';
 import type { Tx } from '../db/knex.js';
@@ -35,7 +35,8 @@ export interface IngestOptions {
 export type Ingest = (activities: readonly ActivityInput[], options?: IngestOptions) => Promise<IngestResult>;
 
 export function createIngest({ lock, config, now }: IngestDeps): Ingest {
-  return async (activities, options = {}) => {
+  return async (given, options = {}) => {
+    const activities = given.map(withCleanNames);
     const received = now();
     const times = activities.map((a, i) => validateActivity(a, i, received, config.rules.kinds));
     if (activities.length === 0) return { outcomes: [], stageChanges: [], stageMoves: [], badgeGrants: [] };

@@ -1,5 +1,5 @@
 /** Checks what adapters send before anything is written: a bad activity rejects its batch, naming the field. */
-import type { ActivityInput } from './activity.js';
+import type { ActivityInput, IdentityRef } from './activity.js';
 import { DomainError } from './errors.js';
 import { acceptedTime } from './time-range.js';
 import { AWARD_LIMIT } from './manual-award.js';
@@ -29,6 +29,23 @@ const refString = (index: number, field: string, value: unknown): void => {
   if (value !== undefined && (typeof value !== 'string' || value.length === 0 || value.length > MAX_KEY))
     fail(index, field, `a non-empty string of at most ${MAX_KEY} characters`);
 };
+
+// Names are kept as their members typed them, but no name needs a control character (tabs and line
+// breaks aside), and a NUL cannot be stored at all on PostgreSQL (a forum name holding one failed
+// the whole delivery).
+const cleanName = (name: string): string => name.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/g, '');
+function cleanIdentity<T extends IdentityRef | undefined>(ref: T): T {
+  if (!ref || typeof ref !== 'object') return ref;
+  const clean = { ...ref };
+  for (const name of ['username', 'displayName'] as const) if (typeof clean[name] === 'string') clean[name] = cleanName(clean[name]);
+  return clean;
+}
+
+/** The activity with its members' names rid of control characters: what the pipeline stores. */
+export function withCleanNames(input: ActivityInput): ActivityInput {
+  if (!input || typeof input !== 'object') return input;
+  return { ...input, actor: cleanIdentity(input.actor), ...(input.counterpart !== undefined ? { counterpart: cleanIdentity(input.counterpart) } : {}) };
+}
 
 /** Validate one activity received at `now`; returns its time in milliseconds. */
 export function validateActivity(input: ActivityInput, index: number, now: number, kinds: Record<Kind, KindRule> = DEFAULT_KIND_RULES): number {

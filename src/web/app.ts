@@ -47,7 +47,7 @@ import { csrfUserInfo, registerSessions } from './auth/session.js';
 import { registerPageCache } from './page-cache.js';
 import { serializerCompiler } from './serializer.js';
 import { errors, noQuery, openApiDocument } from './openapi.js';
-import { databaseRateLimitStore } from './rate-limit-store.js';
+import { memoryRateLimits, routeRateLimitStore } from './rate-limit-store.js';
 import { registerMetrics } from './metrics.js';
 import { PROJECT_ROOT } from '../paths.js';
 
@@ -124,8 +124,8 @@ export async function buildWebApp(fw: Flywheel, config: WebConfig, logger: Logge
   });
   // On PostgreSQL several instances may serve the site: limits are counted in the database, once for all of them.
   // SQLite is one process: counting in memory keeps every request off the single writer connection.
-  const store = config.database.client === 'postgres' ? databaseRateLimitStore(fw.rateLimits, fw.now) : undefined;
-  await app.register(fastifyRateLimit, { global: false, allowList: config.rateLimitAllow, ...(store ? { store } : {}) });
+  const store = routeRateLimitStore(config.database.client === 'postgres' ? fw.rateLimits : memoryRateLimits(fw.now), fw.now);
+  await app.register(fastifyRateLimit, { global: false, allowList: config.rateLimitAllow, store });
   const routeList: FastifyInstance['routeList'] = [];
   app.decorate('routeList', routeList);
   app.addHook('onRoute', (route) => {

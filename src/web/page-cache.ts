@@ -41,6 +41,14 @@ interface KeptAnswer {
 
 const cacheable = (request: FastifyRequest): boolean => request.method === 'GET' && request.routeOptions.config.pageCache === true && !request.session;
 
+/**
+ * A kept answer is found by what the route sees — its pattern and its validated parameters and
+ * query — not by the address as typed: `?x=1` (a key the schema drops), `%31` for `1` or another
+ * order of the query would otherwise each render again (a rank card costs ~0.1 s of CPU), and
+ * fill the cache so that nothing useful stays in it.
+ */
+const pageKey = (request: FastifyRequest): string => JSON.stringify([request.routeOptions.url, request.params, request.query]);
+
 /** Register before compression, so the cache holds pages as rendered and each visitor still gets them compressed. */
 export function registerPageCache(app: FastifyInstance, generation: () => number): void {
   // The boards' window: a page ends with the boards it was rendered from.
@@ -55,7 +63,7 @@ export function registerPageCache(app: FastifyInstance, generation: () => number
     if (!cacheable(request)) return;
     // The generation and window the page is rendered in: a write (or the window's end) during rendering makes it stale at once.
     request.pageStamp = pages.stamp();
-    const kept = pages.peek(request.url);
+    const kept = pages.peek(pageKey(request));
     if (!kept) return;
     return reply.code(kept.status).headers(kept.headers).header(CACHE_HEADER, 'hit').send(kept.body);
   });
@@ -65,7 +73,7 @@ export function registerPageCache(app: FastifyInstance, generation: () => number
     if (reply.getHeader(CACHE_HEADER) === 'hit' || reply.getHeader('set-cookie')) return payload;
     const headers: KeptAnswer['headers'] = {};
     for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined && !PER_ANSWER.has(name.toLowerCase())) headers[name] = value;
-    pages.keep(request.url, request.pageStamp, { status: reply.statusCode, body: payload, headers });
+    pages.keep(pageKey(request), request.pageStamp, { status: reply.statusCode, body: payload, headers });
     reply.header(CACHE_HEADER, 'miss');
     return payload;
   });

@@ -35,17 +35,20 @@ export function embedSnippet(siteUrl: string): { src: string; html: string } {
 }
 
 /**
- * Let any site frame this answer: helmet's frame-ancestors 'self' becomes *, its X-Frame-Options
- * goes, and the rest of the policy stays as helmet (and whoever configures it) set it. Helmet
- * writes its headers on the raw response when a request arrives; this runs right after it, before
- * the page cache answers, so a kept page is framable too.
+ * Let any site frame the widget: helmet's frame-ancestors 'self' becomes *, its X-Frame-Options
+ * goes, and the rest of the policy stays as helmet (and whoever configures it) set it. Only the
+ * widget itself: a refusal (a bad parameter) is a page of the site, framed by nobody. Runs as the
+ * answer leaves, after the page cache, so a kept widget is framable and a kept page keeps the
+ * site's own headers.
  */
-async function allowFraming(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const csp = String(reply.raw.getHeader('content-security-policy') ?? "default-src 'self'");
+async function allowFraming(_request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+  if (reply.statusCode !== 200) return payload;
+  const csp = String(reply.getHeader('content-security-policy') ?? "default-src 'self'");
   const directives = csp.split(';').map((d) => d.trim()).filter((d) => d && !d.startsWith('frame-ancestors'));
-  reply.raw.setHeader('content-security-policy', [...directives, 'frame-ancestors *'].join(';'));
-  reply.raw.removeHeader('x-frame-options');
-  reply.raw.setHeader('cross-origin-resource-policy', 'cross-origin');
+  reply.header('content-security-policy', [...directives, 'frame-ancestors *'].join(';'));
+  reply.removeHeader('x-frame-options');
+  reply.header('cross-origin-resource-policy', 'cross-origin');
+  return payload;
 }
 
 export async function embedRoutes(scope: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
@@ -55,7 +58,7 @@ export async function embedRoutes(scope: FastifyInstance, fw: Flywheel, config: 
   for (const [name, helper] of Object.entries(viewHelpers)) hbs.registerHelper(name, helper);
   const template = hbs.compile(readFileSync(join(PROJECT_ROOT, 'views', 'embed', 'leaderboard.hbs'), 'utf8'));
 
-  app.get('/embed/leaderboard', { ...PUBLIC_PAGE, onRequest: allowFraming, schema: { querystring: embedQuery } }, async (request, reply) => {
+  app.get('/embed/leaderboard', { ...PUBLIC_PAGE, onSend: allowFraming, schema: { querystring: embedQuery } }, async (request, reply) => {
     const q = request.query;
     const board = await fw.boards.leaderboard({ period: q.period, space: q.space ?? null, platform: q.platform ?? null, limit: q.limit });
     const full = new URLSearchParams({ period: q.period, ...(q.space ? { space: q.space } : {}), ...(q.platform ? { platform: q.platform } : {}) });

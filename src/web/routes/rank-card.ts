@@ -13,10 +13,14 @@ import { noQuery } from '../openapi.js';
 import { PUBLIC_PAGE } from '../page-cache.js';
 import { idParams } from './api-members.js';
 
+export const CARD_RATE_LIMIT = { max: 120, timeWindow: '1 minute' };
+
 export async function rankCardRoutes(scope: FastifyInstance, fw: Flywheel, config: WebConfig): Promise<void> {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const avatars = communityAvatars(config.discourse.url);
-  app.get('/members/:id/card.png', { ...PUBLIC_PAGE, schema: { params: idParams, querystring: noQuery } }, async (request, reply) => {
+  // Drawing one costs about 0.1 s of CPU, and a signed-in visitor's is never kept: limited per client.
+  const limited = { ...PUBLIC_PAGE.config, rateLimit: CARD_RATE_LIMIT };
+  app.get('/members/:id/card.png', { config: limited, schema: { params: idParams, querystring: noQuery } }, async (request, reply) => {
     const { id } = request.params;
     const card = await fw.members.rankCard(id);
     const png = rankCardPng(card, await avatars(card.avatarUrl), { community: config.community.name });
