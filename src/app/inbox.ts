@@ -34,6 +34,13 @@ const POLL_MS = 500;
 /** Processed deliveries keep their outcomes this long (for waiters), then are purged. */
 const KEEP_PROCESSED_MS = 10 * 60_000;
 const PURGE_EVERY_MS = 60_000;
+/**
+ * Tries for a delivery whose ingest failed for a reason other than the pipeline's refusal (a
+ * deadlock, a dropped connection): its copies are already answered "duplicate", so giving it up
+ * at the first such error would lose it. After the last try it is answered as failed, so one
+ * broken delivery cannot hold the inbox forever.
+ */
+const TRIES = 5;
 
 /** A delivery's outcomes, or (when it was stored but not yet ingested within the wait) its keys. */
 export type InboxAnswer = { outcomes: Outcome[] } | { stored: string[] };
@@ -84,6 +91,8 @@ export function createInbox(deps: InboxDeps): Inbox {
   let timer: NodeJS.Timeout | null = null;
   let unsubscribe: (() => void) | null = null;
   let lastPurge = 0;
+  /** Failed tries per stored delivery, on this ingester (a new ingester starts counting again). */
+  const tries = new Map<number, number>();
 
   // ---- the ingester ----------------------------------------------------------------------
   let draining: Promise<void> | null = null;
@@ -138,6 +147,28 @@ export function createInbox(deps: InboxDeps): Inbox {
     return marked;
   }
 
+  /** Ingest one delivery alone; false when it failed for a reason worth trying again (later, in order). */
+  async function ingestAlone(row: StoredDelivery<ActivityInput, never>): Promise<boolean> {
+    try {
+      resolveLocal(await ingestRows([row]));
+    } catch (error) {
+      if (error instanceof LeaderChanged) return true;
+      const tried = (tries.get(row.id) ?? 0) + 1;
+      if (!(error instanceof DomainError) && tried < TRIES) {
+        tries.set(row.id, tried);
+        log?.warn({ err: error, delivery: row.id, tried }, 'a stored delivery could not be ingested; trying again');
+        return false;
+      }
+      // The pipeline refuses it (or it kept failing): it is answered with the refusal and must not block the inbox.
+      const failed = { failed: describe(error) };
+      log?.error({ err: error, delivery: row.id }, 'a stored delivery could not be ingested');
+      await markProcessed(db, [{ id: row.id, outcomes: failed }], now());
+      resolveLocal([{ id: row.id, outcomes: failed }]);
+    }
+    tries.delete(row.id);
+    return true;
+  }
+
   async function drainOnce(): Promise<boolean> {
     if (!(await peers.lead(INGESTER))) return false;
     if (now() - lastPurge > PURGE_EVERY_MS) {
@@ -148,29 +179,13 @@ export function createInbox(deps: InboxDeps): Inbox {
     if (rows.length === 0) return false;
     try {
       resolveLocal(await ingestRows(rows));
+      for (const row of rows) tries.delete(row.id);
       return true;
     } catch (error) {
       if (error instanceof LeaderChanged) return true;
-      if (rows.length === 1) {
-        // One delivery the pipeline refuses must not block the inbox: it is answered with the refusal.
-        const failed = { failed: describe(error) };
-        log?.error({ err: error, delivery: rows[0]!.id }, 'a stored delivery could not be ingested');
-        await markProcessed(db, [{ id: rows[0]!.id, outcomes: failed }], now());
-        resolveLocal([{ id: rows[0]!.id, outcomes: failed }]);
-        return true;
-      }
-      // One bad delivery must not sink the others that happened to share its batch.
-      for (const row of rows) {
-        try {
-          resolveLocal(await ingestRows([row]));
-        } catch (single) {
-          if (single instanceof LeaderChanged) continue;
-          const failed = { failed: describe(single) };
-          log?.error({ err: single, delivery: row.id }, 'a stored delivery could not be ingested');
-          await markProcessed(db, [{ id: row.id, outcomes: failed }], now());
-          resolveLocal([{ id: row.id, outcomes: failed }]);
-        }
-      }
+      // One at a time, in arrival order: one bad delivery must not sink the others that shared its
+      // batch, and one to try again stops the round, so nothing stored after it goes first.
+      for (const row of rows) if (!(await ingestAlone(row))) return false;
       return true;
     }
   }
