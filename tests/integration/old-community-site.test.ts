@@ -244,6 +244,9 @@ describe('a member whose Discord id and name are at their limits', () => {
     const board = (await api('/api/v1/leaderboard?period=week')).body.entries as Entry[];
     expect(board.find((e) => e.member.id === id)?.member.displayName).toBe(WIDE_NAME);
     expect((await get('/leaderboard?period=week')).body).toContain(`<a href="/members/${id}">${WIDE_NAME}</a>`);
+    // Found by a word of it; the name is set apart from the rank after it (an Arabic name would otherwise carry "#2" into its right-to-left run).
+    const found = (await get(`/leaderboard?period=week&name=${encodeURIComponent('مرحبا')}`)).body;
+    expect(found).toMatch(new RegExp(`<li><a href="[^"]+#member-${id}" class="said">${WIDE_NAME}</a> — #1, 6 points</li>`));
     const member = (await get(`/members/${id}`)).body;
     expect(member).toContain(WIDE_NAME);
     expect(member).toContain(`https://discord.com/users/${MAX_SNOWFLAKE}`);
