@@ -228,6 +228,9 @@ describe('a member with twelve years of top-of-period badges', () => {
     const page = await get('/leaderboard?period=all&page=4000');
     expect(page.statusCode).toBe(200);
     expect(page.body).not.toMatch(/<tr id="member-/);
+    // Not "nobody has points": the board has five members on one page, and the way back to it.
+    expect(page.body).not.toContain('Nobody has points');
+    expect(page.body).toContain('Page 4000 is past the end of this board (1 page). <a href="/leaderboard?period&#x3D;all">Back to the last page</a>');
     const { status, body } = await api('/api/v1/leaderboard?period=all&offset=100000');
     expect([status, body.entries, body.total]).toEqual([200, [], 5]);
   });

@@ -111,6 +111,8 @@ export async function siteRoutes(scope: FastifyInstance, fw: Flywheel, config: W
       next: board.next ? link({ at: board.next, page: null }) : null,
       newer: q.page > 1 ? link({ page: q.page - 1 }) : null,
       older: q.page < pages ? link({ page: q.page + 1 }) : null,
+      // A page past the end of a board that has rows (an old link, a typed number): the way back, not "nobody".
+      pastEnd: rows.length === 0 && board.total > 0 ? link({ page: pages === 1 ? null : pages }) : null,
       page: q.page,
       pages,
       period: q.period,
