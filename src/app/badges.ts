@@ -3,7 +3,6 @@ import type { IdentityRef } from '../domain/activity.js';
 import type { Badge, Tier } from '../domain/badges.js';
 import { badgeHolders } from '../db/badges-repo.js';
 import { identityKey, resolveMembers } from '../db/identities-repo.js';
-import type { Tx } from '../db/knex.js';
 import { grantManualBadge, type BadgeGrant } from './badge-awarding.js';
 import { badgeDetail, howToEarn, newestAwards, type BadgeDetail, type RecentAward } from './community.js';
 import { findAward, type AwardRecord } from './credentials.js';
