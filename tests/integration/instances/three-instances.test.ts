@@ -94,6 +94,8 @@ describe('three serve processes over one PostgreSQL', () => {
     const urls = cluster.instances.map((i) => i.url);
     const answers: Array<{ status: number; body: any }> = [];
     const retries: Array<() => Promise<unknown>> = [];
+    /** Each story's first answer, and whether its acceptance is withdrawn in the end (unaccepted, or moved to the second). */
+    const solutions: Array<{ post: number; withdrawn: boolean }> = [];
     let sent = 0;
 
     /** One delivery: to one instance, every fifth also to a second at the same moment, every seventh retried later with a new id. */
@@ -119,6 +121,7 @@ describe('three serve processes over one PostgreSQL', () => {
       const user = { id: asker.id, username: asker.username, name: asker.name };
       await Promise.all([send('like', 'post_liked', { like: { post: first, user } }), send('like', 'post_liked', { like: { post: second, user } })]);
       await send('solved', 'accepted_solution', { solved: first });
+      solutions.push({ post: first.id, withdrawn: t % 3 !== 0 });
       if (t % 3 === 1) await send('solved', 'unaccepted_solution', { solved: first });
       if (t % 3 === 2) await send('solved', 'accepted_solution', { solved: second });
     };
@@ -149,6 +152,10 @@ describe('three serve processes over one PostgreSQL', () => {
     const ledgerKeys = await fw.db('activities').where('platform', 'discourse').pluck('natural_key');
     expect(new Set(ledgerKeys).size).toBe(ledgerKeys.length);
     expect(ledgerKeys.sort()).toEqual([...new Set([...awarded, ...stored])].sort());
+
+    // An unsolve (or a solution moved to another answer), wherever it arrived, withdrew the acceptance once; a kept one stands.
+    const withdrawals = await fw.db('activities').where('kind', 'reversal').whereIn('reverses', solutions.map((s) => `discourse:post:${s.post}:accepted`)).pluck('reverses');
+    expect(withdrawals.sort()).toEqual(solutions.filter((s) => s.withdrawn).map((s) => `discourse:post:${s.post}:accepted`).sort());
 
     // Totals, awards, badges and stages equal what a recompute rebuilds from the ledger.
     const incremental = await stateOf(fw.db);
