@@ -96,7 +96,7 @@ export async function serve(config: Config, logger: Logger, options: ServeOption
     shuttingDown = true;
     logger.info(`${signal}: shutting down`);
     clearInterval(review);
-    stopWriteBack();
+    await stopWriteBack();
     await app?.close();
     // Stops the bot and hands the gateway to another instance at once.
     await gateway?.stop();

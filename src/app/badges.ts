@@ -3,7 +3,6 @@ import type { IdentityRef } from '../domain/activity.js';
 import type { Badge, Tier } from '../domain/badges.js';
 import { badgeHolders } from '../db/badges-repo.js';
 import { identityKey, resolveMembers } from '../db/identities-repo.js';
-import type { Tx } from '../db/knex.js';
 import { grantManualBadge, type BadgeGrant } from './badge-awarding.js';
 import { badgeDetail, howToEarn, newestAwards, type BadgeDetail, type RecentAward } from './community.js';
 import { findAward, type AwardRecord } from './credentials.js';
@@ -32,7 +31,8 @@ export interface Badges {
   /** A badge award as shared publicly (hidden members' awards are not found). */
   award(id: number): Promise<AwardRecord>;
   /** Send the forum the badge grants that are due (never blocks ingestion; retries later on failure). */
-  deliverOutbox(send: Sender): Promise<number>;
+  /** Send what is due; `stopping` (a shutdown) ends the round after the grant in hand is finished. */
+  deliverOutbox(send: Sender, stopping?: () => boolean): Promise<number>;
   /** What the outbox owes and how much of it is failing (every instance's). */
   outboxBacklog(): Promise<OutboxBacklog>;
 }
@@ -61,7 +61,7 @@ export function badgesUseCases(outbox: Omit<OutboxPorts, 'leaseMs'>, { lock, bad
         return grantManualBadge(trx, badges, { ...grant, memberId: ids.get(identityKey(member))!, grantedBy: ids.get(identityKey(by))!, at: now() });
       }),
     award: (id) => findAward(reads, badges, id),
-    deliverOutbox: (send) => deliverOutbox(outbox, badges, send, now),
+    deliverOutbox: (send, stopping) => deliverOutbox(outbox, badges, send, now, stopping),
     outboxBacklog: () => outboxBacklog(reads, now()),
   };
 }

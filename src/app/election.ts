@@ -2,7 +2,8 @@
  * Running for a job only one instance may do (the Discord gateway), through the database: the
  * holder renews its lease every `everyMs`; everyone else tries again as often, and takes over when
  * the holder stops (at once) or dies (when its lease runs out). A holder that cannot renew before
- * its lease ends steps down rather than risk two of it.
+ * its lease ends steps down rather than risk two of it: a timer of its own deposes it just before
+ * the lease ends, even while a renewal hangs on a database that does not answer.
  */
 import { holdLease, releaseLease } from '../db/election.js';
 import type { Tx } from '../db/knex.js';
@@ -40,19 +41,43 @@ export async function runForElection(db: Tx, name: string, holder: string, handl
   let heldUntil = 0;
   let stopped = false;
   let busy: Promise<boolean> = Promise.resolve(false);
+  let expiry: NodeJS.Timeout | null = null;
+  // Step down a little before the lease ends, so the next holder never overlaps this one.
+  const margin = Math.min(1_000, leaseMs / 10);
+
+  const depose = async () => {
+    if (!leading) return;
+    leading = false;
+    await handlers.onDeposed();
+  };
+  /** Depose when the lease is about to end without a renewal, whatever the renewal is waiting for. */
+  const armExpiry = () => {
+    if (expiry) clearTimeout(expiry);
+    expiry = setTimeout(() => {
+      if (now() >= heldUntil - margin) void depose().catch((error: unknown) => handlers.onError?.(error));
+    }, Math.max(0, heldUntil - margin - now()));
+    expiry.unref();
+  };
 
   const step = async (first: boolean): Promise<boolean> => {
     if (stopped) return false;
     let held: boolean;
+    let renewed = false;
+    // The lease runs from when it was asked for, not from when the answer came back.
+    const asked = now();
     try {
-      held = await holdLease(db, name, holder, now(), leaseMs);
+      held = renewed = await holdLease(db, name, holder, asked, leaseMs);
     } catch (error) {
       handlers.onError?.(error);
       // The database did not answer: the lease still counts until it ends, not a moment longer.
-      held = leading && now() < heldUntil;
+      held = leading && now() < heldUntil - margin;
       if (!held && !leading) return false;
     }
-    if (held) heldUntil = now() + leaseMs;
+    // Only a renewal the database answered extends the lease; an unanswered one leaves it to run out.
+    if (renewed) {
+      heldUntil = asked + leaseMs;
+      armExpiry();
+    }
     if (held && !leading) {
       leading = true;
       try {
@@ -64,8 +89,7 @@ export async function runForElection(db: Tx, name: string, holder: string, handl
         handlers.onError?.(error);
       }
     } else if (!held && leading) {
-      leading = false;
-      await handlers.onDeposed();
+      await depose();
     }
     return leading;
   };
@@ -83,6 +107,7 @@ export async function runForElection(db: Tx, name: string, holder: string, handl
     poll: () => poll(),
     async stop() {
       clearInterval(timer);
+      if (expiry) clearTimeout(expiry);
       await busy.catch(() => undefined);
       stopped = true;
       if (!leading) return;

@@ -122,7 +122,7 @@ export function createInbox(deps: InboxDeps): Inbox {
     }
   }
 
-  const slices = (rows: ReadonlyArray<StoredDelivery<ActivityInput, never>>, outcomes: readonly Outcome[]) => {
+  const slices = (rows: ReadonlyArray<StoredDelivery<ActivityInput>>, outcomes: readonly Outcome[]) => {
     let i = 0;
     return rows.map((row) => {
       const mine = outcomes.slice(i, i + row.activities.length);
@@ -132,7 +132,7 @@ export function createInbox(deps: InboxDeps): Inbox {
   };
 
   /** Ingest `rows` in one transaction that also marks them processed; throws LeaderChanged if another got there first. */
-  async function ingestRows(rows: ReadonlyArray<StoredDelivery<ActivityInput, never>>): Promise<Array<{ id: number; outcomes: Stored }>> {
+  async function ingestRows(rows: ReadonlyArray<StoredDelivery<ActivityInput>>): Promise<Array<{ id: number; outcomes: Stored }>> {
     let marked: Array<{ id: number; outcomes: Stored }> = [];
     const result = await ingest(
       rows.flatMap((r) => r.activities),
@@ -148,7 +148,7 @@ export function createInbox(deps: InboxDeps): Inbox {
   }
 
   /** Ingest one delivery alone; false when it failed for a reason worth trying again (later, in order). */
-  async function ingestAlone(row: StoredDelivery<ActivityInput, never>): Promise<boolean> {
+  async function ingestAlone(row: StoredDelivery<ActivityInput>): Promise<boolean> {
     try {
       resolveLocal(await ingestRows([row]));
     } catch (error) {

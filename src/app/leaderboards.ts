@@ -1,7 +1,7 @@
 /** Leaderboards: read from the maintained score table, never from the ledger. */
 import type { Platform, Space } from '../domain/kinds.js';
 import { localDay, periodWindow, type Period, type PeriodWindow } from '../domain/periods.js';
-import { acceptedDay } from '../domain/time-range.js';
+import { acceptedDay, browsableNeighbours } from '../domain/time-range.js';
 import { denseRanks } from '../domain/scoring.js';
 import type { Stage } from '../domain/stages.js';
 import { firstAvatar } from '../domain/avatars.js';
@@ -61,9 +61,12 @@ export interface BoardLook {
 export const AVATAR_SIZE = 96;
 
 export async function getLeaderboard(db: Tx, q: LeaderboardQuery, timeZone: string, now: number, caches: BoardCaches, look: BoardLook = { forumUrl: null }): Promise<Leaderboard> {
-  const day = q.at === undefined ? localDay(now, timeZone) : acceptedDay('at', q.at, now);
+  const today = localDay(now, timeZone);
+  const day = q.at === undefined ? today : acceptedDay('at', q.at, now);
   const key = `${q.period}|${day}|${q.space ?? ''}|${q.platform ?? ''}|${q.limit ?? ''}|${q.offset ?? ''}`;
-  return caches.boards.get(key, () => readLeaderboard(db, { ...q, at: day }, caches.totals, look));
+  const board = await caches.boards.get(key, () => readLeaderboard(db, { ...q, at: day }, caches.totals, look));
+  // Outside the cache: a board kept over midnight gains its `next` when the next period begins.
+  return { ...board, ...browsableNeighbours(board, today) };
 }
 
 export interface FoundPlace extends BoardPlace {

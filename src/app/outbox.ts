@@ -61,10 +61,11 @@ const discourseIdOf = (badge: Badge | undefined, stored: string | null): number 
  * outcome saved by its claimant as it happens, so any number of processes may run this at once
  * and each grant is sent once.
  */
-export async function deliverOutbox(ports: OutboxPorts, catalog: readonly Badge[], send: Sender, now: () => number): Promise<number> {
+export async function deliverOutbox(ports: OutboxPorts, catalog: readonly Badge[], send: Sender, now: () => number, stopping: () => boolean = () => false): Promise<number> {
   const { writer, reads, claimant, leaseMs = OUTBOX_LEASE_MS } = ports;
   let delivered = 0;
-  for (let n = 0; n < BATCH; n++) {
+  // A process shutting down claims nothing more; the row in hand is sent and finished first.
+  for (let n = 0; n < BATCH && !stopping(); n++) {
     const row = await claimDue(writer, { kind: DISCOURSE_BADGE, now: now(), claimant, leaseMs });
     if (!row) break;
     const grant = JSON.parse(row.payload) as WriteBackGrant;

@@ -7,12 +7,6 @@
  */
 import type { Tx } from './knex.js';
 
-export interface LeaseHolder {
-  holder: string;
-  since: number;
-  leaseUntil: number;
-}
-
 /** Take `name` for `holder` until now + leaseMs, or renew it if `holder` has it: true when `holder` holds it now. */
 export async function holdLease(db: Tx, name: string, holder: string, now: number, leaseMs: number): Promise<boolean> {
   const result = await db.raw(
@@ -35,8 +29,3 @@ export async function releaseLease(db: Tx, name: string, holder: string): Promis
   await db('elections').where({ name, holder }).delete();
 }
 
-/** Who holds `name` now, if anyone. */
-export async function leaseHolder(db: Tx, name: string, now: number): Promise<LeaseHolder | null> {
-  const row = await db('elections').select('holder', 'since', 'lease_until').where({ name }).andWhere('lease_until', '>', now).first();
-  return row ? { holder: row.holder, since: Number(row.since), leaseUntil: Number(row.lease_until) } : null;
-}

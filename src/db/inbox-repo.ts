@@ -7,7 +7,7 @@ import type { Tx } from './knex.js';
 import { isPostgres } from './knex.js';
 import { CHANNEL } from './signals.js';
 
-export interface StoredDelivery<A, O> {
+export interface StoredDelivery<A> {
   id: number;
   activities: A[];
   receivedAt: number;
@@ -40,13 +40,13 @@ export async function storeDelivery(db: Tx, deliveryKey: string, activities: unk
 }
 
 /** The oldest unprocessed deliveries, in arrival order, up to about `maxActivities` activities (at least one delivery). */
-export async function pendingDeliveries<A>(db: Tx, maxActivities: number): Promise<Array<StoredDelivery<A, never>>> {
+export async function pendingDeliveries<A>(db: Tx, maxActivities: number): Promise<Array<StoredDelivery<A>>> {
   const rows: Array<{ id: number; activities: string; received_at: number }> = await db('inbox')
     .select('id', 'activities', 'received_at')
     .whereNull('processed_at')
     .orderBy('id')
     .limit(maxActivities);
-  const out: Array<StoredDelivery<A, never>> = [];
+  const out: Array<StoredDelivery<A>> = [];
   let size = 0;
   for (const row of rows) {
     const activities = JSON.parse(row.activities) as A[];

@@ -27,7 +27,6 @@ import {
   type DiscourseUser,
   type MapContext,
 } from './activities.js';
-import { reversalKey } from '../app/reversals.js';
 
 export type Delivery = { kind: 'activities'; activities: ActivityInput[] } | { kind: 'ping' } | { kind: 'ignored' } | { kind: 'skipped'; reason: string };
 

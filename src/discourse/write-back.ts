@@ -9,26 +9,32 @@ const EVERY_MS = 15_000;
 
 export const forumSender = (config: ForumConfig) => discourseSender((path, body) => discourseFetch(config.discourse, path, { method: 'POST', body }));
 
-/** Start delivering in the background; returns a stop function. Nothing starts without DISCOURSE_URL and DISCOURSE_API_KEY. */
-export function startWriteBack(fw: Flywheel, config: ForumConfig, logger: Logger): () => void {
-  if (!apiReady(config.discourse)) return () => {};
+/**
+ * Start delivering in the background; returns a stop function that resolves once the grant being
+ * sent is finished (closing the database under it would leave a grant the forum accepted claimed,
+ * to be sent again when its lease ran out). Nothing starts without DISCOURSE_URL and DISCOURSE_API_KEY.
+ */
+export function startWriteBack(fw: Flywheel, config: ForumConfig, logger: Logger): () => Promise<void> {
+  if (!apiReady(config.discourse)) return async () => {};
   const log = logger.child({ adapter: 'discourse' });
   const send = forumSender(config);
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
+  let stopped = false;
+  let running: Promise<void> | null = null;
+  const tick = () => (running ??= deliver().finally(() => (running = null)));
+  const deliver = async () => {
     try {
-      const n = await fw.badges.deliverOutbox(send);
+      const n = await fw.badges.deliverOutbox(send, () => stopped);
       if (n) log.info({ delivered: n }, 'badges granted on the forum');
     } catch (err) {
       log.error({ err }, 'outbox delivery failed; will retry');
-    } finally {
-      running = false;
     }
   };
   const timer = setInterval(() => void tick(), EVERY_MS);
   timer.unref();
   void tick();
-  return () => clearInterval(timer);
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
 }

@@ -13,7 +13,9 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
-  | 'gone';
+  | 'gone'
+  /** Not now, through no fault of the request: the sender should send it again later. */
+  | 'unavailable';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_parameter: 400,
@@ -27,6 +29,7 @@ const STATUS: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   gone: 410,
+  unavailable: 503,
 };
 
 export class DomainError extends Error {

@@ -58,3 +58,15 @@ export function acceptedTime(field: string, value: unknown, now: number, code: '
   if (!inTimeRange(ms, now)) throw new DomainError(code, `${field}: expected ${timeRangeText(now)}, as an ISO 8601 date or epoch milliseconds`);
   return ms;
 }
+
+/**
+ * The neighbours of a period (`from` its first day) a member can browse to, as days to ask for:
+ * the previous one only if it has a day from 1980 on (a week straddling 1 January 1980 is asked
+ * for by that day), the next one only once it has begun (`today`, the community's day): a link
+ * either side of the accepted range would answer 400.
+ */
+export function browsableNeighbours(w: { from: string | null; previous: string | null; next: string | null }, today: string): { previous: string | null; next: string | null } {
+  const previous = w.previous === null || w.from === null || w.from <= EARLIEST_DAY ? null : w.previous < EARLIEST_DAY ? EARLIEST_DAY : w.previous;
+  const next = w.next !== null && w.next <= today ? w.next : null;
+  return { previous, next };
+}

@@ -56,6 +56,8 @@ export function registerMetrics(app: FastifyInstance, fw: Flywheel, config: WebC
   const failing = new Gauge({ name: 'flywheel_outbox_failing', help: 'Of the owed outbox rows, those whose last attempt failed', registers: [register] });
   const claimed = new Gauge({ name: 'flywheel_outbox_claimed', help: 'Owed outbox rows a sender holds right now', registers: [register] });
   const oldest = new Gauge({ name: 'flywheel_outbox_oldest_age_seconds', help: 'Age of the oldest owed outbox row', registers: [register] });
+  // With several instances this, not the queue above, is where deliveries wait: stored, not yet recorded by the ingester.
+  const inbox = new Gauge({ name: 'flywheel_inbox_pending', help: 'Webhook deliveries stored and not yet recorded (all instances)', registers: [register] });
 
   const stops = [
     fw.telemetry.onIngest((outcomes, seconds) => {
@@ -87,7 +89,8 @@ export function registerMetrics(app: FastifyInstance, fw: Flywheel, config: WebC
   app.get('/metrics', { ...PAGE, schema: { querystring: noQuery } }, async (request, reply) => {
     if (!token) throw new DomainError('not_found', 'not found');
     if (!allowed(request)) throw new DomainError('unauthorized', 'Authorization: a bearer token (METRICS_TOKEN) is needed');
-    const b = await fw.badges.outboxBacklog();
+    const [b, waiting] = await Promise.all([fw.badges.outboxBacklog(), fw.inbox.pending()]);
+    inbox.set(waiting);
     backlog.set(b.pending);
     failing.set(b.failing);
     claimed.set(b.claimed);

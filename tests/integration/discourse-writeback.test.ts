@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { discourseFetch } from '../../src/discourse/api.js';
 import { discourseSender } from '../../src/app/outbox.js';
 import { syncBadges } from '../../src/discourse/sync-badges.js';
+import { startWriteBack } from '../../src/discourse/write-back.js';
+import { createLogger } from '../../src/logger.js';
 import { parseCatalog } from '../../src/domain/badge-catalog.js';
 import { act } from '../support/builders.js';
 import { testFlywheel, type TestFlywheel } from '../support/db.js';
@@ -95,5 +97,21 @@ describe('badges back out to Discourse', () => {
     expect(await syncBadges(fw, fw.config)).toEqual({ created: ['helping-hand'], found: [] });
     // The run gave its turn back when it finished.
     expect(await syncBadges(fw, fw.config)).toEqual({ created: [], found: ['helping-hand'] });
+  });
+
+  it('on shutdown, finishes the grant it is sending before the database closes, and claims no more (a restart must not grant it twice)', async () => {
+    const third = { platform: 'discourse' as const, externalId: '44', username: 'third' };
+    await fw.ingest([act('answer_accepted', helper, T, { counterpart: asker }), act('answer_accepted', third, T + 1, { counterpart: asker })]);
+    forum.grantDelayMs = 400; // a busy forum: the first grant is in flight when the process is told to stop
+    const stop = startWriteBack(fw, fw.config, createLogger('silent'));
+    for (let i = 0; i < 100 && forum.grantPosts.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(forum.grantPosts).toHaveLength(1);
+    await stop();
+    // Sent and finished, not left claimed (to be sent again when its lease runs out); the other never claimed.
+    expect(await outbox()).toEqual([
+      { status: 'done', attempts: 1, last_error: null },
+      { status: 'pending', attempts: 0, last_error: null },
+    ]);
+    expect(forum.grantPosts).toHaveLength(1);
   });
 });

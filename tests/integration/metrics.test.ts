@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCatalog } from '../../src/domain/badge-catalog.js';
+import { storeDelivery } from '../../src/db/inbox-repo.js';
 import { signatureOf } from '../../src/discourse/signature.js';
 import { forumSender } from '../../src/discourse/write-back.js';
 import { act } from '../support/builders.js';
@@ -78,6 +79,7 @@ describe('GET /metrics', () => {
       'flywheel_outbox_pending',
       'flywheel_outbox_failing',
       'flywheel_outbox_oldest_age_seconds',
+      'flywheel_inbox_pending',
       'flywheel_nodejs_eventloop_lag_seconds',
       'flywheel_process_cpu_seconds_total',
     ])
@@ -92,7 +94,12 @@ describe('GET /metrics', () => {
     await site.fw.ingest([act('answer_accepted', { platform: 'discourse', externalId: '42', username: 'helper' }, Date.parse('2026-11-20T10:00:00Z'), { counterpart: { platform: 'discourse', externalId: '43', username: 'asker' } })]);
     await site.fw.badges.deliverOutbox(forumSender(site.fw.config));
 
+    // Stored by an instance that died, while no ingester runs: waiting in the inbox.
+    await site.fw.inbox.stop();
+    await storeDelivery(site.fw.db, 'left-behind', [act('question_asked', { platform: 'discourse', externalId: '44', username: 'later' }, Date.parse('2026-11-20T11:00:00Z'), { key: 'metrics:left' })], Date.parse('2026-11-20T11:00:00Z'));
+
     const after = await scrape();
+    expect(value(after, 'flywheel_inbox_pending')).toBe(1);
     expect(value(after, 'flywheel_webhook_deliveries_total{source="discourse",outcome="accepted"}')).toBe(1);
     expect(value(after, 'flywheel_webhook_deliveries_total{source="discourse",outcome="refused"}')).toBe(1);
     expect(value(after, 'flywheel_ingest_activities_total{status="awarded"}')).toBeGreaterThanOrEqual(2);

@@ -5,37 +5,13 @@
  * a forum history import — works, and gives the numbers a member would expect.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ActivityInput } from '../../src/domain/activity.js';
 import { importHistory } from '../../src/discourse/import.js';
-import { act, discord } from '../support/builders.js';
+import { act } from '../support/builders.js';
+import { DAY, history, NOW, recordHistory, START, asker, helpers } from '../support/old-history.js';
 import { testFlywheel, type TestFlywheel } from '../support/db.js';
 import { forumUser, postPayload, topicPayload } from '../support/discourse-payloads.js';
 import { FakeDiscourse } from '../support/fake-discourse.js';
 import { stateOf } from '../support/ledger.js';
-
-const DAY = 86_400_000;
-const START = Date.parse('2014-11-03T12:00:00Z'); // a Monday, twelve years before the test clock
-const NOW = Date.parse('2026-11-22T12:00:00Z');
-const asker = discord('1', { username: 'asker' });
-const helpers = [discord('2', { username: 'ada' }), discord('3', { username: 'bo' }), { platform: 'discourse' as const, externalId: '4', username: 'cy' }];
-
-/**
- * One answer every 17 days from one of three helpers (Cy on the forum), from 2014 until a month ago,
- * each liked by the asker an hour later (an answer earns once someone else endorses it); Ada stops in 2016.
- */
-function history(): ActivityInput[] {
-  const out: ActivityInput[] = [];
-  let n = 0;
-  for (let at = START; at < NOW - 30 * DAY; at += 17 * DAY, n++) {
-    const helper = at < Date.parse('2016-06-01') ? helpers[n % 3]! : helpers[1 + (n % 2)]!;
-    const like = { source: `a${n}:like`, subject: `q${n}` };
-    out.push(act('question_asked', asker, at, { subject: `q${n}` }));
-    out.push(act('answer_posted', helper, at + 3_600_000, { counterpart: asker, subject: `q${n}`, source: `a${n}` }));
-    out.push(act('reaction_given', asker, at + 7_200_000, { ...like, counterpart: helper }));
-    out.push(act('reaction_received', helper, at + 7_200_000, { ...like, counterpart: asker }));
-  }
-  return out;
-}
 
 /** How many periods a repeatable top-of-period badge was awarded for. */
 async function topBadges(fw: TestFlywheel, badge: string): Promise<number> {
@@ -52,14 +28,7 @@ describe('a community with twelve years of history', () => {
   let fw: TestFlywheel;
   beforeEach(async () => {
     fw = await testFlywheel();
-    // Recorded as it happened: a batch a season, the clock just past it.
-    const all = history();
-    for (let i = 0; i < all.length; i += 10) {
-      const batch = all.slice(i, i + 10);
-      fw.clock.now = Number(batch.at(-1)!.occurredAt) + 60_000;
-      await fw.ingest(batch);
-    }
-    fw.clock.now = NOW;
+    await recordHistory(fw);
   });
   afterEach(() => fw.close());
 

@@ -180,7 +180,7 @@ describe('the leaderboard', () => {
   it('finds someone by name, with their rank and a link to their row', async () => {
     const res = await get('/leaderboard?name=bo');
     expect(res.statusCode).toBe(200);
-    expect(res.html).toMatch(new RegExp(`<a href="/leaderboard\\?period=month#member-${ids[bob.externalId]}">Bob Stone</a> — #2, 15 points`));
+    expect(res.html).toMatch(new RegExp(`<a href="/leaderboard\\?period=month#member-${ids[bob.externalId]}" class="said">Bob Stone</a> — #2, 15 points`));
     expect(res.body).toContain('class="found"');
     expect((await get('/leaderboard?name=nobody')).body).toContain('Nobody by that name has points on this board.');
     expect((await get(`/leaderboard?name=${'x'.repeat(101)}`)).statusCode).toBe(400);

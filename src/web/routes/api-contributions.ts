@@ -10,12 +10,12 @@ import type { Actor } from '../../app/champions.js';
 import type { MemberRef, RecordInput } from '../../app/contributions.js';
 import type { Flywheel } from '../../app/flywheel.js';
 import { RECORDABLE_KINDS } from '../../domain/contributions.js';
-import { apiRoute, errors } from '../openapi.js';
+import { apiRoute, errors, MAX_ID } from '../openapi.js';
 import { recorded } from '../response-schemas.js';
 
 const member = z
   .strictObject({
-    id: z.number().int().positive().max(2 ** 31 - 1).optional(),
+    id: z.number().int().positive().max(MAX_ID).optional(),
     discordId: z.string().regex(/^\d{15,21}$/, 'expected a Discord user id').optional(),
     discordUsername: z.string().min(1).max(200).optional(),
     forumUsername: z.string().min(1).max(200).optional(),

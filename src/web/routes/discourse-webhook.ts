@@ -39,7 +39,7 @@ export async function discourseWebhook(scope: FastifyInstance, fw: Flywheel, con
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   // The body is the raw bytes the signature covers (read after it is checked): its schema lets them through.
-  const schema = { querystring: noQuery, body: z.unknown(), response: { 200: answered, 202: z.union([ignored, stored]), ...errors(400, 401, 403, 413, 415, 429) } };
+  const schema = { querystring: noQuery, body: z.unknown(), response: { 200: answered, 202: z.union([ignored, stored]), ...errors(400, 401, 403, 413, 415, 429, 503) } };
   app.post('/webhooks/discourse', { schema, config: { rateLimit: { max: 600, timeWindow: '1 minute' } } }, async (request, reply) => {
     if (!forum.webhookSecret) throw new DomainError('unauthorized', 'Discourse webhooks are not configured here (DISCOURSE_WEBHOOK_SECRET)');
     // A webhook left on Discourse's other choice, form encoding, must be told what to change.
@@ -60,8 +60,13 @@ export async function discourseWebhook(scope: FastifyInstance, fw: Flywheel, con
     }
     const group = String(request.headers['x-discourse-event-type'] ?? '');
     const event = String(request.headers['x-discourse-event'] ?? '');
-    // What withdraws or gives back earlier activities reads the ledger: it must see every delivery stored before it.
-    if (readsLedger(group, event)) await fw.inbox.settled();
+    // What withdraws or gives back earlier activities reads the ledger: it must see every delivery
+    // stored before it. If they are not recorded in time (a long recompute holds the write turn),
+    // reading now would find nothing to withdraw and answer 200; a 503 makes the forum send it again.
+    if (readsLedger(group, event) && !(await fw.inbox.settled())) {
+      reply.header('retry-after', '60');
+      throw new DomainError('unavailable', 'deliveries stored before this one are still being recorded; send it again later');
+    }
     const delivery = await readDelivery({ fw, forum, log }, group, event, body, fw.now());
     if (delivery.kind === 'ping') return { ok: true as const };
     if (delivery.kind === 'ignored') {

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
-import { errors, noQuery } from '../openapi.js';
+import { errors, MAX_ID, noQuery } from '../openapi.js';
 import { wholeDocument } from '../response-schemas.js';
 import { awardParams } from './badge-pages.js';
 
@@ -14,7 +14,7 @@ const credentialParams = z.strictObject({
     // The id in its one plain spelling (no leading zero), as every number in a request.
     .regex(/^[1-9]\d{0,9}\.(jwt|json)$/, 'expected <award id>.jwt or <award id>.json')
     .transform((f) => ({ id: Number(f.split('.')[0]), format: f.split('.')[1] as 'jwt' | 'json' }))
-    .refine((f) => f.id > 0 && f.id <= 2 ** 31 - 1, 'expected a positive award id'),
+    .refine((f) => f.id > 0 && f.id <= MAX_ID, 'expected a positive award id'),
 });
 
 // The standards define these documents: they are answered whole (never trimmed to a schema of ours).

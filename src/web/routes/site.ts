@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Flywheel } from '../../app/flywheel.js';
 import type { WebConfig } from '../../config.js';
 import { PLATFORMS, SPACES } from '../../domain/kinds.js';
-import { localDay, parseDay } from '../../domain/periods.js';
+import { parseDay } from '../../domain/periods.js';
 import { cacheable } from '../caching.js';
 import { absolute, brandOf, previewImage } from '../brand.js';
 import { counted } from '../../domain/words.js';
@@ -86,7 +86,6 @@ export async function siteRoutes(scope: FastifyInstance, fw: Flywheel, config: W
       q.name ? fw.boards.find(scope, { name: q.name }, PAGE_SIZE) : Promise.resolve(null),
       viewer !== null ? fw.boards.find(scope, { memberId: viewer }, PAGE_SIZE).then((p) => p[0] ?? null) : Promise.resolve(null),
     ]);
-    const today = localDay(fw.now(), config.community.timeZone);
     const link = (over: Record<string, string | number | null | undefined>) => `/leaderboard${query({ period: q.period, at: q.at, space: filters.space, platform: filters.platform, ...over })}`;
     const rowLink = (p: { page: number; memberId: number }) => `${link({ page: p.page === 1 ? null : p.page })}#member-${p.memberId}`;
     const pages = Math.max(1, Math.ceil(board.total / PAGE_SIZE));
@@ -107,11 +106,13 @@ export async function siteRoutes(scope: FastifyInstance, fw: Flywheel, config: W
       name: q.name ?? '',
       found: found ? found.map((f) => ({ ...f, href: rowLink(f) })) : null,
       tabs: TABS.map((p) => ({ label: TAB_LABEL[p], href: `/leaderboard${query({ period: p, space: filters.space, platform: filters.platform })}`, current: p === q.period })),
+      // Only to boards that can be asked for: none before 1980, none not begun (the use case leaves those out).
       previous: board.previous ? link({ at: board.previous, page: null }) : null,
-      // No browsing into the future.
-      next: board.next && board.next <= today ? link({ at: board.next, page: null }) : null,
+      next: board.next ? link({ at: board.next, page: null }) : null,
       newer: q.page > 1 ? link({ page: q.page - 1 }) : null,
       older: q.page < pages ? link({ page: q.page + 1 }) : null,
+      // A page past the end of a board that has rows (an old link, a typed number): the way back, not "nobody".
+      pastEnd: rows.length === 0 && board.total > 0 ? link({ page: pages === 1 ? null : pages }) : null,
       page: q.page,
       pages,
       period: q.period,

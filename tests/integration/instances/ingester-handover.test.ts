@@ -122,4 +122,55 @@ describe('the elected ingester', () => {
       await web.close();
     }
   });
+
+  it('answers a deletion 503 (sent again later) when what was stored before it cannot be recorded in time, rather than withdrawing nothing', async () => {
+    const { url, a, b } = await twoInstances();
+    const web = await buildWebApp(b, configOf(url), createLogger('silent'));
+    let id = 0;
+    const deliver = (group: string, event: string, body: object) => {
+      const raw = JSON.stringify(body);
+      return web.inject({
+        method: 'POST',
+        url: '/webhooks/discourse',
+        headers: { 'content-type': 'application/json', 'x-discourse-event-type': group, 'x-discourse-event': event, 'x-discourse-event-id': String(++id), 'x-discourse-event-signature': signatureOf(raw, SECRET) },
+        payload: raw,
+      });
+    };
+    const other = createDb(configOf(url).database);
+    try {
+      const author = forumUser('deleterx');
+      const topic = topicPayload(author, 'A topic deleted while the ingester is busy', 1, new Date(Date.now() - 60_000).toISOString());
+      // The ingester cannot commit (a long recompute holds every write's turn) when the topic arrives…
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let holding!: () => void;
+      const held = new Promise<void>((resolve) => (holding = resolve));
+      const blocker = other.transaction(async (trx) => {
+        await takeWriteTurn(trx);
+        holding();
+        await released;
+      });
+      await held;
+      try {
+        expect((await deliver('topic', 'topic_created', { topic })).statusCode).toBe(202);
+        // …so the deletion cannot see the topic it withdraws: it is refused for now, not answered "nothing to withdraw".
+        const busy = await deliver('topic', 'topic_destroyed', { topic: { ...topic, deleted_at: new Date().toISOString() } });
+        expect([busy.statusCode, busy.json().code, busy.headers['retry-after']]).toEqual([503, 'unavailable', '60']);
+      } finally {
+        release();
+        await blocker;
+      }
+      expect(await b.inbox.settled(5_000)).toBe(true);
+      const points = async () => (await a.members.standing('discourse', String(author.id)))?.all.points ?? 0;
+      expect(await points()).toBeGreaterThan(0);
+      // The forum sends it again: now it withdraws what the topic earned.
+      const again = await deliver('topic', 'topic_destroyed', { topic: { ...topic, deleted_at: new Date().toISOString() } });
+      expect(again.statusCode).toBeLessThan(300);
+      expect(await b.inbox.settled(5_000)).toBe(true);
+      expect(await points()).toBe(0);
+    } finally {
+      await other.destroy();
+      await web.close();
+    }
+  }, 30_000);
 });
