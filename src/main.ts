@@ -44,6 +44,7 @@ export async function serve(config: Config, logger: Logger, options: ServeOption
   const fw = await openFlywheel(config, logger, SERVE_WRITER);
   // Follow other instances' commits and stand for ingester of the inbox (see src/app/inbox.ts).
   await fw.inbox.start(logger);
+  fw.news.start(logger);
   let app: FastifyInstance | null = null;
 
   if (options.web) {

@@ -67,7 +67,7 @@ export interface Flywheel {
   inbox: Inbox;
   /** What adapters ask of recorded activities: reversals, restorations, authors, recorded keys. */
   ledger: Ledger;
-  /** Where announcements that do not come out of ingestion are published (the bot subscribes). */
+  /** News (stage moves, badges, champions) from every instance, stored until the bot's instance announces it. */
   news: NewsBus;
   /** Signed-in sessions, kept in the database so they can be ended. */
   sessions: Sessions;
@@ -108,12 +108,12 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
   const watch = telemetry();
   for (const connections of new Set([db, reads])) timeQueries(connections, watch.query);
   const ingest = watch.observe(createIngest({ lock, config: { ...rules, hiddenByDefault: config.community.hiddenByDefault }, now }));
-  const news = new NewsBus();
   const instance = instanceUseCases(db, now);
-  const publishBatch = (result: { stageMoves: StageMove[]; badgeGrants: BadgeGrant[] }) => news.publish({ moves: result.stageMoves, grants: result.badgeGrants });
   // Other instances' commits move this one's read caches; a broken link might have missed some.
   const peers = new Peers(db, () => lock.moved());
   peers.subscribe((signal) => signal === 'commit' && lock.moved());
+  const news = new NewsBus({ db, peers, now, claimant: instance.name });
+  const publishBatch = (result: { stageMoves: StageMove[]; badgeGrants: BadgeGrant[] }) => news.publish({ moves: result.stageMoves, grants: result.badgeGrants });
   const inbox = createInbox({ db, reads, ingest, peers, kinds: config.rules.kinds, now, onBatch: publishBatch });
   const champions = championsUseCases(reads, { lock, rules, termMonths: config.champions.termMonths, memberOptions });
   return {
@@ -145,6 +145,7 @@ export function createFlywheel(db: Db, config: Config, now: () => number = Date.
     writes: () => lock.generation,
     ping: () => ping(reads),
     close: async () => {
+      await news.stop();
       await inbox.stop();
       await peers.stop();
       if (reads !== db) await reads.destroy();

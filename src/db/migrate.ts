@@ -19,6 +19,7 @@ import * as sessionIdentities from '../../migrations/20261205090000_session_iden
 import * as manyInstances from '../../migrations/20261205160400_many_instances.js';
 import * as inbox from '../../migrations/20261205160500_inbox.js';
 import * as identityAvatars from '../../migrations/20261205160600_identity_avatars.js';
+import * as news from '../../migrations/20261206040000_news.js';
 import { isPostgres, type Db } from './knex.js';
 
 type Migration = Pick<Knex.Migration, 'up' | 'down'>;
@@ -40,6 +41,7 @@ const MIGRATIONS: ReadonlyArray<[string, Migration]> = [
   ['20261205160400_many_instances', manyInstances],
   ['20261205160500_inbox', inbox],
   ['20261205160600_identity_avatars', identityAvatars],
+  ['20261206040000_news', news],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

@@ -11,8 +11,12 @@ import { isPostgres } from './knex.js';
 
 export const CHANNEL = 'flywheel';
 
-/** What happened: a write committed (caches move), or a delivery was stored (the ingester drains). */
-export type Signal = 'commit' | 'stored';
+/**
+ * What happened: a write committed (caches move), a delivery was stored (the ingester drains), or
+ * news was published (the instance holding the Discord gateway announces it).
+ */
+export type Signal = 'commit' | 'stored' | 'published';
+const SIGNALS: ReadonlySet<string> = new Set<Signal>(['commit', 'stored', 'published']);
 
 const WRITE_TURN = 0x666c7977; // "flyw"
 
@@ -63,7 +67,7 @@ export async function openLink(db: Db, events: LinkEvents): Promise<Link | null>
   client.on('error', lost);
   client.on('end', () => lost(new Error('connection ended')));
   client.on('notification', (msg) => {
-    if (msg.channel === CHANNEL && (msg.payload === 'commit' || msg.payload === 'stored')) events.signal(msg.payload);
+    if (msg.channel === CHANNEL && msg.payload && SIGNALS.has(msg.payload)) events.signal(msg.payload as Signal);
   });
   try {
     await client.connect();
