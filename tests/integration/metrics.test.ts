@@ -1,13 +1,11 @@
 /** GET /metrics: Prometheus text that moves with the work, behind a bearer token (no token configured, no route). */
-import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCatalog } from '../../src/domain/badge-catalog.js';
 import { storeDelivery } from '../../src/db/inbox-repo.js';
-import { signatureOf } from '../../src/discourse/signature.js';
 import { forumSender } from '../../src/discourse/write-back.js';
 import { act } from '../support/builders.js';
 import { forumUser, topicPayload } from '../support/discourse-payloads.js';
-import { testSite, type TestSite } from '../support/web.js';
+import { signedWebhook, testSite, type TestSite } from '../support/web.js';
 
 const TOKEN = 'metrics-token-0123456789';
 const SECRET = 'webhook-secret-123';
@@ -37,22 +35,7 @@ async function scrape(): Promise<Map<string, number>> {
 const value = (samples: Map<string, number>, name: string) => samples.get(name) ?? 0;
 const sum = (samples: Map<string, number>, prefix: string) => [...samples].filter(([k]) => k.startsWith(prefix)).reduce((a, [, v]) => a + v, 0);
 
-async function webhook(body: unknown) {
-  const raw = JSON.stringify(body);
-  return site.app.inject({
-    method: 'POST',
-    url: '/webhooks/discourse',
-    headers: {
-      'content-type': 'application/json',
-      'x-discourse-event-type': 'topic',
-      'x-discourse-event': 'topic_created',
-      'x-discourse-event-id': randomUUID(),
-      'x-discourse-instance': FORUM,
-      'x-discourse-event-signature': signatureOf(raw, SECRET),
-    },
-    payload: raw,
-  });
-}
+const webhook = (body: unknown) => signedWebhook(site.app, SECRET, 'topic', 'topic_created', body, FORUM);
 
 describe('GET /metrics', () => {
   it('does not exist unless a token is configured, and answers only that token', async () => {

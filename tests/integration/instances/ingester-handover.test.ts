@@ -8,13 +8,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { createDb } from '../../../src/db/knex.js';
 import { takeWriteTurn } from '../../../src/db/signals.js';
-import { signatureOf } from '../../../src/discourse/signature.js';
 import { createLogger } from '../../../src/logger.js';
 import { buildWebApp } from '../../../src/web/app.js';
 import { forumUser, topicPayload } from '../../support/discourse-payloads.js';
 import { createFlywheel, type Flywheel } from '../../../src/app/flywheel.js';
 import { act, discord } from '../../support/builders.js';
 import { freshDatabaseUrl } from '../../support/db.js';
+import { signedWebhook } from '../../support/web.js';
 
 const open: Flywheel[] = [];
 afterEach(async () => {
@@ -42,6 +42,31 @@ async function twoInstances(): Promise<{ url: string; a: Flywheel; b: Flywheel }
   const b = await instance(url);
   await b.inbox.start();
   return { url, a, b };
+}
+
+/**
+ * Hold every write's turn from a connection of its own (as a long recompute does), so the ingester
+ * cannot commit until `release` is called; resolves once the turn is held.
+ */
+async function holdWriteTurn(url: string): Promise<{ release: () => Promise<void> }> {
+  const other = createDb(configOf(url).database);
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let holding!: () => void;
+  const held = new Promise<void>((resolve) => (holding = resolve));
+  const blocker = other.transaction(async (trx) => {
+    await takeWriteTurn(trx);
+    holding();
+    await released;
+  });
+  await held;
+  return {
+    release: async () => {
+      release();
+      await blocker;
+      await other.destroy();
+    },
+  };
 }
 
 const question = (n: number) => act('question_asked', discord(String(100 + n)), Date.now() - 60_000, { key: `handover:${n}` });
@@ -73,17 +98,7 @@ describe('the elected ingester', () => {
     const { url, a, b } = await twoInstances();
     expect([a.inbox.ingesting(), b.inbox.ingesting()]).toEqual([true, false]);
     // Every write's turn is held elsewhere (a long recompute, say): the ingester cannot commit.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let holding!: () => void;
-    const held = new Promise<void>((resolve) => (holding = resolve));
-    const other = createDb(configOf(url).database);
-    const blocker = other.transaction(async (trx) => {
-      await takeWriteTurn(trx);
-      holding();
-      await released;
-    });
-    await held;
+    const turn = await holdWriteTurn(url);
     try {
       const from = performance.now();
       expect(await b.inbox.submit([question(5)])).toEqual({ stored: ['handover:5'] });
@@ -92,9 +107,7 @@ describe('the elected ingester', () => {
       expect(await b.inbox.pending()).toBe(1);
       expect(await b.ledger.recordedKeys(['handover:5'])).toEqual(new Set());
     } finally {
-      release();
-      await blocker;
-      await other.destroy();
+      await turn.release();
     }
     expect(await b.inbox.settled(5_000)).toBe(true);
     expect(await b.ledger.recordedKeys(['handover:5'])).toEqual(new Set(['handover:5']));
@@ -105,13 +118,7 @@ describe('the elected ingester', () => {
     const web = await buildWebApp(b, configOf(url), createLogger('silent'));
     try {
       const topic = topicPayload(forumUser('storedx'), 'Stored on another instance', 1, new Date(Date.now() - 60_000).toISOString());
-      const raw = JSON.stringify({ topic });
-      const answer = await web.inject({
-        method: 'POST',
-        url: '/webhooks/discourse',
-        headers: { 'content-type': 'application/json', 'x-discourse-event-type': 'topic', 'x-discourse-event': 'topic_created', 'x-discourse-event-id': '1', 'x-discourse-event-signature': signatureOf(raw, SECRET) },
-        payload: raw,
-      });
+      const answer = await signedWebhook(web, SECRET, 'topic', 'topic_created', { topic });
       expect([answer.statusCode, answer.json()]).toEqual([202, { stored: [`discourse:topic:${topic.id}`] }]);
       const metrics = (await web.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } })).body;
       expect(metrics).toContain('flywheel_webhook_deliveries_total{source="discourse",outcome="accepted"} 1');
@@ -126,39 +133,19 @@ describe('the elected ingester', () => {
   it('answers a deletion 503 (sent again later) when what was stored before it cannot be recorded in time, rather than withdrawing nothing', async () => {
     const { url, a, b } = await twoInstances();
     const web = await buildWebApp(b, configOf(url), createLogger('silent'));
-    let id = 0;
-    const deliver = (group: string, event: string, body: object) => {
-      const raw = JSON.stringify(body);
-      return web.inject({
-        method: 'POST',
-        url: '/webhooks/discourse',
-        headers: { 'content-type': 'application/json', 'x-discourse-event-type': group, 'x-discourse-event': event, 'x-discourse-event-id': String(++id), 'x-discourse-event-signature': signatureOf(raw, SECRET) },
-        payload: raw,
-      });
-    };
-    const other = createDb(configOf(url).database);
+    const deliver = (group: string, event: string, body: object) => signedWebhook(web, SECRET, group, event, body);
     try {
       const author = forumUser('deleterx');
       const topic = topicPayload(author, 'A topic deleted while the ingester is busy', 1, new Date(Date.now() - 60_000).toISOString());
       // The ingester cannot commit (a long recompute holds every write's turn) when the topic arrives…
-      let release!: () => void;
-      const released = new Promise<void>((resolve) => (release = resolve));
-      let holding!: () => void;
-      const held = new Promise<void>((resolve) => (holding = resolve));
-      const blocker = other.transaction(async (trx) => {
-        await takeWriteTurn(trx);
-        holding();
-        await released;
-      });
-      await held;
+      const turn = await holdWriteTurn(url);
       try {
         expect((await deliver('topic', 'topic_created', { topic })).statusCode).toBe(202);
         // …so the deletion cannot see the topic it withdraws: it is refused for now, not answered "nothing to withdraw".
         const busy = await deliver('topic', 'topic_destroyed', { topic: { ...topic, deleted_at: new Date().toISOString() } });
         expect([busy.statusCode, busy.json().code, busy.headers['retry-after']]).toEqual([503, 'unavailable', '60']);
       } finally {
-        release();
-        await blocker;
+        await turn.release();
       }
       expect(await b.inbox.settled(5_000)).toBe(true);
       const points = async () => (await a.members.standing('discourse', String(author.id)))?.all.points ?? 0;
@@ -169,7 +156,6 @@ describe('the elected ingester', () => {
       expect(await b.inbox.settled(5_000)).toBe(true);
       expect(await points()).toBe(0);
     } finally {
-      await other.destroy();
       await web.close();
     }
   }, 30_000);

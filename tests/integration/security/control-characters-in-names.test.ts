@@ -3,11 +3,9 @@
  * cost the delivery (PostgreSQL cannot store a NUL: the whole signed delivery was a 500, retried and
  * lost) nor reach pages and cards. The name is kept without them, on both databases.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signatureOf } from '../../../src/discourse/signature.js';
 import { forumUser, topicPayload } from '../../support/discourse-payloads.js';
-import { testSite, type TestSite } from '../../support/web.js';
+import { signedWebhook, testSite, type TestSite } from '../../support/web.js';
 
 const SECRET = 'webhook-secret-123';
 const FORUM = 'https://forum.example.org';
@@ -17,22 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => site.close());
 
-async function topicBy(author: ReturnType<typeof forumUser>) {
-  const raw = JSON.stringify({ topic: topicPayload(author, 'How do I rotate keys?', 5, new Date(site.fw.clock.now - 60_000).toISOString()) });
-  return site.app.inject({
-    method: 'POST',
-    url: '/webhooks/discourse',
-    headers: {
-      'content-type': 'application/json',
-      'x-discourse-event-type': 'topic',
-      'x-discourse-event': 'topic_created',
-      'x-discourse-event-id': randomUUID(),
-      'x-discourse-instance': FORUM,
-      'x-discourse-event-signature': signatureOf(raw, SECRET),
-    },
-    payload: raw,
-  });
-}
+const topicBy = (author: ReturnType<typeof forumUser>) =>
+  signedWebhook(site.app, SECRET, 'topic', 'topic_created', { topic: topicPayload(author, 'How do I rotate keys?', 5, new Date(site.fw.clock.now - 60_000).toISOString()) }, FORUM);
 
 describe('a member name with control characters', () => {
   it('is recorded, without them', async () => {
