@@ -19,6 +19,7 @@ export class Peers {
   private readonly held = new Set<number>();
   private readonly listeners = new Set<(signal: Signal) => void>();
   private retry: NodeJS.Timeout | null = null;
+  private wasLost = false;
 
   private log: Logger | null = null;
 
@@ -36,18 +37,26 @@ export class Peers {
   }
 
   private async open(): Promise<void> {
+    const reopening = this.wasLost;
     try {
       this.link = await openLink(this.db, {
         signal: (signal) => this.listeners.forEach((fn) => fn(signal)),
         lost: (error) => this.lost(error),
       });
       this.solo = this.link === null;
+      // Commits signalled while the link was down were not heard, and what caches kept meanwhile
+      // may predate them: drop it now, not when its window ends.
+      if (reopening && this.link) {
+        this.wasLost = false;
+        this.missed();
+      }
     } catch (error) {
       this.lost(error);
     }
   }
 
   private lost(error: unknown): void {
+    this.wasLost = true;
     const had = [...this.held];
     this.held.clear();
     this.link = null;
