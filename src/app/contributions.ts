@@ -133,9 +133,9 @@ export function contributionsUseCases({ reads, lock, ingest, news, now, manualAw
     // 20-digit number is a name, which nobody has, rather than a second way to say #12 or a query
     // the database refuses.
     const digits = /^#?([1-9]\d{0,9})$/.exec(name)?.[1];
-    const byNumber = digits !== undefined && Number(digits) <= 2 ** 31 - 1 ? [name, digits] : null;
-    const found = byNumber ? [await repo.memberById(db, Number(byNumber[1]), search)].filter((m): m is MemberMatch => m !== null) : await repo.membersNamed(db, name, 8, search);
-    if (found.length === 0) throw new DomainError('not_found', byNumber ? `${field}: no member #${byNumber[1]}` : `${field}: no member is called “${name}”`);
+    const id = digits !== undefined && Number(digits) <= 2 ** 31 - 1 ? Number(digits) : null;
+    const found = id !== null ? [await repo.memberById(db, id, search)].filter((m): m is MemberMatch => m !== null) : await repo.membersNamed(db, name, 8, search);
+    if (found.length === 0) throw new DomainError('not_found', id !== null ? `${field}: no member #${id}` : `${field}: no member is called “${name}”`);
     if (found.length > 1) {
       const faces = await identitiesOf(db, found.map((m) => m.id));
       throw new AmbiguousMember(field, name, found.map((m) => ({ ...m, avatarUrl: firstAvatar(faces.get(m.id) ?? [], CHOICE_AVATAR_SIZE, forumUrl) })));

@@ -33,7 +33,7 @@ const refString = (index: number, field: string, value: unknown): void => {
 // Names are kept as their members typed them, but no name needs a control character (tabs and line
 // breaks aside), and a NUL cannot be stored at all on PostgreSQL (a forum name holding one failed
 // the whole delivery).
-const cleanName = (name: string): string => name.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/g, '');
+export const cleanName = (name: string): string => name.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/g, '');
 function cleanIdentity<T extends IdentityRef | undefined>(ref: T): T {
   if (!ref || typeof ref !== 'object') return ref;
   const clean = { ...ref };

@@ -6,13 +6,14 @@
 import { createRequire } from 'node:module';
 import type { RankCard } from '../app/rank-card.js';
 import type { Avatar } from './avatars.js';
+import { cleanName } from '../domain/validate-activity.js';
 
 export const CARD_WIDTH = 900;
 export const CARD_HEIGHT = 300;
 
-// Names come from the platforms as their members typed them: a character XML forbids (a control
-// character, U+FFFE/U+FFFF) would make the whole SVG unreadable to the renderer, so it is left out.
-const escape = (s: string): string => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+// A name stored before names were cleaned may still hold a character XML forbids (a control
+// character, U+FFFE/U+FFFF), which would make the whole SVG unreadable to the renderer.
+const escape = (s: string): string => cleanName(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const FONT = 'DejaVu Sans, Verdana, sans-serif';
 const PALETTE = ['#2456c7', '#0f766e', '#9333ea', '#c2410c', '#be123c', '#4d7c0f', '#0369a1', '#a16207'];
 
