@@ -54,7 +54,9 @@ export async function runForElection(db: Tx, name: string, holder: string, handl
   const armExpiry = () => {
     if (expiry) clearTimeout(expiry);
     expiry = setTimeout(() => {
+      // A timer may fire a millisecond before the wall clock says it is due: look again then, rather than never.
       if (now() >= heldUntil - margin) void depose().catch((error: unknown) => handlers.onError?.(error));
+      else if (leading && !stopped) armExpiry();
     }, Math.max(0, heldUntil - margin - now()));
     expiry.unref();
   };

@@ -36,6 +36,8 @@ describe('the holder of a job whose renewals go unanswered', () => {
     const other = createDb(config.database);
     closing.push(() => other.destroy());
     const trx = await other.transaction();
+    // Released however the test ends, so the hung renewal (and the election's stop) can finish.
+    closing.push(() => trx.rollback().catch(() => undefined));
     await trx.raw(`SELECT * FROM elections WHERE name = 'job' FOR UPDATE`);
     const tookMs = await until(() => events.includes('deposed'), 4_000);
     expect(events).toEqual(['elected', 'deposed']);
